@@ -1,0 +1,28 @@
+"""Deephys: deep electrophysiology for neural networks under distribution shift.
+
+Record the activity of a network's units on in-distribution and
+out-of-distribution images, write it to one `.deephys` file, and compare the
+datasets unit by unit, image by image and class by class in the viewer.
+"""
+
+from . import analysis
+from ._version import __version__
+from .errors import DeephysError, FormatError
+from .format import Dataset, LayerSummary, Run, Writer
+from .format import open_run as open
+from .model import Layer, Model, Producer
+
+__all__ = [
+    "Dataset",
+    "DeephysError",
+    "FormatError",
+    "Layer",
+    "LayerSummary",
+    "Model",
+    "Producer",
+    "Run",
+    "Writer",
+    "__version__",
+    "analysis",
+    "open",
+]

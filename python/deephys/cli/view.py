@@ -1,0 +1,67 @@
+"""`deephys view FILE...`: open files in the viewer, served on 127.0.0.1 only."""
+
+from __future__ import annotations
+
+import errno
+import threading
+import webbrowser
+from pathlib import Path
+
+import click
+
+from ..server import ViewerNotBuiltError, ViewerServer
+
+_ADDRESS_IN_USE = {errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", errno.EADDRINUSE)}
+
+
+@click.command()
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, readable=True, path_type=Path)
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=0,
+    show_default="a random free port",
+    help="Port to listen on, on 127.0.0.1.",
+)
+@click.option("--no-browser", is_flag=True, help="Print the URL but do not open a browser.")
+@click.option("--verbose", "-v", is_flag=True, help="Log every request.")
+@click.option(
+    "--viewer-html",
+    type=click.Path(exists=True, dir_okay=False, readable=True, path_type=Path),
+    hidden=True,
+    help="Serve this HTML file instead of the packaged viewer (viewer development, tests).",
+)
+def view(files: tuple[Path, ...], port: int, no_browser: bool, verbose: bool, viewer_html: Path | None) -> None:
+    """Open FILE... in the Deephys viewer.
+
+    Serves the viewer and the files on 127.0.0.1 only, at a URL holding a random token, until Ctrl-C.
+    """
+    try:
+        server = ViewerServer(files, port=port, viewer_html=viewer_html, verbose=verbose)
+    except ViewerNotBuiltError as exc:
+        raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        reason = "it is already in use" if exc.errno in _ADDRESS_IN_USE else exc.strerror or str(exc)
+        if port:
+            raise click.BadParameter(f"cannot listen on 127.0.0.1:{port}: {reason}.", param_hint="'--port'") from None
+        raise click.ClickException(f"cannot listen on 127.0.0.1: {reason}.") from None
+
+    try:
+        click.echo(f"Deephys viewer at {server.url}  (Ctrl-C to stop)")
+        if not no_browser:
+            # In a thread: some browsers (text ones in particular) block until they exit, and the server
+            # must already be answering. The socket is bound: early requests wait in its backlog.
+            threading.Thread(target=_open_browser, args=(server.url,), daemon=True).start()
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+    click.echo("Stopped.")
+
+
+def _open_browser(url: str) -> None:
+    if not webbrowser.open(url):
+        click.echo("Could not open a browser: open the URL above.", err=True)

@@ -1,0 +1,68 @@
+"""Structural checks of a decoded footer, so later reads can trust its numbers."""
+
+from __future__ import annotations
+
+from .._generated.deephys.v1 import deephys_pb2 as pb
+from ..errors import FormatError
+from . import dtypes
+from .limits import HEADER_SIZE, MAX_RECORD
+
+
+def check_footer(path: str, footer: pb.Footer, footer_offset: int) -> None:
+    def fail(problem: str) -> None:
+        raise FormatError(path, footer_offset, f"footer: {problem}")
+
+    model = footer.model
+    if not model.layers:
+        fail("the model has no layers")
+    names = [layer.name for layer in model.layers]
+    if len(set(names)) != len(names) or not all(names):
+        fail("layer names must be unique and non-empty")
+    for layer in model.layers:
+        if layer.units == 0:
+            fail(f"layer {layer.name!r} has no units")
+        if layer.unit_labels and len(layer.unit_labels) != layer.units:
+            fail(f"layer {layer.name!r} has {len(layer.unit_labels)} unit labels for {layer.units} units")
+    if model.classifier not in names:
+        fail(f"classifier {model.classifier!r} is not a layer")
+    classifier_units = model.layers[names.index(model.classifier)].units
+    if len(model.classes) != classifier_units:
+        fail(f"{len(model.classes)} classes but the classifier layer has {classifier_units} units")
+    seen: set[str] = set()
+    for index, dataset in enumerate(footer.datasets):
+        where = f"dataset {dataset.name!r}"
+        if not dataset.name or dataset.name in seen:
+            fail(f"dataset {index} has an empty or duplicate name")
+        seen.add(dataset.name)
+        if dataset.role not in (pb.ROLE_ID, pb.ROLE_OOD):
+            fail(f"{where} has an unknown role {dataset.role}")
+        if dataset.top_k == 0 or dataset.histogram_bins == 0:
+            fail(f"{where} has top_k or histogram_bins of 0")
+        _check_ranges(fail, f"{where} table", dataset.table, dataset.images, footer_offset)
+        if len(dataset.layers) != len(model.layers):
+            fail(f"{where} has data for {len(dataset.layers)} layers; the model has {len(model.layers)}")
+        for i, data in enumerate(dataset.layers):
+            layer = model.layers[i]
+            if data.layer != i:
+                fail(f"{where}: layers are out of order")
+            name = dtypes.from_proto(data.dtype)
+            if name is None:
+                fail(f"{where}, layer {layer.name!r}: unknown dtype {data.dtype}")
+            _check_ranges(fail, f"{where}, layer {layer.name!r}", data.chunks, dataset.images, footer_offset)
+            _check_ref(fail, f"{where}, layer {layer.name!r} summary", data.summary, footer_offset)
+
+
+def _check_ranges(fail, where: str, refs, images: int, footer_offset: int) -> None:
+    row = 0
+    for ref in refs:
+        if ref.first_row != row or ref.rows == 0:
+            fail(f"{where}: chunks are not contiguous at row {row}")
+        row += ref.rows
+        _check_ref(fail, where, ref.record, footer_offset)
+    if row != images:
+        fail(f"{where}: chunks cover {row} rows, the dataset has {images} images")
+
+
+def _check_ref(fail, where: str, ref: pb.RecordRef, footer_offset: int) -> None:
+    if ref.offset < HEADER_SIZE or ref.length > MAX_RECORD or ref.offset + 8 + ref.length > footer_offset:
+        fail(f"{where}: record reference at {ref.offset} (length {ref.length}) lies outside the data")

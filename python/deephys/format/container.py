@@ -1,0 +1,109 @@
+"""Header, record frames and trailer: the byte-level container of docs/format.md."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from dataclasses import dataclass
+
+from ..errors import FormatError
+from .limits import (
+    END_MAGIC,
+    FORMAT_MAJOR,
+    FORMAT_MINOR,
+    FRAME_SIZE,
+    HEADER_SIZE,
+    MAGIC,
+    MAX_FOOTER,
+    MAX_RECORD,
+    TRAILER_SIZE,
+)
+
+_HEADER = struct.Struct("<8sHHI")
+_FRAME = struct.Struct("<II")
+_TRAILER_BODY = struct.Struct("<QIIHH")
+_TRAILER = struct.Struct("<QIIHHI8s")
+
+
+def crc32(data: bytes | memoryview) -> int:
+    return zlib.crc32(data) & 0xFFFFFFFF
+
+
+def pack_header(major: int = FORMAT_MAJOR, minor: int = FORMAT_MINOR) -> bytes:
+    body = _HEADER.pack(MAGIC, major, minor, 0)[:12]
+    return body + struct.pack("<I", crc32(body))
+
+
+def pack_frame(payload: bytes) -> bytes:
+    if len(payload) > MAX_RECORD:
+        raise ValueError(f"record of {len(payload)} bytes exceeds the {MAX_RECORD}-byte limit")
+    return _FRAME.pack(len(payload), crc32(payload))
+
+
+@dataclass(frozen=True)
+class Trailer:
+    footer_offset: int
+    footer_length: int
+    footer_crc: int
+    major: int
+    minor: int
+
+
+def pack_trailer(t: Trailer) -> bytes:
+    body = _TRAILER_BODY.pack(t.footer_offset, t.footer_length, t.footer_crc, t.major, t.minor)
+    return body + struct.pack("<I", crc32(body)) + END_MAGIC
+
+
+def check_version(path: str, offset: int, major: int, minor: int) -> None:
+    if major != FORMAT_MAJOR:
+        raise FormatError(
+            path,
+            offset,
+            f"this file uses format version {major}.{minor}; this deephys reads "
+            f"version {FORMAT_MAJOR}.x: upgrade deephys (pip install -U deephys)"
+            if major > FORMAT_MAJOR
+            else f"unsupported format version {major}.{minor}",
+        )
+
+
+def parse_trailer(path: str, data: bytes, file_size: int) -> Trailer:
+    offset = file_size - TRAILER_SIZE
+    if file_size < HEADER_SIZE + TRAILER_SIZE or len(data) != TRAILER_SIZE:
+        raise FormatError(path, 0, f"file of {file_size} bytes is too small to be a Deephys file")
+    footer_offset, length, footer_crc, major, minor, crc, end = _TRAILER.unpack(data)
+    if end != END_MAGIC:
+        raise FormatError(
+            path,
+            file_size - len(END_MAGIC),
+            "no Deephys trailer at the end of the file: the file is truncated, still being "
+            "written, or not a Deephys file",
+        )
+    if crc32(data[:20]) != crc:
+        raise FormatError(path, offset, "trailer CRC mismatch: the end of the file is damaged")
+    check_version(path, offset, major, minor)
+    if length > MAX_FOOTER:
+        raise FormatError(path, offset, f"footer length {length} exceeds the {MAX_FOOTER}-byte limit")
+    if footer_offset < HEADER_SIZE or footer_offset + FRAME_SIZE + length != offset:
+        raise FormatError(
+            path, offset, f"footer at {footer_offset} with length {length} does not end at the trailer"
+        )
+    return Trailer(footer_offset, length, footer_crc, major, minor)
+
+
+def parse_header(path: str, data: bytes) -> tuple[int, int]:
+    if len(data) < HEADER_SIZE:
+        raise FormatError(path, 0, "file too small to hold a Deephys header")
+    magic, major, minor, crc = _HEADER.unpack(data[:HEADER_SIZE])
+    if magic != MAGIC:
+        raise FormatError(path, 0, "not a Deephys file (wrong magic bytes)")
+    if crc32(data[:12]) != crc:
+        raise FormatError(path, 12, "header CRC mismatch: the start of the file is damaged")
+    check_version(path, 8, major, minor)
+    return major, minor
+
+
+def parse_frame(path: str, offset: int, data: bytes) -> tuple[int, int]:
+    length, crc = _FRAME.unpack(data)
+    if length > MAX_RECORD:
+        raise FormatError(path, offset, f"record length {length} exceeds the {MAX_RECORD}-byte limit")
+    return length, crc

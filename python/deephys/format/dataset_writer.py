@@ -1,0 +1,357 @@
+"""One dataset being streamed into a file: batches in, bounded records out."""
+
+from __future__ import annotations
+
+import struct
+from collections import deque
+from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .._generated.deephys.v1 import deephys_pb2 as pb
+from . import dtypes, images
+from .container import crc32
+from .limits import IMAGE_REF_SIZE, MAX_RECORD, TABLE_CHUNK_ROWS
+from .summaries import HistogramBuilder, SummaryBuilder
+
+if TYPE_CHECKING:
+    from .writer import Writer
+
+_IMAGE_REF = struct.Struct("<QII")
+_ABSENT_IMAGE = bytes(IMAGE_REF_SIZE)
+
+
+class _LayerStream:
+    """Buffers one layer's rows into chunks of bounded size and summarises them."""
+
+    def __init__(self, index: int, units: int, dtype: str, rows_per_chunk: int, summary: SummaryBuilder):
+        self.index, self.units, self.dtype = index, units, dtype
+        self.rows_per_chunk = rows_per_chunk
+        self.summary = summary
+        self.pending: list[np.ndarray] = []
+        self.pending_rows = 0
+        self.chunks: list[pb.ActivationChunkRef] = []
+        self.rows_written = 0
+
+
+class DatasetWriter:
+    """Returned by `Writer.dataset(...)`; call `append` once per batch."""
+
+    def __init__(self, writer: Writer, index: int, name: str, role: str, description: str,
+                 dtype_choice: Any, total: int | None):
+        self._writer = writer
+        self.index = index
+        self.name = name
+        self.role = role
+        self.description = description
+        self.start_offset = writer._offset
+        self._dtype_choice = dtype_choice
+        self._model = writer.model
+        self._classes = len(writer.classes)
+        self._classifier = self._model.layer_index(self._model.classifier)
+        self._layers: list[_LayerStream] | None = None
+        self.rows = 0
+        self._has_images: bool | None = None
+        self._table: list[tuple[int, int, float, Mapping[str, str] | None]] = []
+        self._image_refs: dict[int, bytes] = {}
+        self._table_refs: list[pb.ImageTableChunkRef] = []
+        self._table_start = 0
+        self._pending_images: deque[tuple[int, Future]] = deque()
+        self._image_shapes: dict[int, tuple[int, ...]] = {}
+        self._pool: ThreadPoolExecutor | None = None
+        self._progress = None
+        if writer.progress:
+            from tqdm.auto import tqdm
+
+            self._progress = tqdm(total=total, desc=name, unit="img", leave=False)
+        self._closed = False
+
+    # ---- public -------------------------------------------------------------
+
+    def append(
+        self,
+        *,
+        labels: Any,
+        activations: Mapping[str, Any],
+        images: Any = None,
+        predictions: Any = None,
+        metadata: Sequence[Mapping[str, str]] | None = None,
+        layout: str = "auto",
+    ) -> None:
+        """Add a batch: `labels` (N,), `activations` {layer: (N, units)}, optional images (N, ...)."""
+        if self._closed:
+            raise RuntimeError(f"dataset {self.name!r} is closed")
+        labels = self._check_labels(labels)
+        n = labels.shape[0]
+        values = self._check_activations(activations, n)
+        stored = [dtypes.quantize(v, layer.dtype) for v, layer in zip(values, self._layers)]
+        logits = stored[self._classifier]
+        preds = self._predictions(predictions, logits, n)
+        confidence = _confidence(logits, preds)
+        batch_images = self._check_images(images, n, layout)
+        if metadata is not None and len(metadata) != n:
+            raise ValueError(f"dataset {self.name!r}: {len(metadata)} metadata entries for {n} images")
+        for layer, value, exact in zip(self._layers, values, stored):
+            layer.summary.add(exact, labels)
+            layer.pending.append(value)
+            layer.pending_rows += n
+            self._flush_layer(layer, final=False)
+        first = self.rows
+        for i in range(n):
+            self._table.append((int(labels[i]), int(preds[i]), float(confidence[i]),
+                                None if metadata is None else metadata[i]))
+        if batch_images is not None:
+            self._submit_images(first, batch_images)
+        self.rows += n
+        self._drain_images(block=False)
+        self._flush_table(final=False)
+        if self._progress is not None:
+            self._progress.update(n)
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        if self._layers is None:
+            raise ValueError(f"dataset {self.name!r} has no batches: append at least one (it may be empty)")
+        self._drain_images(block=True)
+        self._flush_table(final=True)
+        for layer in self._layers:
+            self._flush_layer(layer, final=True)
+        infos = [self._finish_layer(layer) for layer in self._layers]
+        self._shutdown()
+        self._writer._dataset_done(
+            pb.DatasetInfo(
+                name=self.name,
+                role=pb.ROLE_ID if self.role == "id" else pb.ROLE_OOD,
+                description=self.description,
+                images=self.rows,
+                table=self._table_refs,
+                layers=infos,
+                has_images=bool(self._has_images),
+                top_k=self._writer.top_k,
+                histogram_bins=self._writer.histogram_bins,
+            )
+        )
+
+    def discard(self) -> None:
+        """Drop this dataset (after an error); its bytes are cut off by the writer."""
+        for _, future in self._pending_images:
+            future.cancel()
+        self._pending_images.clear()
+        self._shutdown()
+        self._writer._dataset_discarded()
+
+    def __enter__(self) -> DatasetWriter:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.close()
+        # On error the Writer's own __exit__ (or abort) cleans up.
+
+    # ---- validation ---------------------------------------------------------
+
+    def _check_labels(self, labels: Any) -> np.ndarray:
+        labels = np.asarray(labels)
+        if labels.ndim != 1:
+            raise ValueError(f"dataset {self.name!r}: labels must be a 1-D array, got shape {labels.shape}")
+        if labels.size and not np.issubdtype(labels.dtype, np.integer):
+            if not np.all(np.equal(np.mod(labels, 1), 0)):
+                raise ValueError(f"dataset {self.name!r}: labels must be integer class indices")
+        labels = labels.astype(np.int64)
+        bad = np.flatnonzero((labels < 0) | (labels >= self._classes))
+        if bad.size:
+            raise ValueError(
+                f"dataset {self.name!r}: label {labels[bad[0]]} of image {self.rows + bad[0]} is out of range: "
+                f"there are {self._classes} classes (0..{self._classes - 1})"
+            )
+        return labels
+
+    def _check_activations(self, activations: Mapping[str, Any], n: int) -> list[np.ndarray]:
+        expected = self._model.layer_names
+        missing = [name for name in expected if name not in activations]
+        extra = [name for name in activations if name not in expected]
+        if missing or extra:
+            raise ValueError(
+                f"dataset {self.name!r}: activations must have exactly the model's layers "
+                f"{expected}; missing {missing}, unknown {extra}"
+            )
+        arrays = []
+        for name, layer in zip(expected, self._model.layers):
+            value = np.asarray(activations[name])
+            if value.ndim != 2 or value.shape != (n, layer.units):
+                raise ValueError(
+                    f"dataset {self.name!r}, layer {name!r}: expected activations of shape "
+                    f"({n}, {layer.units}), got {value.shape}"
+                    + (" (pool feature maps to one value per unit first)" if value.ndim > 2 else "")
+                )
+            arrays.append(value)
+        if self._layers is None:
+            self._layers = []
+            for i, (layer, value) in enumerate(zip(self._model.layers, arrays)):
+                dtype = self._writer._dtype_for(self._dtype_choice, layer.name, value)
+                row_bytes = layer.units * dtypes.ITEMSIZE[dtype]
+                if row_bytes > MAX_RECORD - 1024:
+                    raise ValueError(f"layer {layer.name!r}: one row of {row_bytes} bytes is too large")
+                rows = max(1, min(self._writer.chunk_bytes // row_bytes, (MAX_RECORD - 1024) // row_bytes))
+                summary = SummaryBuilder(layer.units, self._classes, self._writer.top_k, self._writer.histogram_bins)
+                self._layers.append(_LayerStream(i, layer.units, dtype, rows, summary))
+        return arrays
+
+    def _predictions(self, predictions: Any, logits: np.ndarray, n: int) -> np.ndarray:
+        if predictions is None:
+            return np.argmax(np.where(np.isnan(logits), -np.inf, logits), axis=1) if n else np.zeros(0, np.int64)
+        preds = np.asarray(predictions).astype(np.int64)
+        if preds.shape != (n,):
+            raise ValueError(f"dataset {self.name!r}: predictions must have shape ({n},), got {preds.shape}")
+        if preds.size and (preds.min() < 0 or preds.max() >= self._classes):
+            raise ValueError(f"dataset {self.name!r}: predictions out of range 0..{self._classes - 1}")
+        return preds
+
+    def _check_images(self, batch: Any, n: int, layout: str) -> list[np.ndarray] | None:
+        has = batch is not None
+        if self._has_images is None:
+            self._has_images = has
+        elif has != self._has_images and n:
+            raise ValueError(f"dataset {self.name!r}: give images with every batch or with none")
+        if not has:
+            return None
+        converted = images.to_uint8_batch(batch, layout)  # type: ignore[arg-type]
+        if len(converted) != n:
+            raise ValueError(f"dataset {self.name!r}: {len(converted)} images for {n} labels")
+        return converted
+
+    # ---- records ------------------------------------------------------------
+
+    def _flush_layer(self, layer: _LayerStream, final: bool) -> None:
+        while layer.pending_rows >= layer.rows_per_chunk or (final and layer.pending_rows):
+            block = np.concatenate(layer.pending) if len(layer.pending) > 1 else layer.pending[0]
+            take = min(layer.rows_per_chunk, block.shape[0])
+            chunk, rest = block[:take], block[take:]
+            layer.pending = [rest] if rest.shape[0] else []
+            layer.pending_rows = rest.shape[0]
+            record = pb.Record(
+                activations=pb.ActivationChunk(
+                    dataset=self.index,
+                    layer=layer.index,
+                    first_row=layer.rows_written,
+                    rows=take,
+                    units=layer.units,
+                    dtype=dtypes.to_proto(layer.dtype),
+                    data=dtypes.encode(chunk, layer.dtype),
+                )
+            )
+            ref = self._writer._write_record(record)
+            layer.chunks.append(pb.ActivationChunkRef(first_row=layer.rows_written, rows=take, record=ref))
+            layer.rows_written += take
+
+    def _finish_layer(self, layer: _LayerStream) -> pb.LayerData:
+        partial = layer.summary.partial()
+        histogram = HistogramBuilder(np.nan_to_num(partial.min), np.nan_to_num(partial.max), self._writer.histogram_bins)
+        # Second, bounded-memory pass over the chunks just written: bin ranges
+        # are only known once every value has been seen.
+        for ref in layer.chunks:
+            payload = self._writer._read_at(ref.record.offset + 8, ref.record.length)
+            chunk = pb.Record.FromString(payload).activations
+            histogram.add(dtypes.decode(chunk.data, layer.dtype, (chunk.rows, chunk.units)).astype(np.float64))
+        stored_top = dtypes.encode(partial.top_values, layer.dtype)
+        summary = pb.LayerSummary(
+            dataset=self.index,
+            layer=layer.index,
+            units=layer.units,
+            classes=self._classes,
+            images=self.rows,
+            min=partial.min.astype("<f8").tobytes(),
+            max=partial.max.astype("<f8").tobytes(),
+            mean=partial.mean.astype("<f8").tobytes(),
+            nan_count=partial.nan_count.astype("<u4").tobytes(),
+            inf_count=partial.inf_count.astype("<u4").tobytes(),
+            top_k=self._writer.top_k,
+            top_indices=partial.top_indices.astype("<u4").tobytes(),
+            top_values=stored_top,
+            class_means=partial.class_means.astype("<f4").tobytes(),
+            class_counts=partial.class_counts.astype("<u4").tobytes(),
+            histogram_bins=self._writer.histogram_bins,
+            histogram=histogram.result().astype("<u4").tobytes(),
+        )
+        ref = self._writer._write_record(pb.Record(summary=summary))
+        return pb.LayerData(layer=layer.index, dtype=dtypes.to_proto(layer.dtype), chunks=layer.chunks, summary=ref)
+
+    def _submit_images(self, first: int, batch: list[np.ndarray]) -> None:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self._writer.encode_threads, thread_name_prefix="deephys-encode")
+        encoding, quality = self._writer.image_encoding, self._writer.image_quality
+        for i, image in enumerate(batch):
+            self._image_shapes[first + i] = image.shape
+            self._pending_images.append((first + i, self._pool.submit(images.encode, image, encoding, quality)))
+            if len(self._pending_images) > 64 * self._writer.encode_threads:
+                self._drain_images(block=True, keep=32 * self._writer.encode_threads)
+
+    def _drain_images(self, block: bool, keep: int = 0) -> None:
+        while self._pending_images and (block and len(self._pending_images) > keep or self._pending_images[0][1].done()):
+            index, future = self._pending_images.popleft()
+            data = future.result()
+            shape = self._image_shapes.pop(index)
+            record = pb.Record(
+                image=pb.Image(
+                    dataset=self.index,
+                    index=index,
+                    encoding=images.ENCODINGS[self._writer.image_encoding],
+                    width=shape[1],
+                    height=shape[0],
+                    channels=1 if len(shape) == 2 else 3,
+                    data=data,
+                )
+            )
+            ref = self._writer._write_record(record)
+            self._image_refs[index] = _IMAGE_REF.pack(ref.offset, ref.length, ref.crc32)
+
+    def _flush_table(self, final: bool) -> None:
+        while len(self._table) >= TABLE_CHUNK_ROWS or (final and self._table):
+            rows = min(TABLE_CHUNK_ROWS, len(self._table))
+            first = self._table_start
+            if self._has_images and any(first + i not in self._image_refs for i in range(rows)):
+                return  # images of these rows are still being encoded
+            entries, self._table = self._table[:rows], self._table[rows:]
+            refs = b"".join(self._image_refs.pop(first + i, _ABSENT_IMAGE) for i in range(rows))
+            has_metadata = any(e[3] for e in entries)
+            chunk = pb.ImageTableChunk(
+                dataset=self.index,
+                first_row=first,
+                rows=rows,
+                labels=[e[0] for e in entries],
+                predictions=[e[1] for e in entries],
+                confidences=np.array([e[2] for e in entries], "<f4").tobytes(),
+                metadata=[
+                    pb.ImageMetadata(entries=[pb.KeyValue(key=str(k), value=str(v)) for k, v in (e[3] or {}).items()])
+                    for e in entries
+                ]
+                if has_metadata
+                else [],
+                images=refs if self._has_images else b"",
+            )
+            ref = self._writer._write_record(pb.Record(table=chunk))
+            self._table_refs.append(pb.ImageTableChunkRef(first_row=first, rows=rows, record=ref))
+            self._table_start += rows
+
+    def _shutdown(self) -> None:
+        self._closed = True
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+        if self._progress is not None:
+            self._progress.close()
+
+
+def _confidence(logits: np.ndarray, predictions: np.ndarray) -> np.ndarray:
+    """Softmax probability of the predicted class, computed stably in float64."""
+    if logits.shape[0] == 0:
+        return np.zeros(0)
+    finite_max = np.max(np.where(np.isfinite(logits), logits, -np.inf), axis=1, keepdims=True)
+    finite_max = np.where(np.isfinite(finite_max), finite_max, 0.0)
+    with np.errstate(over="ignore", invalid="ignore"):
+        exp = np.exp(logits - finite_max)
+        probs = exp / exp.sum(axis=1, keepdims=True)
+    return probs[np.arange(logits.shape[0]), predictions]

@@ -1,0 +1,94 @@
+"""Activation dtypes: NumPy <-> file, including bfloat16 (no native NumPy dtype)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._generated.deephys.v1 import deephys_pb2 as pb
+
+NAMES = ("float32", "float16", "bfloat16", "float64")
+
+_TO_PROTO = {
+    "float32": pb.DTYPE_FLOAT32,
+    "float16": pb.DTYPE_FLOAT16,
+    "bfloat16": pb.DTYPE_BFLOAT16,
+    "float64": pb.DTYPE_FLOAT64,
+}
+_FROM_PROTO = {v: k for k, v in _TO_PROTO.items()}
+ITEMSIZE = {"float32": 4, "float16": 2, "bfloat16": 2, "float64": 8}
+_STORAGE = {"float32": "<f4", "float16": "<f2", "bfloat16": "<u2", "float64": "<f8"}
+
+
+def to_proto(name: str) -> int:
+    return _TO_PROTO[name]
+
+
+def from_proto(value: int) -> str | None:
+    return _FROM_PROTO.get(value)
+
+
+def name_of(array: np.ndarray) -> str:
+    """The file dtype that stores `array` exactly (ml_dtypes/JAX bfloat16 included)."""
+    if array.dtype.name == "bfloat16":
+        return "bfloat16"
+    if array.dtype in (np.float16, np.float32, np.float64):
+        return array.dtype.name
+    if np.issubdtype(array.dtype, np.integer) or array.dtype == np.bool_:
+        return "float32"
+    raise TypeError(f"activations of dtype {array.dtype} are not supported; use a float dtype")
+
+
+def check_name(name: str) -> str:
+    if name not in _TO_PROTO:
+        raise ValueError(f"unknown activation dtype {name!r}; choose one of {', '.join(NAMES)}")
+    return name
+
+
+def encode(array: np.ndarray, name: str) -> bytes:
+    """Little-endian bytes of `array` in file dtype `name` (rounding to nearest even)."""
+    if name == "bfloat16":
+        if array.dtype.name == "bfloat16":
+            return np.ascontiguousarray(array).view("<u2").tobytes()
+        return float32_to_bfloat16_bits(np.asarray(array, np.float32)).tobytes()
+    return np.ascontiguousarray(array, dtype=_STORAGE[name]).tobytes()
+
+
+def decode(data: bytes | memoryview, name: str, shape: tuple[int, ...]) -> np.ndarray:
+    """Values of file dtype `name`; bfloat16 is widened to float32 (exactly)."""
+    raw = np.frombuffer(data, dtype=_STORAGE[name])
+    if name == "bfloat16":
+        raw = bfloat16_bits_to_float32(raw)
+    return raw.reshape(shape)
+
+
+def float32_to_bfloat16_bits(values: np.ndarray) -> np.ndarray:
+    bits = np.ascontiguousarray(values, np.float32).view(np.uint32).astype(np.uint64)
+    rounded = (bits + 0x7FFF + ((bits >> 16) & 1)) >> 16
+    nan = np.isnan(values)
+    out = rounded.astype(np.uint16)
+    out[nan] = ((bits[nan] >> 16) | 0x40).astype(np.uint16)  # keep NaN a (quiet) NaN
+    return out.astype("<u2")
+
+
+def bfloat16_bits_to_float32(bits: np.ndarray) -> np.ndarray:
+    return (bits.astype(np.uint32) << 16).view(np.float32)
+
+
+def widen(array: np.ndarray) -> np.ndarray:
+    """Exact float64 copy of any supported activation array."""
+    if array.dtype.name == "bfloat16":
+        return bfloat16_bits_to_float32(np.ascontiguousarray(array).view(np.uint16)).astype(np.float64)
+    return np.asarray(array, dtype=np.float64)
+
+
+def quantize(array: np.ndarray, name: str) -> np.ndarray:
+    """The values `array` takes once stored as `name`, as float64 (for summaries)."""
+    if name == "float64":
+        return widen(array)
+    if name == "bfloat16":
+        if array.dtype.name == "bfloat16":
+            return widen(array)
+        return bfloat16_bits_to_float32(float32_to_bfloat16_bits(np.asarray(array, np.float32))).astype(
+            np.float64
+        )
+    return np.asarray(widen(array) if array.dtype.name == "bfloat16" else array, dtype=name).astype(np.float64)

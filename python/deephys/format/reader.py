@@ -1,0 +1,331 @@
+"""`deephys.open`: lazy, random-access reading of .deephys files."""
+
+from __future__ import annotations
+
+import os
+import struct
+from collections.abc import Iterator, Mapping
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+from google.protobuf.message import DecodeError
+
+from .._generated.deephys.v1 import deephys_pb2 as pb
+from ..errors import FormatError
+from ..model import Model
+from . import dtypes, images
+from .checks import check_footer
+from .container import FRAME_SIZE, HEADER_SIZE, TRAILER_SIZE, Trailer, crc32, parse_frame, parse_header, parse_trailer
+from .limits import IMAGE_REF_SIZE
+from .summaries import LayerSummary
+
+_IMAGE_REF = struct.Struct("<QII")
+
+
+class _File:
+    """Bounds-checked positional reads."""
+
+    def __init__(self, path: Path):
+        self.path = str(path)
+        try:
+            self._fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        except IsADirectoryError:
+            raise FormatError(path, None, "is a folder, not a Deephys file") from None
+        self.size = os.fstat(self._fd).st_size
+
+    def read(self, offset: int, length: int) -> bytes:
+        if offset < 0 or length < 0 or offset + length > self.size:
+            raise FormatError(self.path, offset, f"read of {length} bytes past the end of the {self.size}-byte file")
+        data = os.pread(self._fd, length, offset)
+        if len(data) != length:
+            raise FormatError(self.path, offset, "file shrank while being read")
+        return data
+
+    def close(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+
+
+class Run:
+    """An opened .deephys file: one model and its datasets. Reads lazily."""
+
+    def __init__(self, path: str | os.PathLike[str]):
+        self.path = Path(path)
+        self._file = _File(self.path)
+        try:
+            self._trailer = parse_trailer(self._file.path, self._file.read(self._file.size - TRAILER_SIZE, TRAILER_SIZE)
+                                          if self._file.size >= TRAILER_SIZE else b"", self._file.size)
+            self.format_version = parse_header(self._file.path, self._file.read(0, HEADER_SIZE))
+            if self.format_version != (self._trailer.major, self._trailer.minor):
+                raise FormatError(self._file.path, 8, "header and trailer disagree on the format version")
+            record = self._record(
+                pb.RecordRef(offset=self._trailer.footer_offset, length=self._trailer.footer_length,
+                             crc32=self._trailer.footer_crc),
+                "footer",
+            )
+            self._footer: pb.Footer = record
+            check_footer(self._file.path, self._footer, self._trailer.footer_offset)
+            self.model = Model.from_proto(self._footer.model)
+        except BaseException:
+            self._file.close()
+            raise
+        self.datasets: Mapping[str, Dataset] = {
+            info.name: Dataset(self, i, info) for i, info in enumerate(self._footer.datasets)
+        }
+
+    @property
+    def classes(self) -> tuple[str, ...]:
+        return self.model.classes or ()
+
+    @property
+    def size(self) -> int:
+        return self._file.size
+
+    @property
+    def metadata(self) -> dict[str, str]:
+        return dict(self._footer.metadata)
+
+    @property
+    def trailer(self) -> Trailer:
+        return self._trailer
+
+    def close(self) -> None:
+        self._file.close()
+
+    def __enter__(self) -> Run:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        names = ", ".join(f"{d.name!r} ({d.role}, {len(d)} images)" for d in self.datasets.values())
+        return f"<deephys.Run {str(self.path)!r} model={self.model.name!r} datasets=[{names}]>"
+
+    def _record(self, ref: pb.RecordRef, kind: str):
+        """Read, check and decode the record `ref` points at, which must be of `kind`."""
+        path = self._file.path
+        if ref.offset < HEADER_SIZE or ref.offset + FRAME_SIZE + ref.length > self._file.size - TRAILER_SIZE:
+            raise FormatError(path, ref.offset, f"{kind} record reference points outside the file")
+        data = self._file.read(ref.offset, FRAME_SIZE + ref.length)
+        length, crc = parse_frame(path, ref.offset, data[:FRAME_SIZE])
+        if length != ref.length or crc != ref.crc32:
+            raise FormatError(path, ref.offset, f"{kind} record frame does not match its index entry")
+        payload = data[FRAME_SIZE:]
+        if crc32(payload) != crc:
+            raise FormatError(path, ref.offset, f"{kind} record CRC mismatch: the file is damaged")
+        try:
+            record = pb.Record.FromString(payload)
+        except DecodeError as exc:
+            raise FormatError(path, ref.offset, f"{kind} record does not decode: {exc}") from None
+        if record.WhichOneof("body") != kind:
+            raise FormatError(path, ref.offset, f"expected a {kind} record, found {record.WhichOneof('body')}")
+        return getattr(record, kind)
+
+
+class Dataset:
+    """One dataset of a run: per-image labels, predictions, images, activations and summaries."""
+
+    def __init__(self, run: Run, index: int, info: pb.DatasetInfo):
+        self._run = run
+        self.index = index
+        self._info = info
+        self.name: str = info.name
+        self.role: str = "id" if info.role == pb.ROLE_ID else "ood"
+        self.description: str = info.description
+        self.has_images: bool = info.has_images
+        self.top_k: int = info.top_k
+
+    def __len__(self) -> int:
+        return int(self._info.images)
+
+    @property
+    def num_images(self) -> int:
+        return len(self)
+
+    def __repr__(self) -> str:
+        return f"<deephys.Dataset {self.name!r} role={self.role} images={len(self)}>"
+
+    # ---- per-image table ----------------------------------------------------
+
+    @cached_property
+    def _table(self) -> dict[str, object]:
+        labels, preds, conf, meta, refs = [], [], [], [], []
+        classes = len(self._run.classes)
+        path = self._run._file.path
+        for chunk_ref in self._info.table:
+            chunk = self._run._record(chunk_ref.record, "table")
+            rows = chunk_ref.rows
+            where = chunk_ref.record.offset
+            if chunk.first_row != chunk_ref.first_row or chunk.rows != rows or chunk.dataset != self.index:
+                raise FormatError(path, where, "table chunk does not match its index entry")
+            if len(chunk.labels) != rows or len(chunk.predictions) != rows or len(chunk.confidences) != 4 * rows:
+                raise FormatError(path, where, f"table chunk of {rows} rows has columns of the wrong length")
+            if len(chunk.metadata) not in (0, rows):
+                raise FormatError(path, where, "table chunk has metadata for some images only")
+            if len(chunk.images) != (IMAGE_REF_SIZE * rows if self.has_images else 0):
+                raise FormatError(path, where, "table chunk has the wrong number of image references")
+            chunk_labels = np.array(chunk.labels, np.int64)
+            chunk_preds = np.array(chunk.predictions, np.int64)
+            if rows and (chunk_labels.max() >= classes or chunk_preds.max() >= classes):
+                raise FormatError(path, where, f"label or prediction out of range for {classes} classes")
+            labels.append(chunk_labels)
+            preds.append(chunk_preds)
+            conf.append(np.frombuffer(chunk.confidences, "<f4"))
+            meta.extend({e.key: e.value for e in m.entries} for m in chunk.metadata) if chunk.metadata else meta.extend(
+                [None] * rows
+            )
+            refs.append(chunk.images)
+        return {
+            "labels": np.concatenate(labels) if labels else np.zeros(0, np.int64),
+            "predictions": np.concatenate(preds) if preds else np.zeros(0, np.int64),
+            "confidences": np.concatenate(conf).astype(np.float32) if conf else np.zeros(0, np.float32),
+            "metadata": meta,
+            "images": b"".join(refs),
+        }
+
+    @property
+    def labels(self) -> np.ndarray:
+        """Ground-truth class index per image (int64)."""
+        return self._table["labels"]  # type: ignore[return-value]
+
+    @property
+    def predictions(self) -> np.ndarray:
+        """Predicted class index per image (int64)."""
+        return self._table["predictions"]  # type: ignore[return-value]
+
+    @property
+    def confidences(self) -> np.ndarray:
+        """Softmax probability of the predicted class per image (float32)."""
+        return self._table["confidences"]  # type: ignore[return-value]
+
+    def metadata(self, i: int) -> dict[str, str]:
+        """The key/value metadata of image `i` (empty if none)."""
+        return dict(self._table["metadata"][self._check_index(i)] or {})  # type: ignore[index]
+
+    # ---- images -------------------------------------------------------------
+
+    def image_record(self, i: int) -> pb.Image:
+        i = self._check_index(i)
+        if not self.has_images:
+            raise LookupError(f"dataset {self.name!r} was written without images")
+        offset, length, crc = _IMAGE_REF.unpack_from(self._table["images"], i * IMAGE_REF_SIZE)  # type: ignore[arg-type]
+        image = self._run._record(pb.RecordRef(offset=offset, length=length, crc32=crc), "image")
+        if image.index != i or image.dataset != self.index:
+            raise FormatError(self._run._file.path, offset, f"image record is not image {i} of {self.name!r}")
+        return image
+
+    def image_bytes(self, i: int) -> tuple[bytes, str]:
+        """The encoded image `i` and its MIME type."""
+        image = self.image_record(i)
+        return image.data, images.MIME.get(image.encoding, "application/octet-stream")
+
+    def image(self, i: int) -> np.ndarray:
+        """Image `i` as uint8 (H, W, C), C = 1 (greyscale) or 3 (RGB)."""
+        record = self.image_record(i)
+        try:
+            array = images.decode(record.data)
+        except Exception as exc:  # Pillow raises many kinds
+            raise FormatError(self._run._file.path, None, f"image {i} of {self.name!r} does not decode: {exc}") from None
+        if array.shape != (record.height, record.width, record.channels):
+            raise FormatError(self._run._file.path, None, f"image {i} of {self.name!r} has the wrong size")
+        return array
+
+    # ---- activations --------------------------------------------------------
+
+    def dtype(self, layer: str | int) -> str:
+        data = self._layer(layer)
+        return dtypes.from_proto(data.dtype) or "float32"
+
+    def activations(self, layer: str | int, start: int = 0, stop: int | None = None) -> np.ndarray:
+        """Activations of `layer` for images [start, stop) as (N, units).
+
+        Stored dtype is kept (bfloat16 is returned as float32).
+        """
+        n = len(self)
+        stop = n if stop is None else stop
+        if not 0 <= start <= stop <= n:
+            raise IndexError(f"rows [{start}, {stop}) out of range for {n} images")
+        data = self._layer(layer)
+        units = self._run.model.layers[data.layer].units
+        parts = [chunk for chunk in self._chunks(data, start, stop)]
+        if not parts:
+            return np.zeros((0, units), np.float32 if data.dtype == pb.DTYPE_BFLOAT16 else dtypes.from_proto(data.dtype))
+        return np.concatenate(parts) if len(parts) > 1 else parts[0]
+
+    def iter_activations(self, layer: str | int) -> Iterator[tuple[int, np.ndarray]]:
+        """(first_row, block) over the stored chunks, in order; bounded memory."""
+        data = self._layer(layer)
+        for ref in data.chunks:
+            yield ref.first_row, self._decode_chunk(data, ref)
+
+    def _chunks(self, data: pb.LayerData, start: int, stop: int) -> Iterator[np.ndarray]:
+        for ref in data.chunks:
+            lo, hi = ref.first_row, ref.first_row + ref.rows
+            if hi <= start or lo >= stop:
+                continue
+            block = self._decode_chunk(data, ref)
+            yield block[max(start, lo) - lo : min(stop, hi) - lo]
+
+    def _decode_chunk(self, data: pb.LayerData, ref: pb.ActivationChunkRef) -> np.ndarray:
+        chunk = self._run._record(ref.record, "activations")
+        units = self._run.model.layers[data.layer].units
+        name = dtypes.from_proto(data.dtype)
+        path, where = self._run._file.path, ref.record.offset
+        if (chunk.dataset, chunk.layer, chunk.first_row, chunk.rows, chunk.units, chunk.dtype) != (
+            self.index, data.layer, ref.first_row, ref.rows, units, data.dtype,
+        ):
+            raise FormatError(path, where, "activation chunk does not match its index entry")
+        if name is None or len(chunk.data) != ref.rows * units * dtypes.ITEMSIZE[name]:
+            raise FormatError(path, where, "activation chunk has the wrong number of bytes")
+        return dtypes.decode(chunk.data, name, (ref.rows, units))
+
+    def _layer(self, layer: str | int) -> pb.LayerData:
+        return self._info.layers[self._run.model.layer_index(layer)]
+
+    # ---- summaries ----------------------------------------------------------
+
+    def summary(self, layer: str | int) -> LayerSummary:
+        """The stored summary of `layer` over this dataset (see docs/format.md)."""
+        data = self._layer(layer)
+        s = self._run._record(data.summary, "summary")
+        units = self._run.model.layers[data.layer].units
+        classes, k, bins = len(self._run.classes), s.top_k, s.histogram_bins
+        name = dtypes.from_proto(data.dtype) or "float32"
+        path, where = self._run._file.path, data.summary.offset
+        sizes = {
+            "min": 8 * units, "max": 8 * units, "mean": 8 * units, "nan_count": 4 * units, "inf_count": 4 * units,
+            "top_indices": 4 * units * k, "top_values": dtypes.ITEMSIZE[name] * units * k,
+            "class_means": 4 * classes * units, "class_counts": 4 * classes, "histogram": 4 * units * bins,
+        }
+        if (s.dataset, s.layer, s.units, s.classes, s.images) != (self.index, data.layer, units, classes, len(self)):
+            raise FormatError(path, where, "summary does not match its dataset and layer")
+        for field, size in sizes.items():
+            if len(getattr(s, field)) != size:
+                raise FormatError(path, where, f"summary field {field} has {len(getattr(s, field))} bytes, not {size}")
+        return LayerSummary(
+            images=int(s.images),
+            min=np.frombuffer(s.min, "<f8").copy(),
+            max=np.frombuffer(s.max, "<f8").copy(),
+            mean=np.frombuffer(s.mean, "<f8").copy(),
+            nan_count=np.frombuffer(s.nan_count, "<u4").copy(),
+            inf_count=np.frombuffer(s.inf_count, "<u4").copy(),
+            top_indices=np.frombuffer(s.top_indices, "<u4").reshape(units, k).copy(),
+            top_values=dtypes.decode(s.top_values, name, (units, k)).astype(np.float64),
+            class_means=np.frombuffer(s.class_means, "<f4").reshape(classes, units).copy(),
+            class_counts=np.frombuffer(s.class_counts, "<u4").copy(),
+            histogram=np.frombuffer(s.histogram, "<u4").reshape(units, bins).copy(),
+        )
+
+    def _check_index(self, i: int) -> int:
+        n = len(self)
+        if not -n <= i < n:
+            raise IndexError(f"image index {i} out of range for dataset {self.name!r} of {n} images")
+        return int(i) % n
+
+
+def open_run(path: str | os.PathLike[str]) -> Run:
+    """Open a .deephys file lazily: only the trailer, header and footer are read now."""
+    return Run(path)

@@ -1,0 +1,197 @@
+"""Per-layer summaries (docs/format.md, "Summaries"), built while streaming.
+
+`SummaryBuilder` sees the activations chunk by chunk and keeps memory that does
+not grow with the number of images; `compute_summary` is the direct batch
+definition that `deephys validate` checks the stored summaries against.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .limits import ABSENT_INDEX
+
+
+@dataclass
+class LayerSummary:
+    """Statistics of one layer over one dataset (arrays indexed by unit, class)."""
+
+    images: int
+    min: np.ndarray  # (U,) float64, over finite values
+    max: np.ndarray  # (U,) float64
+    mean: np.ndarray  # (U,) float64, NaN/inf propagate
+    nan_count: np.ndarray  # (U,) uint32
+    inf_count: np.ndarray  # (U,) uint32
+    top_indices: np.ndarray  # (U, k) uint32, ABSENT_INDEX padded
+    top_values: np.ndarray  # (U, k) float64 (exact values of the stored dtype)
+    class_means: np.ndarray  # (C, U) float32
+    class_counts: np.ndarray  # (C,) uint32
+    histogram: np.ndarray  # (U, bins) uint32
+
+    @property
+    def units(self) -> int:
+        return int(self.min.shape[0])
+
+    @property
+    def top_k(self) -> int:
+        return int(self.top_indices.shape[1])
+
+    def top_images(self, unit: int) -> tuple[np.ndarray, np.ndarray]:
+        """Indices and values of the unit's top images, without padding."""
+        keep = self.top_indices[unit] != ABSENT_INDEX
+        return self.top_indices[unit][keep].astype(np.int64), self.top_values[unit][keep]
+
+
+class SummaryBuilder:
+    """Streaming summary of one layer. Feed rows in image order with `add`."""
+
+    def __init__(self, units: int, classes: int, top_k: int, bins: int):
+        self.units, self.classes, self.top_k, self.bins = units, classes, top_k, bins
+        self.rows = 0
+        self._min = np.full(units, np.inf)
+        self._max = np.full(units, -np.inf)
+        self._sum = np.zeros(units)
+        self._nan = np.zeros(units, np.int64)
+        self._inf = np.zeros(units, np.int64)
+        self._class_sum = np.zeros((classes, units))
+        self._class_count = np.zeros(classes, np.int64)
+        # Candidates per unit, sorted by value desc then index asc; -inf = empty.
+        self._top_values = np.full((units, top_k), -np.inf)
+        self._top_indices = np.full((units, top_k), ABSENT_INDEX, np.int64)
+
+    def add(self, values: np.ndarray, labels: np.ndarray) -> None:
+        """`values`: (rows, units) float64 exactly as stored; `labels`: (rows,) ints."""
+        rows = values.shape[0]
+        if rows == 0:
+            return
+        finite = np.isfinite(values)
+        nan = np.isnan(values)
+        self._nan += nan.sum(axis=0)
+        self._inf += (~finite & ~nan).sum(axis=0)
+        self._min = np.minimum(self._min, np.where(finite, values, np.inf).min(axis=0))
+        self._max = np.maximum(self._max, np.where(finite, values, -np.inf).max(axis=0))
+        self._sum += values.sum(axis=0)
+        self._add_classes(values, labels)
+        self._add_top(values, finite)
+        self.rows += rows
+
+    def _add_classes(self, values: np.ndarray, labels: np.ndarray) -> None:
+        order = np.argsort(labels, kind="stable")
+        sorted_labels = labels[order]
+        starts = np.flatnonzero(np.r_[True, sorted_labels[1:] != sorted_labels[:-1]])
+        sums = np.add.reduceat(values[order], starts, axis=0)
+        present = sorted_labels[starts]
+        self._class_sum[present] += sums
+        self._class_count += np.bincount(labels, minlength=self.classes)[: self.classes]
+
+    def _add_top(self, values: np.ndarray, finite: np.ndarray) -> None:
+        eligible = finite & (values != 0)
+        threshold = self._top_values[:, -1]
+        # Only a value strictly above the current k-th candidate can enter: on a
+        # tie the earlier (lower) image index already there wins.
+        candidate = eligible & (values > threshold[None, :])
+        units = np.flatnonzero(candidate.any(axis=0))
+        if units.size == 0:
+            return
+        rows = values.shape[0]
+        new_values = np.where(candidate[:, units], values[:, units], -np.inf).T
+        new_indices = np.broadcast_to(np.arange(self.rows, self.rows + rows), (units.size, rows))
+        merged_values = np.concatenate([self._top_values[units], new_values], axis=1)
+        merged_indices = np.concatenate([self._top_indices[units], new_indices], axis=1)
+        # Existing candidates precede the new rows and have lower indices, and
+        # each side is in index order among equal values: a stable sort on
+        # -value yields (value desc, index asc).
+        order = np.argsort(-merged_values, axis=1, kind="stable")[:, : self.top_k]
+        self._top_values[units] = np.take_along_axis(merged_values, order, axis=1)
+        self._top_indices[units] = np.take_along_axis(merged_indices, order, axis=1)
+        self._top_indices[units] = np.where(
+            np.isneginf(self._top_values[units]), ABSENT_INDEX, self._top_indices[units]
+        )
+
+    def partial(self) -> LayerSummary:
+        """Everything but the histogram, which needs `min`/`max` first (see `HistogramBuilder`)."""
+        empty_unit = ~np.isfinite(self._min)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = self._sum / self.rows if self.rows else np.full(self.units, np.nan)
+            class_means = (self._class_sum / self._class_count[:, None]).astype(np.float32)
+        class_means[self._class_count == 0] = np.nan
+        top_values = np.where(np.isneginf(self._top_values), 0.0, self._top_values)
+        return LayerSummary(
+            images=self.rows,
+            min=np.where(empty_unit, np.nan, self._min),
+            max=np.where(empty_unit, np.nan, self._max),
+            mean=mean,
+            nan_count=self._nan.astype(np.uint32),
+            inf_count=self._inf.astype(np.uint32),
+            top_indices=self._top_indices.astype(np.uint32),
+            top_values=top_values,
+            class_means=class_means,
+            class_counts=self._class_count.astype(np.uint32),
+            histogram=np.zeros((self.units, self.bins), np.uint32),
+        )
+
+
+class HistogramBuilder:
+    """Per-unit histograms over known [min, max] ranges, fed chunk by chunk."""
+
+    def __init__(self, lo: np.ndarray, hi: np.ndarray, bins: int):
+        self.lo, self.bins = lo, bins
+        span = hi - lo
+        with np.errstate(invalid="ignore", divide="ignore"):
+            self.scale = np.where(span > 0, bins / span, 0.0)
+        self.counts = np.zeros(lo.shape[0] * bins, np.int64)
+        self._offsets = np.arange(lo.shape[0]) * bins
+
+    def add(self, values: np.ndarray) -> None:
+        finite = np.isfinite(values)
+        with np.errstate(invalid="ignore"):
+            position = np.floor((np.where(finite, values, self.lo) - self.lo) * self.scale)
+        bin_index = np.clip(np.nan_to_num(position), 0, self.bins - 1).astype(np.int64)
+        flat = (bin_index + self._offsets[None, :])[finite]
+        self.counts += np.bincount(flat, minlength=self.counts.size)
+
+    def result(self) -> np.ndarray:
+        return self.counts.reshape(-1, self.bins).astype(np.uint32)
+
+
+def compute_summary(values: np.ndarray, labels: np.ndarray, classes: int, top_k: int, bins: int) -> LayerSummary:
+    """Direct (non-streaming) definition of a layer summary, for validation and tests."""
+    values = np.asarray(values, dtype=np.float64)
+    labels = np.asarray(labels, dtype=np.int64)
+    n, units = values.shape
+    finite = np.isfinite(values)
+    nan = np.isnan(values)
+    has_finite = finite.any(axis=0)
+    lo = np.where(has_finite, np.where(finite, values, np.inf).min(axis=0, initial=np.inf), np.nan)
+    hi = np.where(has_finite, np.where(finite, values, -np.inf).max(axis=0, initial=-np.inf), np.nan)
+    counts = np.bincount(labels, minlength=classes)[:classes]
+    class_means = np.full((classes, units), np.nan)
+    for c in np.flatnonzero(counts):
+        class_means[c] = values[labels == c].mean(axis=0)
+    top_indices = np.full((units, top_k), ABSENT_INDEX, np.int64)
+    top_values = np.zeros((units, top_k))
+    for u in range(units):
+        column = values[:, u]
+        keep = np.flatnonzero(np.isfinite(column) & (column != 0))
+        order = keep[np.lexsort((keep, -column[keep]))][:top_k]
+        top_indices[u, : order.size] = order
+        top_values[u, : order.size] = column[order]
+    histogram = HistogramBuilder(np.nan_to_num(lo), np.nan_to_num(hi), bins)
+    histogram.add(values)
+    with np.errstate(invalid="ignore"):
+        mean = values.mean(axis=0) if n else np.full(units, np.nan)
+    return LayerSummary(
+        images=n,
+        min=lo,
+        max=hi,
+        mean=mean,
+        nan_count=nan.sum(axis=0).astype(np.uint32),
+        inf_count=(~finite & ~nan).sum(axis=0).astype(np.uint32),
+        top_indices=top_indices.astype(np.uint32),
+        top_values=top_values,
+        class_means=class_means.astype(np.float32),
+        class_counts=counts.astype(np.uint32),
+        histogram=histogram.result(),
+    )

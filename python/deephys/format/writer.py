@@ -1,0 +1,333 @@
+"""`deephys.Writer`: streams datasets into a .deephys file with bounded memory."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from .._generated.deephys.v1 import deephys_pb2 as pb
+from .._version import __version__
+from ..model import Model
+from . import dtypes
+from .container import Trailer, crc32, pack_frame, pack_header, pack_trailer
+from .dataset_writer import DatasetWriter
+from .limits import (
+    DEFAULT_CHUNK_BYTES,
+    DEFAULT_HISTOGRAM_BINS,
+    DEFAULT_TOP_K,
+    FORMAT_MAJOR,
+    FORMAT_MINOR,
+    FRAME_SIZE,
+)
+
+Role = Literal["id", "ood"]
+
+
+class Writer:
+    """Write one model and its datasets to a `.deephys` file.
+
+    >>> with deephys.Writer("run.deephys", model=model, classes=names) as w:
+    ...     w.add_dataset("CIFAR-10", images=x, labels=y, activations={"fc": a}, role="id")
+    ...     with w.dataset("CIFAR-10.2", role="ood") as d:
+    ...         for x, y, a in batches:
+    ...             d.append(images=x, labels=y, activations=a)
+
+    The file appears at `path` only when the writer closes successfully; until
+    then data goes to a temporary file beside it, so an interrupted export leaves
+    the previous file (or nothing) at `path`. `mode="a"` adds datasets to an
+    existing file (on a copy, or in place with `in_place=True`).
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        model: Model | None = None,
+        classes: Sequence[str] | None = None,
+        *,
+        mode: Literal["w", "a"] = "w",
+        in_place: bool = False,
+        activation_dtype: str | Mapping[str, str] | None = None,
+        image_encoding: Literal["png", "jpeg", "webp"] = "png",
+        image_quality: int = 90,
+        top_k: int = DEFAULT_TOP_K,
+        histogram_bins: int = DEFAULT_HISTOGRAM_BINS,
+        chunk_bytes: int = DEFAULT_CHUNK_BYTES,
+        encode_threads: int | None = None,
+        metadata: Mapping[str, str] | None = None,
+        progress: bool = False,
+    ):
+        if mode not in ("w", "a"):
+            raise ValueError(f"mode must be 'w' or 'a', not {mode!r}")
+        if top_k < 1 or histogram_bins < 1 or chunk_bytes < 1:
+            raise ValueError("top_k, histogram_bins and chunk_bytes must be positive")
+        self.path = Path(path)
+        self.image_encoding = image_encoding
+        self.image_quality = image_quality
+        self.top_k = top_k
+        self.histogram_bins = histogram_bins
+        self.chunk_bytes = chunk_bytes
+        self.encode_threads = encode_threads or min(4, os.cpu_count() or 1)
+        self.progress = progress
+        self._activation_dtype = activation_dtype
+        self._datasets: list[pb.DatasetInfo] = []
+        self._open_dataset: DatasetWriter | None = None
+        self._closed = False
+        self._in_place = False
+        self._restore: tuple[int, bytes] | None = None
+        self._metadata = {"created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")}
+        self._metadata.update(metadata or {})
+
+        if mode == "a":
+            self._open_for_append(model, classes, in_place)
+        else:
+            if model is None:
+                raise TypeError("Writer(path, model=...) needs a model when creating a file")
+            self.model = model.with_classes(classes)
+            self._producer_defaults()
+            self._file, self._tmp_path = self._create_temp()
+            self._offset = 0
+            self._write(pack_header())
+            self._write_record(pb.Record(model=self.model.to_proto()))
+
+    # ---- public API ---------------------------------------------------------
+
+    @property
+    def classes(self) -> tuple[str, ...]:
+        assert self.model.classes is not None
+        return self.model.classes
+
+    @property
+    def dataset_names(self) -> list[str]:
+        return [d.name for d in self._datasets]
+
+    def dataset(
+        self,
+        name: str,
+        role: Role = "id",
+        description: str = "",
+        activation_dtype: str | Mapping[str, str] | None = None,
+        total: int | None = None,
+    ) -> DatasetWriter:
+        """Start a dataset to fill batch by batch with `append`; use it as a context manager."""
+        self._check_writable()
+        if self._open_dataset is not None:
+            raise RuntimeError(f"dataset {self._open_dataset.name!r} is still open; close it first")
+        if not isinstance(name, str) or not name:
+            raise ValueError("a dataset name must be a non-empty string")
+        if name in self.dataset_names:
+            raise ValueError(f"this file already has a dataset named {name!r}")
+        if role not in ("id", "ood"):
+            raise ValueError(f"role must be 'id' or 'ood', not {role!r}")
+        self._open_dataset = DatasetWriter(
+            self,
+            index=len(self._datasets),
+            name=name,
+            role=role,
+            description=description,
+            dtype_choice=activation_dtype if activation_dtype is not None else self._activation_dtype,
+            total=total,
+        )
+        return self._open_dataset
+
+    def add_dataset(
+        self,
+        name: str,
+        *,
+        labels: Any,
+        activations: Mapping[str, Any],
+        images: Any = None,
+        role: Role = "id",
+        predictions: Any = None,
+        metadata: Sequence[Mapping[str, str]] | None = None,
+        description: str = "",
+        layout: Literal["auto", "NHWC", "NCHW"] = "auto",
+        activation_dtype: str | Mapping[str, str] | None = None,
+        batch_size: int = 1024,
+    ) -> None:
+        """Write a whole dataset held in memory (it is streamed in batches)."""
+        labels = np.asarray(labels)
+        n = labels.shape[0] if labels.ndim else 0
+        with self.dataset(name, role, description, activation_dtype, total=n) as d:
+            if n == 0:
+                d.append(labels=labels, activations=activations, images=images, predictions=predictions,
+                         metadata=metadata, layout=layout)
+            for start in range(0, n, batch_size):
+                stop = min(n, start + batch_size)
+                d.append(
+                    labels=labels[start:stop],
+                    activations={k: v[start:stop] for k, v in activations.items()},
+                    images=None if images is None else images[start:stop],
+                    predictions=None if predictions is None else np.asarray(predictions)[start:stop],
+                    metadata=None if metadata is None else metadata[start:stop],
+                    layout=layout,
+                )
+
+    def close(self) -> None:
+        """Finish the file and move it into place."""
+        if self._closed:
+            return
+        if self._open_dataset is not None:
+            self._open_dataset.close()
+        self._finish()
+
+    def abort(self, keep_finished: bool = False) -> None:
+        """Stop writing after a failure.
+
+        With `keep_finished=False` nothing changes at `path` (the previous file,
+        or nothing, stays). With `keep_finished=True` the datasets that were
+        completed are written out as a valid file and the one in progress is dropped.
+        """
+        if self._closed:
+            return
+        dataset = self._open_dataset
+        self._open_dataset = None
+        if dataset is not None:
+            dataset.discard()
+        if keep_finished and self._datasets:
+            if dataset is not None:
+                self._truncate(dataset.start_offset)
+            self._finish()
+            return
+        self._closed = True
+        try:
+            if self._in_place:
+                self._rollback_in_place()
+            else:
+                self._file.close()
+                Path(self._tmp_path).unlink(missing_ok=True)
+        finally:
+            self._file.close()
+
+    def __enter__(self) -> Writer:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.abort()
+
+    # ---- internals used by DatasetWriter -------------------------------------
+
+    def _write(self, data: bytes) -> None:
+        self._file.write(data)
+        self._offset += len(data)
+
+    def _write_record(self, record: pb.Record) -> pb.RecordRef:
+        payload = record.SerializeToString()
+        ref = pb.RecordRef(offset=self._offset, length=len(payload), crc32=crc32(payload))
+        self._write(pack_frame(payload))
+        self._write(payload)
+        return ref
+
+    def _read_at(self, offset: int, length: int) -> bytes:
+        self._file.flush()
+        return os.pread(self._file.fileno(), length, offset)
+
+    def _dtype_for(self, choice: str | Mapping[str, str] | None, layer: str, sample: np.ndarray) -> str:
+        if isinstance(choice, Mapping):
+            choice = choice.get(layer)
+        return dtypes.check_name(choice) if choice else dtypes.name_of(sample)
+
+    def _dataset_done(self, info: pb.DatasetInfo) -> None:
+        self._datasets.append(info)
+        self._open_dataset = None
+
+    def _dataset_discarded(self) -> None:
+        self._open_dataset = None
+
+    # ---- file handling ------------------------------------------------------
+
+    def _producer_defaults(self) -> None:
+        producer = self.model.producer
+        if not producer.version and producer.name == "deephys":
+            from ..model import Producer
+
+            object.__setattr__(
+                self.model,
+                "producer",
+                Producer("deephys", __version__, producer.framework, producer.framework_version or np.__version__),
+            )
+
+    def _create_temp(self):
+        directory = self.path.parent if str(self.path.parent) else Path(".")
+        if not directory.is_dir():
+            raise FileNotFoundError(f"{self.path}: the folder {directory} does not exist")
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=directory)
+        return os.fdopen(fd, "w+b"), tmp
+
+    def _open_for_append(self, model: Model | None, classes: Sequence[str] | None, in_place: bool) -> None:
+        from .reader import open_run
+
+        with open_run(self.path) as run:
+            existing = run.model
+            footer = run._footer
+            footer_offset = run._trailer.footer_offset
+            size = run.size
+        if model is not None and model.with_classes(classes or existing.classes) != existing:
+            raise ValueError(f"{self.path}: the model given differs from the one in the file; "
+                             "append only datasets of the same model")
+        if classes is not None and tuple(classes) != existing.classes:
+            raise ValueError(f"{self.path}: the classes given differ from those in the file")
+        self.model = existing
+        self._datasets = list(footer.datasets)
+        self._metadata = {**dict(footer.metadata), **{k: v for k, v in self._metadata.items() if k != "created"}}
+        self._metadata["modified"] = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+        if in_place:
+            self._in_place = True
+            self._file = open(self.path, "r+b")  # noqa: SIM115 - closed in _finish/abort
+            self._file.seek(footer_offset)
+            self._restore = (footer_offset, self._read_tail(footer_offset, size))
+            self._tmp_path = str(self.path)
+        else:
+            self._file, self._tmp_path = self._create_temp()
+            with open(self.path, "rb") as source:
+                shutil.copyfileobj(source, self._file, 16 << 20)
+        self._truncate(footer_offset)
+
+    def _read_tail(self, offset: int, size: int) -> bytes:
+        return os.pread(self._file.fileno(), size - offset, offset)
+
+    def _truncate(self, offset: int) -> None:
+        self._file.flush()
+        self._file.truncate(offset)
+        self._file.seek(offset)
+        self._offset = offset
+
+    def _rollback_in_place(self) -> None:
+        assert self._restore is not None
+        offset, tail = self._restore
+        self._truncate(offset)
+        self._write(tail)
+        self._file.flush()
+        os.fsync(self._file.fileno())
+
+    def _finish(self) -> None:
+        footer = pb.Footer(
+            format_major=FORMAT_MAJOR,
+            format_minor=FORMAT_MINOR,
+            model=self.model.to_proto(),
+            datasets=self._datasets,
+            metadata=self._metadata,
+        )
+        footer_offset = self._offset
+        ref = self._write_record(pb.Record(footer=footer))
+        self._write(pack_trailer(Trailer(footer_offset, ref.length, ref.crc32, FORMAT_MAJOR, FORMAT_MINOR)))
+        assert footer_offset + FRAME_SIZE + ref.length + 32 == self._offset
+        self._file.flush()
+        os.fsync(self._file.fileno())
+        self._file.close()
+        self._closed = True
+        if not self._in_place:
+            os.replace(self._tmp_path, self.path)
+
+    def _check_writable(self) -> None:
+        if self._closed:
+            raise RuntimeError(f"{self.path}: the writer is closed")

@@ -1,0 +1,369 @@
+"""The local HTTP server behind `deephys view`.
+
+It serves the single-file viewer and the named `.deephys` files, and nothing else:
+
+    GET       /<token>/            the viewer page
+    GET       /<token>/files.json  [{"name": ..., "url": "/<token>/files/<i>", "size": ...}, ...]
+    GET|HEAD  /<token>/files/<i>   the i-th file, with HTTP Range support
+
+It listens on a loopback address only. Every URL carries a random token (a wrong one gets the same 404
+as any unknown path), and requests whose Host header is not `127.0.0.1:PORT` or `localhost:PORT` are
+refused, so a web page that rebinds its DNS name to 127.0.0.1 cannot read the files. Files are
+addressed by index, so no path from a request ever reaches the file system.
+
+    with ViewerServer(["a.deephys"]) as server:   # serving in a background thread
+        print(server.url)
+"""
+
+from __future__ import annotations
+
+import email.utils
+import hmac
+import ipaddress
+import json
+import os
+import re
+import secrets
+import socket
+import socketserver
+import sys
+import threading
+from collections.abc import Iterable, Mapping
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from types import TracebackType
+from typing import BinaryIO
+
+__all__ = ["VIEWER_HTML", "RangeNotSatisfiable", "ViewerNotBuiltError", "ViewerServer", "parse_range"]
+
+#: Where `make viewer` puts the built single-file viewer.
+VIEWER_HTML = Path(__file__).parent / "_viewer" / "deephys-viewer.html"
+
+#: The viewer page's policy: the one the viewer sets in its <meta> tag, plus what only a header can say.
+PAGE_CSP = (
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src blob: data:; "
+    "worker-src blob:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+#: Every other response is data, never a document.
+DATA_CSP = "default-src 'none'; frame-ancestors 'none'; sandbox"
+
+_SECURITY_HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cross-Origin-Resource-Policy": "same-origin",
+}
+_RANGE = re.compile(r"\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*", re.IGNORECASE)
+_INDEX = re.compile(r"0|[1-9][0-9]{0,8}")
+
+
+class ViewerNotBuiltError(FileNotFoundError):
+    """The single-file viewer has not been built into the package."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"The Deephys viewer is not built: {path} does not exist. "
+            "Build it with `make viewer` (needs Node.js; see DEVELOPERS.md)."
+        )
+        self.path = path
+
+
+class RangeNotSatisfiable(ValueError):
+    """A Range header none of whose bytes lie in the file (HTTP 416)."""
+
+
+def parse_range(header: str | None, size: int) -> tuple[int, int] | None:
+    """The byte range `(start, end)` (end inclusive) a Range header asks of a `size`-byte file.
+
+    Returns None when the whole file should be sent: no header, a unit other than bytes, a malformed
+    value, or several ranges (which RFC 9110 lets a server ignore). Raises RangeNotSatisfiable for a
+    range that starts at or past the end, ends before it starts, or is an empty suffix.
+    """
+    if header is None:
+        return None
+    match = _RANGE.fullmatch(header)
+    if match is None:
+        return None
+    first, last = match.groups()
+    if first:
+        start = int(first)
+        end = int(last) if last else size - 1
+        if start >= size or end < start:
+            raise RangeNotSatisfiable(header)
+        return start, min(end, size - 1)
+    if last:
+        suffix = int(last)
+        if suffix == 0 or size == 0:
+            raise RangeNotSatisfiable(header)
+        return max(0, size - suffix), size - 1
+    return None  # "bytes=-"
+
+
+class ViewerServer:
+    """Serves the viewer and `files` on `host` (a loopback address), `port` (0: a free one).
+
+    The socket is bound on construction. Call `serve_forever()` to serve in the current thread, or
+    `start()` (or use the object as a context manager) to serve in a background thread; `shutdown()`
+    stops serving, closes open connections and releases the port.
+    """
+
+    def __init__(
+        self,
+        files: Iterable[str | os.PathLike[str]],
+        port: int = 0,
+        host: str = "127.0.0.1",
+        *,
+        viewer_html: str | os.PathLike[str] | None = None,
+        verbose: bool = False,
+    ) -> None:
+        if not ipaddress.IPv4Address(host).is_loopback:
+            raise ValueError(f"refusing to serve on {host}: only IPv4 loopback addresses are allowed")
+        self.files: tuple[Path, ...] = tuple(Path(f).resolve() for f in files)
+        for path in self.files:
+            if not path.is_file():
+                raise FileNotFoundError(f"not a file: {path}")
+        html = Path(viewer_html) if viewer_html is not None else VIEWER_HTML
+        if not html.is_file():
+            raise ViewerNotBuiltError(html)
+        self.page: bytes = html.read_bytes()
+        self.token: str = secrets.token_urlsafe(16)
+        self.verbose = verbose
+        self._httpd = _HTTPServer((host, port), self)
+        self.host: str = host
+        self.port: int = self._httpd.server_address[1]
+        self.allowed_hosts: frozenset[str] = frozenset({f"{host}:{self.port}", f"localhost:{self.port}"})
+        self._lock = threading.Lock()
+        self._serving = False
+        self._closed = False
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        """The viewer page's URL."""
+        return f"http://{self.host}:{self.port}/{self.token}/"
+
+    def file_url(self, index: int) -> str:
+        """The absolute URL of the `index`-th file."""
+        return f"http://{self.host}:{self.port}/{self.token}/files/{index}"
+
+    def serve_forever(self, poll_interval: float = 0.2) -> None:
+        """Serve in the current thread until `shutdown()` (from another thread) or an exception."""
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the server is shut down")
+            self._serving = True
+        self._httpd.serve_forever(poll_interval)
+
+    def start(self) -> ViewerServer:
+        """Serve in a daemon thread; returns self."""
+        with self._lock:
+            if self._closed or self._serving:
+                raise RuntimeError("the server is shut down or already serving")
+            self._serving = True
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, args=(0.05,), name="deephys-viewer-server", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def shutdown(self) -> None:
+        """Stop serving, close open connections and the listening socket. Idempotent."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            serving = self._serving
+        if serving:
+            self._httpd.shutdown()  # returns once the serve_forever loop has exited
+        self._httpd.close_connections()
+        self._httpd.server_close()
+        if self._thread is not None:
+            self._thread.join()
+
+    def __enter__(self) -> ViewerServer:
+        if not self._serving:
+            self.start()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.shutdown()
+
+    def listing(self) -> bytes:
+        """The body of files.json."""
+        entries = []
+        for i, path in enumerate(self.files):
+            try:
+                size = path.stat().st_size
+            except OSError:
+                size = None
+            entries.append({"name": path.name, "url": f"/{self.token}/files/{i}", "size": size})
+        return json.dumps(entries).encode()
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    # On Windows SO_REUSEADDR would let us take over a port another process listens on.
+    allow_reuse_address = os.name != "nt"
+
+    def __init__(self, address: tuple[str, int], app: ViewerServer) -> None:
+        self.app = app
+        self._connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
+        super().__init__(address, _Handler)
+
+    def server_bind(self) -> None:
+        # HTTPServer.server_bind would also do a reverse DNS lookup (socket.getfqdn): skip it.
+        socketserver.TCPServer.server_bind(self)
+        host, port = self.server_address[:2]
+        self.server_name, self.server_port = str(host), int(port)
+
+    def process_request(self, request: socket.socket, client_address: object) -> None:  # type: ignore[override]
+        with self._connections_lock:
+            self._connections.add(request)
+        super().process_request(request, client_address)  # type: ignore[arg-type]
+
+    def shutdown_request(self, request: socket.socket) -> None:  # type: ignore[override]
+        with self._connections_lock:
+            self._connections.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        """Wake every handler thread blocked on a (keep-alive) connection, so that it ends."""
+        with self._connections_lock:
+            connections = list(self._connections)
+        for conn in connections:
+            try:
+                conn.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def handle_error(self, request: object, client_address: object) -> None:  # type: ignore[override]
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return  # the browser went away (e.g. an aborted fetch): nothing to report
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _HTTPServer
+    protocol_version = "HTTP/1.1"  # keep-alive: the viewer makes many small Range requests
+
+    def version_string(self) -> str:
+        return "deephys"
+
+    def log_message(self, format: str, *args: object) -> None:
+        if self.server.app.verbose:
+            super().log_message(format, *args)
+
+    # -- request checks that apply to every method and path --------------------------------------------
+
+    def parse_request(self) -> bool:
+        if not super().parse_request():
+            return False
+        hosts = self.headers.get_all("Host") or []
+        if len(hosts) != 1 or hosts[0].strip().lower() not in self.server.app.allowed_hosts:
+            self._reply(HTTPStatus.FORBIDDEN)
+            return False
+        if self.command not in ("GET", "HEAD"):
+            self._reply(HTTPStatus.METHOD_NOT_ALLOWED, headers={"Allow": "GET, HEAD"})
+            return False
+        return True
+
+    def do_GET(self) -> None:
+        app = self.server.app
+        parts = self.path.split("?", 1)[0].split("/")  # "/<token>/files/3" -> ["", token, "files", "3"]
+        if len(parts) < 3 or parts[0] != "" or not hmac.compare_digest(parts[1].encode(), app.token.encode()):
+            self._reply(HTTPStatus.NOT_FOUND)
+            return
+        rest = parts[2:]
+        if rest == [""]:
+            self._reply(HTTPStatus.OK, app.page, "text/html; charset=utf-8", csp=PAGE_CSP)
+        elif rest == ["files.json"]:
+            self._reply(HTTPStatus.OK, app.listing(), "application/json")
+        elif len(rest) == 2 and rest[0] == "files" and _INDEX.fullmatch(rest[1]) and int(rest[1]) < len(app.files):
+            self._serve_file(app.files[int(rest[1])])
+        else:
+            self._reply(HTTPStatus.NOT_FOUND)
+
+    do_HEAD = do_GET
+
+    # -- responses --------------------------------------------------------------------------------------
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        # Used by the base class for malformed requests; keeps our headers and a plain-text body.
+        self.log_error("code %d, message %s", code, message)
+        self._reply(HTTPStatus(code))
+
+    def _start(
+        self,
+        status: HTTPStatus,
+        content_type: str,
+        length: int,
+        headers: Mapping[str, str] | None = None,
+        csp: str = DATA_CSP,
+    ) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(length))
+        for name, value in {**_SECURITY_HEADERS, "Content-Security-Policy": csp, **(headers or {})}.items():
+            self.send_header(name, value)
+        if status >= 400:
+            self.send_header("Connection", "close")  # also: an unread request body must not be parsed
+        self.end_headers()
+
+    def _reply(
+        self,
+        status: HTTPStatus,
+        body: bytes | None = None,
+        content_type: str = "text/plain; charset=utf-8",
+        headers: Mapping[str, str] | None = None,
+        csp: str = DATA_CSP,
+    ) -> None:
+        if body is None:
+            body = f"{status.value} {status.phrase}\n".encode()
+        self._start(status, content_type, len(body), headers, csp)
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _serve_file(self, path: Path) -> None:
+        try:
+            f = path.open("rb")
+        except OSError:
+            self._reply(HTTPStatus.NOT_FOUND)
+            return
+        with f:
+            st = os.fstat(f.fileno())
+            size = st.st_size
+            validators = {
+                "ETag": f'"{size:x}-{st.st_mtime_ns:x}"',
+                "Last-Modified": email.utils.formatdate(st.st_mtime, usegmt=True),
+            }
+            range_header = self.headers.get("Range")
+            if_range = self.headers.get("If-Range")
+            if if_range is not None and if_range.strip() not in validators.values():
+                range_header = None  # the file changed since the client's copy: send all of it
+            try:
+                byte_range = parse_range(range_header, size)
+            except RangeNotSatisfiable:
+                self._reply(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE, headers={"Content-Range": f"bytes */{size}"})
+                return
+            headers = {"Accept-Ranges": "bytes", **validators}
+            if byte_range is None:
+                status, start, length = HTTPStatus.OK, 0, size
+            else:
+                status, start, length = HTTPStatus.PARTIAL_CONTENT, byte_range[0], byte_range[1] - byte_range[0] + 1
+                headers["Content-Range"] = f"bytes {byte_range[0]}-{byte_range[1]}/{size}"
+            self._start(status, "application/octet-stream", length, headers)
+            if self.command != "HEAD" and length > 0:
+                self._send_body(f, start, length)
+
+    def _send_body(self, f: BinaryIO, start: int, length: int) -> None:
+        # socket.sendfile streams from the page cache (os.sendfile where available, else 8 KiB reads).
+        try:
+            sent = self.connection.sendfile(f, start, length)
+        except (ConnectionError, TimeoutError):
+            sent = -1
+        if sent != length:  # the client went away, or the file shrank under us
+            self.close_connection = True

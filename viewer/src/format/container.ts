@@ -1,0 +1,214 @@
+/** Header, trailer, footer and framed records: the byte-level container of docs/format.md. */
+import { fromBinary } from "@bufbuild/protobuf";
+import { RecordSchema, type Footer, type Record as RecordMessage } from "../generated/deephys/v1/deephys_pb";
+import { crc32 } from "./crc32";
+import { FormatError } from "./errors";
+import {
+  END_MAGIC,
+  FORMAT_MAJOR,
+  FORMAT_MINOR,
+  FRAME_SIZE,
+  HEADER_SIZE,
+  MAGIC,
+  MAX_FOOTER,
+  MAX_RECORD,
+  TRAILER_SIZE,
+} from "./limits";
+import type { ByteSource } from "./source";
+
+/** Where one framed record lies, as a RecordRef with plain numbers. */
+export interface RecordLocation {
+  offset: number;
+  length: number;
+  crc: number;
+}
+
+export interface Trailer {
+  footerOffset: number;
+  footerLength: number;
+  footerCrc: number;
+  major: number;
+  minor: number;
+}
+
+export interface Container {
+  footer: Footer;
+  trailer: Trailer;
+  /** Human notes that do not stop the file from opening (e.g. a newer minor version). */
+  warnings: string[];
+}
+
+type RecordBody = RecordMessage["body"];
+export type RecordKind = NonNullable<RecordBody["case"]>;
+export type RecordOf<K extends RecordKind> = Extract<RecordBody, { case: K }>["value"];
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, i) => byte === b[i]);
+}
+
+function view(bytes: Uint8Array): DataView {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+function checkVersion(file: string, offset: number, major: number, minor: number): void {
+  if (major === FORMAT_MAJOR) return;
+  throw new FormatError(
+    file,
+    offset,
+    major > FORMAT_MAJOR
+      ? `this file uses format version ${major}.${minor}; this viewer reads version ${FORMAT_MAJOR}.x: use a newer Deephys viewer`
+      : `unsupported format version ${major}.${minor}; this viewer reads version ${FORMAT_MAJOR}.x`,
+  );
+}
+
+export function parseHeader(file: string, bytes: Uint8Array): { major: number; minor: number } {
+  if (bytes.length < HEADER_SIZE) throw new FormatError(file, 0, "file too small to hold a Deephys header");
+  if (!equalBytes(bytes.subarray(0, 8), MAGIC)) {
+    throw new FormatError(file, 0, "not a Deephys file (wrong magic bytes)");
+  }
+  const v = view(bytes);
+  if (crc32(bytes.subarray(0, 12)) !== v.getUint32(12, true)) {
+    throw new FormatError(file, 12, "header CRC mismatch: the start of the file is damaged");
+  }
+  const major = v.getUint16(8, true);
+  const minor = v.getUint16(10, true);
+  checkVersion(file, 8, major, minor);
+  return { major, minor };
+}
+
+export function parseTrailer(file: string, bytes: Uint8Array, fileSize: number): Trailer {
+  const offset = fileSize - TRAILER_SIZE;
+  if (fileSize < HEADER_SIZE + TRAILER_SIZE || bytes.length !== TRAILER_SIZE) {
+    throw new FormatError(file, 0, `file of ${fileSize} bytes is too small to be a Deephys file`);
+  }
+  if (!equalBytes(bytes.subarray(24, 32), END_MAGIC)) {
+    throw new FormatError(
+      file,
+      fileSize - END_MAGIC.length,
+      "no Deephys trailer at the end of the file: the file is truncated, still being written, or not a Deephys file",
+    );
+  }
+  const v = view(bytes);
+  if (crc32(bytes.subarray(0, 20)) !== v.getUint32(20, true)) {
+    throw new FormatError(file, offset, "trailer CRC mismatch: the end of the file is damaged");
+  }
+  const major = v.getUint16(16, true);
+  const minor = v.getUint16(18, true);
+  checkVersion(file, offset, major, minor);
+  const footerOffset = Number(v.getBigUint64(0, true)); // exact below 2^53; larger never equals `offset` below
+  const footerLength = v.getUint32(8, true);
+  if (footerLength > MAX_FOOTER) {
+    throw new FormatError(file, offset, `footer length ${footerLength} exceeds the ${MAX_FOOTER}-byte limit`);
+  }
+  if (footerOffset < HEADER_SIZE || footerOffset + FRAME_SIZE + footerLength !== offset) {
+    throw new FormatError(file, offset, `footer at ${footerOffset} with length ${footerLength} does not end at the trailer`);
+  }
+  return { footerOffset, footerLength, footerCrc: v.getUint32(12, true), major, minor };
+}
+
+/**
+ * Checks a frame (header + payload) against the reference that led to it and
+ * decodes its Record, which must be of kind `kind`.
+ */
+export function parseRecord<K extends RecordKind>(
+  file: string,
+  location: RecordLocation,
+  frame: Uint8Array,
+  kind: K,
+): RecordOf<K> {
+  const { offset } = location;
+  const v = view(frame);
+  const length = v.getUint32(0, true);
+  const crc = v.getUint32(4, true);
+  if (length !== location.length) {
+    throw new FormatError(file, offset, `record length ${length} differs from the ${location.length} of its reference`);
+  }
+  if (crc !== location.crc) {
+    throw new FormatError(file, offset, `record CRC ${hex(crc)} differs from the ${hex(location.crc)} of its reference`);
+  }
+  const payload = frame.subarray(FRAME_SIZE, FRAME_SIZE + length);
+  if (crc32(payload) !== crc) {
+    throw new FormatError(file, offset, "record CRC mismatch: the record is damaged");
+  }
+  let record: RecordMessage;
+  try {
+    record = fromBinary(RecordSchema, payload);
+  } catch (error) {
+    throw new FormatError(file, offset, `record does not decode (${error instanceof Error ? error.message : String(error)})`);
+  }
+  if (record.body.case !== kind) {
+    const found = record.body.case ?? "unknown";
+    throw new FormatError(file, offset, `expected a ${kind} record, found a ${found} record`);
+  }
+  return record.body.value as RecordOf<K>;
+}
+
+/** Reads one record of the data area (between the header and the footer). */
+export async function readRecord<K extends RecordKind>(
+  source: ByteSource,
+  location: RecordLocation,
+  dataEnd: number,
+  kind: K,
+): Promise<RecordOf<K>> {
+  checkLocation(source.name, location, dataEnd);
+  const frame = await source.read(location.offset, FRAME_SIZE + location.length);
+  return parseRecord(source.name, location, frame, kind);
+}
+
+/** A reference must lie in the data area and respect the record limit, before anything is read. */
+export function checkLocation(file: string, location: RecordLocation, dataEnd: number, limit = MAX_RECORD): void {
+  const { offset, length } = location;
+  if (length > limit) {
+    throw new FormatError(file, offset, `record length ${length} exceeds the ${limit}-byte limit`);
+  }
+  if (!Number.isSafeInteger(offset) || offset < HEADER_SIZE || offset + FRAME_SIZE + length > dataEnd) {
+    throw new FormatError(file, offset, `record of ${length} bytes at ${offset} lies outside the data area (${HEADER_SIZE}..${dataEnd})`);
+  }
+}
+
+/** The three reads that open a file: trailer, footer, header. */
+export async function openContainer(source: ByteSource): Promise<Container> {
+  const file = source.name;
+  if (source.size < HEADER_SIZE + TRAILER_SIZE) {
+    // A foreign file is better named by its first bytes than by its size.
+    const start = await source.read(0, Math.min(source.size, MAGIC.length));
+    if (!equalBytes(start, MAGIC.subarray(0, start.length))) parseHeader(file, padTo(start, HEADER_SIZE));
+    throw new FormatError(file, 0, `file of ${source.size} bytes is too small to be a Deephys file`);
+  }
+  const [head, tail] = await Promise.all([
+    source.read(0, HEADER_SIZE),
+    source.read(source.size - TRAILER_SIZE, TRAILER_SIZE),
+  ]);
+  if (!equalBytes(head.subarray(0, 8), MAGIC)) parseHeader(file, head); // foreign file: say so first
+  const trailer = parseTrailer(file, tail, source.size);
+  const footerLocation = { offset: trailer.footerOffset, length: trailer.footerLength, crc: trailer.footerCrc };
+  checkLocation(file, footerLocation, source.size - TRAILER_SIZE, MAX_FOOTER);
+  const frame = await source.read(trailer.footerOffset, FRAME_SIZE + trailer.footerLength);
+  const footer = parseRecord(file, footerLocation, frame, "footer");
+  const header = parseHeader(file, head);
+  if (header.major !== trailer.major || header.minor !== trailer.minor) {
+    throw new FormatError(file, 8, `header version ${header.major}.${header.minor} differs from the trailer's ${trailer.major}.${trailer.minor}`);
+  }
+  if (footer.formatMajor !== trailer.major || footer.formatMinor !== trailer.minor) {
+    throw new FormatError(
+      file,
+      trailer.footerOffset,
+      `footer version ${footer.formatMajor}.${footer.formatMinor} differs from the trailer's ${trailer.major}.${trailer.minor}`,
+    );
+  }
+  const warnings =
+    trailer.minor > FORMAT_MINOR
+      ? [`${file} uses format ${trailer.major}.${trailer.minor}, newer than this viewer's ${FORMAT_MAJOR}.${FORMAT_MINOR}: some of its contents may not be shown`]
+      : [];
+  return { footer, trailer, warnings };
+}
+
+function padTo(bytes: Uint8Array, size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  out.set(bytes);
+  return out;
+}
+
+function hex(n: number): string {
+  return `0x${n.toString(16).padStart(8, "0")}`;
+}

@@ -1,0 +1,58 @@
+/** What an opened file holds, as plain data that can cross to the main thread. */
+import type { DType } from "../generated/deephys/v1/deephys_pb";
+
+export type Role = "id" | "ood" | "unspecified";
+
+export interface LayerInfo {
+  index: number;
+  name: string;
+  units: number;
+  /** Pooling enum name, e.g. "SPATIAL_MEAN". */
+  pooling: string;
+  poolingDescription: string;
+  /** Empty, or one label per unit. */
+  unitLabels: string[];
+  reluApplied: boolean;
+}
+
+export interface ModelInfo {
+  name: string;
+  fingerprint: string;
+  producer: { name: string; version: string; framework: string; frameworkVersion: string };
+  layers: LayerInfo[];
+  classifier: string;
+  /** Index of the classifier in `layers`. */
+  classifierIndex: number;
+  classes: string[];
+}
+
+export interface DatasetLayerInfo {
+  dtype: DType;
+  /** "float32", "float16", ... */
+  dtypeName: string;
+  hasSummary: boolean;
+}
+
+export interface DatasetInfo {
+  index: number;
+  name: string;
+  role: Role;
+  description: string;
+  images: number;
+  hasImages: boolean;
+  topK: number;
+  histogramBins: number;
+  /** One per model layer, in model order. */
+  layers: DatasetLayerInfo[];
+}
+
+export interface RunInfo {
+  /** File name, as shown to the user. */
+  name: string;
+  size: number;
+  formatVersion: string;
+  model: ModelInfo;
+  datasets: DatasetInfo[];
+  metadata: { [key: string]: string };
+  warnings: string[];
+}

@@ -1,0 +1,172 @@
+/**
+ * Semantic checks of a decoded footer, and the plain-number index of every
+ * record that later reads go through.
+ */
+import { DType, Pooling, Role as RoleEnum, type Footer, type RecordRef } from "../generated/deephys/v1/deephys_pb";
+import type { Container, RecordLocation } from "./container";
+import { checkLocation } from "./container";
+import { dtypeName, itemSize } from "./dtypes";
+import { FormatError, safeNumber } from "./errors";
+import type { DatasetInfo, ModelInfo, Role, RunInfo } from "./info";
+import { MAX_RECORD } from "./limits";
+
+export interface RowChunk {
+  firstRow: number;
+  rows: number;
+  record: RecordLocation;
+}
+
+export interface LayerLayout {
+  dtype: DType;
+  itemSize: number;
+  units: number;
+  /** Contiguous, ascending, covering every image. */
+  chunks: RowChunk[];
+  summary: RecordLocation | null;
+}
+
+export interface DatasetLayout {
+  table: RowChunk[];
+  layers: LayerLayout[];
+}
+
+export interface FileLayout {
+  info: RunInfo;
+  datasets: DatasetLayout[];
+  /** End of the data area: records lie in [16, dataEnd). */
+  dataEnd: number;
+}
+
+/** Images are addressed by u32 indices in the summaries. */
+const MAX_IMAGES = 0xfffffffe;
+
+export function buildLayout(file: string, size: number, container: Container): FileLayout {
+  const { footer, trailer } = container;
+  const at = trailer.footerOffset;
+  const fail = (problem: string): never => {
+    throw new FormatError(file, at, problem);
+  };
+  const dataEnd = trailer.footerOffset;
+  const model = modelInfo(footer, fail);
+
+  const locate = (ref: RecordRef | undefined, what: string): RecordLocation => {
+    if (!ref) return fail(`${what} has no record reference`);
+    const location = { offset: safeNumber(ref.offset, file, at, `${what} offset`), length: ref.length, crc: ref.crc32 };
+    try {
+      checkLocation(file, location, dataEnd);
+    } catch (error) {
+      if (error instanceof FormatError) fail(`${what}: ${error.problem}`);
+      throw error;
+    }
+    return location;
+  };
+
+  const datasets: DatasetInfo[] = [];
+  const layouts: DatasetLayout[] = [];
+  const names = new Set<string>();
+  footer.datasets.forEach((d, index) => {
+    const where = `dataset ${index} ("${d.name}")`;
+    if (names.has(d.name)) fail(`${where}: the name is used by another dataset`);
+    names.add(d.name);
+    const images = safeNumber(d.images, file, at, `${where} image count`);
+    if (images > MAX_IMAGES) fail(`${where}: ${images} images is more than the format can index`);
+    const rowChunks = (chunks: { firstRow: bigint; rows: number; record?: RecordRef }[], what: string): RowChunk[] => {
+      let next = 0;
+      const out = chunks.map((c, i) => {
+        const firstRow = safeNumber(c.firstRow, file, at, `${what} chunk ${i} first row`);
+        if (firstRow !== next) fail(`${what} chunk ${i} starts at row ${firstRow}, expected ${next} (chunks must be contiguous and ascending)`);
+        if (c.rows === 0) fail(`${what} chunk ${i} has no rows`);
+        next = firstRow + c.rows;
+        return { firstRow, rows: c.rows, record: locate(c.record, `${what} chunk ${i}`) };
+      });
+      if (next !== images) fail(`${what} chunks cover ${next} rows, but the dataset has ${images} images`);
+      return out;
+    };
+    const table = rowChunks(d.table, `${where} image table`);
+    if (d.layers.length !== model.layers.length) {
+      fail(`${where} has data for ${d.layers.length} layers, the model has ${model.layers.length}`);
+    }
+    const layers = d.layers.map((l, li): LayerLayout => {
+      const layer = model.layers[li];
+      const what = `${where} layer ${li} ("${layer.name}")`;
+      if (l.layer !== li) fail(`${what} is labelled as layer ${l.layer}`);
+      const size = itemSize(l.dtype);
+      if (!size) fail(`${what} has unknown dtype ${l.dtype}`);
+      const chunks = rowChunks(l.chunks, what);
+      for (const [i, c] of chunks.entries()) {
+        const dataBytes = c.rows * layer.units * size;
+        if (dataBytes > MAX_RECORD || c.record.length < dataBytes) {
+          fail(`${what} chunk ${i}: a record of ${c.record.length} bytes cannot hold ${c.rows} x ${layer.units} ${dtypeName(l.dtype)} values`);
+        }
+      }
+      return { dtype: l.dtype, itemSize: size, units: layer.units, chunks, summary: l.summary ? locate(l.summary, `${what} summary`) : null };
+    });
+    layouts.push({ table, layers });
+    datasets.push({
+      index,
+      name: d.name,
+      role: roleName(d.role),
+      description: d.description,
+      images,
+      hasImages: d.hasImages,
+      topK: d.topK,
+      histogramBins: d.histogramBins,
+      layers: layers.map((l) => ({ dtype: l.dtype, dtypeName: dtypeName(l.dtype), hasSummary: l.summary !== null })),
+    });
+  });
+
+  const info: RunInfo = {
+    name: file,
+    size,
+    formatVersion: `${trailer.major}.${trailer.minor}`,
+    model,
+    datasets,
+    metadata: { ...footer.metadata },
+    warnings: [...container.warnings],
+  };
+  return { info, datasets: layouts, dataEnd };
+}
+
+function modelInfo(footer: Footer, fail: (problem: string) => never): ModelInfo {
+  const m = footer.model;
+  if (!m) return fail("the footer has no model");
+  if (m.layers.length === 0) fail("the model has no layers");
+  const seen = new Set<string>();
+  const layers = m.layers.map((l, index) => {
+    if (seen.has(l.name)) fail(`layer name "${l.name}" appears twice`);
+    seen.add(l.name);
+    if (l.units === 0) fail(`layer "${l.name}" has no units`);
+    if (l.unitLabels.length !== 0 && l.unitLabels.length !== l.units) {
+      fail(`layer "${l.name}" has ${l.unitLabels.length} unit labels for ${l.units} units`);
+    }
+    return {
+      index,
+      name: l.name,
+      units: l.units,
+      pooling: Pooling[l.pooling] ?? `unknown (${l.pooling})`,
+      poolingDescription: l.poolingDescription,
+      unitLabels: [...l.unitLabels],
+      reluApplied: l.reluApplied,
+    };
+  });
+  const classifierIndex = layers.findIndex((l) => l.name === m.classifier);
+  if (classifierIndex < 0) fail(`the classifier layer "${m.classifier}" is not a layer of the model`);
+  const classifier = layers[classifierIndex];
+  if (classifier.units !== m.classes.length) {
+    fail(`the classifier layer "${classifier.name}" has ${classifier.units} units for ${m.classes.length} classes`);
+  }
+  const p = m.producer;
+  return {
+    name: m.name,
+    fingerprint: m.fingerprint,
+    producer: { name: p?.name ?? "", version: p?.version ?? "", framework: p?.framework ?? "", frameworkVersion: p?.frameworkVersion ?? "" },
+    layers,
+    classifier: m.classifier,
+    classifierIndex,
+    classes: [...m.classes],
+  };
+}
+
+function roleName(role: RoleEnum): Role {
+  return role === RoleEnum.ID ? "id" : role === RoleEnum.OOD ? "ood" : "unspecified";
+}

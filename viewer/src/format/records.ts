@@ -1,0 +1,197 @@
+/** Checks of decoded records against the footer, and their bytes as typed arrays. */
+import {
+  ImageEncoding,
+  type ActivationChunk,
+  type Image,
+  type ImageTableChunk,
+  type LayerSummary,
+} from "../generated/deephys/v1/deephys_pb";
+import type { RecordLocation } from "./container";
+import { decodeFloat32, decodeFloat64, decodeFloats, decodeUint32, dtypeName, type FloatArray } from "./dtypes";
+import { FormatError } from "./errors";
+import type { LayerLayout, RowChunk } from "./layout";
+import { ABSENT_INDEX, IMAGE_REF_SIZE } from "./limits";
+
+export interface KeyValue {
+  key: string;
+  value: string;
+}
+
+export interface TableChunk {
+  firstRow: number;
+  rows: number;
+  labels: Uint32Array;
+  predictions: Uint32Array;
+  confidences: Float32Array;
+  /** Empty, or one list per row. */
+  metadata: KeyValue[][];
+  /** Image record per row, or null when the image is absent. */
+  images: (RecordLocation | null)[];
+}
+
+export interface ActivationBlock {
+  firstRow: number;
+  rows: number;
+  units: number;
+  /** rows x units, row-major. */
+  values: FloatArray;
+}
+
+/** A LayerSummary as typed arrays (see the Summaries table of docs/format.md). */
+export interface DecodedSummary {
+  units: number;
+  classes: number;
+  images: number;
+  topK: number;
+  histogramBins: number;
+  dtypeName: string;
+  min: Float64Array;
+  max: Float64Array;
+  mean: Float64Array;
+  nanCount: Uint32Array;
+  infCount: Uint32Array;
+  /** units x topK; padded with 0xFFFFFFFF. */
+  topIndices: Uint32Array;
+  /** units x topK, in the layer's dtype widened to float32 (or float64). */
+  topValues: FloatArray;
+  /** classes x units. */
+  classMeans: Float32Array;
+  classCounts: Uint32Array;
+  /** units x histogramBins. */
+  histogram: Uint32Array;
+}
+
+export interface Expect {
+  file: string;
+  location: RecordLocation;
+  dataset: number;
+}
+
+function checker(e: Expect) {
+  return (ok: boolean, problem: string): void => {
+    if (!ok) throw new FormatError(e.file, e.location.offset, problem);
+  };
+}
+
+function sameLength(bytes: Uint8Array, expected: number, what: string, check: (ok: boolean, problem: string) => void): void {
+  check(bytes.length === expected, `${what} holds ${bytes.length} bytes, expected ${expected}`);
+}
+
+export function decodeTableChunk(t: ImageTableChunk, e: Expect, chunk: RowChunk, classes: number, dataEnd: number): TableChunk {
+  const check = checker(e);
+  const rows = chunk.rows;
+  check(t.dataset === e.dataset && Number(t.firstRow) === chunk.firstRow && t.rows === rows,
+    `table record is for dataset ${t.dataset} rows ${t.firstRow}+${t.rows}, expected dataset ${e.dataset} rows ${chunk.firstRow}+${rows}`);
+  check(t.labels.length === rows && t.predictions.length === rows,
+    `table has ${t.labels.length} labels and ${t.predictions.length} predictions for ${rows} rows`);
+  sameLength(t.confidences, rows * 4, "confidences", check);
+  sameLength(t.images, rows * IMAGE_REF_SIZE, "image references", check);
+  check(t.metadata.length === 0 || t.metadata.length === rows, `table has ${t.metadata.length} metadata entries for ${rows} rows`);
+  const labels = Uint32Array.from(t.labels);
+  const predictions = Uint32Array.from(t.predictions);
+  for (let i = 0; i < rows; i++) {
+    check(labels[i] < classes, `image ${chunk.firstRow + i} has label ${labels[i]}, but there are ${classes} classes`);
+    check(predictions[i] < classes, `image ${chunk.firstRow + i} has prediction ${predictions[i]}, but there are ${classes} classes`);
+  }
+  const refs = new DataView(t.images.buffer, t.images.byteOffset, t.images.byteLength);
+  const images: (RecordLocation | null)[] = [];
+  for (let i = 0; i < rows; i++) {
+    const offset = Number(refs.getBigUint64(i * IMAGE_REF_SIZE, true));
+    const length = refs.getUint32(i * IMAGE_REF_SIZE + 8, true);
+    const crc = refs.getUint32(i * IMAGE_REF_SIZE + 12, true);
+    if (offset === 0 && length === 0 && crc === 0) {
+      images.push(null);
+      continue;
+    }
+    check(offset >= 16 && offset + 8 + length <= dataEnd, `image ${chunk.firstRow + i} points at ${offset}+${length}, outside the data area`);
+    images.push({ offset, length, crc });
+  }
+  return {
+    firstRow: chunk.firstRow,
+    rows,
+    labels,
+    predictions,
+    confidences: decodeFloat32(t.confidences),
+    metadata: t.metadata.map((m) => m.entries.map(({ key, value }) => ({ key, value }))),
+    images,
+  };
+}
+
+export function decodeActivationChunk(a: ActivationChunk, e: Expect, layerIndex: number, layer: LayerLayout, chunk: RowChunk): ActivationBlock {
+  const check = checker(e);
+  check(a.dataset === e.dataset && a.layer === layerIndex && Number(a.firstRow) === chunk.firstRow && a.rows === chunk.rows,
+    `activation record is for dataset ${a.dataset} layer ${a.layer} rows ${a.firstRow}+${a.rows}, ` +
+    `expected dataset ${e.dataset} layer ${layerIndex} rows ${chunk.firstRow}+${chunk.rows}`);
+  check(a.units === layer.units && a.dtype === layer.dtype,
+    `activation record has ${a.units} ${dtypeName(a.dtype)} units, expected ${layer.units} ${dtypeName(layer.dtype)}`);
+  sameLength(a.data, chunk.rows * layer.units * layer.itemSize, "activation data", check);
+  return { firstRow: chunk.firstRow, rows: chunk.rows, units: layer.units, values: decodeFloats(a.data, layer.dtype) };
+}
+
+export function decodeSummary(s: LayerSummary, e: Expect, layerIndex: number, layer: LayerLayout, classes: number, images: number): DecodedSummary {
+  const check = checker(e);
+  const { units, topK, histogramBins } = s;
+  check(s.dataset === e.dataset && s.layer === layerIndex, `summary is for dataset ${s.dataset} layer ${s.layer}, expected ${e.dataset} layer ${layerIndex}`);
+  check(units === layer.units && s.classes === classes && Number(s.images) === images,
+    `summary has ${units} units, ${s.classes} classes, ${s.images} images; expected ${layer.units}, ${classes}, ${images}`);
+  sameLength(s.min, units * 8, "summary min", check);
+  sameLength(s.max, units * 8, "summary max", check);
+  sameLength(s.mean, units * 8, "summary mean", check);
+  sameLength(s.nanCount, units * 4, "summary nan_count", check);
+  sameLength(s.infCount, units * 4, "summary inf_count", check);
+  sameLength(s.topIndices, units * topK * 4, "summary top_indices", check);
+  sameLength(s.topValues, units * topK * layer.itemSize, "summary top_values", check);
+  sameLength(s.classMeans, classes * units * 4, "summary class_means", check);
+  sameLength(s.classCounts, classes * 4, "summary class_counts", check);
+  sameLength(s.histogram, units * histogramBins * 4, "summary histogram", check);
+  const topIndices = decodeUint32(s.topIndices);
+  for (let i = 0; i < topIndices.length; i++) {
+    const index = topIndices[i];
+    check(index < images || index === ABSENT_INDEX, `summary top image ${index} is not an image of the dataset (${images} images)`);
+  }
+  return {
+    units,
+    classes,
+    images,
+    topK,
+    histogramBins,
+    dtypeName: dtypeName(layer.dtype),
+    min: decodeFloat64(s.min),
+    max: decodeFloat64(s.max),
+    mean: decodeFloat64(s.mean),
+    nanCount: decodeUint32(s.nanCount),
+    infCount: decodeUint32(s.infCount),
+    topIndices,
+    topValues: decodeFloats(s.topValues, layer.dtype),
+    classMeans: decodeFloat32(s.classMeans),
+    classCounts: decodeUint32(s.classCounts),
+    histogram: decodeUint32(s.histogram),
+  };
+}
+
+const MIME: { [encoding: number]: string } = {
+  [ImageEncoding.PNG]: "image/png",
+  [ImageEncoding.JPEG]: "image/jpeg",
+  [ImageEncoding.WEBP]: "image/webp",
+};
+
+export function decodeImage(image: Image, e: Expect, index: number): Blob {
+  const check = checker(e);
+  check(image.dataset === e.dataset && Number(image.index) === index,
+    `image record is image ${image.index} of dataset ${image.dataset}, expected image ${index} of dataset ${e.dataset}`);
+  const type = MIME[image.encoding];
+  check(type !== undefined, `image has unknown encoding ${image.encoding}`);
+  check(image.data.length > 0, "image record holds no data");
+  // Copy: a Blob made from a view would keep the whole record buffer alive.
+  return new Blob([image.data.slice()], { type });
+}
+
+export function byteSizeOf(value: { [key: string]: unknown }): number {
+  let bytes = 64;
+  for (const v of Object.values(value)) {
+    if (ArrayBuffer.isView(v)) bytes += v.byteLength;
+    else if (v instanceof Blob) bytes += v.size;
+    else if (Array.isArray(v)) bytes += 16 * v.length;
+  }
+  return bytes;
+}
