@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PROTO := proto/deephys/v1/deephys.proto
 ES_PLUGIN := viewer/node_modules/.bin/protoc-gen-es
 
-.PHONY: setup setup-viewer proto viewer demo test test-python test-viewer bench clean
+.PHONY: setup setup-viewer proto viewer viewer-build demo test bench clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -14,7 +14,7 @@ setup: $(PY)
 	$(PY) -m pip install -q -r requirements-dev.txt
 
 setup-viewer:
-	cd viewer && npm ci --no-audit --no-fund
+	cd viewer && npm ci --no-audit --no-fund --loglevel=error
 
 # Regenerate the committed Python and TypeScript code from the .proto (offline).
 proto:
@@ -23,16 +23,22 @@ proto:
 	  --plugin=protoc-gen-es=$(ES_PLUGIN) --es_out=viewer/src/generated --es_opt=target=ts \
 	  $(PROTO)
 
-# Build the single-file viewer and copy it into the Python package.
-viewer:
-	cd viewer && npm run build
+# Build the single-file viewer into viewer/dist (what the tests use).
+viewer-build:
+	cd viewer && npm run --silent build
+
+# Build it and copy it into the Python package (committed, so a wheel needs no Node;
+# a test fails when the committed copy differs from a fresh build).
+viewer: viewer-build
 	cp viewer/dist/index.html python/deephys/_viewer/deephys-viewer.html
 
 demo: setup
-	$(PY) -m deephys.cli sample --out sample.deephys
+	$(VENV)/bin/deephys sample --out sample.deephys
 	$(VENV)/bin/deephys info sample.deephys
+	$(VENV)/bin/deephys validate sample.deephys
 
-test: setup setup-viewer
+test: setup setup-viewer viewer-build
+	bash .ci/install-browser
 	bash .ci/test
 
 bench: setup

@@ -32,7 +32,6 @@ Conventions shared by all functions
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator
 from typing import Literal
 
 import numpy as np
@@ -119,43 +118,58 @@ def _pair(labels: ArrayLike, preds: ArrayLike) -> tuple[I64, I64]:
     return lab, pre
 
 
-def _row_blocks(x: NDArray[np.generic], rows: int) -> Iterator[F64]:
-    """Consecutive float64 row blocks of a 2-D array, each at most ``rows`` rows."""
-    for start in range(0, x.shape[0], rows):
-        yield x[start : start + rows].astype(np.float64)
-
-
 def _rows_per_block(width: int) -> int:
     return max(1, _BLOCK_ELEMENTS // max(1, width))
 
 
-def _seq_sum_blocks(blocks: Iterable[F64], width: int) -> F64:
-    """Sum of all rows of a stream of ``(b, width)`` blocks, sequentially.
+# Below this width, rows are summed with np.add.accumulate (vectorised down a
+# column); at or above it, with a loop over rows (vectorised along the row,
+# cache friendly). Both are strictly sequential; only speed differs.
+_LOOP_MIN_WIDTH = 16
 
-    Computes ``s = 0; for each row r (in order): s += r`` elementwise, exactly
-    (``np.add.accumulate`` is sequential by definition; NumPy's ``sum`` may be
-    pairwise). The blocks must be fresh float64 arrays: the first row of each
-    is overwritten.
+
+def _seq_add_rows(acc: F64, x: NDArray[np.generic]) -> None:
+    """``for r in x: acc += float64(r)`` (in place, strictly sequential).
+
+    NumPy's ``sum`` may add pairwise; ``np.add.accumulate`` and an explicit
+    row loop are sequential by definition, so a plain loop in another
+    language gives the same bits.
     """
-    acc = np.zeros(width, dtype=np.float64)
-    for blk in blocks:
-        if blk.shape[0] == 0:
-            continue
+    if x.shape[0] == 0:
+        return
+    if x.shape[1] >= _LOOP_MIN_WIDTH:
+        for row in x:
+            np.add(acc, row, out=acc)
+        return
+    for start in range(0, x.shape[0], _rows_per_block(x.shape[1])):
+        blk = x[start : start + _rows_per_block(x.shape[1])].astype(np.float64)
         blk[0] = acc + blk[0]
-        acc = np.add.accumulate(blk, axis=0, out=blk)[-1].copy()
-    return acc
+        acc[:] = np.add.accumulate(blk, axis=0)[-1]
 
 
 def _seq_sum_rows(x: NDArray[np.generic]) -> F64:
     """Sequential float64 sum over axis 0 of a 2-D array."""
-    return _seq_sum_blocks(_row_blocks(x, _rows_per_block(x.shape[1])), x.shape[1])
+    acc = np.zeros(x.shape[1], dtype=np.float64)
+    _seq_add_rows(acc, x)
+    return acc
+
+
+def _seq_sum_1d(x: F64) -> float:
+    """Sequential sum of a 1-D float64 array (0.0 when empty)."""
+    return float(np.add.accumulate(x)[-1]) if x.size else 0.0
 
 
 def _seq_sum_last(x: F64) -> F64:
-    """Sequential sum over the last axis (float64 input)."""
-    if x.shape[-1] == 0:
+    """Sequential sum over the last axis (float64 input), in row blocks."""
+    width = x.shape[-1]
+    if width == 0:
         return np.zeros(x.shape[:-1], dtype=np.float64)
-    return np.add.accumulate(x, axis=-1)[..., -1]
+    flat = x.reshape(-1, width)
+    out = np.empty(flat.shape[0], dtype=np.float64)
+    step = _rows_per_block(width)
+    for start in range(0, flat.shape[0], step):
+        out[start : start + step] = np.add.accumulate(flat[start : start + step], axis=-1)[:, -1]
+    return out.reshape(x.shape[:-1])
 
 
 def _rank_desc(values: F64, keep: NDArray[np.bool_]) -> I64:
@@ -197,7 +211,9 @@ def reference_max(acts: ArrayLike) -> F64:
     arr = _real_array(acts, "acts", 2)
     width = arr.shape[1]
     best = np.full(width, -np.inf)
-    for blk in _row_blocks(arr, _rows_per_block(width)):
+    step = _rows_per_block(width)
+    for start in range(0, arr.shape[0], step):
+        blk = arr[start : start + step].astype(np.float64)
         blk[~np.isfinite(blk)] = -np.inf
         np.maximum(best, blk.max(axis=0), out=best)
     best[best == -np.inf] = np.nan
@@ -248,8 +264,10 @@ def class_means(acts: ArrayLike, labels: ArrayLike, num_classes: int) -> F64:
     rows = _rows_per_block(width)
     for c in np.flatnonzero(counts):
         members = order[ends[c] - counts[c] : ends[c]]
-        blocks = (arr[members[s : s + rows]].astype(np.float64) for s in range(0, members.size, rows))
-        out[c] = _seq_sum_blocks(blocks, width) / counts[c]
+        acc = np.zeros(width, dtype=np.float64)
+        for start in range(0, members.size, rows):
+            _seq_add_rows(acc, arr[members[start : start + rows]])
+        out[c] = acc / counts[c]
     return out
 
 
@@ -364,6 +382,17 @@ def novelty_scores(t_id: ArrayLike, t_ood: ArrayLike) -> F64:
 # --------------------------------------------------------------------------
 
 
+def _softmax_last(x: F64) -> tuple[F64, F64]:
+    """In place on a float64 array: ``x := exp(x - max)``; returns ``(x, S)``.
+
+    ``S`` is the sequential sum of the exponentials over the last axis.
+    """
+    with np.errstate(invalid="ignore"):
+        x -= x.max(axis=-1, keepdims=True)  # max is NaN if any NaN
+        np.exp(x, out=x)
+    return x, _seq_sum_last(x)
+
+
 def softmax(logits: ArrayLike, axis: int = -1) -> F64:
     """Numerically stable softmax along ``axis`` (float64).
 
@@ -379,11 +408,10 @@ def softmax(logits: ArrayLike, axis: int = -1) -> F64:
     x = np.moveaxis(arr.astype(np.float64), axis, -1)
     if x.shape[-1] == 0:
         return np.moveaxis(x, -1, axis)
+    e, total = _softmax_last(x)
     with np.errstate(invalid="ignore"):
-        x -= x.max(axis=-1, keepdims=True)  # max is NaN if any NaN
-        np.exp(x, out=x)
-        x /= _seq_sum_last(x)[..., None]
-    return np.moveaxis(x, -1, axis)
+        e /= total[..., None]
+    return np.moveaxis(e, -1, axis)
 
 
 def _logits(logits: ArrayLike) -> F64:
@@ -405,28 +433,49 @@ def predictions(logits: ArrayLike) -> I64:
 def confidence(logits: ArrayLike) -> F64:
     """Softmax probability of the predicted class (see :func:`predictions`).
 
-    NaN for rows whose softmax is NaN (any NaN or +inf logit, or all -inf).
+    Equals ``1 / S`` (the predicted logit is the maximum, so its exponential
+    is exactly 1). NaN for rows whose softmax is NaN (any NaN or +inf logit,
+    or all -inf). ``(K,)`` -> 0-d array, ``(N, K)`` -> ``(N,)``.
     """
     x = _logits(logits)
-    p = softmax(x, axis=-1)
-    pred = predictions(x)
-    return np.take_along_axis(p, pred[..., None], axis=-1)[..., 0]
+    if x.shape[-1] == 0:
+        raise ValueError("logits have no classes")
+    _, total = _softmax_last(x)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return 1.0 / total
+
+
+# Up to this k, top_predictions selects by repeated argmax instead of a full sort.
+_ARGMAX_MAX_K = 16
 
 
 def top_predictions(logits: ArrayLike, k: int = 5) -> tuple[I64, F64]:
     """The ``k`` most probable classes and their softmax probabilities.
 
-    Sorted by probability descending, ties broken by lower class index (NaN
-    probabilities, i.e. a NaN softmax row, keep index order). ``k`` is capped
-    at the number of classes. ``(K,)`` -> ``(k,)`` arrays; ``(N, K)`` ->
-    ``(N, k)`` arrays.
+    Sorted by probability descending, ties broken by lower class index (a NaN
+    softmax row keeps index order). ``k`` is capped at the number of classes.
+    ``(K,)`` -> ``(k,)`` arrays; ``(N, K)`` -> ``(N, k)`` arrays.
     """
     if k < 0:
         raise ValueError(f"k must be >= 0, got {k}")
     p = softmax(_logits(logits), axis=-1)
     k = min(k, p.shape[-1])
-    order = np.argsort(-p, axis=-1, kind="stable")[..., :k]
-    return order.astype(np.int64), np.take_along_axis(p, order, axis=-1)
+    if k > _ARGMAX_MAX_K:
+        order = np.argsort(-p, axis=-1, kind="stable")[..., :k].astype(np.int64)
+        return order, np.take_along_axis(p, order, axis=-1)
+    # Repeated argmax: the first maximum (lowest index) wins, so ties go to the
+    # lower index; a NaN row is all NaN and argmax takes its first NaN each time.
+    flat = p.reshape(-1, p.shape[-1])
+    rows = np.arange(flat.shape[0])
+    idx = np.empty((flat.shape[0], k), dtype=np.int64)
+    val = np.empty((flat.shape[0], k), dtype=np.float64)
+    for j in range(k):
+        pick = np.argmax(flat, axis=-1)
+        idx[:, j] = pick
+        val[:, j] = flat[rows, pick]
+        flat[rows, pick] = -np.inf
+    shape = p.shape[:-1] + (k,)
+    return idx.reshape(shape), val.reshape(shape)
 
 
 # --------------------------------------------------------------------------
@@ -674,16 +723,18 @@ def density(scores: ArrayLike, grid: ArrayLike) -> F64:
     if n < 2:
         return np.zeros(shape)
     with np.errstate(over="ignore", invalid="ignore"):
-        mean = _seq_sum_rows(x[:, None])[0] / n
-        std = math.sqrt(_seq_sum_rows(((x - mean) ** 2)[:, None])[0] / (n - 1))
+        mean = _seq_sum_1d(x) / n
+        dev = x - mean
+        std = math.sqrt(_seq_sum_1d(dev * dev) / (n - 1))
         h = std * n ** (-1.0 / 5.0)
     if not (math.isfinite(h) and h > 0):
         return np.zeros(shape)
-    rows = _rows_per_block(g.size)
-
-    def kernel_blocks() -> Iterator[F64]:
-        for start in range(0, n, rows):
-            z = (g[None, :] - x[start : start + rows, None]) / h
-            yield np.exp(-0.5 * z * z)
-
-    return (_seq_sum_blocks(kernel_blocks(), g.size) / ((n * h) * _SQRT_2PI)).reshape(shape)
+    acc = np.zeros(g.size, dtype=np.float64)
+    step = _rows_per_block(g.size)
+    for start in range(0, n, step):
+        # (G, b): one row per grid point, summed along the contiguous last axis.
+        z = (g[:, None] - x[None, start : start + step]) / h
+        terms = np.exp(-0.5 * z * z)
+        terms[:, 0] += acc
+        acc = _seq_sum_last(terms)
+    return (acc / ((n * h) * _SQRT_2PI)).reshape(shape)

@@ -33,7 +33,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
-from typing import BinaryIO
+from typing import Any, BinaryIO, TypeAlias
 
 __all__ = ["VIEWER_HTML", "RangeNotSatisfiable", "ViewerNotBuiltError", "ViewerServer", "parse_range"]
 
@@ -56,6 +56,7 @@ _SECURITY_HEADERS = {
 }
 _RANGE = re.compile(r"\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*", re.IGNORECASE)
 _INDEX = re.compile(r"0|[1-9][0-9]{0,8}")
+_Request: TypeAlias = socket.socket | tuple[bytes, socket.socket]  # as socketserver's stubs have it
 
 
 class ViewerNotBuiltError(FileNotFoundError):
@@ -119,7 +120,7 @@ class ViewerServer:
     ) -> None:
         if not ipaddress.IPv4Address(host).is_loopback:
             raise ValueError(f"refusing to serve on {host}: only IPv4 loopback addresses are allowed")
-        self.files: tuple[Path, ...] = tuple(Path(f).resolve() for f in files)
+        self.files: tuple[Path, ...] = tuple(Path(f).absolute() for f in files)  # .name: as the user named it
         for path in self.files:
             if not path.is_file():
                 raise FileNotFoundError(f"not a file: {path}")
@@ -205,6 +206,7 @@ class ViewerServer:
 
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 128  # the default of 5 makes a burst of connections wait for a SYN retry (1 s)
     # On Windows SO_REUSEADDR would let us take over a port another process listens on.
     allow_reuse_address = os.name != "nt"
 
@@ -220,14 +222,16 @@ class _HTTPServer(ThreadingHTTPServer):
         host, port = self.server_address[:2]
         self.server_name, self.server_port = str(host), int(port)
 
-    def process_request(self, request: socket.socket, client_address: object) -> None:  # type: ignore[override]
-        with self._connections_lock:
-            self._connections.add(request)
-        super().process_request(request, client_address)  # type: ignore[arg-type]
+    def process_request(self, request: _Request, client_address: Any) -> None:
+        if isinstance(request, socket.socket):
+            with self._connections_lock:
+                self._connections.add(request)
+        super().process_request(request, client_address)
 
-    def shutdown_request(self, request: socket.socket) -> None:  # type: ignore[override]
-        with self._connections_lock:
-            self._connections.discard(request)
+    def shutdown_request(self, request: _Request) -> None:
+        if isinstance(request, socket.socket):
+            with self._connections_lock:
+                self._connections.discard(request)
         super().shutdown_request(request)
 
     def close_connections(self) -> None:
@@ -240,15 +244,16 @@ class _HTTPServer(ThreadingHTTPServer):
             except OSError:
                 pass
 
-    def handle_error(self, request: object, client_address: object) -> None:  # type: ignore[override]
+    def handle_error(self, request: _Request, client_address: Any) -> None:
         if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
             return  # the browser went away (e.g. an aborted fetch): nothing to report
-        super().handle_error(request, client_address)  # type: ignore[arg-type]
+        super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):
     server: _HTTPServer
     protocol_version = "HTTP/1.1"  # keep-alive: the viewer makes many small Range requests
+    disable_nagle_algorithm = True  # headers and body go out in separate writes: don't wait for an ACK
 
     def version_string(self) -> str:
         return "deephys"

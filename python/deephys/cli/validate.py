@@ -1,0 +1,33 @@
+"""`deephys validate FILE...`: check every checksum, record and summary."""
+
+from __future__ import annotations
+
+import os
+
+import click
+from tqdm.auto import tqdm
+
+from ..format.validate import validate as validate_file
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--quick", is_flag=True, help="Check checksums and structure but do not recompute summaries.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only problems.")
+def validate(files: tuple[str, ...], quick: bool, quiet: bool) -> None:
+    """Check FILES completely: every byte's checksum, every record, and that the
+    stored summaries match the data. Exits with status 1 if any problem is found."""
+    failed = 0
+    for path in files:
+        with tqdm(total=os.path.getsize(path), unit="B", unit_scale=True, desc=os.path.basename(path),
+                  leave=False, disable=quiet or None) as bar:
+            report = validate_file(path, progress=bar.update, summaries=not quick)
+        if report.ok:
+            if not quiet:
+                click.echo(f"{path}: OK ({report.records:,} records, {report.bytes_checked:,} bytes checked)")
+        else:
+            failed += 1
+            for problem in report.problems:
+                click.echo(click.style("error: ", fg="red", bold=True) + problem, err=True)
+    if failed:
+        raise SystemExit(1)

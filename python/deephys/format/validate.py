@@ -1,0 +1,158 @@
+"""Full validation of a .deephys file: every byte, every record, every summary."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+from google.protobuf.message import DecodeError
+
+from .._generated.deephys.v1 import deephys_pb2 as pb
+from ..errors import FormatError
+from .container import crc32, parse_frame
+from .limits import FRAME_SIZE, HEADER_SIZE
+from .reader import Dataset, Run
+from .summaries import HistogramBuilder, LayerSummary, SummaryBuilder
+
+_EXACT = ("nan_count", "inf_count", "top_indices", "top_values", "class_counts", "histogram", "min", "max")
+
+
+@dataclass
+class Report:
+    path: str
+    problems: list[str] = field(default_factory=list)
+    records: int = 0
+    bytes_checked: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def validate(path: str | os.PathLike[str], progress: Callable[[int], None] | None = None,
+             summaries: bool = True) -> Report:
+    """Check the file completely; problems are returned, not raised.
+
+    `progress(n)` is called with the number of bytes checked since the last call.
+    """
+    report = Report(os.fspath(path))
+    try:
+        run = Run(path)
+    except FormatError as exc:
+        report.problems.append(str(exc))
+        return report
+    except OSError as exc:
+        report.problems.append(f"{path}: {exc.strerror or exc}")
+        return report
+    with run:
+        try:
+            _scan_records(run, report, progress)
+            for dataset in run.datasets.values():
+                _check_dataset(run, dataset, report, summaries)
+        except FormatError as exc:
+            report.problems.append(str(exc))
+    return report
+
+
+def _scan_records(run: Run, report: Report, progress: Callable[[int], None] | None) -> None:
+    """Walk every frame between the header and the footer: each byte must belong to a
+    record with a correct CRC, and each record must be the one the footer expects."""
+    path, end = str(run.path), run.trailer.footer_offset
+    expected = _referenced_offsets(run)
+    offset, first = HEADER_SIZE, True
+    while offset < end:
+        if offset + FRAME_SIZE > end:
+            raise FormatError(path, offset, f"{end - offset} stray bytes before the footer")
+        length, crc = parse_frame(path, offset, run._file.read(offset, FRAME_SIZE))
+        if offset + FRAME_SIZE + length > end:
+            raise FormatError(path, offset, "record runs into the footer")
+        payload = run._file.read(offset + FRAME_SIZE, length)
+        if crc32(payload) != crc:
+            raise FormatError(path, offset, "record CRC mismatch: the file is damaged")
+        try:
+            record = pb.Record.FromString(payload)
+        except DecodeError as exc:
+            raise FormatError(path, offset, f"record does not decode: {exc}") from None
+        kind = record.WhichOneof("body")
+        if first:
+            if kind != "model":
+                raise FormatError(path, offset, "the first record is not the model")
+            if record.model != run._footer.model:
+                raise FormatError(path, offset, "the model record differs from the footer's model")
+        elif kind is not None and expected.pop(offset, None) != kind:
+            raise FormatError(path, offset, f"{kind or 'unknown'} record is not referenced by the footer")
+        first = False
+        report.records += 1
+        step = FRAME_SIZE + length
+        report.bytes_checked += step
+        if progress:
+            progress(step)
+        offset += step
+    if expected:
+        where = min(expected)
+        raise FormatError(path, where, f"{len(expected)} referenced records are missing, the first at {where}")
+
+
+def _referenced_offsets(run: Run) -> dict[int, str]:
+    offsets: dict[int, str] = {}
+    for dataset in run.datasets.values():
+        info = dataset._info
+        offsets.update({ref.record.offset: "table" for ref in info.table})
+        for data in info.layers:
+            offsets.update({ref.record.offset: "activations" for ref in data.chunks})
+            offsets[data.summary.offset] = "summary"
+        if dataset.has_images:
+            refs = np.frombuffer(dataset._table["images"], "<u8").reshape(-1, 2)[:, 0]
+            offsets.update({int(o): "image" for o in refs if o})
+    return offsets
+
+
+def _check_dataset(run: Run, dataset: Dataset, report: Report, summaries: bool) -> None:
+    path = str(run.path)
+    if dataset.has_images:
+        for i in range(len(dataset)):
+            dataset.image(i)
+    classes = len(run.classes)
+    for index, layer in enumerate(run.model.layers):
+        stored = dataset.summary(index)
+        if not summaries:
+            for _ in dataset.iter_activations(index):
+                pass
+            continue
+        recomputed = _recompute(dataset, index, classes, stored.top_k, stored.histogram.shape[1])
+        for name in _mismatches(stored, recomputed):
+            report.problems.append(
+                f"{path}: at byte {dataset._info.layers[index].summary.offset}: summary of dataset "
+                f"{dataset.name!r}, layer {layer.name!r}: {name} does not match the data"
+            )
+
+
+def _recompute(dataset: Dataset, layer: int, classes: int, top_k: int, bins: int) -> LayerSummary:
+    labels = dataset.labels
+    units = dataset._run.model.layers[layer].units
+    builder = SummaryBuilder(units, classes, top_k, bins)
+    for first, block in dataset.iter_activations(layer):
+        builder.add(block.astype(np.float64), labels[first : first + block.shape[0]])
+    summary = builder.partial()
+    histogram = HistogramBuilder(np.nan_to_num(summary.min), np.nan_to_num(summary.max), bins)
+    for _, block in dataset.iter_activations(layer):
+        histogram.add(block.astype(np.float64))
+    summary.histogram = histogram.result()
+    return summary
+
+
+def _mismatches(stored: LayerSummary, recomputed: LayerSummary) -> list[str]:
+    bad = []
+    for name in _EXACT:
+        a, b = getattr(stored, name), getattr(recomputed, name)
+        if a.shape != b.shape or not np.array_equal(a, b, equal_nan=True):
+            bad.append(name)
+    for name in ("mean", "class_means"):
+        a, b = getattr(stored, name), getattr(recomputed, name)
+        if a.shape != b.shape or not np.allclose(a, b, rtol=1e-6, atol=1e-30, equal_nan=True):
+            bad.append(name)
+    if stored.images != recomputed.images:
+        bad.append("images")
+    return bad

@@ -1,0 +1,35 @@
+"""Shared fixtures: small runs written with deephys.Writer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import deephys
+
+CLASSES = ["cat", "dog", "<img src=x onerror=alert(1)>"]
+
+
+def write_small_run(path: Path, n_id: int = 40, n_ood: int = 30, seed: int = 0) -> Path:
+    rng = np.random.default_rng(seed)
+    model = deephys.Model("tiny", layers={"features": 8, "logits": 3}, classifier="logits")
+    with deephys.Writer(path, model=model, classes=CLASSES) as writer:
+        for name, role, n in (("train-like", "id", n_id), ("shifted", "ood", n_ood)):
+            writer.add_dataset(
+                name,
+                role=role,
+                images=rng.random((n, 12, 10, 3)),
+                labels=rng.integers(0, 3, n),
+                activations={
+                    "features": np.maximum(rng.standard_normal((n, 8)), 0).astype(np.float32),
+                    "logits": rng.standard_normal((n, 3)).astype(np.float32),
+                },
+            )
+    return path
+
+
+@pytest.fixture
+def small_run(tmp_path: Path) -> Path:
+    return write_small_run(tmp_path / "small.deephys")
