@@ -91,7 +91,7 @@ export async function readEverything(bytes: Uint8Array, name = "test.deephys"): 
     const table = await run.table(d.index);
     expect(table.labels.length).toBe(d.images);
     for (let layer = 0; layer < run.info.model.layers.length; layer++) {
-      if (d.layers[layer].hasSummary) await run.summary(d.index, layer);
+      await run.summary(d.index, layer);
       for (let i = 0; i < d.images; i++) await run.activationRow(d.index, layer, i);
     }
     for (let i = 0; i < d.images; i++) {

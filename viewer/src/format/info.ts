@@ -1,7 +1,7 @@
 /** What an opened file holds, as plain data that can cross to the main thread. */
 import type { DType } from "../generated/deephys/v1/deephys_pb";
 
-export type Role = "id" | "ood" | "unspecified";
+export type Role = "id" | "ood";
 
 export interface LayerInfo {
   index: number;
@@ -30,7 +30,6 @@ export interface DatasetLayerInfo {
   dtype: DType;
   /** "float32", "float16", ... */
   dtypeName: string;
-  hasSummary: boolean;
 }
 
 export interface DatasetInfo {

@@ -22,7 +22,7 @@ export interface LayerLayout {
   units: number;
   /** Contiguous, ascending, covering every image. */
   chunks: RowChunk[];
-  summary: RecordLocation | null;
+  summary: RecordLocation;
 }
 
 export interface DatasetLayout {
@@ -44,7 +44,7 @@ export function buildLayout(file: string, size: number, container: Container): F
   const { footer, trailer } = container;
   const at = trailer.footerOffset;
   const fail = (problem: string): never => {
-    throw new FormatError(file, at, problem);
+    throw new FormatError(file, at, `footer: ${problem}`);
   };
   const dataEnd = trailer.footerOffset;
   const model = modelInfo(footer, fail);
@@ -66,7 +66,9 @@ export function buildLayout(file: string, size: number, container: Container): F
   const names = new Set<string>();
   footer.datasets.forEach((d, index) => {
     const where = `dataset ${index} ("${d.name}")`;
-    if (names.has(d.name)) fail(`${where}: the name is used by another dataset`);
+    if (!d.name || names.has(d.name)) fail(`${where} has an empty or duplicate name`);
+    if (d.role !== RoleEnum.ID && d.role !== RoleEnum.OOD) fail(`${where} has an unknown role ${d.role}`);
+    if (d.topK === 0 || d.histogramBins === 0) fail(`${where} has top_k or histogram_bins of 0`);
     names.add(d.name);
     const images = safeNumber(d.images, file, at, `${where} image count`);
     if (images > MAX_IMAGES) fail(`${where}: ${images} images is more than the format can index`);
@@ -99,7 +101,7 @@ export function buildLayout(file: string, size: number, container: Container): F
           fail(`${what} chunk ${i}: a record of ${c.record.length} bytes cannot hold ${c.rows} x ${layer.units} ${dtypeName(l.dtype)} values`);
         }
       }
-      return { dtype: l.dtype, itemSize: size, units: layer.units, chunks, summary: l.summary ? locate(l.summary, `${what} summary`) : null };
+      return { dtype: l.dtype, itemSize: size, units: layer.units, chunks, summary: locate(l.summary, `${what} summary`) };
     });
     layouts.push({ table, layers });
     datasets.push({
@@ -111,7 +113,7 @@ export function buildLayout(file: string, size: number, container: Container): F
       hasImages: d.hasImages,
       topK: d.topK,
       histogramBins: d.histogramBins,
-      layers: layers.map((l) => ({ dtype: l.dtype, dtypeName: dtypeName(l.dtype), hasSummary: l.summary !== null })),
+      layers: layers.map((l) => ({ dtype: l.dtype, dtypeName: dtypeName(l.dtype) })),
     });
   });
 
@@ -131,6 +133,7 @@ function modelInfo(footer: Footer, fail: (problem: string) => never): ModelInfo 
   const m = footer.model;
   if (!m) return fail("the footer has no model");
   if (m.layers.length === 0) fail("the model has no layers");
+  if (m.layers.some((l) => !l.name)) fail("a layer has an empty name");
   const seen = new Set<string>();
   const layers = m.layers.map((l, index) => {
     if (seen.has(l.name)) fail(`layer name "${l.name}" appears twice`);
@@ -168,5 +171,5 @@ function modelInfo(footer: Footer, fail: (problem: string) => never): ModelInfo 
 }
 
 function roleName(role: RoleEnum): Role {
-  return role === RoleEnum.ID ? "id" : role === RoleEnum.OOD ? "ood" : "unspecified";
+  return role === RoleEnum.ID ? "id" : "ood";
 }

@@ -77,7 +77,14 @@ function sameLength(bytes: Uint8Array, expected: number, what: string, check: (o
   check(bytes.length === expected, `${what} holds ${bytes.length} bytes, expected ${expected}`);
 }
 
-export function decodeTableChunk(t: ImageTableChunk, e: Expect, chunk: RowChunk, classes: number, dataEnd: number): TableChunk {
+export function decodeTableChunk(
+  t: ImageTableChunk,
+  e: Expect,
+  chunk: RowChunk,
+  classes: number,
+  hasImages: boolean,
+  dataEnd: number,
+): TableChunk {
   const check = checker(e);
   const rows = chunk.rows;
   check(t.dataset === e.dataset && Number(t.firstRow) === chunk.firstRow && t.rows === rows,
@@ -85,7 +92,7 @@ export function decodeTableChunk(t: ImageTableChunk, e: Expect, chunk: RowChunk,
   check(t.labels.length === rows && t.predictions.length === rows,
     `table has ${t.labels.length} labels and ${t.predictions.length} predictions for ${rows} rows`);
   sameLength(t.confidences, rows * 4, "confidences", check);
-  sameLength(t.images, rows * IMAGE_REF_SIZE, "image references", check);
+  sameLength(t.images, hasImages ? rows * IMAGE_REF_SIZE : 0, "image references", check);
   check(t.metadata.length === 0 || t.metadata.length === rows, `table has ${t.metadata.length} metadata entries for ${rows} rows`);
   const labels = Uint32Array.from(t.labels);
   const predictions = Uint32Array.from(t.predictions);
@@ -95,7 +102,7 @@ export function decodeTableChunk(t: ImageTableChunk, e: Expect, chunk: RowChunk,
   }
   const refs = new DataView(t.images.buffer, t.images.byteOffset, t.images.byteLength);
   const images: (RecordLocation | null)[] = [];
-  for (let i = 0; i < rows; i++) {
+  for (let i = 0; i < (hasImages ? rows : 0); i++) {
     const offset = Number(refs.getBigUint64(i * IMAGE_REF_SIZE, true));
     const length = refs.getUint32(i * IMAGE_REF_SIZE + 8, true);
     const crc = refs.getUint32(i * IMAGE_REF_SIZE + 12, true);

@@ -4,7 +4,6 @@
  */
 import { openContainer, readRecord, type RecordLocation } from "./container";
 import type { FloatArray } from "./dtypes";
-import { FormatError } from "./errors";
 import type { RunInfo } from "./info";
 import { buildLayout, type FileLayout, type RowChunk } from "./layout";
 import { ByteLru } from "./lru";
@@ -135,9 +134,6 @@ export class Run {
     const d = this.dataset(dataset);
     const l = this.layer(d, layer);
     const location = l.summary;
-    if (!location) {
-      throw new FormatError(this.name, null, `dataset "${d.info.name}" has no summary for layer "${this.info.model.layers[layer].name}"`);
-    }
     return this.cached(`summary:${location.offset}`, async () => {
       const s = await this.read(location, "summary");
       return decodeSummary(s, this.expect(location, dataset), layer, l, this.info.model.classes.length, d.info.images);
@@ -154,7 +150,8 @@ export class Run {
   private tableChunk(dataset: number, chunk: RowChunk): Promise<TableChunk> {
     return this.cached(`tablechunk:${chunk.record.offset}`, async () => {
       const t = await this.read(chunk.record, "table");
-      return decodeTableChunk(t, this.expect(chunk.record, dataset), chunk, this.info.model.classes.length, this.layout.dataEnd);
+      const d = this.dataset(dataset).info;
+      return decodeTableChunk(t, this.expect(chunk.record, dataset), chunk, this.info.model.classes.length, d.hasImages, this.layout.dataEnd);
     });
   }
 
