@@ -10,19 +10,20 @@ const CONTENT_SECURITY_POLICY = [
   "img-src blob: data:",
   "worker-src blob:",
   "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
 ].join("; ");
 
 function contentSecurityPolicy(): Plugin {
   return {
     name: "deephys-csp",
     apply: "build",
-    transformIndexHtml: () => [
-      {
-        tag: "meta",
-        attrs: { "http-equiv": "Content-Security-Policy", content: CONTENT_SECURITY_POLICY },
-        injectTo: "head-prepend",
-      },
-    ],
+    // Written as text (not a tag descriptor) so the quotes stay literal and the policy comes right after the charset.
+    transformIndexHtml: (html) =>
+      html.replace(
+        /(<meta charset="utf-8" \/>)/,
+        `$1\n    <meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}" />`,
+      ),
   };
 }
 
@@ -31,5 +32,5 @@ export default defineConfig({
   plugins: [preact(), viteSingleFile(), contentSecurityPolicy()],
   // Module workers from blob: URLs are refused under file://, so workers are classic scripts.
   worker: { format: "iife" },
-  build: { target: "es2022", reportCompressedSize: false },
+  build: { target: "es2022", reportCompressedSize: false, modulePreload: { polyfill: false } },
 });

@@ -137,14 +137,16 @@ def _seq_add_rows(acc: F64, x: NDArray[np.generic]) -> None:
     """
     if x.shape[0] == 0:
         return
-    if x.shape[1] >= _LOOP_MIN_WIDTH:
-        for row in x:
-            np.add(acc, row, out=acc)
-        return
-    for start in range(0, x.shape[0], _rows_per_block(x.shape[1])):
-        blk = x[start : start + _rows_per_block(x.shape[1])].astype(np.float64)
-        blk[0] = acc + blk[0]
-        acc[:] = np.add.accumulate(blk, axis=0)[-1]
+    with np.errstate(invalid="ignore", over="ignore"):  # inf + -inf is NaN, by definition
+        if x.shape[1] >= _LOOP_MIN_WIDTH:
+            for row in x:
+                np.add(acc, row, out=acc)
+            return
+        step = _rows_per_block(x.shape[1])
+        for start in range(0, x.shape[0], step):
+            blk = x[start : start + step].astype(np.float64)
+            blk[0] = acc + blk[0]
+            acc[:] = np.add.accumulate(blk, axis=0)[-1]
 
 
 def _seq_sum_rows(x: NDArray[np.generic]) -> F64:
@@ -415,7 +417,8 @@ def softmax(logits: ArrayLike, axis: int = -1) -> F64:
 
 
 def _logits(logits: ArrayLike) -> F64:
-    return _real_array(logits, "logits", (1, 2)).astype(np.float64)
+    """Validated ``(K,)`` or ``(N, K)`` float64 logits (not copied if already float64)."""
+    return np.asarray(_real_array(logits, "logits", (1, 2)), dtype=np.float64)
 
 
 def predictions(logits: ArrayLike) -> I64:
@@ -440,7 +443,7 @@ def confidence(logits: ArrayLike) -> F64:
     x = _logits(logits)
     if x.shape[-1] == 0:
         raise ValueError("logits have no classes")
-    _, total = _softmax_last(x)
+    _, total = _softmax_last(x.copy())
     with np.errstate(invalid="ignore", divide="ignore"):
         return 1.0 / total
 
@@ -683,9 +686,9 @@ def histogram(column: ArrayLike, bins: int = 64) -> tuple[I64, float, float]:
     exactly that order, in float64), so ``hi`` lands in the last bin; if
     ``hi == lo`` every value is in bin 0. NaN and +/-inf are not counted.
     Returns ``(counts (bins,) int64, lo, hi)``; with no finite value the
-    counts are all zero and ``lo = hi = NaN``. (If ``hi - lo`` overflows to
-    inf -- only possible for float64 inputs beyond 1e307 -- every value falls
-    in bin 0.)
+    counts are all zero and ``lo = hi = NaN``. If ``hi - lo`` overflows to
+    inf (float64 inputs beyond about 1e307), the same formula is applied to
+    halved numbers: ``((v/2 - lo/2) / (hi/2 - lo/2)) * bins``.
     """
     if bins < 1:
         raise ValueError(f"bins must be >= 1, got {bins}")
@@ -697,8 +700,8 @@ def histogram(column: ArrayLike, bins: int = 64) -> tuple[I64, float, float]:
     if hi == lo:
         idx = np.zeros(x.size, dtype=np.int64)
     else:
-        with np.errstate(over="ignore"):
-            idx = np.floor(((x - lo) / (hi - lo)) * bins).astype(np.int64)
+        v, a, b = (x, lo, hi) if math.isfinite(hi - lo) else (x / 2, lo / 2, hi / 2)
+        idx = np.floor(((v - a) / (b - a)) * bins).astype(np.int64)
         np.minimum(idx, bins - 1, out=idx)
     return np.bincount(idx, minlength=bins).astype(np.int64), lo, hi
 
@@ -733,8 +736,9 @@ def density(scores: ArrayLike, grid: ArrayLike) -> F64:
     step = _rows_per_block(g.size)
     for start in range(0, n, step):
         # (G, b): one row per grid point, summed along the contiguous last axis.
-        z = (g[:, None] - x[None, start : start + step]) / h
-        terms = np.exp(-0.5 * z * z)
+        with np.errstate(over="ignore", invalid="ignore"):
+            z = (g[:, None] - x[None, start : start + step]) / h
+            terms = np.exp(-0.5 * z * z)
         terms[:, 0] += acc
         acc = _seq_sum_last(terms)
     return (acc / ((n * h) * _SQRT_2PI)).reshape(shape)

@@ -118,8 +118,12 @@ class ViewerServer:
         viewer_html: str | os.PathLike[str] | None = None,
         verbose: bool = False,
     ) -> None:
-        if not ipaddress.IPv4Address(host).is_loopback:
-            raise ValueError(f"refusing to serve on {host}: only IPv4 loopback addresses are allowed")
+        try:
+            loopback = ipaddress.IPv4Address(host).is_loopback
+        except ValueError:
+            loopback = False
+        if not loopback:
+            raise ValueError(f"refusing to serve on {host!r}: only an IPv4 loopback address (127.x.x.x) is allowed")
         self.files: tuple[Path, ...] = tuple(Path(f).absolute() for f in files)  # .name: as the user named it
         for path in self.files:
             if not path.is_file():

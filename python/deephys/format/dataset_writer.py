@@ -6,6 +6,7 @@ import struct
 from collections import deque
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -21,6 +22,20 @@ if TYPE_CHECKING:
 
 _IMAGE_REF = struct.Struct("<QII")
 _ABSENT_IMAGE = bytes(IMAGE_REF_SIZE)
+
+
+@dataclass(frozen=True)
+class EncodedImage:
+    """An image already encoded (e.g. read from another file), written as it is, without re-encoding.
+
+    `encoding` is the file's enum value (`images.ENCODINGS["png"]`, or `pb.Image.encoding`).
+    """
+
+    data: bytes
+    width: int
+    height: int
+    channels: int
+    encoding: int
 
 
 class _LayerStream:
@@ -60,6 +75,7 @@ class DatasetWriter:
         self._table_start = 0
         self._pending_images: deque[tuple[int, Future]] = deque()
         self._image_shapes: dict[int, tuple[int, ...]] = {}
+        self._image_encodings: dict[int, int] = {}  # only for EncodedImage rows
         self._pool: ThreadPoolExecutor | None = None
         self._progress = None
         if writer.progress:
@@ -80,7 +96,10 @@ class DatasetWriter:
         metadata: Sequence[Mapping[str, str]] | None = None,
         layout: str = "auto",
     ) -> None:
-        """Add a batch: `labels` (N,), `activations` {layer: (N, units)}, optional images (N, ...)."""
+        """Add a batch: `labels` (N,), `activations` {layer: (N, units)}, optional images (N, ...).
+
+        `images` may also be a list of `EncodedImage`, copied into the file as they are.
+        """
         if self._closed:
             raise RuntimeError(f"dataset {self.name!r} is closed")
         labels = self._check_labels(labels)
@@ -149,7 +168,9 @@ class DatasetWriter:
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc_type is None:
             self.close()
-        # On error the Writer's own __exit__ (or abort) cleans up.
+        elif not self._closed:
+            # Drop this dataset: the writer may go on without it, or be aborted.
+            self._writer._drop_dataset(self)
 
     # ---- validation ---------------------------------------------------------
 
@@ -210,7 +231,7 @@ class DatasetWriter:
             raise ValueError(f"dataset {self.name!r}: predictions out of range 0..{self._classes - 1}")
         return preds
 
-    def _check_images(self, batch: Any, n: int, layout: str) -> list[np.ndarray] | None:
+    def _check_images(self, batch: Any, n: int, layout: str) -> list[np.ndarray] | list[EncodedImage] | None:
         has = batch is not None
         if self._has_images is None:
             self._has_images = has
@@ -218,6 +239,10 @@ class DatasetWriter:
             raise ValueError(f"dataset {self.name!r}: give images with every batch or with none")
         if not has:
             return None
+        if isinstance(batch, (list, tuple)) and batch and isinstance(batch[0], EncodedImage):
+            if len(batch) != n or not all(isinstance(image, EncodedImage) for image in batch):
+                raise ValueError(f"dataset {self.name!r}: {len(batch)} encoded images for {n} labels")
+            return list(batch)
         converted = images.to_uint8_batch(batch, layout)  # type: ignore[arg-type]
         if len(converted) != n:
             raise ValueError(f"dataset {self.name!r}: {len(converted)} images for {n} labels")
@@ -279,11 +304,18 @@ class DatasetWriter:
         ref = self._writer._write_record(pb.Record(summary=summary))
         return pb.LayerData(layer=layer.index, dtype=dtypes.to_proto(layer.dtype), chunks=layer.chunks, summary=ref)
 
-    def _submit_images(self, first: int, batch: list[np.ndarray]) -> None:
+    def _submit_images(self, first: int, batch: list[np.ndarray] | list[EncodedImage]) -> None:
         if self._pool is None:
             self._pool = ThreadPoolExecutor(self._writer.encode_threads, thread_name_prefix="deephys-encode")
         encoding, quality = self._writer.image_encoding, self._writer.image_quality
         for i, image in enumerate(batch):
+            if isinstance(image, EncodedImage):
+                self._image_shapes[first + i] = (image.height, image.width, image.channels)
+                self._image_encodings[first + i] = image.encoding
+                done: Future = Future()
+                done.set_result(image.data)
+                self._pending_images.append((first + i, done))
+                continue
             self._image_shapes[first + i] = image.shape
             self._pending_images.append((first + i, self._pool.submit(images.encode, image, encoding, quality)))
             if len(self._pending_images) > 64 * self._writer.encode_threads:
@@ -298,10 +330,10 @@ class DatasetWriter:
                 image=pb.Image(
                     dataset=self.index,
                     index=index,
-                    encoding=images.ENCODINGS[self._writer.image_encoding],
+                    encoding=self._image_encodings.pop(index, images.ENCODINGS[self._writer.image_encoding]),
                     width=shape[1],
                     height=shape[0],
-                    channels=1 if len(shape) == 2 else 3,
+                    channels=shape[2] if len(shape) == 3 else 1,
                     data=data,
                 )
             )

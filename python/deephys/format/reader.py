@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import struct
 from collections.abc import Iterator, Mapping
 from functools import cached_property
@@ -28,11 +29,18 @@ class _File:
 
     def __init__(self, path: Path):
         self.path = str(path)
+        # O_NONBLOCK: opening a FIFO must not wait for a writer (it is refused below).
+        flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
         try:
-            self._fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+            self._fd = os.open(path, flags)
         except IsADirectoryError:
-            raise FormatError(path, None, "is a folder, not a Deephys file") from None
-        self.size = os.fstat(self._fd).st_size
+            raise FormatError(path, 0, "is a folder, not a Deephys file") from None
+        info = os.fstat(self._fd)
+        if not stat.S_ISREG(info.st_mode):
+            os.close(self._fd)
+            kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+            raise FormatError(path, 0, f"is {kind}, not a Deephys file")
+        self.size = info.st_size
 
     def read(self, offset: int, length: int) -> bytes:
         if offset < 0 or length < 0 or offset + length > self.size:
@@ -217,6 +225,9 @@ class Dataset:
             raise FormatError(self._run._file.path, offset, f"image record is not image {i} of {self.name!r}")
         return image
 
+    def _image_offset(self, i: int) -> int:
+        return _IMAGE_REF.unpack_from(self._table["images"], i * IMAGE_REF_SIZE)[0]  # type: ignore[arg-type]
+
     def image_bytes(self, i: int) -> tuple[bytes, str]:
         """The encoded image `i` and its MIME type."""
         image = self.image_record(i)
@@ -225,12 +236,13 @@ class Dataset:
     def image(self, i: int) -> np.ndarray:
         """Image `i` as uint8 (H, W, C), C = 1 (greyscale) or 3 (RGB)."""
         record = self.image_record(i)
+        where = self._image_offset(self._check_index(i))
         try:
             array = images.decode(record.data)
         except Exception as exc:  # Pillow raises many kinds
-            raise FormatError(self._run._file.path, None, f"image {i} of {self.name!r} does not decode: {exc}") from None
+            raise FormatError(self._run._file.path, where, f"image {i} of {self.name!r} does not decode: {exc}") from None
         if array.shape != (record.height, record.width, record.channels):
-            raise FormatError(self._run._file.path, None, f"image {i} of {self.name!r} has the wrong size")
+            raise FormatError(self._run._file.path, where, f"image {i} of {self.name!r} has the wrong size")
         return array
 
     # ---- activations --------------------------------------------------------

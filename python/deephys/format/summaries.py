@@ -72,8 +72,9 @@ class SummaryBuilder:
         self._inf += (~finite & ~nan).sum(axis=0)
         self._min = np.minimum(self._min, np.where(finite, values, np.inf).min(axis=0))
         self._max = np.maximum(self._max, np.where(finite, values, -np.inf).max(axis=0))
-        self._sum += values.sum(axis=0)
-        self._add_classes(values, labels)
+        with np.errstate(invalid="ignore", over="ignore"):  # inf - inf = NaN, as the spec's plain mean says
+            self._sum += values.sum(axis=0)
+            self._add_classes(values, labels)
         self._add_top(values, finite)
         self.rows += rows
 
@@ -134,22 +135,35 @@ class SummaryBuilder:
 
 
 class HistogramBuilder:
-    """Per-unit histograms over known [min, max] ranges, fed chunk by chunk."""
+    """Per-unit histograms over known [lo, hi] ranges, fed chunk by chunk.
+
+    A value v goes to bin min(floor(((v - lo) / (hi - lo)) * bins), bins - 1),
+    evaluated in that order (as `deephys.analysis.histogram`); everything is in
+    bin 0 when hi == lo; if hi - lo overflows, the formula uses halved numbers.
+    """
 
     def __init__(self, lo: np.ndarray, hi: np.ndarray, bins: int):
-        self.lo, self.bins = lo, bins
-        span = hi - lo
-        with np.errstate(invalid="ignore", divide="ignore"):
-            self.scale = np.where(span > 0, bins / span, 0.0)
+        self.bins = bins
+        with np.errstate(over="ignore", invalid="ignore"):
+            halve = ~np.isfinite(hi - lo)
+        self.halve = halve & np.isfinite(lo) & np.isfinite(hi)
+        self.lo = np.where(self.halve, lo / 2, lo)
+        with np.errstate(over="ignore", invalid="ignore"):
+            self.span = np.where(self.halve, hi / 2 - lo / 2, hi - lo)
+        self.flat_span = ~(self.span > 0)
         self.counts = np.zeros(lo.shape[0] * bins, np.int64)
         self._offsets = np.arange(lo.shape[0]) * bins
 
     def add(self, values: np.ndarray) -> None:
         finite = np.isfinite(values)
-        with np.errstate(invalid="ignore"):
-            position = np.floor((np.where(finite, values, self.lo) - self.lo) * self.scale)
-        bin_index = np.clip(np.nan_to_num(position), 0, self.bins - 1).astype(np.int64)
-        flat = (bin_index + self._offsets[None, :])[finite]
+        v = np.where(finite, values, 0.0)
+        if self.halve.any():
+            v = np.where(self.halve[None, :], v / 2, v)
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            position = np.floor(((v - self.lo) / self.span) * self.bins)
+        position[:, self.flat_span] = 0
+        bin_index = np.minimum(np.nan_to_num(position, nan=0.0, posinf=self.bins, neginf=0.0), self.bins - 1)
+        flat = (bin_index.astype(np.int64) + self._offsets[None, :])[finite]
         self.counts += np.bincount(flat, minlength=self.counts.size)
 
     def result(self) -> np.ndarray:
@@ -157,29 +171,23 @@ class HistogramBuilder:
 
 
 def compute_summary(values: np.ndarray, labels: np.ndarray, classes: int, top_k: int, bins: int) -> LayerSummary:
-    """Direct (non-streaming) definition of a layer summary, for validation and tests."""
+    """Direct (non-streaming) definition of a layer summary, from `deephys.analysis`."""
+    from .. import analysis
+
     values = np.asarray(values, dtype=np.float64)
     labels = np.asarray(labels, dtype=np.int64)
     n, units = values.shape
     finite = np.isfinite(values)
     nan = np.isnan(values)
-    has_finite = finite.any(axis=0)
-    lo = np.where(has_finite, np.where(finite, values, np.inf).min(axis=0, initial=np.inf), np.nan)
-    hi = np.where(has_finite, np.where(finite, values, -np.inf).max(axis=0, initial=-np.inf), np.nan)
-    counts = np.bincount(labels, minlength=classes)[:classes]
-    class_means = np.full((classes, units), np.nan)
-    for c in np.flatnonzero(counts):
-        class_means[c] = values[labels == c].mean(axis=0)
     top_indices = np.full((units, top_k), ABSENT_INDEX, np.int64)
     top_values = np.zeros((units, top_k))
+    histogram = np.zeros((units, bins), np.int64)
+    lo, hi = np.full(units, np.nan), np.full(units, np.nan)
     for u in range(units):
-        column = values[:, u]
-        keep = np.flatnonzero(np.isfinite(column) & (column != 0))
-        order = keep[np.lexsort((keep, -column[keep]))][:top_k]
-        top_indices[u, : order.size] = order
-        top_values[u, : order.size] = column[order]
-    histogram = HistogramBuilder(np.nan_to_num(lo), np.nan_to_num(hi), bins)
-    histogram.add(values)
+        indices, top = analysis.top_images(values[:, u], k=top_k)
+        top_indices[u, : indices.size] = indices
+        top_values[u, : indices.size] = top
+        histogram[u], lo[u], hi[u] = analysis.histogram(values[:, u], bins)
     with np.errstate(invalid="ignore"):
         mean = values.mean(axis=0) if n else np.full(units, np.nan)
     return LayerSummary(
@@ -191,7 +199,7 @@ def compute_summary(values: np.ndarray, labels: np.ndarray, classes: int, top_k:
         inf_count=(~finite & ~nan).sum(axis=0).astype(np.uint32),
         top_indices=top_indices.astype(np.uint32),
         top_values=top_values,
-        class_means=class_means.astype(np.float32),
-        class_counts=counts.astype(np.uint32),
-        histogram=histogram.result(),
+        class_means=analysis.class_means(values, labels, classes).astype(np.float32),
+        class_counts=np.bincount(labels, minlength=classes)[:classes].astype(np.uint32),
+        histogram=histogram.astype(np.uint32),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import os
 import shutil
@@ -84,17 +85,22 @@ class Writer:
         self._metadata = {"created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")}
         self._metadata.update(metadata or {})
 
-        if mode == "a":
-            self._open_for_append(model, classes, in_place)
-        else:
-            if model is None:
-                raise TypeError("Writer(path, model=...) needs a model when creating a file")
-            self.model = model.with_classes(classes)
-            self._producer_defaults()
-            self._file, self._tmp_path = self._create_temp()
-            self._offset = 0
-            self._write(pack_header())
-            self._write_record(pb.Record(model=self.model.to_proto()))
+        try:
+            if mode == "a":
+                self._open_for_append(model, classes, in_place)
+            else:
+                if model is None:
+                    raise TypeError("Writer(path, model=...) needs a model when creating a file")
+                self.model = model.with_classes(classes)
+                self._producer_defaults()
+                self._file, self._tmp_path = self._create_temp()
+                self._offset = 0
+                self._write(pack_header())
+                self._write_record(pb.Record(model=self.model.to_proto()))
+        except BaseException:
+            if getattr(self, "_file", None) is not None:  # no temporary file may outlive a failed start
+                self.abort()
+            raise
 
     # ---- public API ---------------------------------------------------------
 
@@ -199,11 +205,10 @@ class Writer:
         try:
             if self._in_place:
                 self._rollback_in_place()
-            else:
-                self._file.close()
-                Path(self._tmp_path).unlink(missing_ok=True)
         finally:
             self._file.close()
+            if not self._in_place:
+                Path(self._tmp_path).unlink(missing_ok=True)
 
     def __enter__(self) -> Writer:
         return self
@@ -243,18 +248,20 @@ class Writer:
     def _dataset_discarded(self) -> None:
         self._open_dataset = None
 
+    def _drop_dataset(self, dataset: DatasetWriter) -> None:
+        """Forget a dataset that failed and cut its records off; the writer can go on without it."""
+        dataset.discard()
+        self._truncate(dataset.start_offset)
+
     # ---- file handling ------------------------------------------------------
 
     def _producer_defaults(self) -> None:
         producer = self.model.producer
-        if not producer.version and producer.name == "deephys":
-            from ..model import Producer
-
-            object.__setattr__(
-                self.model,
-                "producer",
-                Producer("deephys", __version__, producer.framework, producer.framework_version or np.__version__),
+        if producer.name == "deephys" and not producer.version:
+            filled = dataclasses.replace(
+                producer, version=__version__, framework_version=producer.framework_version or np.__version__
             )
+            self.model = dataclasses.replace(self.model, producer=filled)
 
     def _create_temp(self):
         directory = self.path.parent if str(self.path.parent) else Path(".")
@@ -271,7 +278,9 @@ class Writer:
             footer = run._footer
             footer_offset = run._trailer.footer_offset
             size = run.size
-        if model is not None and model.with_classes(classes or existing.classes) != existing:
+        given = None if model is None else model.with_classes(classes or existing.classes)
+        # The producer says what wrote the file, not which model: it may differ.
+        if given is not None and dataclasses.replace(given, producer=existing.producer) != existing:
             raise ValueError(f"{self.path}: the model given differs from the one in the file; "
                              "append only datasets of the same model")
         if classes is not None and tuple(classes) != existing.classes:
@@ -302,7 +311,8 @@ class Writer:
         self._offset = offset
 
     def _rollback_in_place(self) -> None:
-        assert self._restore is not None
+        if self._restore is None:  # failed before anything was changed
+            return
         offset, tail = self._restore
         self._truncate(offset)
         self._write(tail)

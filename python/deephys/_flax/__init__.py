@@ -1,0 +1,1 @@
+"""Internals of `deephys.flax`: module paths, jitted capture (NNX and Linen), batches."""

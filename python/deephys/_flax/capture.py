@@ -1,0 +1,307 @@
+"""`FlaxCapture`: one jitted forward that returns only the recorded layers, already pooled.
+
+Neither kind of model is changed:
+
+- NNX: the model is split into its graph definition and state once; inside the jitted forward a
+  private copy is merged from them and put in eval mode, and only the copy's chosen submodules get a
+  class whose `__call__` sows its output as an `nnx.Intermediate`. `nnx.capture` collects the sown
+  values; on a Flax without it, they are read back from the copy's modules.
+- Linen: `module.apply(variables, ..., capture_intermediates=filter, mutable=["intermediates"])` with
+  a filter that accepts only the chosen module paths.
+
+Only the (N, units) pooled arrays leave the device. A batch shorter than the first one (the last) is
+padded to its size, so one input shape means one compilation; the padding rows are dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import flax
+import jax
+import jax.numpy as jnp
+import numpy as np
+from flax import linen, nnx
+
+from ..export.capture import Capture
+from ..export.errors import ExportError, unknown_layer
+from ..export.pooling import LayerPooling, PoolingPlan, describe
+from ..model import Layer
+from .modules import OUTPUT_NAME, Path, dotted, linen_available, linen_called_paths
+
+Selector = int | str | Callable[[Any], Any]
+RawForward = Callable[[Any, Any], dict[str, Any]]  # (state, inputs) -> {layer: tuple of its outputs}
+_SOWN = "deephys_output"  # the nnx.Intermediate the chosen NNX modules sow
+_HALF = (jnp.dtype(jnp.bfloat16), jnp.dtype(jnp.float16))
+
+
+def call(fn: Callable[..., Any], inputs: Any, kwargs: Mapping[str, Any]) -> Any:
+    """`fn(inputs)`, or `fn(*inputs)` for a tuple, or `fn(**inputs)` for a dict of inputs."""
+    if isinstance(inputs, Mapping):
+        return fn(**inputs, **kwargs)
+    if isinstance(inputs, (tuple, list)):
+        return fn(*inputs, **kwargs)
+    return fn(inputs, **kwargs)
+
+
+# ---- NNX ----------------------------------------------------------------------------------
+
+_recording_classes: dict[type, type] = {}
+
+
+def _recording_class(cls: type) -> type:
+    """A subclass of `cls` whose `__call__` also sows its output (made once per class)."""
+    if cls not in _recording_classes:
+
+        def __call__(self: Any, *args: Any, **kwargs: Any) -> Any:
+            out = cls.__call__(self, *args, **kwargs)
+            self.sow(nnx.Intermediate, _SOWN, out)
+            return out
+
+        namespace = {"__call__": __call__, "__module__": cls.__module__, "__qualname__": cls.__qualname__}
+        _recording_classes[cls] = type(cls.__name__, (cls,), namespace)
+    return _recording_classes[cls]
+
+
+def _value(variable: Any) -> Any:
+    return variable.get_value() if hasattr(variable, "get_value") else variable.value
+
+
+def nnx_forward(
+    model: nnx.Module, layers: Mapping[str, Path], kwargs: Mapping[str, Any], use_capture: bool | None = None
+) -> tuple[RawForward, Any]:
+    """A pure (state, inputs) -> {layer: outputs} over a private copy of `model`, and the model's state."""
+    graphdef, state = nnx.split(model)
+    use_capture = hasattr(nnx, "capture") if use_capture is None else use_capture
+
+    def raw(state: Any, inputs: Any) -> dict[str, Any]:
+        copy = nnx.merge(graphdef, state)
+        copy.eval()  # Dropout off, BatchNorm on running statistics (the user's model keeps its flags)
+        modules = {tuple(path): module for path, module in nnx.iter_modules(copy)}
+        chosen = {name: modules[path] for name, path in layers.items() if path}
+        for module in chosen.values():
+            module.__class__ = _recording_class(type(module))
+        if use_capture:
+            output, sown = call(nnx.capture(copy, nnx.Intermediate), inputs, kwargs)
+            found = {name: _lookup(sown, layers[name]) for name in chosen}
+        else:  # older Flax: `sow` keeps the value on the module as an attribute
+            output = call(copy, inputs, kwargs)
+            found = {name: getattr(module, _SOWN, None) for name, module in chosen.items()}
+        outputs = {name: _value(var) for name, var in found.items() if isinstance(var, nnx.Variable)}
+        if OUTPUT_NAME in layers and not layers[OUTPUT_NAME]:
+            outputs[OUTPUT_NAME] = (output,)
+        return outputs
+
+    return raw, state
+
+
+def _lookup(state: Any, path: Path) -> Any:
+    node = state
+    for part in path:
+        if part not in node:
+            return None
+        node = node[part]
+    return node[_SOWN] if _SOWN in node else None
+
+
+# ---- Linen --------------------------------------------------------------------------------
+
+
+def linen_forward(
+    module: linen.Module, variables: Mapping[str, Any], layers: Sequence[str], kwargs: Mapping[str, Any]
+) -> tuple[RawForward, Any]:
+    """A pure (variables, inputs) -> {layer: outputs} capturing only `layers`, and the variables to use."""
+    chosen = set(layers)
+
+    def wanted(mdl: linen.Module, method: str) -> bool:
+        return method == "__call__" and dotted(mdl.path) in chosen
+
+    def raw(variables: Any, inputs: Any) -> dict[str, Any]:
+        args = tuple(inputs) if isinstance(inputs, (tuple, list)) else (inputs,)
+        output, state = module.apply(
+            variables, *args, **kwargs, capture_intermediates=wanted, mutable=["intermediates"]
+        )
+        tree = state.get("intermediates", {})
+        outputs = {}
+        for name in layers:
+            node: Any = tree
+            for part in name.split("."):
+                node = node.get(part, {}) if isinstance(node, Mapping) else {}
+            if "__call__" in node:
+                outputs[name] = node["__call__"]
+        if OUTPUT_NAME in chosen and OUTPUT_NAME not in outputs:
+            outputs[OUTPUT_NAME] = (output,)
+        missing = [name for name in layers if name not in outputs]
+        if missing:
+            available = linen_available(module, variables, args, kwargs)
+            for name in missing:
+                if name not in available:
+                    raise unknown_layer(name, available, "module")
+        return outputs
+
+    return raw, {k: v for k, v in variables.items() if k != "intermediates"}
+
+
+# ---- selecting and pooling (traced inside the jitted forward) ------------------------------
+
+
+def describe_output(value: Any, depth: int = 0) -> str:
+    """Short description of a module output, e.g. "tuple (Array[8, 17, 32], None)"."""
+    if isinstance(value, jax.Array):
+        return f"Array{list(value.shape)}"
+    if depth > 1:
+        return type(value).__name__
+    if isinstance(value, (tuple, list)):
+        inner = ", ".join(describe_output(v, depth + 1) for v in list(value)[:4])
+        return f"{type(value).__name__} ({inner}{', ...' if len(value) > 4 else ''})"
+    if isinstance(value, Mapping):
+        inner = ", ".join(f"{k!r}: {describe_output(v, depth + 1)}" for k, v in list(value.items())[:4])
+        return f"{type(value).__name__} {{{inner}}}"
+    return type(value).__name__
+
+
+def select_array(layer: str, output: Any, selector: Selector | None) -> jax.Array:
+    """The array to record from a module output (the output itself, or the element `selector` picks)."""
+    if selector is None:
+        if isinstance(output, jax.Array):
+            return output
+        example = "0" if isinstance(output, (tuple, list)) else "'hidden'" if isinstance(output, Mapping) \
+            else "lambda out: out.logits"
+        raise ExportError(
+            f"layer {layer!r} returned a {describe_output(output)}, not an array. Pick what to record with "
+            f"select={{{layer!r}: {example}}} (an index, a key, or a function of the output)"
+        )
+    try:
+        value = selector(output) if callable(selector) else output[selector]
+    except (IndexError, KeyError, TypeError) as exc:
+        raise ExportError(
+            f"layer {layer!r}: select={selector!r} does not apply to its output, a {describe_output(output)} "
+            f"({type(exc).__name__}: {exc})"
+        ) from None
+    if not isinstance(value, jax.Array):
+        raise ExportError(f"layer {layer!r}: select={selector!r} picked a {describe_output(value)}, not an array")
+    return value
+
+
+def pool(value: jax.Array, plan: LayerPooling) -> jax.Array:
+    """(N, units) from an NHWC conv map, an (N, T, D) token map or a vector; half-precision means in float32."""
+    if not jnp.issubdtype(value.dtype, jnp.floating):
+        value = value.astype(jnp.float32)
+    mean_dtype = jnp.float32 if value.dtype in _HALF else None
+    name = plan.name
+    if name == "none":
+        return value
+    if name == "spatial_mean":
+        return jnp.mean(value, axis=(1, 2), dtype=mean_dtype)
+    if name == "spatial_max":
+        return jnp.max(value, axis=(1, 2))
+    if name == "token_mean":
+        return jnp.mean(value, axis=1, dtype=mean_dtype)
+    if name == "token_max":
+        return jnp.max(value, axis=1)
+    if name == "token_first":
+        return value[:, 0]
+    fn = plan.function
+    assert fn is not None
+    pooled = fn(value)
+    if not isinstance(pooled, jax.Array) or pooled.ndim != 2 or pooled.shape[0] != value.shape[0]:
+        shape = list(pooled.shape) if isinstance(pooled, jax.Array) else type(pooled).__name__
+        raise ExportError(
+            f"layer {plan.layer!r}: the pooling function returned {shape}; it must return an array of shape "
+            f"(N, units) = ({value.shape[0]}, ...)"
+        )
+    return pooled
+
+
+# ---- the Capture --------------------------------------------------------------------------
+
+
+class FlaxCapture(Capture):
+    """Runs the jitted forward on each batch and hands the pooled layers to the export loop."""
+
+    framework = "flax"
+    framework_version = flax.__version__
+    layout = "NHWC"
+
+    def __init__(
+        self,
+        raw: RawForward,
+        state: Any,
+        layers: Sequence[str],
+        pooling: PoolingPlan,
+        relu: set[str],
+        select: Mapping[str, Selector],
+    ):
+        self.raw, self.state, self.layers = raw, state, list(layers)
+        self.pooling, self.relu, self.select = pooling, relu, dict(select)
+        self.batch_size: int | None = None  # the first batch's; shorter batches are padded to it
+        self.forward = jax.jit(self._forward)
+        self._native: dict[str, np.dtype] = {}
+
+    def _forward(self, state: Any, inputs: Any) -> dict[str, jax.Array]:
+        outputs = self.raw(state, inputs)
+        pooled = {}
+        for name in self.layers:
+            calls = outputs.get(name)
+            if not calls:
+                raise ExportError(
+                    f"layer {name!r} did not run in the model's forward pass, so there is nothing to record; "
+                    "choose modules that __call__ calls (a container such as a list of blocks is not one)"
+                )
+            if len(calls) > 1:
+                raise ExportError(
+                    f"layer {name!r} ran {len(calls)} times in one forward pass (a module reused), so its output "
+                    "is ambiguous; record a module that runs once, such as its parent"
+                )
+            value = select_array(name, calls[0], self.select.get(name))
+            if name in self.relu:
+                value = jax.nn.relu(value)
+            pooled[name] = pool(value, self.pooling.for_layer(name, tuple(value.shape)))
+        return pooled
+
+    def __call__(self, inputs: Any) -> dict[str, np.ndarray]:
+        inputs = jax.tree.map(_array, inputs)
+        n = _batch_length(inputs)
+        if not self.batch_size:
+            self.batch_size = n
+        if n < self.batch_size:
+            inputs = jax.tree.map(lambda x: _pad(x, self.batch_size), inputs)
+        outputs = jax.device_get(self.forward(self.state, inputs))
+        return {name: self._host(name, np.asarray(outputs[name])[:n]) for name in self.layers}
+
+    def _host(self, name: str, value: np.ndarray) -> np.ndarray:
+        self._native.setdefault(name, value.dtype)
+        return value.astype(np.float32) if value.dtype == jnp.bfloat16 else value
+
+    def to_numpy(self, value: Any) -> np.ndarray:
+        value = np.asarray(jax.device_get(value) if isinstance(value, jax.Array) else value)
+        return value.astype(np.float32) if value.dtype == jnp.bfloat16 else value
+
+    def layer(self, name: str, units: int) -> Layer:
+        plan = self.pooling.layers[name]
+        return Layer(name, units, pooling=plan.name, pooling_description=describe(plan), relu=name in self.relu)
+
+    def stored_dtype(self, name: str) -> str | None:
+        return "bfloat16" if self._native.get(name) == jnp.bfloat16 else None
+
+
+def _array(leaf: Any) -> Any:
+    """NumPy and JAX arrays as they are; anything array-like (tf.Tensor, lists) as NumPy."""
+    return leaf if isinstance(leaf, (np.ndarray, jax.Array)) else np.asarray(leaf)
+
+
+def _batch_length(inputs: Any) -> int:
+    leaves = jax.tree.leaves(inputs)
+    if not leaves or any(np.ndim(leaf) == 0 for leaf in leaves):
+        raise ExportError("each batch's inputs must be arrays with a batch dimension first (N, ...)")
+    lengths = {int(np.shape(leaf)[0]) for leaf in leaves}
+    if len(lengths) != 1:
+        raise ExportError(f"the inputs of a batch have different lengths {sorted(lengths)}")
+    return lengths.pop()
+
+
+def _pad(x: Any, size: int) -> Any:
+    """`x` with zero rows appended up to `size` rows (on the host for NumPy, on the device for JAX)."""
+    xp = jnp if isinstance(x, jax.Array) else np
+    return xp.concatenate([x, xp.zeros((size - x.shape[0], *x.shape[1:]), x.dtype)])

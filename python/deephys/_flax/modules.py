@@ -1,0 +1,92 @@
+"""Layer names of Flax models: module paths joined with "." ("conv1", "blocks.3.mlp")."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import jax
+from flax import linen, nnx
+
+from ..export.errors import ExportError, resolve_layer_names, unknown_layer
+
+OUTPUT_NAME = "output"  # the model itself: its final output (a submodule named "output" takes precedence)
+Path = tuple[Any, ...]
+
+
+def dotted(path: Sequence[Any]) -> str:
+    return ".".join(str(part) for part in path)
+
+
+# ---- NNX ----------------------------------------------------------------------------------
+
+
+def nnx_module_paths(model: nnx.Module) -> dict[str, Path]:
+    """Every submodule's dotted name -> its NNX path, plus the model itself as "output" (path ())."""
+    paths = {dotted(path): tuple(path) for path, _ in nnx.iter_modules(model) if path}
+    paths.setdefault(OUTPUT_NAME, ())
+    return paths
+
+
+def resolve_nnx_layers(model: nnx.Module, layers: Sequence[str | nnx.Module]) -> dict[str, Path]:
+    """Layer name -> NNX path, in the order given (names or submodule objects); unknown names list close matches."""
+    if isinstance(layers, (str, nnx.Module)):
+        layers = [layers]
+    paths = nnx_module_paths(model)
+    by_identity = {id(module): dotted(path) for path, module in nnx.iter_modules(model) if path}
+    by_identity[id(model)] = OUTPUT_NAME
+    names: list[str] = []
+    for layer in layers:
+        if isinstance(layer, nnx.Module):
+            name = by_identity.get(id(layer))
+            if name is None:
+                raise ExportError(
+                    f"the module {type(layer).__name__} given in layers= is not part of the model; pass "
+                    "submodules of the model itself, or their paths such as 'blocks.0.conv'"
+                )
+            names.append(name)
+        elif isinstance(layer, str):
+            if layer not in paths:
+                raise unknown_layer(layer, list(paths), "module")
+            names.append(layer)
+        else:
+            raise ExportError(f"layers= takes module paths or submodules, not {type(layer).__name__}")
+    resolve_layer_names(names, list(paths))
+    return {name: paths[name] for name in names}
+
+
+# ---- Linen --------------------------------------------------------------------------------
+
+
+def linen_names(layers: Sequence[str]) -> list[str]:
+    """Check the Linen layer names given; they are matched against the model at its first trace."""
+    if isinstance(layers, str):
+        layers = [layers]
+    for layer in layers:
+        if not isinstance(layer, str):
+            raise ExportError(
+                f"layers= takes Linen module paths such as 'Conv_0' or 'block1.Dense_0', not {type(layer).__name__}"
+            )
+    return resolve_layer_names(list(layers), list(layers))
+
+
+def linen_called_paths(tree: Mapping[str, Any], prefix: Path = ()) -> list[str]:
+    """Dotted paths of the modules in a Linen "intermediates" collection (those holding a `__call__`)."""
+    found = []
+    for key, value in tree.items():
+        if key == "__call__":
+            if prefix:
+                found.append(dotted(prefix))
+        elif isinstance(value, Mapping):
+            found.extend(linen_called_paths(value, (*prefix, key)))
+    return found
+
+
+def linen_available(module: linen.Module, variables: Any, args: tuple, kwargs: Mapping[str, Any]) -> list[str]:
+    """Every submodule path called by `module.apply(variables, *args, **kwargs)`, found by an abstract trace."""
+
+    def trace(variables: Any, args: tuple) -> Any:
+        return module.apply(variables, *args, **kwargs, capture_intermediates=True, mutable=["intermediates"])
+
+    _, state = jax.eval_shape(trace, variables, args)
+    return [*linen_called_paths(state.get("intermediates", {})), OUTPUT_NAME]

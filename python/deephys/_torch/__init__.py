@@ -1,0 +1,1 @@
+"""PyTorch adapter internals; the public entry point is `deephys.torch.export`."""

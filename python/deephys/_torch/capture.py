@@ -1,0 +1,181 @@
+"""`TorchCapture`: forward hooks that pool each recorded module's output on its device."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from ..export.capture import Capture
+from ..export.errors import ExportError
+from ..export.pooling import PoolingPlan, describe
+from ..model import Layer
+from .pooling import Selector, pool, select_tensor
+
+
+class TorchCapture(Capture):
+    """Use as a context manager: hooks are registered on entry and removed on exit, whatever happens."""
+
+    framework = "torch"
+    framework_version = torch.__version__
+    layout = "NCHW"
+
+    def __init__(
+        self,
+        model: nn.Module,
+        layers: Mapping[str, nn.Module],
+        pooling: PoolingPlan,
+        relu: set[str],
+        select: Mapping[str, Selector],
+        device: torch.device,
+        autocast: torch.dtype | None = None,
+    ):
+        self.model, self.layers, self.pooling = model, dict(layers), pooling
+        self.relu, self.select, self.device, self.autocast = relu, dict(select), device, autocast
+        self.input_dtype = _parameter_dtype(model)
+        self._handles: list[torch.utils.hooks.RemovableHandle] = []
+        self._outputs: dict[str, torch.Tensor] = {}
+        self._native: dict[str, torch.dtype] = {}
+
+    # ---- hooks --------------------------------------------------------------
+
+    def __enter__(self) -> TorchCapture:
+        try:
+            for name, module in self.layers.items():
+                self._handles.append(module.register_forward_hook(self._hook(name)))
+        except BaseException:
+            self.remove_hooks()
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.remove_hooks()
+
+    def remove_hooks(self) -> None:
+        while self._handles:
+            self._handles.pop().remove()
+        self._outputs.clear()
+
+    def _hook(self, name: str):
+        selector = self.select.get(name)
+        relu = name in self.relu
+
+        def hook(module: nn.Module, args: Any, output: Any) -> None:
+            if name in self._outputs:
+                raise ExportError(
+                    f"layer {name!r} ran more than once in one forward pass (a module reused, e.g. one ReLU "
+                    "applied twice), so its output is ambiguous; record a module that runs once, such as its parent"
+                )
+            value = select_tensor(name, output, selector).detach()
+            if relu:
+                value = torch.relu(value)
+            plan = self.pooling.for_layer(name, tuple(value.shape))
+            self._outputs[name] = pool(value, plan)
+
+        return hook
+
+    # ---- Capture ------------------------------------------------------------
+
+    def __call__(self, inputs: Any) -> dict[str, np.ndarray]:
+        self._outputs.clear()
+        inputs = self._prepare(inputs)
+        with torch.inference_mode(), self._autocast():
+            if isinstance(inputs, Mapping):
+                self.model(**inputs)
+            elif isinstance(inputs, (tuple, list)):
+                self.model(*inputs)
+            else:
+                self.model(inputs)
+        missing = [name for name in self.layers if name not in self._outputs]
+        if missing:
+            raise ExportError(
+                f"layer(s) {', '.join(map(repr, missing))} did not run in the model's forward pass, so there "
+                "is nothing to record; choose modules that forward() calls"
+            )
+        outputs = {name: self._outputs[name] for name in self.layers}
+        self._outputs.clear()
+        return {name: self._host(name, value) for name, value in outputs.items()}
+
+    def _host(self, name: str, value: torch.Tensor) -> np.ndarray:
+        self._native.setdefault(name, value.dtype)
+        value = value.to("cpu")
+        if value.dtype == torch.bfloat16:
+            value = value.float()  # exact; stored as bfloat16 again (see stored_dtype)
+        return value.numpy()
+
+    def to_numpy(self, value: Any) -> np.ndarray:
+        if isinstance(value, torch.Tensor):
+            value = value.detach().to("cpu")
+            if value.dtype == torch.bfloat16:
+                value = value.float()
+            return value.numpy()
+        return np.asarray(value)
+
+    def layer(self, name: str, units: int) -> Layer:
+        plan = self.pooling.layers[name]
+        return Layer(name, units, pooling=plan.name, pooling_description=describe(plan), relu=name in self.relu)
+
+    def stored_dtype(self, name: str) -> str | None:
+        return "bfloat16" if self._native.get(name) == torch.bfloat16 else None
+
+    # ---- inputs -------------------------------------------------------------
+
+    def _prepare(self, inputs: Any) -> Any:
+        if isinstance(inputs, torch.Tensor):
+            dtype = self.input_dtype if inputs.is_floating_point() and self.autocast is None else None
+            return inputs.to(self.device, dtype=dtype, non_blocking=True)
+        if isinstance(inputs, Mapping):
+            return {k: self._prepare(v) for k, v in inputs.items()}
+        if isinstance(inputs, (tuple, list)):
+            return type(inputs)(self._prepare(v) for v in inputs)
+        if isinstance(inputs, np.ndarray):
+            return self._prepare(torch.from_numpy(inputs))
+        return inputs
+
+    @contextlib.contextmanager
+    def _autocast(self) -> Iterator[None]:
+        if self.autocast is None:
+            yield
+            return
+        with torch.autocast(self.device.type, dtype=self.autocast):
+            yield
+
+
+def _parameter_dtype(model: nn.Module) -> torch.dtype | None:
+    for tensor in [*model.parameters(), *model.buffers()]:
+        if tensor.is_floating_point():
+            return tensor.dtype
+    return None
+
+
+def model_device(model: nn.Module) -> torch.device:
+    for tensor in [*model.parameters(), *model.buffers()]:
+        return tensor.device
+    return torch.device("cpu")
+
+
+@contextlib.contextmanager
+def eval_mode(model: nn.Module) -> Iterator[None]:
+    """`model.eval()` for the duration, then every submodule's own training flag back as it was."""
+    states = [(module, module.training) for module in model.modules()]
+    model.eval()
+    try:
+        yield
+    finally:
+        for module, training in states:
+            module.training = training
+
+
+def relu_layers(relu: bool | Sequence[str], layers: Sequence[str], classifier: str) -> set[str]:
+    """Layers to pass through ReLU: True means every recorded layer except the classifier."""
+    if isinstance(relu, bool):
+        return {name for name in layers if name != classifier} if relu else set()
+    chosen = [relu] if isinstance(relu, str) else list(relu)
+    unknown = [name for name in chosen if name not in layers]
+    if unknown:
+        raise ExportError(f"relu= names {', '.join(map(repr, unknown))}, which are not in layers={list(layers)}")
+    return set(chosen)

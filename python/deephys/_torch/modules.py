@@ -1,0 +1,57 @@
+"""Finding the modules to record: names as in `named_modules()`, or module objects."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from torch import nn
+
+from ..export.errors import ExportError, resolve_layer_names, unknown_layer
+
+OUTPUT_NAME = "output"  # the name given to the model itself when it is passed as a layer
+
+
+def module_names(model: nn.Module) -> dict[str, nn.Module]:
+    """Every named submodule, plus the model itself as "output" (its final output)."""
+    names = {name: module for name, module in model.named_modules(remove_duplicate=False) if name}
+    names.setdefault(OUTPUT_NAME, model)
+    return names
+
+
+def resolve_layers(model: nn.Module, layers: Sequence[str | nn.Module]) -> dict[str, nn.Module]:
+    """Layer name -> module, in the order given; errors list close matches for unknown names."""
+    if isinstance(layers, (str, nn.Module)):
+        layers = [layers]
+    available = module_names(model)
+    by_identity: dict[int, str] = {}
+    for name, module in available.items():
+        by_identity.setdefault(id(module), name)
+    by_identity[id(model)] = OUTPUT_NAME
+    names: list[str] = []
+    for layer in layers:
+        if isinstance(layer, nn.Module):
+            name = by_identity.get(id(layer))
+            if name is None:
+                raise ExportError(
+                    f"the module {type(layer).__name__} given in layers= is not part of the model; "
+                    "pass modules of the model itself, or their names as in model.named_modules()"
+                )
+            names.append(name)
+        elif isinstance(layer, str):
+            if layer not in available:
+                raise unknown_layer(layer, list(available), "module")
+            names.append(layer)
+        else:
+            raise ExportError(f"layers= takes module names or modules, not {type(layer).__name__}")
+    resolve_layer_names(names, list(available))
+    return {name: available[name] for name in names}
+
+
+def resolve_one(model: nn.Module, layer: str | nn.Module | None, recorded: Sequence[str], what: str) -> str | None:
+    """Name of a single layer argument (e.g. classifier=) that must be one of the recorded layers."""
+    if layer is None:
+        return None
+    name = next(iter(resolve_layers(model, [layer])))
+    if name not in recorded:
+        raise ExportError(f"{what}={name!r} is not one of the recorded layers {list(recorded)}; add it to layers=")
+    return name

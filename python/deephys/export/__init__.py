@@ -1,0 +1,81 @@
+"""Framework-neutral core of the exporters (`deephys.torch`, `deephys.flax`).
+
+A framework adapter implements one class and calls one function:
+
+    from deephys.export import Capture, DatasetSource, ExportOptions, Thumbnailer, run_export
+
+    class MyCapture(Capture):
+        framework, framework_version, layout = "jax", jax.__version__, "NHWC"
+        def __call__(self, inputs) -> dict[str, np.ndarray]:   # {layer: (N, units)}, pooled, host
+            ...
+        def to_numpy(self, value) -> np.ndarray: ...            # labels, images for thumbnails
+        def layer(self, name, units) -> deephys.Layer: ...      # pooling/ReLU recorded in the file
+        def stored_dtype(self, name) -> str | None: ...         # "bfloat16" to store bf16 outputs as such
+
+    sources = make_sources(datasets, roles=roles, display=display,
+                           batches_of=..., total_of=...)         # first dataset "id", the rest "ood"
+    thumbs = Thumbnailer(capture.to_numpy, layout="NHWC", size=64, mean=mean, std=std, fn=fn)  # or None
+    result = run_export(path, sources, capture, thumbs,
+                        ExportOptions(model_name=..., classifier=..., classes=..., writer_options={...},
+                                      progress=True))
+
+`run_export` drives each dataset's batches `(inputs, labels)` (tuples or dicts, see `split_batch`)
+through the capture into a `deephys.Writer` dataset stream with one tqdm bar per dataset (total from
+`DatasetSource.total`); the writer's thread pool encodes the thumbnails while the next batch runs. It
+checks labels (`check_labels`: out of range -> error naming the batch), layer widths between batches
+(`check_units`), counts NaN/inf (warns `NonFiniteActivationWarning`, counts in the result), and returns
+an `ExportResult` (an `os.PathLike` with per-dataset sizes). On Ctrl-C it keeps a valid file with the
+finished datasets, or nothing, and raises `ExportInterrupted` (a KeyboardInterrupt) that says which.
+Any other error leaves nothing new at `path`.
+
+Helpers: `PoolingPlan` (per-layer pooling choice -> file pooling name, fixed at the first batch, rank
+changes rejected; `pool_numpy` is the reference), `resolve_layer_names` / `unknown_layer` (close matches
+via difflib), `shard_path` (run.deephys -> run.rank0.deephys).
+"""
+
+from .capture import Capture
+from .errors import (
+    ExportError,
+    NonFiniteActivationWarning,
+    UnknownLayerError,
+    check_labels,
+    check_units,
+    close_matches,
+    resolve_layer_names,
+    unknown_layer,
+)
+from .interrupt import ExportInterrupted
+from .loop import ExportOptions, run_export
+from .pooling import CONV_POOLINGS, TOKEN_POOLINGS, LayerPooling, PoolingPlan, pool_numpy
+from .result import ExportResult, NonFiniteCount
+from .sharding import shard_path
+from .sources import DatasetSource, make_sources, split_batch
+from .thumbnails import DisplayStream, Thumbnailer
+
+__all__ = [
+    "CONV_POOLINGS",
+    "TOKEN_POOLINGS",
+    "Capture",
+    "DatasetSource",
+    "DisplayStream",
+    "ExportError",
+    "ExportInterrupted",
+    "ExportOptions",
+    "ExportResult",
+    "LayerPooling",
+    "NonFiniteActivationWarning",
+    "NonFiniteCount",
+    "PoolingPlan",
+    "Thumbnailer",
+    "UnknownLayerError",
+    "check_labels",
+    "check_units",
+    "close_matches",
+    "make_sources",
+    "pool_numpy",
+    "resolve_layer_names",
+    "run_export",
+    "shard_path",
+    "split_batch",
+    "unknown_layer",
+]

@@ -1,0 +1,43 @@
+"""The one thing a framework adapter implements: `Capture`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal
+
+import numpy as np
+
+from ..model import Layer
+
+
+class Capture:
+    """Runs the model on a batch of inputs and returns the recorded layers, pooled, on the host.
+
+    Subclass it per framework:
+
+    - `__call__(inputs)` -> {layer name: (N, units) NumPy array}, one entry per recorded layer, in the
+      model's order; floating dtypes (bfloat16 as float32, see `stored_dtype`).
+    - `to_numpy(value)` -> host NumPy copy of a framework array (labels, images for thumbnails).
+    - `layer(name, units)` -> the `deephys.Layer` describing a recorded layer (pooling, ReLU), asked once
+      after the first batch.
+    - `stored_dtype(name)` -> file dtype of a layer ("bfloat16" for bf16 outputs) or None for the
+      dtype of the arrays returned.
+    - `framework`, `framework_version` go into the file's producer; `layout` is the layout of image
+      batches ("NCHW" in PyTorch, "NHWC" in JAX) for thumbnails.
+    """
+
+    framework: str = "numpy"
+    framework_version: str = ""
+    layout: Literal["NCHW", "NHWC"] = "NCHW"
+
+    def __call__(self, inputs: Any) -> Mapping[str, np.ndarray]:
+        raise NotImplementedError
+
+    def to_numpy(self, value: Any) -> np.ndarray:
+        return np.asarray(value)
+
+    def layer(self, name: str, units: int) -> Layer:
+        return Layer(name, units)
+
+    def stored_dtype(self, name: str) -> str | None:
+        return None

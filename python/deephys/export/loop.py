@@ -1,0 +1,234 @@
+"""The export loop: batches -> `Capture` -> `deephys.Writer` dataset streams, one progress bar per dataset.
+
+Framework-neutral: the framework adapter supplies a `Capture` (see capture.py). The writer is created at
+the first batch, once the layers' widths are known. Image encoding runs in the writer's thread pool, so
+it overlaps the next forward pass.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .._version import __version__
+from ..format.dataset_writer import DatasetWriter
+from ..format.writer import Writer
+from ..model import Layer, Model, Producer
+from .capture import Capture
+from .errors import ExportError, NonFiniteActivationWarning, check_labels, check_units
+from .interrupt import handle_interrupt
+from .result import ExportResult, NonFiniteCount
+from .sources import DatasetSource, split_batch
+from .thumbnails import DisplayStream, Thumbnailer
+
+SplitBatch = Callable[[Any, str, int], tuple[Any, Any]]
+
+
+@dataclass
+class ExportOptions:
+    """Everything about the file that is not the data: names, classes, writer settings, progress."""
+
+    model_name: str = "model"
+    classifier: str | None = None
+    classes: Sequence[str] | None = None
+    writer_options: Mapping[str, Any] = field(default_factory=dict)
+    metadata: Mapping[str, str] = field(default_factory=dict)
+    progress: bool = True
+    split: SplitBatch = split_batch
+
+
+def run_export(
+    path: str | os.PathLike[str],
+    sources: Sequence[DatasetSource],
+    capture: Capture,
+    thumbnailer: Thumbnailer | None = None,
+    options: ExportOptions | None = None,
+) -> ExportResult:
+    """Record every source into `path`; return what was written. Ctrl-C: see interrupt.py."""
+    return _Export(Path(path), list(sources), capture, thumbnailer, options or ExportOptions()).run()
+
+
+class _Export:
+    def __init__(self, path: Path, sources: list[DatasetSource], capture: Capture,
+                 thumbnailer: Thumbnailer | None, options: ExportOptions):
+        if not sources:
+            raise ExportError("nothing to export: give at least one dataset")
+        names = [s.name for s in sources]
+        if len(set(names)) != len(names):
+            raise ExportError(f"dataset names must be unique: {names}")
+        if any(s.display is not None for s in sources) and thumbnailer is None:
+            raise ExportError("display datasets were given but thumbnails are off (thumbnails=False)")
+        self.path, self.sources, self.capture = path, sources, capture
+        self.thumbnailer, self.options = thumbnailer, options
+        self.writer: Writer | None = None
+        self.units: dict[str, int] = {}
+        self.finished: dict[str, int] = {}
+        self.nonfinite: dict[str, dict[str, NonFiniteCount]] = {}
+        self.current: str | None = None
+        self.rows = 0
+
+    def run(self) -> ExportResult:
+        try:
+            for source in self.sources:
+                self._dataset(source)
+            assert self.writer is not None
+            self.writer.close()
+        except KeyboardInterrupt:
+            raise handle_interrupt(
+                self.writer, self.path, self.finished, self.units, self.current, self.rows,
+                [s.name for s in self.sources],
+            ) from None
+        except BaseException:
+            if self.writer is not None:
+                self.writer.abort()
+            raise
+        return ExportResult(self.path, dict(self.finished), dict(self.units), self.nonfinite)
+
+    # ---- one dataset --------------------------------------------------------
+
+    def _dataset(self, source: DatasetSource) -> None:
+        from tqdm.auto import tqdm
+
+        self.current, self.rows = source.name, 0
+        display = DisplayStream(source.display, self.thumbnailer, source.name) if source.display is not None \
+            and self.thumbnailer is not None else None
+        counts: dict[str, NonFiniteCount] = {}
+        stream: DatasetWriter | None = None
+        bar = tqdm(total=source.total, desc=source.name, unit="img", disable=not self.options.progress,
+                   dynamic_ncols=True)
+        try:
+            for index, batch in enumerate(source.batches):
+                inputs, raw_labels = self.options.split(batch, source.name, index)
+                activations = self.capture(inputs)
+                if self.writer is None:
+                    self._open_writer(activations)
+                if stream is None:
+                    stream = self._writer().dataset(source.name, role=source.role, total=source.total)
+                arrays = self._check_activations(activations, source.name, index)
+                n = next(iter(arrays.values())).shape[0]
+                labels = check_labels(self.capture.to_numpy(raw_labels), len(self._writer().classes),
+                                      source.name, index, self.rows)
+                if labels.shape[0] != n:
+                    raise ExportError(f"dataset {source.name!r}, batch {index}: {labels.shape[0]} labels for "
+                                      f"{n} inputs; give one label per input")
+                _count_nonfinite(arrays, counts)
+                images = None
+                if display is not None:
+                    images = display.take(n)
+                elif self.thumbnailer is not None:
+                    images = self.thumbnailer.from_inputs(inputs)
+                    if len(images) != n:
+                        raise ExportError(f"dataset {source.name!r}, batch {index}: {len(images)} thumbnails "
+                                          f"for {n} inputs")
+                stream.append(labels=labels, activations=arrays, images=images, layout="NHWC")
+                self.rows += n
+                bar.update(n)
+            if stream is None:
+                stream = self._empty_dataset(source)
+            stream.close()
+        finally:
+            bar.close()
+        self.finished[source.name] = self.rows
+        self.current = None
+        if counts:
+            self.nonfinite[source.name] = counts
+            _warn_nonfinite(source.name, counts, self.rows)
+
+    def _empty_dataset(self, source: DatasetSource) -> DatasetWriter:
+        if self.writer is None:
+            raise ExportError(
+                f"dataset {source.name!r} is empty: the first dataset needs at least one batch so the "
+                "layers' shapes are known (put a non-empty dataset first)"
+            )
+        stream = self.writer.dataset(source.name, role=source.role, total=0)
+        stream.append(labels=np.zeros(0, np.int64),
+                      activations={name: np.zeros((0, units), np.float32) for name, units in self.units.items()})
+        return stream
+
+    # ---- model and writer ---------------------------------------------------
+
+    def _writer(self) -> Writer:
+        assert self.writer is not None
+        return self.writer
+
+    def _open_writer(self, activations: Mapping[str, np.ndarray]) -> None:
+        layers: list[Layer] = []
+        for name, value in activations.items():
+            shape = np.shape(value)
+            if len(shape) != 2:
+                raise ExportError(f"layer {name!r}: the capture returned shape {shape}; expected (N, units)")
+            self.units[name] = int(shape[1])
+            layers.append(self.capture.layer(name, int(shape[1])))
+        capture, options = self.capture, self.options
+        producer = Producer("deephys", __version__, capture.framework, capture.framework_version)
+        try:
+            model = Model(options.model_name, layers, options.classifier, options.classes, producer=producer)
+        except ValueError as exc:
+            raise ExportError(str(exc)) from None
+        writer_options = dict(options.writer_options)
+        dtypes = {name: capture.stored_dtype(name) for name in self.units}
+        chosen = writer_options.get("activation_dtype")
+        if chosen is None and any(dtypes.values()):
+            writer_options["activation_dtype"] = {name: d for name, d in dtypes.items() if d}
+        metadata = {**dict(writer_options.pop("metadata", {}) or {}), **dict(options.metadata)}
+        self.writer = Writer(self.path, model=model, metadata=metadata, **writer_options)
+
+    def _check_activations(self, activations: Mapping[str, np.ndarray], dataset: str,
+                           index: int) -> dict[str, np.ndarray]:
+        if list(activations) != list(self.units):
+            raise ExportError(f"dataset {dataset!r}, batch {index}: the capture returned layers "
+                              f"{list(activations)}, expected {list(self.units)}")
+        arrays = {}
+        n = None
+        for name, value in activations.items():
+            array = np.asarray(value)
+            if array.ndim != 2:
+                raise ExportError(f"dataset {dataset!r}, batch {index}: layer {name!r} has shape "
+                                  f"{array.shape} after pooling; expected (N, units)")
+            check_units(name, array.shape[1], self.units[name], dataset, index)
+            if n is not None and array.shape[0] != n:
+                raise ExportError(f"dataset {dataset!r}, batch {index}: layer {name!r} has {array.shape[0]} rows, "
+                                  f"other layers {n}; every layer must give one row per input")
+            n = array.shape[0]
+            arrays[name] = array
+        return arrays
+
+
+def _count_nonfinite(arrays: Mapping[str, np.ndarray], counts: dict[str, NonFiniteCount]) -> None:
+    for name, array in arrays.items():
+        if array.dtype.kind != "f" or np.isfinite(array.sum()):
+            continue  # one reduction answers for the common, all-finite case
+        finite = np.isfinite(array)
+        if finite.all():
+            continue  # the sum overflowed, the values did not
+        nan = int(np.isnan(array).sum())
+        count = NonFiniteCount(nan=nan, inf=int((~finite).sum()) - nan, images=int((~finite.all(axis=1)).sum()))
+        counts[name] = counts.get(name, NonFiniteCount()) + count
+
+
+def _warn_nonfinite(dataset: str, counts: Mapping[str, NonFiniteCount], images: int) -> None:
+    parts = [f"{name!r}: {c.nan} NaN and {c.inf} inf values in {c.images} of {images} images"
+             for name, c in counts.items()]
+    warnings.warn(
+        f"dataset {dataset!r} has non-finite activations ({'; '.join(parts)}). They are kept as they are "
+        "and left out of min/max, top images and histograms; check the inputs and the model's numerics "
+        "(e.g. fp16 overflow)",
+        NonFiniteActivationWarning,
+        stacklevel=_user_stacklevel(),
+    )
+
+
+def _user_stacklevel() -> int:
+    """The `stacklevel` that points a warning at the first frame outside deephys (the user's call)."""
+    package = str(Path(__file__).resolve().parent.parent)
+    frame, level = sys._getframe(1), 1
+    while frame is not None and str(Path(frame.f_code.co_filename).resolve()).startswith(package):
+        frame, level = frame.f_back, level + 1
+    return level

@@ -1,0 +1,183 @@
+"""Thumbnails for the viewer, made from the batch itself or from a separate display dataset.
+
+Sources, in order of precedence:
+
+- a user function `fn(inputs) -> images` applied to each batch's inputs;
+- a separate display dataset that yields the same images, in the same order, in displayable form;
+- the inputs themselves: in [0, 1] (or uint8), or normalized with a given `mean`/`std` that is undone.
+
+Images are then shrunk (never enlarged) so that their longer side is at most `size` pixels, keeping the
+aspect ratio. Everything here is NumPy/Pillow: frameworks hand over host arrays (see `to_numpy`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+from PIL import Image as PILImage
+
+from .errors import ExportError
+
+Layout = Literal["NCHW", "NHWC"]
+ToNumpy = Callable[[Any], np.ndarray]
+_RANGE_TOLERANCE = 0.02  # of the [0, 1] range, for rounding after undoing a normalization
+
+
+@dataclass
+class Thumbnailer:
+    """Turns a batch of framework inputs into a list of uint8 (H, W) or (H, W, 3) thumbnails."""
+
+    to_numpy: ToNumpy
+    layout: Layout = "NCHW"
+    size: int = 64
+    mean: Sequence[float] | None = None
+    std: Sequence[float] | None = None
+    fn: Callable[[Any], Any] | None = None
+
+    def __post_init__(self) -> None:
+        if self.size < 1:
+            raise ExportError(f"thumbnail_size must be a positive number of pixels, not {self.size}")
+        if (self.mean is None) != (self.std is None):
+            raise ExportError("give both mean= and std= (the normalization of the inputs), or neither")
+        self._mean = None if self.mean is None else np.asarray(self.mean, np.float32).reshape(-1)
+        self._std = None if self.std is None else np.asarray(self.std, np.float32).reshape(-1)
+
+    def from_inputs(self, inputs: Any) -> list[np.ndarray]:
+        """Thumbnails of one batch of inputs (through the user function if there is one)."""
+        if self.fn is not None:
+            return self.from_images(self.to_numpy(self.fn(inputs)), layout=None, denormalize=False)
+        return self.from_images(self.to_numpy(inputs), layout=self.layout, denormalize=True)
+
+    def from_images(self, batch: np.ndarray | Sequence[np.ndarray], layout: Layout | None,
+                    denormalize: bool) -> list[np.ndarray]:
+        """uint8 thumbnails of a batch array (N, ...) or a sequence of single images."""
+        if not isinstance(batch, np.ndarray):
+            return [self._one(np.asarray(image), layout, denormalize) for image in batch]
+        if batch.ndim == 3 and _channel_axis(batch.shape[1:], layout, batch_of_singles=True) is None:
+            batch = batch[:, None] if layout != "NHWC" else batch[..., None]  # (N, H, W) greyscale
+        if batch.ndim != 4:
+            raise ExportError(
+                f"cannot make thumbnails from inputs of shape {tuple(batch.shape)}: expected images (N, C, H, W) "
+                "or (N, H, W, C) with 1 or 3 channels. Pass thumbnails=fn (inputs -> images), a display "
+                "dataset, or thumbnails=False"
+            )
+        channels_last = _channel_axis(batch.shape[1:], layout) == 2
+        hwc = batch if channels_last else np.moveaxis(batch, 1, -1)
+        pixels = self._to_uint8(hwc, denormalize)
+        return [self._shrink(image) for image in pixels]
+
+    def _one(self, image: np.ndarray, layout: Layout | None, denormalize: bool) -> np.ndarray:
+        return self.from_images(image[None], layout, denormalize)[0]
+
+    def _to_uint8(self, hwc: np.ndarray, denormalize: bool) -> np.ndarray:
+        """(N, H, W, C) of any dtype -> uint8 (N, H, W) or (N, H, W, 3)."""
+        if hwc.dtype == np.uint8:
+            pixels = hwc
+        elif hwc.dtype == np.bool_:
+            pixels = hwc.astype(np.uint8) * 255
+        elif np.issubdtype(hwc.dtype, np.integer):
+            if hwc.size and (hwc.min() < 0 or hwc.max() > 255):
+                raise ExportError(
+                    f"integer images must lie in [0, 255]; found values in [{hwc.min()}, {hwc.max()}]"
+                )
+            pixels = hwc.astype(np.uint8)
+        else:
+            pixels = self._float_to_uint8(hwc, denormalize)
+        return pixels[..., 0] if pixels.shape[-1] == 1 else pixels
+
+    def _float_to_uint8(self, hwc: np.ndarray, denormalize: bool) -> np.ndarray:
+        values = np.asarray(hwc, np.float32)
+        if denormalize and self._mean is not None:
+            channels = values.shape[-1]
+            if self._mean.size not in (1, channels) or self._std.size not in (1, channels):  # type: ignore[union-attr]
+                raise ExportError(
+                    f"mean= and std= have {self._mean.size} and {self._std.size} values "  # type: ignore[union-attr]
+                    f"but the images have {channels} channels"
+                )
+            values = values * self._std + self._mean
+        if not np.isfinite(values).all():  # thumbnails are for looking at: show bad pixels as black/white
+            values = np.nan_to_num(values, nan=0.0, posinf=1.0, neginf=0.0)
+        lo, hi = (float(values.min()), float(values.max())) if values.size else (0.0, 0.0)
+        if lo < -_RANGE_TOLERANCE or hi > 1 + _RANGE_TOLERANCE:
+            hint = (
+                "the mean= and std= given do not undo the normalization of the inputs"
+                if denormalize and self._mean is not None
+                else "if the inputs are normalized, pass mean= and std= (e.g. mean=(0.485, 0.456, 0.406), "
+                "std=(0.229, 0.224, 0.225)) so the exporter can undo it"
+            )
+            raise ExportError(
+                f"cannot make thumbnails: float images must lie in [0, 1] but these lie in [{lo:.3g}, {hi:.3g}]; "
+                f"{hint}, or pass thumbnails=fn, a display dataset, or thumbnails=False"
+            )
+        values = np.clip(values, 0.0, 1.0, out=values if values is not hwc else None)
+        return np.rint(values * 255.0).astype(np.uint8)
+
+    def _shrink(self, image: np.ndarray) -> np.ndarray:
+        height, width = image.shape[:2]
+        longer = max(height, width)
+        if longer <= self.size:
+            return image
+        scale = self.size / longer
+        new = (max(1, round(width * scale)), max(1, round(height * scale)))
+        pil = PILImage.fromarray(np.ascontiguousarray(image))
+        return np.asarray(pil.resize(new, PILImage.Resampling.BILINEAR, reducing_gap=2.0))
+
+
+def _channel_axis(shape: tuple[int, ...], layout: Layout | None, batch_of_singles: bool = False) -> int | None:
+    """Index (0 or 2) of the channel axis of a single image of `shape` (3 dims), or None if greyscale (H, W)."""
+    if len(shape) == 2:
+        if batch_of_singles:  # (N, H, W) whose last two dims are an image: greyscale
+            return None
+    if len(shape) != 3:
+        return None
+    if layout == "NCHW":
+        return 0
+    if layout == "NHWC":
+        return 2
+    first, last = shape[0] in (1, 3), shape[-1] in (1, 3)
+    if last and not first:
+        return 2
+    if first and not last:
+        return 0
+    if first and last:
+        raise ExportError(f"cannot tell whether images of shape {shape} are channels-first or -last")
+    raise ExportError(f"images of shape {shape} have no channel axis of size 1 or 3 (greyscale or RGB)")
+
+
+class DisplayStream:
+    """Images of a separate display dataset, handed out in step with the recorded batches.
+
+    `batches` yields batches (arrays, or tuples whose first element is the images), in the order of the
+    recorded dataset; batch sizes may differ from the recorded ones.
+    """
+
+    def __init__(self, batches: Iterable[Any], thumbnailer: Thumbnailer, dataset: str):
+        self._iter: Iterator[Any] = iter(batches)
+        self._thumbnailer = thumbnailer
+        self._dataset = dataset
+        self._buffer: list[np.ndarray] = []
+        self._served = 0
+
+    def take(self, n: int) -> list[np.ndarray]:
+        while len(self._buffer) < n:
+            try:
+                batch = next(self._iter)
+            except StopIteration:
+                raise ExportError(
+                    f"dataset {self._dataset!r}: the display dataset ran out after "
+                    f"{self._served + len(self._buffer)} images; it must hold as many images as the dataset, "
+                    "in the same order"
+                ) from None
+            if isinstance(batch, (tuple, list)) and batch and not isinstance(batch[0], (int, float)):
+                batch = batch[0]
+            elif isinstance(batch, dict):
+                batch = next(v for k, v in batch.items() if k in ("image", "images", "x", "input", "inputs"))
+            self._buffer.extend(
+                self._thumbnailer.from_images(self._thumbnailer.to_numpy(batch), layout=None, denormalize=False)
+            )
+        taken, self._buffer = self._buffer[:n], self._buffer[n:]
+        self._served += n
+        return taken

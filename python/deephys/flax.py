@@ -1,0 +1,166 @@
+"""Export a Flax model's activations on ID and OOD datasets to a .deephys file in one call.
+
+>>> import deephys.flax
+>>> deephys.flax.export(model, datasets={"CIFAR-10": id_batches, "CIFAR-10.2": ood_batches},
+...                     layers=["blocks.3.conv", "head"], classes=class_names, path="run.deephys")
+
+`model` is a Flax NNX module, or a Linen module with `variables=` (or bound to its variables).
+Layers are module paths joined with "." (NNX: attribute names and list indices, "blocks.3.mlp";
+Linen: scope names, "Conv_0", "block1.Dense_0"); the model itself is "output". Images are NHWC;
+conv maps (N, H, W, C) are pooled over H and W.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+from flax import linen, nnx
+
+from ._flax.capture import FlaxCapture, Selector, linen_forward, nnx_forward
+from ._flax.data import count_images, to_batches
+from ._flax.modules import linen_names, resolve_nnx_layers
+from .export import (
+    ExportError,
+    ExportOptions,
+    ExportResult,
+    PoolingPlan,
+    Thumbnailer,
+    make_sources,
+    run_export,
+)
+from .export.options import per_layer, relu_layers
+
+__all__ = ["ExportError", "ExportResult", "export"]
+
+
+def export(
+    model: nnx.Module | linen.Module,
+    datasets: Mapping[str, Any],
+    layers: Sequence[str | nnx.Module],
+    classes: Sequence[str] | None = None,
+    path: str | os.PathLike[str] = "run.deephys",
+    *,
+    variables: Mapping[str, Any] | None = None,
+    call_kwargs: Mapping[str, Any] | None = None,
+    classifier: str | nnx.Module | None = None,
+    roles: Mapping[str, str] | Sequence[str] | None = None,
+    pooling: str | Callable[[Any], Any] | Mapping[str, str | Callable[[Any], Any]] = "mean",
+    relu: bool | Sequence[str] = False,
+    select: Selector | Mapping[str, Selector] | None = None,
+    thumbnails: bool | Callable[[Any], Any] = True,
+    thumbnail_size: int = 64,
+    mean: Sequence[float] | None = None,
+    std: Sequence[float] | None = None,
+    display: Mapping[str, Any] | None = None,
+    batch_size: int = 128,
+    activation_dtype: str | Mapping[str, str] | None = None,
+    model_name: str | None = None,
+    progress: bool = True,
+    writer_options: Mapping[str, Any] | None = None,
+) -> ExportResult:
+    """Record `layers` of `model` on every dataset and write them, with labels, predictions and thumbnails.
+
+    Args:
+        model: an `nnx.Module` (not changed: a private copy runs, in eval mode), or a `linen.Module`
+            with `variables=` (or bound with `module.bind(variables)`).
+        datasets: name -> an iterable of `(images, labels)` batches (a list, a generator, a tf.data or
+            grain NumPy iterator; tuples or dicts with "image"/"label" keys) of NumPy or JAX arrays, or a
+            pair `(images, labels)` of whole-dataset arrays, cut into `batch_size` batches. The first
+            dataset is the in-distribution set (role "id"), the others "ood", unless `roles=` says otherwise.
+        layers: module paths ("conv1", "blocks.3.mlp"; NNX submodule objects too); the model itself is
+            "output". The classifier is the last one unless `classifier=` says otherwise; it must have one
+            unit per class.
+        classes: class names (default "0", "1", ...).
+        call_kwargs: extra keyword arguments of the forward pass, e.g. `{"train": False}` for a Linen
+            model whose BatchNorm/Dropout follow a `train` argument. Inputs that are a tuple or dict are
+            passed as several arguments.
+        pooling: for conv maps (N, H, W, C) "mean" (default) or "max" over H and W; for token maps
+            (N, T, D) "mean" or "first" (or "max"); a JAX function (N, ...) -> (N, units); or a mapping
+            layer -> one of these.
+        relu: apply ReLU before pooling: True for every layer but the classifier, or a list of layers.
+        select: for modules whose output is not an array, which element to record: an index, a key or a
+            function, per layer as a mapping (`{"encoder": 0}`).
+        thumbnails: True to make them from the images (in [0, 1] or uint8, or normalized with `mean`/`std`,
+            which are undone), a function images -> displayable images, or False. `display=` maps dataset
+            names to separate datasets of displayable images in the same order. At most `thumbnail_size` px.
+        activation_dtype: file dtype ("float32", "float16", "bfloat16", "float64") for all or per layer;
+            default: the layer's own (bf16 outputs are stored as bfloat16, means in float32).
+        writer_options: more `deephys.Writer` options (image_encoding, top_k, histogram_bins, ...).
+
+    The forward pass is jitted once per input shape (a short last batch is padded to the batch size,
+    and the padding dropped) and returns only the recorded layers, pooled on the device.
+
+    Returns:
+        An `ExportResult` (usable as a path) naming the file written and its datasets. Ctrl-C leaves a
+        valid file holding the finished datasets, or nothing, and raises `ExportInterrupted` saying which.
+    """
+    kwargs = dict(call_kwargs or {})
+    if isinstance(model, nnx.Module):
+        recorded = resolve_nnx_layers(model, layers)
+        names = list(recorded)
+        raw, state = nnx_forward(model, recorded, kwargs)
+    elif isinstance(model, linen.Module):
+        module, variables = _linen_parts(model, variables)
+        names = linen_names(layers)  # checked against the model at the first batch
+        raw, state = linen_forward(module, variables, names, kwargs)
+    else:
+        raise ExportError(f"model must be a Flax nnx.Module or linen.Module, not {type(model).__name__}")
+    classifier_name = _classifier(model, classifier, names)
+    plan = PoolingPlan(pooling)
+    plan.check_choices(names)
+    capture = FlaxCapture(raw, state, names, plan, relu_layers(relu, names, classifier_name),
+                          per_layer(select, names, "select"))
+
+    sources = make_sources(datasets, roles=roles, display=display,
+                           batches_of=lambda value: to_batches(value, batch_size))
+    sources = [replace(source, total=count_images(source.batches)) for source in sources]
+    thumbnailer = _thumbnailer(capture, thumbnails, thumbnail_size, mean, std)
+    options = ExportOptions(
+        model_name=model_name or type(model).__name__,
+        classifier=classifier_name,
+        classes=classes,
+        writer_options={**dict(writer_options or {}),
+                        **({"activation_dtype": activation_dtype} if activation_dtype else {})},
+        metadata={"exporter": "deephys.flax", "flax_api": "nnx" if isinstance(model, nnx.Module) else "linen"},
+        progress=progress,
+    )
+    return run_export(path, sources, capture, thumbnailer, options)
+
+
+def _linen_parts(model: linen.Module, variables: Mapping[str, Any] | None) -> tuple[linen.Module, Mapping[str, Any]]:
+    if model.scope is not None:  # bound: module.bind(variables)
+        if variables is not None:
+            raise ExportError("the Linen model is bound to its variables already; do not pass variables= too")
+        module, bound = model.unbind()
+        return module, bound
+    if variables is None:
+        raise ExportError(
+            "a Linen model needs its variables: export(model, ..., variables=variables) with the "
+            "variables of model.init (e.g. {'params': ..., 'batch_stats': ...}), or pass model.bind(variables)"
+        )
+    if not isinstance(variables, Mapping):
+        raise ExportError(f"variables= must be a mapping such as {{'params': ...}}, not {type(variables).__name__}")
+    return model, variables
+
+
+def _classifier(model: Any, classifier: str | nnx.Module | None, names: list[str]) -> str:
+    if classifier is None:
+        return names[-1]
+    if isinstance(classifier, nnx.Module):
+        classifier = next(iter(resolve_nnx_layers(model, [classifier])))
+    if classifier not in names:
+        raise ExportError(f"classifier={classifier!r} is not one of the recorded layers {names}; add it to layers=")
+    return classifier
+
+
+def _thumbnailer(capture: FlaxCapture, thumbnails: bool | Callable[[Any], Any], size: int,
+                 mean: Sequence[float] | None, std: Sequence[float] | None) -> Thumbnailer | None:
+    if thumbnails is False or thumbnails is None:
+        return None
+    fn = None if thumbnails is True else thumbnails
+    if fn is not None and not callable(fn):
+        raise ExportError(f"thumbnails= takes True, False or a function images -> images, not {thumbnails!r}")
+    return Thumbnailer(capture.to_numpy, layout="NHWC", size=size, mean=mean, std=std, fn=fn)

@@ -1,0 +1,79 @@
+"""Helpers shared by the format tests."""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+
+import deephys
+
+
+class Hang(Exception):
+    """An operation ran past its time limit."""
+
+
+@contextlib.contextmanager
+def deadline(seconds: float) -> Iterator[None]:
+    """Raise `Hang` if the block takes longer than `seconds` (main thread, POSIX)."""
+
+    def expire(signum, frame):
+        raise Hang(f"took longer than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    remaining = signal.alarm(0)  # the test-wide alarm, restored below
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if remaining:
+            signal.alarm(remaining)
+
+
+def read_everything(path: str | Path) -> dict:
+    """Open `path` and read every part of it through the public API: tables, chunks, images, summaries.
+
+    Returns what was read, so that a damaged file that does not raise can be
+    compared with the intact one (it must then read the same).
+    """
+    out: dict = {}
+    with deephys.open(path) as run:
+        out["model"] = run.model
+        out["metadata"] = run.metadata
+        for name, dataset in run.datasets.items():
+            entry = out[name] = {
+                "role": dataset.role,
+                "labels": dataset.labels,
+                "predictions": dataset.predictions,
+                "confidences": dataset.confidences,
+                "metadata": [dataset.metadata(i) for i in range(len(dataset))],
+            }
+            for layer in run.model.layers:
+                entry[f"act/{layer.name}"] = dataset.activations(layer.name)
+                entry[f"summary/{layer.name}"] = dataset.summary(layer.name)
+            if dataset.has_images:
+                entry["images"] = [dataset.image(i) for i in range(len(dataset))]
+    return out
+
+
+def assert_same_reads(a: dict, b: dict) -> None:
+    assert a.keys() == b.keys()
+    for key, value in a.items():
+        if isinstance(value, dict):
+            assert_same_reads(value, b[key])
+        elif isinstance(value, np.ndarray):
+            np.testing.assert_array_equal(value, b[key])
+        elif isinstance(value, list) and value and isinstance(value[0], np.ndarray):
+            assert len(value) == len(b[key])
+            for x, y in zip(value, b[key]):
+                np.testing.assert_array_equal(x, y)
+        elif isinstance(value, deephys.LayerSummary):
+            for field in vars(value):
+                np.testing.assert_array_equal(getattr(value, field), getattr(b[key], field))
+        else:
+            assert value == b[key]

@@ -1,0 +1,253 @@
+"""Atomic writes: a failed or interrupted export leaves the previous file (or none) and no temporary files."""
+
+from __future__ import annotations
+
+import errno
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+from format_helpers import read_everything
+
+import deephys
+from deephys.format import images as image_module
+from deephys.format.writer import Writer
+
+MODEL = deephys.Model("m", layers={"fc": 6, "out": 3}, classifier="out")
+CLASSES = ["a", "b", "c"]
+
+
+def batch(n: int, seed: int = 0, with_images: bool = True) -> dict:
+    rng = np.random.default_rng(seed)
+    return dict(
+        labels=rng.integers(0, 3, n),
+        activations={"fc": rng.random((n, 6), dtype=np.float32), "out": rng.standard_normal((n, 3)).astype(np.float32)},
+        images=rng.integers(0, 256, (n, 8, 8, 3), dtype=np.uint8) if with_images else None,
+    )
+
+
+def write_previous(path: Path) -> bytes:
+    with deephys.Writer(path, model=MODEL, classes=CLASSES) as w:
+        w.add_dataset("old", **batch(20))
+    return path.read_bytes()
+
+
+def folder_listing(path: Path) -> list[str]:
+    return sorted(p.name for p in path.parent.iterdir())
+
+
+class Boom(Exception):
+    pass
+
+
+@pytest.mark.parametrize("error", [Boom, KeyboardInterrupt])
+def test_error_in_with_leaves_no_file(tmp_path: Path, error: type[BaseException]) -> None:
+    path = tmp_path / "run.deephys"
+    with pytest.raises(error):
+        with deephys.Writer(path, model=MODEL, classes=CLASSES) as w:
+            w.add_dataset("done", **batch(10))
+            with w.dataset("half", role="ood") as d:
+                d.append(**batch(5))
+                raise error()
+    assert folder_listing(path) == []
+
+
+@pytest.mark.parametrize("error", [Boom, KeyboardInterrupt])
+def test_error_in_with_keeps_the_previous_file(tmp_path: Path, error: type[BaseException]) -> None:
+    path = tmp_path / "run.deephys"
+    previous = write_previous(path)
+    with pytest.raises(error):
+        with deephys.Writer(path, model=MODEL, classes=CLASSES) as w:
+            w.add_dataset("new", **batch(10))
+            raise error()
+    assert path.read_bytes() == previous
+    assert folder_listing(path) == ["run.deephys"]
+
+
+def test_invalid_batch_keeps_the_previous_file(tmp_path: Path) -> None:
+    path = tmp_path / "run.deephys"
+    previous = write_previous(path)
+    with pytest.raises(ValueError):
+        with deephys.Writer(path, model=MODEL, classes=CLASSES) as w, w.dataset("new") as d:
+            d.append(**batch(10))
+            d.append(**{**batch(3), "labels": [0, 1, 7]})
+    assert path.read_bytes() == previous
+    assert folder_listing(path) == ["run.deephys"]
+
+
+def test_interrupt_while_encoding_images(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Ctrl-C can land in an encoder thread: it must still stop the export cleanly.
+    path = tmp_path / "run.deephys"
+    previous = write_previous(path)
+    calls = {"n": 0}
+    encode = image_module.encode
+
+    def interrupted_encode(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 30:
+            raise KeyboardInterrupt
+        return encode(*args, **kwargs)
+
+    monkeypatch.setattr(image_module, "encode", interrupted_encode)
+    with pytest.raises(KeyboardInterrupt):
+        with deephys.Writer(path, model=MODEL, classes=CLASSES) as w:
+            w.add_dataset("new", **batch(200), batch_size=16)
+    assert path.read_bytes() == previous
+    assert folder_listing(path) == ["run.deephys"]
+
+
+def _failing_disk(monkeypatch: pytest.MonkeyPatch, after_writes: int) -> None:
+    """The disk fills up at the write after `after_writes` (what the failed export wrote is then freed)."""
+    calls = {"n": 0}
+    write = Writer._write
+
+    def full(self, data: bytes) -> None:
+        calls["n"] += 1
+        if calls["n"] == after_writes + 1:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        write(self, data)
+
+    monkeypatch.setattr(Writer, "_write", full)
+
+
+@pytest.mark.parametrize("after_writes", [1, 5, 40])
+def test_disk_full_keeps_the_previous_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, after_writes: int) -> None:
+    path = tmp_path / "run.deephys"
+    previous = write_previous(path)
+    _failing_disk(monkeypatch, after_writes)
+    with pytest.raises(OSError, match="No space"):
+        with deephys.Writer(path, model=MODEL, classes=CLASSES) as w:
+            w.add_dataset("new", **batch(30))
+    assert path.read_bytes() == previous
+    assert folder_listing(path) == ["run.deephys"]
+
+
+def test_abort_keep_finished_writes_the_finished_datasets(tmp_path: Path) -> None:
+    path = tmp_path / "run.deephys"
+    w = deephys.Writer(path, model=MODEL, classes=CLASSES)
+    w.add_dataset("done", **batch(10, seed=1))
+    d = w.dataset("half", role="ood")
+    d.append(**batch(5, seed=2))
+    w.abort(keep_finished=True)
+    assert folder_listing(path) == ["run.deephys"]
+    reads = read_everything(path)
+    assert [k for k in reads if k not in ("model", "metadata")] == ["done"]
+    np.testing.assert_array_equal(reads["done"]["act/fc"], batch(10, seed=1)["activations"]["fc"])
+    w.abort(keep_finished=True)  # a second call does nothing
+    w.close()
+
+
+def test_abort_keep_finished_without_finished_datasets_leaves_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "run.deephys"
+    w = deephys.Writer(path, model=MODEL, classes=CLASSES)
+    w.dataset("half").append(**batch(5))
+    w.abort(keep_finished=True)
+    assert folder_listing(path) == []
+
+
+def test_abort_keep_finished_in_an_append(tmp_path: Path) -> None:
+    path = tmp_path / "run.deephys"
+    write_previous(path)
+    w = deephys.Writer(path, mode="a", in_place=True)
+    w.add_dataset("added", **batch(4, seed=3))
+    w.dataset("half").append(**batch(4))
+    w.abort(keep_finished=True)
+    reads = read_everything(path)
+    assert [k for k in reads if k not in ("model", "metadata")] == ["old", "added"]
+    assert folder_listing(path) == ["run.deephys"]
+
+
+@pytest.mark.parametrize("in_place", [False, True])
+@pytest.mark.parametrize("error", [Boom, KeyboardInterrupt])
+def test_failed_append_restores_the_original_bytes(tmp_path: Path, in_place: bool, error: type[BaseException]) -> None:
+    path = tmp_path / "run.deephys"
+    original = write_previous(path)
+    with pytest.raises(error):
+        with deephys.Writer(path, mode="a", in_place=in_place) as w:
+            w.add_dataset("added", **batch(50))
+            with w.dataset("half") as d:
+                d.append(**batch(50))
+                raise error()
+    assert path.read_bytes() == original
+    assert folder_listing(path) == ["run.deephys"]
+
+
+@pytest.mark.parametrize("in_place", [False, True])
+def test_append_on_a_full_disk_restores_the_original_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          in_place: bool) -> None:
+    path = tmp_path / "run.deephys"
+    original = write_previous(path)
+    _failing_disk(monkeypatch, after_writes=10)
+    with pytest.raises(OSError):
+        with deephys.Writer(path, mode="a", in_place=in_place) as w:
+            w.add_dataset("added", **batch(50))
+    monkeypatch.undo()
+    assert path.read_bytes() == original
+    assert folder_listing(path) == ["run.deephys"]
+
+
+def test_a_failed_dataset_can_be_skipped(tmp_path: Path) -> None:
+    # The exception leaves `with w.dataset(...)`: that dataset is dropped, the writer goes on.
+    path = tmp_path / "run.deephys"
+    with deephys.Writer(path, model=MODEL, classes=CLASSES) as w:
+        w.add_dataset("first", **batch(6, seed=1))
+        with pytest.raises(ValueError):
+            with w.dataset("broken") as d:
+                d.append(**batch(6))
+                d.append(**{**batch(2), "labels": [0, 9]})
+        w.add_dataset("second", **batch(6, seed=2))
+    reads = read_everything(path)
+    assert [k for k in reads if k not in ("model", "metadata")] == ["first", "second"]
+    np.testing.assert_array_equal(reads["second"]["act/fc"], batch(6, seed=2)["activations"]["fc"])
+
+
+SLOW_WRITER = textwrap.dedent(
+    """
+    import sys, time
+    import numpy as np
+    import deephys
+
+    model = deephys.Model("m", layers={"fc": 6, "out": 3}, classifier="out")
+    rng = np.random.default_rng(0)
+    with deephys.Writer(sys.argv[1], model=model, classes=["a", "b", "c"], mode=sys.argv[2], in_place=False) as w:
+        with w.dataset("slow") as d:
+            for i in range(10_000):
+                d.append(labels=rng.integers(0, 3, 8), activations={"fc": rng.random((8, 6)), "out": rng.random((8, 3))},
+                         images=rng.integers(0, 256, (8, 8, 8, 3), dtype=np.uint8))
+                if i == 3:
+                    print("started", flush=True)
+                time.sleep(0.01)
+    """
+)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+@pytest.mark.parametrize("mode", ["w", "a"])
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL])
+def test_interrupted_process_leaves_the_previous_file(tmp_path: Path, mode: str, sig: int) -> None:
+    path = tmp_path / "run.deephys"
+    previous = write_previous(path)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    process = subprocess.Popen([sys.executable, "-c", SLOW_WRITER, str(path), mode], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, env=env)
+    try:
+        assert process.stdout.readline() == b"started\n", process.stderr.read().decode()
+        process.send_signal(sig)
+        process.wait(timeout=20)
+    finally:
+        process.kill()
+        process.wait()
+    assert process.returncode != 0
+    assert path.read_bytes() == previous
+    read_everything(path)
+    if sig == signal.SIGINT:
+        assert b"KeyboardInterrupt" in process.stderr.read()
+        assert folder_listing(path) == ["run.deephys"]
+    else:
+        # SIGKILL gives no chance to clean up: a temporary file may stay beside the intact original.
+        assert all(name == "run.deephys" or name.endswith(".tmp") for name in folder_listing(path))

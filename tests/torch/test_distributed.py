@@ -1,0 +1,134 @@
+"""Multi-process exports (gloo, CPU, localhost) write one shard per rank; merging them gives the
+single-process file: same activations, labels, predictions, images and summaries."""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+import torch.distributed as dist
+import torch.multiprocessing as mp
+from click.testing import CliRunner
+from torch.utils.data import DataLoader, TensorDataset
+from torch_models import CLASSES, ResNet, randomize_batch_norm
+
+import deephys
+import deephys.torch
+from deephys.cli import main
+from deephys.merge import MergeError, merge
+
+LAYERS = ["layers.0", "layers.1", "fc"]
+
+
+def make_model() -> ResNet:
+    torch.manual_seed(0)
+    return randomize_batch_norm(ResNet())
+
+
+def make_data(sizes: tuple[int, int]) -> dict:
+    generator = torch.Generator().manual_seed(1)
+
+    def tensors(n: int) -> TensorDataset:
+        return TensorDataset(torch.rand(n, 3, 12, 12, generator=generator), torch.randint(0, 10, (n,), generator=generator))
+
+    return {"ID": tensors(sizes[0]), "OOD": DataLoader(tensors(sizes[1]), batch_size=5)}
+
+
+# Shards that split at batch boundaries run the very same batches as one process, so even the float
+# results are bit-identical; other splits run other batch sizes (BLAS may round differently).
+ALIGNED = (48, 30)  # batches of 8 and 5; 2 ranks: 24 and 15 each
+UNEVEN = (37, 22)
+
+
+def export(path: Path, sizes: tuple[int, int], **options) -> deephys.export.ExportResult:
+    return deephys.torch.export(make_model(), make_data(sizes), layers=LAYERS, classes=CLASSES, path=path,
+                                batch_size=8, progress=False, **options)
+
+
+def worker(rank: int, world: int, port: int, path: str, sizes: tuple[int, int], merge_shards: bool) -> None:
+    os.environ.update(MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port))
+    torch.set_num_threads(1)
+    dist.init_process_group("gloo", rank=rank, world_size=world)
+    try:
+        export(Path(path), sizes, merge=merge_shards)  # distributed is on by default with a process group
+    finally:
+        dist.destroy_process_group()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run_ranks(world: int, path: Path, sizes: tuple[int, int], merge_shards: bool) -> None:
+    mp.spawn(worker, args=(world, free_port(), str(path), sizes, merge_shards), nprocs=world, join=True)
+
+
+def assert_same_files(a: Path, b: Path, exact: bool = True) -> None:
+    same = np.testing.assert_array_equal if exact else (
+        lambda x, y, err_msg="": np.testing.assert_allclose(x, y, rtol=1e-5, atol=1e-6, err_msg=err_msg))
+    with deephys.open(a) as left, deephys.open(b) as right:
+        assert left.model.layers == right.model.layers and left.classes == right.classes
+        assert list(left.datasets) == list(right.datasets)
+        for name, x in left.datasets.items():
+            y = right.datasets[name]
+            assert (len(x), x.role, x.has_images) == (len(y), y.role, y.has_images)
+            np.testing.assert_array_equal(x.labels, y.labels)
+            np.testing.assert_array_equal(x.predictions, y.predictions)
+            same(x.confidences, y.confidences)
+            for i in range(len(x)):
+                assert x.image_bytes(i) == y.image_bytes(i)
+            for layer in left.model.layer_names:
+                same(x.activations(layer), y.activations(layer))
+                sx, sy = x.summary(layer), y.summary(layer)
+                for field in ("nan_count", "inf_count", "class_counts"):
+                    np.testing.assert_array_equal(getattr(sx, field), getattr(sy, field), err_msg=field)
+                for field in ("min", "max", "top_values"):
+                    same(getattr(sx, field), getattr(sy, field), err_msg=field)
+                if exact:  # near-ties may swap places, and values on bin edges change bins, otherwise
+                    for field in ("top_indices", "histogram"):
+                        np.testing.assert_array_equal(getattr(sx, field), getattr(sy, field), err_msg=field)
+                np.testing.assert_allclose(sx.mean, sy.mean, rtol=1e-6 if not exact else 1e-12)
+                np.testing.assert_allclose(sx.class_means, sy.class_means, rtol=1e-5 if not exact else 1e-6)
+
+
+def test_two_ranks_then_deephys_merge_equals_one_process(tmp_path: Path) -> None:
+    single = export(tmp_path / "single.deephys", ALIGNED)
+    run_ranks(2, tmp_path / "run.deephys", ALIGNED, merge_shards=False)
+    shards = [tmp_path / "run.rank0.deephys", tmp_path / "run.rank1.deephys"]
+    with deephys.open(shards[0]) as first, deephys.open(shards[1]) as second:
+        assert len(first.datasets["ID"]) == len(second.datasets["ID"]) == 24
+        assert first.metadata["shard"] == "0/2"
+    out = CliRunner().invoke(main, ["merge", *map(str, shards), "-o", str(tmp_path / "merged.deephys"),
+                                    "--no-progress"])
+    assert out.exit_code == 0, out.output
+    assert "'ID' (48 images), 'OOD' (30 images)" in out.output
+    assert_same_files(single, tmp_path / "merged.deephys")
+    again = CliRunner().invoke(main, ["merge", *map(str, shards), "-o", str(tmp_path / "merged.deephys")])
+    assert again.exit_code != 0 and "pass --force" in again.output
+
+
+def test_three_ranks_merged_by_rank_zero(tmp_path: Path) -> None:
+    single = export(tmp_path / "single.deephys", UNEVEN)
+    run_ranks(3, tmp_path / "run.deephys", UNEVEN, merge_shards=True)
+    assert sorted(os.listdir(tmp_path)) == ["run.deephys", "single.deephys"]
+    assert_same_files(single, tmp_path / "run.deephys", exact=False)
+
+
+def test_merge_refuses_different_models(tmp_path: Path) -> None:
+    a = export(tmp_path / "a.deephys", UNEVEN)
+    b = deephys.torch.export(make_model(), make_data(UNEVEN), layers=["layers.1", "fc"], classes=CLASSES,
+                             path=tmp_path / "b.deephys", progress=False)
+    with pytest.raises(MergeError, match="hold different models"):
+        merge([a, b], tmp_path / "c.deephys")
+    assert not (tmp_path / "c.deephys").exists()
+
+
+def test_distributed_without_process_group_is_explained(tmp_path: Path) -> None:
+    with pytest.raises(deephys.export.ExportError, match="init_process_group"):
+        export(tmp_path / "x.deephys", UNEVEN, distributed=True)

@@ -1,0 +1,94 @@
+/** The built single-file page, opened from file:// as a user who double-clicks it would. */
+import { copyFileSync, existsSync, writeFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser } from "playwright-core";
+import { FIXTURES_DIR } from "../test/paths";
+import { ARTIFACTS, BUILT_PAGE, launch, watchedPage } from "./browser";
+
+const SMALL = `${FIXTURES_DIR}/small.deephys`;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!existsSync(new URL(BUILT_PAGE))) throw new Error("dist/index.html is missing: run `npm run build` (npm run e2e does)");
+  browser = await launch();
+});
+afterAll(async () => browser?.close());
+
+describe("file://", () => {
+  it("opens a file from the input and shows the neuron view, offline and quietly", async () => {
+    const w = await watchedPage(browser);
+    const { page } = w;
+    await page.goto(BUILT_PAGE);
+    await page.setInputFiles('[data-testid="file-input"]', SMALL);
+    await page.waitForSelector('[data-testid="neuron-view"]');
+    expect(await page.locator('[data-testid="column"]').count()).toBe(2);
+
+    // Top images of a unit that fires: thumbnails decoded from the file's PNGs.
+    await page.fill('[data-testid="unit-input"]', "3");
+    await page.press('[data-testid="unit-input"]', "Enter");
+    await page.waitForFunction(() => location.hash.startsWith("#/neuron/fc1/3"));
+    await page.waitForFunction(() => {
+      const images = [...document.querySelectorAll<HTMLImageElement>('[data-testid="top-images"] img')];
+      return images.length > 0 && images.every((i) => i.complete && i.naturalWidth === 16);
+    });
+    const maxima = await page.locator('[data-testid="max-activation"]').allTextContents();
+    expect(maxima[0]).toBe("100%"); // the Lead is the Normalizer: its maximum is 100%
+
+    // A hostile class name is shown as text, never run.
+    await page.locator(".class-name", { hasText: "<img src=x onerror=alert(1)>" }).first().waitFor();
+    expect(await page.locator("img[src='x']").count()).toBe(0);
+
+    // Wrap-around and invalid input.
+    await page.fill('[data-testid="unit-input"]', "-1");
+    await page.press('[data-testid="unit-input"]', "Enter");
+    await page.waitForFunction(() => location.hash.startsWith("#/neuron/fc1/11"));
+    await page.waitForFunction(() => document.querySelector<HTMLInputElement>('[data-testid="unit-input"]')?.value === "11");
+    await page.fill('[data-testid="unit-input"]', "abc");
+    await page.press('[data-testid="unit-input"]', "Enter");
+    await page.waitForSelector('[data-testid="unit-input"][aria-invalid="true"]');
+    expect(await page.evaluate(() => location.hash)).toMatch(/^#\/neuron\/fc1\/11/);
+
+    // Layer selector.
+    await page.selectOption('[data-testid="layer-select"]', "logits");
+    await page.waitForFunction(() => location.hash.startsWith("#/neuron/logits/"));
+    await page.waitForSelector('[data-testid="top-images"] img');
+
+    await page.selectOption('[data-testid="layer-select"]', "fc1");
+    await page.fill('[data-testid="unit-input"]', "3");
+    await page.press('[data-testid="unit-input"]', "Enter");
+    await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>("img.thumb")].every((i) => i.complete));
+    await page.screenshot({ path: `${ARTIFACTS}/neuron-view.png`, fullPage: true });
+    await page.emulateMedia({ colorScheme: "dark" });
+    expect(await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)).toBe("rgb(15, 17, 21)");
+    await page.screenshot({ path: `${ARTIFACTS}/neuron-view-dark.png`, fullPage: true });
+
+    expect(w.consoleErrors).toEqual([]);
+    expect(w.requests).toEqual([]);
+    expect(w.dialogs).toEqual([]);
+    await page.close();
+  });
+
+  it("shows a clear message for a damaged or foreign file, and stays usable", async () => {
+    const w = await watchedPage(browser);
+    const { page } = w;
+    const cut = `${ARTIFACTS}/truncated.deephys`;
+    const { readFileSync } = await import("node:fs");
+    writeFileSync(cut, readFileSync(SMALL).subarray(0, 5000));
+    const foreign = `${ARTIFACTS}/notes.deephys`;
+    writeFileSync(foreign, "just some text, not a Deephys file\n".repeat(10));
+    await page.goto(BUILT_PAGE);
+    await page.setInputFiles('[data-testid="file-input"]', [cut, foreign]);
+    const banner = page.locator('[role="alert"]');
+    await banner.getByText(/truncated\.deephys: at byte \d+: no Deephys trailer/).waitFor();
+    await banner.getByText(/notes\.deephys: at byte 0: not a Deephys file/).waitFor();
+    await page.screenshot({ path: `${ARTIFACTS}/damaged-file.png` });
+
+    // The page still opens a good file afterwards.
+    copyFileSync(SMALL, `${ARTIFACTS}/good.deephys`);
+    await page.setInputFiles('[data-testid="file-input"]', `${ARTIFACTS}/good.deephys`);
+    await page.waitForSelector('[data-testid="neuron-view"]');
+    expect(w.consoleErrors).toEqual([]);
+    expect(w.requests).toEqual([]);
+    await page.close();
+  });
+});

@@ -1,0 +1,131 @@
+/**
+ * Accuracy, confusion matrix, false positives and negatives (port of deephys.analysis).
+ */
+import type { Numbers } from "./normalize";
+
+function checkPair(labels: Numbers, preds: Numbers): void {
+  if (labels.length !== preds.length) {
+    throw new RangeError(`labels and preds differ in length: ${labels.length} vs ${preds.length}`);
+  }
+}
+
+function checkClass(value: number, numClasses: number, name: string): void {
+  if (!Number.isInteger(value) || value < 0 || value >= numClasses) {
+    throw new RangeError(`${name} ${value} is not an integer in [0, ${numClasses})`);
+  }
+}
+
+/** correct / N; NaN for no images. */
+export function accuracy(labels: Numbers, preds: Numbers): number {
+  checkPair(labels, preds);
+  if (labels.length === 0) return NaN;
+  let correct = 0;
+  for (let i = 0; i < labels.length; i++) if (labels[i] === preds[i]) correct++;
+  return correct / labels.length;
+}
+
+/** Per true class: correct / count; NaN for a class with no images. */
+export function classAccuracy(labels: Numbers, preds: Numbers, numClasses: number): Float64Array {
+  checkPair(labels, preds);
+  const counts = new Float64Array(numClasses);
+  const correct = new Float64Array(numClasses);
+  for (let i = 0; i < labels.length; i++) {
+    checkClass(labels[i], numClasses, "label");
+    counts[labels[i]]++;
+    if (labels[i] === preds[i]) correct[labels[i]]++;
+  }
+  for (let c = 0; c < numClasses; c++) correct[c] = counts[c] > 0 ? correct[c] / counts[c] : NaN;
+  return correct;
+}
+
+/** Row-major (C x C): entry [t * C + p] = images of true class t predicted p. */
+export function confusionMatrix(labels: Numbers, preds: Numbers, numClasses: number): Int32Array {
+  checkPair(labels, preds);
+  const m = new Int32Array(numClasses * numClasses);
+  for (let i = 0; i < labels.length; i++) {
+    checkClass(labels[i], numClasses, "label");
+    checkClass(preds[i], numClasses, "prediction");
+    m[labels[i] * numClasses + preds[i]]++;
+  }
+  return m;
+}
+
+export interface ClassShare {
+  cls: number;
+  count: number;
+  /** count / total of the group (all false positives, or all false negatives, of the class). */
+  fraction: number;
+}
+
+function grouped(keys: number[]): ClassShare[] {
+  const counts = new Map<number, number>();
+  for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
+  const out = [...counts].map(([cls, count]) => ({ cls, count, fraction: count / keys.length }));
+  return out.sort((a, b) => b.count - a.count || a.cls - b.cls);
+}
+
+/** False positives of `c` (predicted c, truth not c) grouped by TRUE class: count desc, then class asc. */
+export function falsePositives(labels: Numbers, preds: Numbers, c: number): ClassShare[] {
+  checkPair(labels, preds);
+  const keys: number[] = [];
+  for (let i = 0; i < labels.length; i++) if (preds[i] === c && labels[i] !== c) keys.push(labels[i]);
+  return grouped(keys);
+}
+
+/** False negatives of `c` (truth c, predicted otherwise) grouped by PREDICTED class. */
+export function falseNegatives(labels: Numbers, preds: Numbers, c: number): ClassShare[] {
+  checkPair(labels, preds);
+  const keys: number[] = [];
+  for (let i = 0; i < labels.length; i++) if (labels[i] === c && preds[i] !== c) keys.push(preds[i]);
+  return grouped(keys);
+}
+
+/** Indices sorted by confidence desc, NaN last, ties by lower index. */
+function byConfidence(idx: number[], conf: Numbers): Int32Array {
+  idx.sort((a, b) => {
+    const ca = conf[a];
+    const cb = conf[b];
+    const na = Number.isNaN(ca);
+    const nb = Number.isNaN(cb);
+    if (na !== nb) return na ? 1 : -1;
+    if (!na && ca !== cb) return ca > cb ? -1 : 1;
+    return a - b;
+  });
+  return Int32Array.from(idx);
+}
+
+/** False-positive images of `c`, optionally only those of true class `trueClass`, by confidence. */
+export function falsePositiveImages(
+  labels: Numbers,
+  preds: Numbers,
+  conf: Numbers,
+  c: number,
+  trueClass?: number,
+): Int32Array {
+  checkPair(labels, preds);
+  checkPair(labels, conf);
+  const idx: number[] = [];
+  for (let i = 0; i < labels.length; i++) {
+    if (preds[i] === c && labels[i] !== c && (trueClass === undefined || labels[i] === trueClass)) idx.push(i);
+  }
+  return byConfidence(idx, conf);
+}
+
+/** False-negative images of `c`, optionally only those predicted `predictedClass`, by confidence. */
+export function falseNegativeImages(
+  labels: Numbers,
+  preds: Numbers,
+  conf: Numbers,
+  c: number,
+  predictedClass?: number,
+): Int32Array {
+  checkPair(labels, preds);
+  checkPair(labels, conf);
+  const idx: number[] = [];
+  for (let i = 0; i < labels.length; i++) {
+    if (labels[i] === c && preds[i] !== c && (predictedClass === undefined || preds[i] === predictedClass)) {
+      idx.push(i);
+    }
+  }
+  return byConfidence(idx, conf);
+}

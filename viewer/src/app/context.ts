@@ -1,0 +1,33 @@
+/** What every view can read about the open files and the current selection. */
+import { createContext } from "preact";
+import { useContext } from "preact/hooks";
+import type { LayerInfo } from "../format/info";
+import type { Remote } from "../worker/rpc";
+import type { WorkerApi } from "../worker/api";
+import type { Column, OpenFile } from "./columns";
+import type { Route } from "./router";
+
+export interface AppContextValue {
+  api: Remote<WorkerApi>;
+  files: OpenFile[];
+  columns: Column[];
+  /** Drives navigation; listed first. */
+  lead: Column;
+  /** Reference for normalized activations, or null for raw values. */
+  normalizer: Column | null;
+  /** The selected layer as the Lead's model defines it. */
+  layer: LayerInfo;
+  route: Route;
+  /** Navigate to the current route changed by `change` (view, layer, params, lead, norm). */
+  go(change: Partial<Route>, replace?: boolean): void;
+  /** Show a message in the error banner. */
+  reportError(error: unknown): void;
+}
+
+export const AppContext = createContext<AppContextValue | null>(null);
+
+export function useApp(): AppContextValue {
+  const value = useContext(AppContext);
+  if (!value) throw new Error("useApp() outside the app shell");
+  return value;
+}

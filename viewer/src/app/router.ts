@@ -1,0 +1,76 @@
+/**
+ * The URL hash holds the view: `#/<view>/<layer>/<param>...?lead=<column>&norm=<column>`,
+ * e.g. `#/neuron/fc1/12`. Every navigation is a hash change, so the browser's
+ * back and forward buttons and copied links work with no extra code.
+ */
+import { useEffect, useState } from "preact/hooks";
+
+export interface Route {
+  /** Key in the views registry (views/index.ts): "neuron", "image", "category", "overview", "shift". */
+  view: string;
+  /** Layer name ("" when none is chosen yet). */
+  layer: string;
+  /** The view's own path segments, decoded. */
+  params: string[];
+  /** Column ids of the Lead and the Normalizer ("" when unset; "none" for no normalization). */
+  lead: string;
+  norm: string;
+}
+
+export const EMPTY_ROUTE: Route = { view: "", layer: "", params: [], lead: "", norm: "" };
+
+export function parseHash(hash: string): Route {
+  const text = hash.replace(/^#\/?/, "");
+  const [path, query = ""] = splitOnce(text, "?");
+  const segments = path.split("/").filter((s) => s !== "").map(safeDecode);
+  const search = new URLSearchParams(query);
+  return {
+    view: segments[0] ?? "",
+    layer: segments[1] ?? "",
+    params: segments.slice(2),
+    lead: search.get("lead") ?? "",
+    norm: search.get("norm") ?? "",
+  };
+}
+
+export function formatHash(route: Route): string {
+  const path = [route.view, route.layer, ...route.params].map(encodeURIComponent).join("/");
+  const search = new URLSearchParams();
+  if (route.lead) search.set("lead", route.lead);
+  if (route.norm) search.set("norm", route.norm);
+  const query = search.toString();
+  return `#/${path}${query ? `?${query}` : ""}`;
+}
+
+/** Goes to `route` (a new history entry, unless `replace`). */
+export function navigate(route: Route, replace = false): void {
+  const hash = formatHash(route);
+  if (hash === location.hash) return;
+  if (replace) {
+    history.replaceState(history.state, "", hash);
+    window.dispatchEvent(new HashChangeEvent("hashchange"));
+  } else location.hash = hash;
+}
+
+export function useRoute(): Route {
+  const [route, setRoute] = useState(() => parseHash(location.hash));
+  useEffect(() => {
+    const update = () => setRoute(parseHash(location.hash));
+    window.addEventListener("hashchange", update);
+    return () => window.removeEventListener("hashchange", update);
+  }, []);
+  return route;
+}
+
+function splitOnce(text: string, separator: string): [string, string?] {
+  const i = text.indexOf(separator);
+  return i < 0 ? [text] : [text.slice(0, i), text.slice(i + 1)];
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}

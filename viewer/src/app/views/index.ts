@@ -1,0 +1,25 @@
+/**
+ * The views, keyed by the first segment of the URL hash (`#/<view>/<layer>/...`).
+ * To add one: write `views/MyView.tsx` exporting a component that reads `useApp()`,
+ * register it here, and add it to VIEW_LINKS if it belongs in the top bar.
+ */
+import type { ComponentType } from "preact";
+import { NeuronView } from "./NeuronView";
+import { NotYetView } from "./NotYetView";
+
+export const VIEWS: { [view: string]: ComponentType } = {
+  neuron: NeuronView,
+  image: NotYetView,
+  category: NotYetView,
+  overview: NotYetView,
+  shift: NotYetView,
+};
+
+export const DEFAULT_VIEW = "neuron";
+
+export const VIEW_LINKS: { view: string; label: string }[] = [
+  { view: "overview", label: "Overview" },
+  { view: "neuron", label: "Neuron" },
+  { view: "category", label: "Category" },
+  { view: "shift", label: "Shift scores" },
+];
