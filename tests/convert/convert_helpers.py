@@ -21,11 +21,16 @@ def run_convert(*args: str | Path) -> Result:
     return CliRunner().invoke(convert_command, [str(a) for a in args], catch_exceptions=False)
 
 
-def edit_cbor(source: Path, target: Path, change: Callable[[Any], Any]) -> Path:
-    """Decode a real original file with cbor2, change it, encode it again."""
+def edit_cbor(source: Path, target: Path, mutate: Callable[[Any], object] | None = None,
+              transform: Callable[[Any], Any] | None = None) -> Path:
+    """Decode a real original file with cbor2, change it in place (`mutate`, whose result is
+    ignored) or replace it (`transform`), and encode it again."""
     with open(source, "rb") as f:
         data = cbor2.load(f)
-    data = change(data) or data
+    if mutate is not None:
+        mutate(data)
+    if transform is not None:
+        data = transform(data)
     with open(target, "wb") as f:
         cbor2.dump(data, f)
     return target

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import cbor2
 import pytest
-from convert_helpers import edit_cbor, run_convert
+from convert_helpers import check_valid, edit_cbor, run_convert
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from deephys.convert import convert
+from deephys.errors import DeephysError
 
 
 def fails(*args: str | Path, output: Path) -> str:
@@ -148,3 +154,26 @@ def test_output_is_an_input(original_files, tmp_path):
     result = run_convert(original_files.model, copy, "-o", copy)
     assert result.exit_code == 1 and "is also an input" in result.output
     assert copy.read_bytes() == original_files.cifar.read_bytes()
+
+
+@given(data=st.data())
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_damaged_files_fail_cleanly(original_files, data):
+    """Any damage to a real file: a clean DeephysError (or, if the damage is harmless, a valid file)."""
+    which = data.draw(st.sampled_from(["model", "test"]))
+    source = original_files.model if which == "model" else original_files.cifar
+    content = bytearray(source.read_bytes())
+    for _ in range(data.draw(st.integers(1, 3))):
+        position = data.draw(st.integers(0, len(content) - 1))
+        content[position] ^= data.draw(st.integers(1, 255))
+    with tempfile.TemporaryDirectory() as tmp:
+        damaged = Path(tmp) / f"damaged.{which}"
+        damaged.write_bytes(bytes(content))
+        model, test = (damaged, original_files.cifar) if which == "model" else (original_files.model, damaged)
+        out = Path(tmp) / "out.deephys"
+        try:
+            convert(model, [test], out, warn=lambda message: None)
+        except DeephysError:
+            assert not out.exists()
+        else:
+            check_valid(out)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import tracemalloc
+import warnings
 from pathlib import Path
 
+import cbor2
 import numpy as np
 import pytest
 from convert_helpers import bits, check_dataset, check_valid, edit_cbor, expected_pixels, run_convert
@@ -65,7 +67,7 @@ def test_float64_survives_exactly_and_datasets_of_both_dtypes_share_a_file(origi
 
 
 def test_missing_classes_are_taken_from_categories(original_files, tmp_path):
-    stripped = edit_cbor(original_files.sketch, tmp_path / "old.test", lambda d: d.pop("classes") and None)
+    stripped = edit_cbor(original_files.sketch, tmp_path / "old.test", lambda d: d.pop("classes"))
     with open(stripped, "rb") as f:
         assert b"classes" not in f.read()
     out = tmp_path / "run.deephys"
@@ -78,7 +80,7 @@ def test_missing_classes_are_taken_from_categories(original_files, tmp_path):
 
 
 def test_classes_of_another_test_file_win_over_categories(original_files, tmp_path):
-    stripped = edit_cbor(original_files.sketch, tmp_path / "old.test", lambda d: d.pop("classes") and None)
+    stripped = edit_cbor(original_files.sketch, tmp_path / "old.test", lambda d: d.pop("classes"))
     out = tmp_path / "run.deephys"
     convert(original_files.model, [stripped, original_files.cifar], out)
     with deephys.open(out) as run:
@@ -109,8 +111,8 @@ def test_keys_in_any_order(original_files, tmp_path):
             return [reverse(v) for v in value]
         return value
 
-    model = edit_cbor(original_files.model, tmp_path / "reversed.model", reverse)
-    test = edit_cbor(original_files.cifar, tmp_path / "reversed.test", reverse)
+    model = edit_cbor(original_files.model, tmp_path / "reversed.model", transform=reverse)
+    test = edit_cbor(original_files.cifar, tmp_path / "reversed.test", transform=reverse)
     header = read_test_header(test)
     assert not header.images_last and header.name == "CIFAR-10" and header.dtype == "float32"
     out = tmp_path / "run.deephys"
@@ -151,7 +153,7 @@ def test_greyscale_images(original_files, tmp_path):
 
 
 def test_old_file_without_dtype_is_float32(original_files, tmp_path):
-    edited = edit_cbor(original_files.cifar, tmp_path / "old.test", lambda d: d.pop("dtype") and None)
+    edited = edit_cbor(original_files.cifar, tmp_path / "old.test", lambda d: d.pop("dtype"))
     assert read_test_header(edited).dtype == "float32"
     edited_model = edit_cbor(original_files.model, tmp_path / "old.model", lambda d: d.update(suffix="v1"))
     assert read_model(edited_model).suffix == "v1"
@@ -219,3 +221,57 @@ def test_big_file_converts_with_bounded_memory(original_files, big_test, tmp_pat
         conv = dataset.activations("conv")
         np.testing.assert_array_equal(bits(conv), bits(np.tile(inputs.activations["conv"].astype(np.float32), (40, 1))))
         np.testing.assert_array_equal(dataset.image(1234), expected_pixels(inputs.images)[1234 % 40])
+
+
+@pytest.mark.parametrize(("stem", "dtype"), [("cifar", "float32"), ("sketch", "float64")])
+def test_any_bit_pattern_survives(original_files, tmp_path, stem, dtype):
+    """NaN payloads, signalling NaNs and negative NaNs too (the original exporter cannot write them: edited in)."""
+    if dtype == "float32":
+        patterns = np.array([0x7F800001, 0xFFC12345, 0x7FBFFFFF, 0x80000001, 0xFF800000, 0x00000000], ">u4")
+    else:
+        patterns = np.array([0x7FF0000000000001, 0xFFF8000000ABCDEF, 0x7FF7FFFFFFFFFFFF, 0x8000000000000001,
+                             0xFFF0000000000000, 0x0000000000000000], ">u8")
+
+    def set_bits(data):
+        data["images"][0]["activations"]["activations"][0] = patterns.tobytes()
+
+    edited = edit_cbor(getattr(original_files, stem), tmp_path / "bits.test", set_bits)
+    out = tmp_path / "run.deephys"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # summaries of signalling NaNs
+        convert(original_files.model, [edited], out)
+    with deephys.open(out) as run:
+        got = next(iter(run.datasets.values())).activations("conv")
+        assert got.dtype == np.dtype(dtype)
+        np.testing.assert_array_equal(bits(got[0]), patterns.astype(patterns.dtype.newbyteorder("=")))
+
+
+def test_differing_class_names_warn_and_the_first_file_wins(original_files, tmp_path):
+    renamed = edit_cbor(original_files.cifar2, tmp_path / "renamed.test",
+                        lambda d: d.update(classes=["a", "b", "c", "d", "e"]))
+    out = tmp_path / "run.deephys"
+    result = run_convert(original_files.model, original_files.cifar, renamed, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert "warning: " in result.output and "class names differ" in result.output
+    with deephys.open(out) as run:
+        assert run.classes == original_files.classes
+
+
+def test_tagged_items_are_read(original_files, tmp_path):
+    """A self-described CBOR file (tag 55799 in front) and tagged values inside."""
+    def tag_inside(data):
+        data["images"][0]["categoryID"] = cbor2.CBORTag(4000, data["images"][0]["categoryID"])
+        return cbor2.CBORTag(55799, data)
+
+    tagged = edit_cbor(original_files.cifar, tmp_path / "tagged.test", transform=tag_inside)
+    assert tagged.read_bytes()[:3] == b"\xd9\xd9\xf7"
+    out = tmp_path / "run.deephys"
+    convert(original_files.model, [tagged], out)
+    with deephys.open(out) as run:
+        check_dataset(run.datasets["CIFAR-10"], original_files.inputs["cifar"], "float32", original_files.layers)
+
+
+def test_progress_bar_counts_bytes(original_files, tmp_path, capsys):
+    convert(original_files.model, [original_files.cifar], tmp_path / "run.deephys", progress=True)
+    err = capsys.readouterr().err
+    assert "cifar.test" in err and "B/s" in err

@@ -79,8 +79,8 @@ def randomize_nnx_batch_norm(model: nnx.Module, seed: int = 0) -> nnx.Module:
     for _, module in nnx.iter_modules(model):
         if isinstance(module, nnx.BatchNorm):
             key, k1, k2 = jax.random.split(key, 3)
-            module.mean.value = _uniform(k1, module.mean.value.shape, -0.5, 0.5)
-            module.var.value = _uniform(k2, module.var.value.shape, 0.5, 2.0)
+            module.mean[...] = _uniform(k1, module.mean.shape, -0.5, 0.5)
+            module.var[...] = _uniform(k2, module.var.shape, 0.5, 2.0)
     return model
 
 
@@ -120,7 +120,7 @@ class TokenNet(nnx.Module):
 
     def __call__(self, x: jax.Array) -> jax.Array:
         t = self.tokens(x)
-        t = jnp.concatenate([jnp.broadcast_to(self.cls.value, (t.shape[0], 1, t.shape[2])), t], axis=1)
+        t = jnp.concatenate([jnp.broadcast_to(self.cls[...], (t.shape[0], 1, t.shape[2])), t], axis=1)
         t = t + self.mixer(self.norm(t))
         return self.head(t[:, 0])
 
@@ -128,7 +128,7 @@ class TokenNet(nnx.Module):
 def token_reference(model: TokenNet, x: jax.Array) -> dict[str, np.ndarray]:
     """Layers "embed" (max), "norm" (mean), "mixer" (first), "head", by direct calls."""
     t = model.tokens(x)
-    full = jnp.concatenate([jnp.broadcast_to(model.cls.value, (t.shape[0], 1, t.shape[2])), t], axis=1)
+    full = jnp.concatenate([jnp.broadcast_to(model.cls[...], (t.shape[0], 1, t.shape[2])), t], axis=1)
     normed = model.norm(full)
     mixed = model.mixer(normed)
     return {

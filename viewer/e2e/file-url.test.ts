@@ -1,5 +1,5 @@
 /** The built single-file page, opened from file:// as a user who double-clicks it would. */
-import { copyFileSync, existsSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { FIXTURES_DIR } from "../test/paths";
@@ -68,11 +68,29 @@ describe("file://", () => {
     await page.close();
   });
 
+  it("opens a file dropped on the page", async () => {
+    const w = await watchedPage(browser);
+    const { page } = w;
+    await page.goto(BUILT_PAGE);
+    const base64 = readFileSync(SMALL).toString("base64");
+    await page.evaluate((data) => {
+      const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([bytes], "dropped.deephys"));
+      for (const type of ["dragenter", "dragover", "drop"]) {
+        document.body.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      }
+    }, base64);
+    await page.waitForSelector('[data-testid="neuron-view"]');
+    expect(w.consoleErrors).toEqual([]);
+    expect(w.requests).toEqual([]);
+    await page.close();
+  });
+
   it("shows a clear message for a damaged or foreign file, and stays usable", async () => {
     const w = await watchedPage(browser);
     const { page } = w;
     const cut = `${ARTIFACTS}/truncated.deephys`;
-    const { readFileSync } = await import("node:fs");
     writeFileSync(cut, readFileSync(SMALL).subarray(0, 5000));
     const foreign = `${ARTIFACTS}/notes.deephys`;
     writeFileSync(foreign, "just some text, not a Deephys file\n".repeat(10));

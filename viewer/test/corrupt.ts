@@ -86,7 +86,7 @@ export class SpySource extends MemorySource {
 
 /** Opens a file and reads every record it references. */
 export async function readEverything(bytes: Uint8Array, name = "test.deephys"): Promise<Run> {
-  const run = await Run.open(new MemorySource(bytes, name), { cacheBytes: 0 });
+  const run = await Run.open(new MemorySource(bytes, name));
   for (const d of run.info.datasets) {
     const table = await run.table(d.index);
     expect(table.labels.length).toBe(d.images);

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 import numpy as np
+
 from ..errors import FormatError
 
 UINT, NEGINT, BYTES, TEXT, ARRAY, MAP, TAG, SIMPLE = range(8)
@@ -157,6 +158,21 @@ class CborStream:
                              "the file is truncated or not CBOR", offset)
         return head
 
+    def next_head(self, depth: int = 0) -> Head:
+        """The head of the next item, after any tags (which are skipped)."""
+        head = self.head()
+        while head.major == TAG:
+            depth += 1
+            if depth > self.max_depth:
+                raise self.error(f"tags nested more than {self.max_depth} levels deep", head.offset)
+            head = self.head()
+        return head
+
+    def peek_major(self) -> int | None:
+        """The major type of the next item, without reading it (None at the end of the file)."""
+        data = self._peek(1)
+        return data[0] >> 5 if data else None
+
     def expect(self, head: Head, major: int, what: str) -> Head:
         if head.major != major:
             raise self.error(f"{what} should be {MAJOR_NAMES[major]}, found {self.describe(head)}", head.offset)
@@ -173,17 +189,17 @@ class CborStream:
 
     def read_map(self, what: str) -> int:
         """Read a map head; return its number of entries (keys and values follow)."""
-        return self.expect(self._untagged_head(), MAP, what).arg
+        return self.expect(self.next_head(), MAP, what).arg
 
     def read_array(self, what: str) -> int:
         """Read an array head; return its number of items (which follow)."""
-        return self.expect(self._untagged_head(), ARRAY, what).arg
+        return self.expect(self.next_head(), ARRAY, what).arg
 
     def read_text(self, what: str) -> str:
-        return self._text(self.expect(self._untagged_head(), TEXT, what))
+        return self._text(self.expect(self.next_head(), TEXT, what))
 
     def read_bytes(self, what: str) -> bytes:
-        return self._take(self.expect(self._untagged_head(), BYTES, what).arg, what)
+        return self._take(self.expect(self.next_head(), BYTES, what).arg, what)
 
     def read_byte_rows(self, count: int, what: str) -> np.ndarray | None:
         """Read `count` byte strings of one length as a (count, length) uint8 array, in one go.
@@ -211,12 +227,9 @@ class CborStream:
             return None
         return block[:, head_size:]
 
-    def read_uint(self, what: str) -> int:
-        return self.expect(self._untagged_head(), UINT, what).arg
-
     def read(self, what: str = "an item", _depth: int = 0) -> Any:
         """Read one whole item into Python values (dict, list, str, bytes, int, float, bool, None)."""
-        head = self._untagged_head(_depth)
+        head = self.next_head(_depth)
         return self._value(head, what, _depth)
 
     def skip(self, what: str = "an item") -> None:
@@ -240,15 +253,6 @@ class CborStream:
                 self._simple(head)
 
     # ---- internals ---------------------------------------------------------------------
-
-    def _untagged_head(self, depth: int = 0) -> Head:
-        head = self.head()
-        while head.major == TAG:
-            depth += 1
-            if depth > self.max_depth:
-                raise self.error(f"tags nested more than {self.max_depth} levels deep", head.offset)
-            head = self.head()
-        return head
 
     def _text(self, head: Head) -> str:
         data = self._take(head.arg, "a text string")

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import FormatError
-from .cbor_stream import ARRAY, MAP, CborStream, open_stream
+from .cbor_stream import ARRAY, MAJOR_NAMES, MAP, SIMPLE, TAG, UINT, CborStream, open_stream
 
 ITEMSIZE = {"float32": 4, "float64": 8}
 _BIG_ENDIAN = {"float32": np.dtype(">f4"), "float64": np.dtype(">f8")}
@@ -151,8 +151,8 @@ def _read_layers(stream: CborStream) -> tuple[OriginalLayer, ...]:
 
 def _read_neurons(stream: CborStream, where: str) -> int:
     """`neurons` is an array of one (empty) map per unit; only its length matters."""
-    head = stream.head()
-    if head.major == 0:  # tolerate a plain count
+    head = stream.next_head()
+    if head.major == UINT:  # tolerate a plain count
         return head.arg
     stream.expect(head, ARRAY, f"the 'neurons' of {where}")
     for _ in range(head.arg):
@@ -263,6 +263,8 @@ def _read_image(stream: CborStream, index: int, header: TestHeader, model: Origi
         key = _key(stream, where)
         if key in ("imageID", "categoryID"):
             values[key] = _read_index(stream, f"the {key!r} of {where}")
+            if key == "imageID":  # it comes first: name the image by it in later messages
+                where = f"image {index} (imageID {values[key]})"
         elif key == "category":
             values[key] = _text_or_none(stream, f"the 'category' of {where}")
         elif key == "data":
@@ -273,8 +275,6 @@ def _read_image(stream: CborStream, index: int, header: TestHeader, model: Origi
             values[key] = _read_activations(stream, where, header.dtype, model)
         else:
             stream.skip(f"{key!r} of {where}")
-    if "imageID" in values:
-        where = f"image {index} (imageID {values['imageID']})"
     for required in ("categoryID", "data", "activations"):
         if required not in values:
             raise stream.error(f"{where} has no {required!r}", offset)
@@ -319,7 +319,7 @@ def _read_pixels(stream: CborStream, where: str) -> np.ndarray:
 def _read_activations(stream: CborStream, where: str, dtype: str, model: OriginalModel) -> list[np.ndarray]:
     """`activations`: {"activations": [bytes per layer]} (a bare array is accepted too)."""
     offset = stream.offset
-    head = stream.head()
+    head = stream.next_head()
     layers: list[bytes] | None = None
     if head.major == MAP:
         for _ in range(head.arg):
@@ -383,7 +383,11 @@ def _open(path: str | os.PathLike[str]) -> tuple[Any, CborStream]:
 
 
 def _top_map(stream: CborStream, what: str) -> int:
-    head = stream.head()
+    major = stream.peek_major()
+    if major is not None and major not in (MAP, TAG, SIMPLE):  # (simple values are described once read)
+        raise stream.error(f"not {what} of the original Deephys: it should hold a CBOR map but starts with "
+                           f"{MAJOR_NAMES[major]}")
+    head = stream.next_head()
     if head.major != MAP:
         raise stream.error(f"not {what} of the original Deephys: it should hold a CBOR map but starts with "
                            f"{stream.describe(head)}", head.offset)

@@ -18,7 +18,9 @@ export function App() {
   const [serverFiles, setServerFiles] = useState<ServerFile[]>([]);
 
   const reportError = useCallback((error: unknown) => {
-    setMessages((m) => [...m, { id: nextMessageId++, text: errorText(error) }]);
+    const text = errorText(error);
+    // Many thumbnails of one damaged file would otherwise repeat the same message.
+    setMessages((m) => (m.some((x) => x.text === text) ? m : [...m, { id: nextMessageId++, text }]));
   }, []);
 
   const open = useCallback(

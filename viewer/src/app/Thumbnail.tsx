@@ -29,15 +29,21 @@ interface Props {
   index: number;
   alt: string;
   size?: number;
+  /** Told when the image cannot be read (e.g. a damaged record); the thumbnail then stays empty. */
+  onError?: (error: unknown) => void;
 }
 
-export function Thumbnail({ api, fileId, dataset, index, alt, size = 64 }: Props) {
+export function Thumbnail({ api, fileId, dataset, index, alt, size = 64, onError }: Props) {
   const [src, setSrc] = useState<string | null | undefined>(undefined);
   useEffect(() => {
     let current = true;
     imageUrl(api, fileId, dataset, index).then(
       (url) => current && setSrc(url),
-      () => current && setSrc(null),
+      (error: unknown) => {
+        if (!current) return;
+        setSrc(null);
+        onError?.(error);
+      },
     );
     return () => {
       current = false;

@@ -57,7 +57,7 @@ export function NeuronView() {
 }
 
 function NeuronColumn({ column, isLead, unit, reference }: { column: Column; isLead: boolean; unit: number; reference: number | null }) {
-  const { api, layer, go } = useApp();
+  const { api, layer, go, reportError } = useApp();
   const li = layerIndex(column, layer.name);
   const units = li >= 0 ? column.run.model.layers[li].units : 0;
   const profile = useAsync<UnitProfile | null>(
@@ -117,7 +117,7 @@ function NeuronColumn({ column, isLead, unit, reference }: { column: Column; isL
                 onClick={() => go({ view: "image", params: [column.id, String(index)] })}
               >
                 {column.info.hasImages ? (
-                  <Thumbnail api={api} fileId={column.fileId} dataset={column.dataset} index={index} alt={`image ${index}`} />
+                  <Thumbnail api={api} fileId={column.fileId} dataset={column.dataset} index={index} alt={`image ${index}`} onError={reportError} />
                 ) : (
                   <div class="thumb thumb-empty">#{index}</div>
                 )}

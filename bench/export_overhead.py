@@ -1,0 +1,124 @@
+"""Cost of `deephys.torch.export` over bare inference, and its memory, on CPU.
+
+A ResNet-style network (basic blocks, batch norm, skip connections) runs at 64x64 over the same
+DataLoader twice per round: a bare `inference_mode` loop, and the exporter (4 pooled stages + logits,
+PNG thumbnails, summaries, file writes). Prints the time ratio export / bare (goal <= 1.05) and the peak
+Python/NumPy heap of the export (tracemalloc) for two dataset sizes: it must not grow with the dataset.
+
+    PYTHONPATH=python python bench/export_overhead.py [--images 512 2048] [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import resource
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+import torch
+from torch import nn
+from torch.utils.data import DataLoader, TensorDataset
+
+import deephys.torch
+
+
+class Block(nn.Module):
+    def __init__(self, cin: int, cout: int, stride: int):
+        super().__init__()
+        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(cout)
+        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(cout)
+        self.skip = (nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
+                     if stride != 1 or cin != cout else nn.Identity())
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        out = torch.relu(self.bn1(self.conv1(x)))
+        return torch.relu(self.bn2(self.conv2(out)) + self.skip(x))
+
+
+class ResNet(nn.Module):
+    """ResNet-18 layout (2 blocks per stage) at half width, for 64x64 inputs."""
+
+    def __init__(self, widths: tuple[int, ...] = (32, 64, 128, 256), classes: int = 100):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(3, widths[0], 3, 1, 1, bias=False), nn.BatchNorm2d(widths[0]), nn.ReLU())
+        stages, cin = [], widths[0]
+        for i, width in enumerate(widths):
+            stages.append(nn.Sequential(Block(cin, width, 1 if i == 0 else 2), Block(width, width, 1)))
+            cin = width
+        self.layer1, self.layer2, self.layer3, self.layer4 = stages
+        self.fc = nn.Linear(cin, classes)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.layer4(self.layer3(self.layer2(self.layer1(self.stem(x)))))
+        return self.fc(x.mean(dim=(2, 3)))
+
+
+def loader(images: int, batch_size: int) -> DataLoader:
+    generator = torch.Generator().manual_seed(0)
+    data = TensorDataset(torch.rand(images, 3, 64, 64, generator=generator),
+                         torch.randint(0, 100, (images,), generator=generator))
+    return DataLoader(data, batch_size=batch_size)
+
+
+def bare(model: nn.Module, data: DataLoader) -> float:
+    start = time.perf_counter()
+    model.eval()
+    with torch.inference_mode():
+        for x, _ in data:
+            model(x)
+    return time.perf_counter() - start
+
+
+def export(model: nn.Module, data: DataLoader, path: Path) -> float:
+    start = time.perf_counter()
+    deephys.torch.export(model, {"bench": data}, layers=["layer1", "layer2", "layer3", "layer4", "fc"],
+                         path=path, progress=False)
+    return time.perf_counter() - start
+
+
+def peak_heap(model: nn.Module, data: DataLoader, path: Path) -> int:
+    gc.collect()
+    tracemalloc.start()
+    export(model, data, path)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--images", type=int, nargs=2, default=[512, 2048], help="the two dataset sizes")
+    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--rounds", type=int, default=3, help="alternating bare/export rounds; best of each")
+    args = parser.parse_args()
+    torch.manual_seed(0)
+    model = ResNet().eval()
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {os.cpu_count()} CPUs; "
+          f"ResNet-style at 64x64, batch {args.batch_size}")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "bench.deephys"
+        export(model, loader(args.batch_size, args.batch_size), path)  # warm-up
+        for images in args.images:
+            data = loader(images, args.batch_size)
+            times: dict[str, list[float]] = {"bare": [], "export": []}
+            for _ in range(args.rounds):
+                times["bare"].append(bare(model, data))
+                times["export"].append(export(model, data, path))
+            t_bare, t_export = min(times["bare"]), min(times["export"])
+            rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            heap = peak_heap(model, data, path)
+            rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            size = path.stat().st_size
+            print(f"{images:6d} images: bare {t_bare:7.2f} s ({images / t_bare:6.1f} img/s), export {t_export:7.2f} s "
+                  f"-> ratio {t_export / t_bare:.3f}; peak heap {heap / 2**20:6.1f} MiB "
+                  f"(max RSS +{(rss_after - rss_before) / 1024:.1f} MiB); file {size / 2**20:.1f} MiB")
+
+
+if __name__ == "__main__":
+    main()

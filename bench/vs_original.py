@@ -1,0 +1,210 @@
+"""Bench against the original Deephys exporter (PyPI deephys 0.14.1, CBOR files).
+
+Both write the same arrays: 2,000 RGB 32x32 images (synthetic pictures, see
+`format_scale.synthetic_images`), a 512-unit ReLU layer and a 10-unit
+classifier, float32 input. The original builds its `model` and
+`dataset_activity` and saves both (`.model` + `.test`); ours writes one
+`.deephys` file with `deephys.Writer(activation_dtype="float16")` and PNG
+thumbnails. Each side runs in its own process (both import as `deephys`); the
+original's sees only its unpacked wheel and links to numpy, cbor2 and tqdm.
+Prints the ratios of write time and file size (targets: <= 0.2x and <= 0.4x);
+when a target is missed it profiles our writer and prints where the time goes.
+
+    PYTHONPATH=python python bench/vs_original.py [--repeats 3] [--profile]
+
+The original is fetched once with `pip download --no-deps deephys==0.14.1` into
+bench/_original/ (ignored by git); outputs go to bench/out/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import importlib.util
+import io
+import json
+import os
+import pstats
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+ORIGINAL = HERE / "_original"
+OUT = HERE / "out"
+N, SIDE, HIDDEN, CLASSES = 2_000, 32, 512, 10
+TARGET_TIME, TARGET_SIZE = 0.2, 0.4
+CLASS_NAMES = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
+
+
+# ---- the original exporter, isolated ---------------------------------------------
+
+
+def install_original() -> dict[str, str]:
+    """Unpack deephys 0.14.1 into bench/_original/pkg and link its dependencies into
+    bench/_original/site; return the environment of a process that sees only those."""
+    package = ORIGINAL / "pkg"
+    if not (package / "deephys" / "deephys.py").exists():
+        wheels = ORIGINAL / "wheels"
+        subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "deephys==0.14.1",
+                        "-d", str(wheels)], check=True)
+        with zipfile.ZipFile(next(wheels.glob("deephys-0.14.1-*.whl"))) as wheel:
+            wheel.extractall(package)
+    site = ORIGINAL / "site"
+    site.mkdir(parents=True, exist_ok=True)
+    for module in ("numpy", "cbor2", "tqdm"):
+        spec = importlib.util.find_spec(module)
+        if spec is None or not spec.submodule_search_locations:
+            raise SystemExit(f"{module} is needed by the original exporter: pip install {module}")
+        source = Path(next(iter(spec.submodule_search_locations)))
+        for name in [module, f"{module}.libs"]:  # numpy.libs holds numpy's bundled shared libraries
+            target, origin = site / name, source.parent / name
+            if origin.exists() and not target.exists():
+                target.symlink_to(origin, target_is_directory=True)
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PYTHON")}
+    env["PYTHONPATH"] = os.pathsep.join([str(package), str(site)])
+    return env
+
+
+ORIGINAL_CHILD = """
+import json, sys, time
+import numpy as np
+import deephys
+assert "_original" in deephys.__file__, deephys.__file__
+data = np.load(sys.argv[1])
+images, labels = data["images_nchw_float"], data["labels"]
+activity = {"fc": data["fc"], "logits": data["logits"]}
+names = json.loads(sys.argv[2])
+times = []
+for repeat in range(int(sys.argv[4])):
+    start = time.perf_counter()
+    model = deephys.model("synthetic-cnn", {"fc": activity["fc"].shape[1], "logits": len(names)}, "logits")
+    test = deephys.dataset_activity("synthetic", names, dict(activity), model, images, labels, "float32")
+    model.save(sys.argv[3] + ".model")
+    test.save(sys.argv[3] + ".test")
+    times.append(time.perf_counter() - start)
+print(json.dumps({"times": times, "module": deephys.__file__}))
+"""
+
+
+# ---- the data -----------------------------------------------------------------------
+
+
+def make_data(path: Path) -> None:
+    sys.path.insert(0, str(HERE))
+    from format_scale import synthetic_images
+
+    rng = np.random.default_rng(0)
+    images = synthetic_images(rng, N, SIDE)  # (N, 32, 32, 3) uint8
+    labels = rng.integers(0, CLASSES, N)
+    scale = rng.gamma(2.0, 0.5, HIDDEN).astype(np.float32)
+    fc = np.maximum(rng.standard_normal((N, HIDDEN), dtype=np.float32) * scale - 0.3 * scale, 0)
+    logits = rng.standard_normal((N, CLASSES), dtype=np.float32) * 3
+    logits[np.arange(N), labels] += 4
+    np.savez(path, images_nchw_float=np.ascontiguousarray(images.transpose(0, 3, 1, 2)).astype(np.float32) / 255,
+             labels=labels, fc=fc, logits=logits)
+
+
+# ---- ours -------------------------------------------------------------------------------
+
+
+def write_ours(data_path: Path, out: Path, encoding: str = "png") -> float:
+    import deephys
+
+    data = np.load(data_path)
+    images, labels = data["images_nchw_float"], data["labels"]
+    activations = {"fc": data["fc"], "logits": data["logits"]}
+    start = time.perf_counter()
+    model = deephys.Model("synthetic-cnn", layers={"fc": HIDDEN, "logits": CLASSES}, classifier="logits")
+    with deephys.Writer(out, model=model, classes=CLASS_NAMES, activation_dtype="float16",
+                        image_encoding=encoding) as w:
+        w.add_dataset("synthetic", images=images, labels=labels, activations=activations, role="id")
+    return time.perf_counter() - start
+
+
+OURS_CHILD = """
+import json, sys
+sys.path.insert(0, sys.argv[1])
+from vs_original import write_ours
+from pathlib import Path
+times = [write_ours(Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4]) for _ in range(int(sys.argv[5]))]
+import deephys
+print(json.dumps({"times": times, "module": deephys.__file__}))
+"""
+
+
+def run_child(code: str, args: list[str], env: dict[str, str] | None, isolated: bool = False) -> dict:
+    flags = ["-S"] if isolated else []  # -S: no site-packages, so only PYTHONPATH (the original) is seen
+    done = subprocess.run([sys.executable, *flags, "-c", code, *args], env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"child failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def profile_ours(data_path: Path) -> str:
+    profiler = cProfile.Profile()
+    profiler.enable()
+    write_ours(data_path, OUT / "profile.deephys")
+    profiler.disable()
+    text = io.StringIO()
+    pstats.Stats(profiler, stream=text).sort_stats("cumulative").print_stats(25)
+    return text.getvalue()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeats", type=int, default=3, help="runs of each side; the best time counts")
+    parser.add_argument("--profile", action="store_true", help="profile our writer even if the targets are met")
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    data_path = OUT / "vs_original_data.npz"
+    make_data(data_path)
+    original_env = install_original()
+    ours_env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "python"), os.environ.get("PYTHONPATH", "")])}
+
+    print(f"data: {N:,} RGB {SIDE}x{SIDE} images: synthetic pictures (a smooth two-colour gradient, a soft disc, a "
+          f"rectangle and light Gaussian sensor noise, sigma 2 levels; not white noise), given to both as float32 "
+          f"NCHW in [0, 1]; layers fc ({HIDDEN} units, ReLU) + logits ({CLASSES} classes), float32; "
+          f"{os.cpu_count()} CPUs, best of {args.repeats}")
+    base = OUT / "vs_original"
+    original = run_child(ORIGINAL_CHILD, [str(data_path), json.dumps(CLASS_NAMES), str(base), str(args.repeats)],
+                         original_env, isolated=True)
+    original_size = sum(Path(f"{base}{suffix}").stat().st_size for suffix in (".model", ".test"))
+    rows = [("original deephys 0.14.1 (CBOR .model + .test, raw uint8 pixels, float32)", min(original["times"]),
+             original_size)]
+    for encoding in ("png", "webp"):
+        ours = run_child(OURS_CHILD, [str(HERE), str(data_path), str(base) + f"-{encoding}.deephys", encoding,
+                                      str(args.repeats)], ours_env)
+        label = f"deephys.Writer (.deephys, float16, {encoding.upper()} thumbnails{', default' if encoding == 'png' else ''})"
+        rows.append((label, min(ours["times"]), Path(f"{base}-{encoding}.deephys").stat().st_size))
+    print(f"original module: {original['module']}\n")
+    print(f"{'':78}{'write s':>9}{'size':>13}{'time x':>8}{'size x':>8}")
+    for label, seconds, size in rows:
+        print(f"{label:78}{seconds:>9.3f}{size / 2**20:>9.2f} MiB{seconds / rows[0][1]:>8.3f}{size / rows[0][2]:>8.3f}")
+    _, ours_time, ours_size = rows[1]
+    time_ratio, size_ratio = ours_time / rows[0][1], ours_size / rows[0][2]
+    time_ok, size_ok = time_ratio <= TARGET_TIME, size_ratio <= TARGET_SIZE
+    print(f"\nours (float16 + PNG) / original: time {time_ratio:.3f}x (target <= {TARGET_TIME}x: "
+          f"{'met' if time_ok else 'MISSED'}), size {size_ratio:.3f}x (target <= {TARGET_SIZE}x: "
+          f"{'met' if size_ok else 'MISSED'})")
+    if not size_ok:
+        from deephys import open as open_run
+
+        with open_run(f"{base}-png.deephys") as run:
+            dataset = run.datasets["synthetic"]
+            png = sum(len(dataset.image_bytes(i)[0]) for i in range(len(dataset)))
+        print(f"  where the bytes go (PNG file): thumbnails {png / ours_size:.0%} ({png / N:,.0f} B per image, "
+              f"raw {SIDE * SIDE * 3:,} B), activations {N * (HIDDEN + CLASSES) * 2 / ours_size:.0%} "
+              f"({(HIDDEN + CLASSES) * 2:,} B per image)")
+    if not time_ok or args.profile:
+        print("\nprofile of our writer (cumulative time):")
+        print(profile_ours(data_path))
+
+
+if __name__ == "__main__":
+    main()

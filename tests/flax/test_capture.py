@@ -1,0 +1,78 @@
+"""The jitted capture: one compilation for a short last batch, the fallback without `nnx.capture`, dtypes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jax.numpy as jnp
+import numpy as np
+import pytest
+from flax import nnx
+from flax_models import NNXCNN, LinenCNN, linen_cnn_variables, pixels
+
+import deephys
+import deephys.flax
+from deephys._flax.capture import FlaxCapture, linen_forward, nnx_forward
+from deephys._flax.modules import resolve_nnx_layers
+from deephys.export import PoolingPlan
+
+
+def nnx_capture(model: nnx.Module, layers: list[str], use_capture: bool | None = None) -> FlaxCapture:
+    recorded = resolve_nnx_layers(model, layers)
+    raw, state = nnx_forward(model, recorded, {}, use_capture)
+    return FlaxCapture(raw, state, list(recorded), PoolingPlan("mean"), set(), {})
+
+
+def test_short_last_batch_is_padded_not_recompiled() -> None:
+    model = NNXCNN(nnx.Rngs(0))
+    capture = nnx_capture(model, ["blocks.1", "output"])
+    images = pixels(10)[0].astype(np.float32) / 255
+    outputs = [capture(images[i : i + 4]) for i in (0, 4, 8)]  # 4, 4, then 2 images (NumPy)
+    assert capture.forward._cache_size() == 1
+    outputs.append(capture(jnp.asarray(images[8:])))  # the same as a JAX array (padded on the device)
+    assert [out["output"].shape for out in outputs] == [(4, 5), (4, 5), (2, 5), (2, 5)]
+    model.eval()
+    logits = np.asarray(model(jnp.asarray(images)))
+    np.testing.assert_allclose(np.concatenate([out["output"] for out in outputs[:3]]), logits, rtol=1e-5, atol=1e-5)
+    np.testing.assert_array_equal(outputs[2]["blocks.1"], outputs[3]["blocks.1"])
+
+
+@pytest.mark.filterwarnings("ignore:Using 'Module.sow\\(\\)' outside:DeprecationWarning")
+def test_fallback_without_nnx_capture_gives_the_same_values() -> None:
+    model = NNXCNN(nnx.Rngs(0))
+    images = pixels(3)[0].astype(np.float32) / 255
+    layers = ["stem", "blocks.0.bn1", "head"]
+    with_capture = nnx_capture(model, layers, use_capture=True)(images)
+    sown_on_modules = nnx_capture(model, layers, use_capture=False)(images)
+    for layer in layers:
+        np.testing.assert_array_equal(with_capture[layer], sown_on_modules[layer])
+    assert type(model.stem) is nnx.Conv and not hasattr(model.stem, "deephys_output")
+
+
+def test_linen_output_and_paths() -> None:
+    variables = linen_cnn_variables()
+    raw, state = linen_forward(LinenCNN(), variables, ["block.BatchNorm_0", "output"], {"train": False})
+    capture = FlaxCapture(raw, state, ["block.BatchNorm_0", "output"], PoolingPlan("max"), set(), {})
+    images = pixels(2)[0]
+    out = capture(images)
+    expected = LinenCNN().apply(variables, jnp.asarray(images), train=False)
+    np.testing.assert_allclose(out["output"], np.asarray(expected), rtol=1e-5, atol=1e-5)
+    assert out["block.BatchNorm_0"].shape == (2, 8)
+
+
+class Bf16(nnx.Module):
+    def __init__(self, rngs: nnx.Rngs):
+        self.conv = nnx.Conv(3, 4, (3, 3), dtype=jnp.bfloat16, rngs=rngs)
+        self.fc = nnx.Linear(4, 3, dtype=jnp.bfloat16, rngs=rngs)
+
+    def __call__(self, x):
+        return self.fc(self.conv(x).mean(axis=(1, 2)))
+
+
+def test_bfloat16_outputs_are_stored_as_bfloat16_and_means_in_float32(tmp_path: Path) -> None:
+    images, labels = pixels(4)
+    result = deephys.flax.export(Bf16(nnx.Rngs(0)), {"ID": [(images / 255, labels % 3)]}, layers=["conv", "fc"],
+                                 path=tmp_path / "bf16.deephys", progress=False)
+    with deephys.open(result) as run:
+        assert run.datasets["ID"].dtype("fc") == "bfloat16"
+        assert run.datasets["ID"].dtype("conv") == "float32"
