@@ -520,6 +520,19 @@ def test_false_positive_negative_images_hand():
         A.false_positive_images(labels, preds, conf[:3], 0)
 
 
+def test_confusion_cell_images_hand():
+    same(A.confusion_cell_images(LABELS, PREDS, CONF, 1, 1), [2, 3])
+    same(A.confusion_cell_images(LABELS, PREDS, CONF, 0, 0), [0])
+    same(A.confusion_cell_images(LABELS, PREDS, CONF, 1, 0), [4])
+    same(A.confusion_cell_images(LABELS, PREDS, CONF, 2, 2), [])
+    conf = np.array([0.1, 0.5, 0.2, nan, 0.5, 0.9])
+    labels = np.array([1, 1, 1, 1, 1, 0])
+    preds = np.array([1, 1, 1, 1, 1, 0])
+    same(A.confusion_cell_images(labels, preds, conf, 1, 1), [1, 4, 2, 0, 3])
+    with pytest.raises(ValueError):
+        A.confusion_cell_images(labels, preds, conf[:3], 1, 1)
+
+
 @st.composite
 def labels_preds(draw):
     c = draw(st.integers(1, 6))
@@ -551,6 +564,11 @@ def test_confusion_properties(data):
             assert keys == sorted(keys)
             if group:
                 assert sum(f for _, _, f in group) == pytest.approx(1.0)
+        for p in range(c):
+            cell = A.confusion_cell_images(labels, preds, np.ones(len(labels)), k, p)
+            assert len(cell) == cm[k, p]
+            if p != k:
+                same(cell, A.false_negative_images(labels, preds, np.ones(len(labels)), k, p))
         n_fp = len(A.false_positive_images(labels, preds, np.ones(len(labels)), k))
         n_fn = len(A.false_negative_images(labels, preds, np.ones(len(labels)), k))
         assert (n_fp, n_fn) == (cm[:, k].sum() - cm[k, k], cm[k, :].sum() - cm[k, k])

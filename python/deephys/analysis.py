@@ -57,6 +57,7 @@ __all__ = [
     "false_negatives",
     "false_positive_images",
     "false_negative_images",
+    "confusion_cell_images",
     "top_units",
     "top_images",
     "top_classes",
@@ -588,6 +589,22 @@ def false_negative_images(
     if predicted_class is not None:
         mask &= pre == predicted_class
     return _by_confidence(mask, conf)
+
+
+def confusion_cell_images(
+    labels: ArrayLike, preds: ArrayLike, conf: ArrayLike, true_class: int, predicted_class: int
+) -> I64:
+    """Indices of the images in one confusion-matrix cell: ``labels == true_class``
+    and ``preds == predicted_class``.
+
+    The diagonal (``true_class == predicted_class``) gives the correctly
+    classified images of that class; off the diagonal this equals
+    ``false_negative_images(labels, preds, conf, true_class, predicted_class)``.
+    Sorted like :func:`false_positive_images` (``conf`` descending, ties by
+    index ascending, NaN confidences last).
+    """
+    lab, pre = _pair(labels, preds)
+    return _by_confidence((lab == true_class) & (pre == predicted_class), conf)
 
 
 # --------------------------------------------------------------------------

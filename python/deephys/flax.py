@@ -116,7 +116,8 @@ def export(
 
     sources = make_sources(datasets, roles=roles, display=display,
                            batches_of=lambda value: to_batches(value, batch_size))
-    sources = [replace(source, total=count_images(source.batches)) for source in sources]
+    sources = [replace(source, total=count_images(source.batches), batches=capture.prefetch(source.batches))
+               for source in sources]
     thumbnailer = _thumbnailer(capture, thumbnails, thumbnail_size, mean, std)
     options = ExportOptions(
         model_name=model_name or type(model).__name__,

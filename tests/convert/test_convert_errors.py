@@ -177,3 +177,8 @@ def test_damaged_files_fail_cleanly(original_files, data):
             assert not out.exists()
         else:
             check_valid(out)
+
+
+def test_model_given_as_a_test_file(original_files, tmp_path):
+    message = fails(original_files.model, original_files.model, output=tmp_path / "out.deephys")
+    assert "resnet.model" in message and "this looks like a .model file" in message

@@ -35,6 +35,9 @@ def test_unknown_linen_layer_lists_close_matches(tmp_path: Path) -> None:
         deephys.flax.export(LinenCNN(), {"ID": small_data(size=8)}, variables=linen_cnn_variables(),
                             call_kwargs={"train": False}, layers=["block.conv_0", "head"], path=tmp_path / "x.deephys",
                             progress=False)
+    with pytest.raises(ExportError, match=r"(?s)immutable.*training mode.*call_kwargs=\{'train': False\}"):
+        deephys.flax.export(LinenCNN(), {"ID": small_data(size=8)}, variables=linen_cnn_variables(),
+                            layers=["head"], path=tmp_path / "x.deephys", progress=False)
     with pytest.raises(ExportError, match="needs its variables"):
         deephys.flax.export(LinenCNN(), {"ID": small_data(size=8)}, layers=["head"], path=tmp_path / "x.deephys")
     assert os.listdir(tmp_path) == []
@@ -79,7 +82,8 @@ def interrupted_after(batch_list: list, count: int) -> Iterator:
 
 def test_ctrl_c_keeps_the_finished_datasets(tmp_path: Path) -> None:
     path = tmp_path / "run.deephys"
-    datasets = {"ID": small_data(6), "OOD": interrupted_after(small_data(12, seed=1), 1)}
+    # the exporter reads one batch ahead (its forward runs while the previous batch is written)
+    datasets = {"ID": small_data(6), "OOD": interrupted_after(small_data(12, seed=1), 2)}
     with pytest.raises(ExportInterrupted, match=r"during dataset 'OOD' \(4 images done\).*'ID' \(6 images\)"):
         deephys.flax.export(LogNet(nnx.Rngs(0)), datasets, layers=["fc", "head"], path=path, progress=False)
     assert os.listdir(tmp_path) == ["run.deephys"]

@@ -39,7 +39,9 @@ def crc32(data: bytes) -> int:
 def write_sample(path: Path, *, images: int = 6, chunk_bytes: int = 40) -> Path:
     """A small valid file: 2 datasets (one with metadata), 2 layers in several chunks, 8x8 RGB images."""
     rng = np.random.default_rng(7)
-    model = deephys.Model("sample", layers={"fc": 4, "out": 3}, classifier="out")
+    # An explicit producer keeps the bytes independent of the installed versions (PNG encoding aside).
+    model = deephys.Model("sample", layers={"fc": 4, "out": 3}, classifier="out",
+                          producer=deephys.Producer("make_malicious", "1", "numpy", "any"))
     with deephys.Writer(path, model=model, classes=["cat", "dog", "eel"], chunk_bytes=chunk_bytes, top_k=4,
                         histogram_bins=5, metadata=FIXED_METADATA, encode_threads=1) as w:
         for d, role in enumerate(("id", "ood")):

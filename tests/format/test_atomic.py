@@ -251,3 +251,20 @@ def test_interrupted_process_leaves_the_previous_file(tmp_path: Path, mode: str,
     else:
         # SIGKILL gives no chance to clean up: a temporary file may stay beside the intact original.
         assert all(name == "run.deephys" or name.endswith(".tmp") for name in folder_listing(path))
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
+def test_permissions_follow_the_umask_or_the_replaced_file(tmp_path: Path) -> None:
+    path = tmp_path / "run.deephys"
+    old_umask = os.umask(0o027)
+    try:
+        write_previous(path)
+    finally:
+        os.umask(old_umask)
+    assert path.stat().st_mode & 0o777 == 0o640  # not the 0o600 of a temporary file
+    path.chmod(0o664)
+    write_previous(path)
+    assert path.stat().st_mode & 0o777 == 0o664
+    with deephys.Writer(path, mode="a") as w:
+        w.add_dataset("more", **batch(3))
+    assert path.stat().st_mode & 0o777 == 0o664

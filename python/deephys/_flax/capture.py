@@ -15,7 +15,8 @@ padded to its size, so one input shape means one compilation; the padding rows a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import functools
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import flax
@@ -27,13 +28,15 @@ from flax import linen, nnx
 from ..export.capture import Capture
 from ..export.errors import ExportError, unknown_layer
 from ..export.pooling import LayerPooling, PoolingPlan, describe
+from ..export.sources import split_batch
 from ..model import Layer
-from .modules import OUTPUT_NAME, Path, dotted, linen_available, linen_called_paths
+from .modules import OUTPUT_NAME, Path, dotted, iter_modules, linen_called_paths
 
 Selector = int | str | Callable[[Any], Any]
 RawForward = Callable[[Any, Any], dict[str, Any]]  # (state, inputs) -> {layer: tuple of its outputs}
 _SOWN = "deephys_output"  # the nnx.Intermediate the chosen NNX modules sow
 _HALF = (jnp.dtype(jnp.bfloat16), jnp.dtype(jnp.float16))
+_NONE = object()
 
 
 def call(fn: Callable[..., Any], inputs: Any, kwargs: Mapping[str, Any]) -> Any:
@@ -78,10 +81,10 @@ def nnx_forward(
     def raw(state: Any, inputs: Any) -> dict[str, Any]:
         copy = nnx.merge(graphdef, state)
         copy.eval()  # Dropout off, BatchNorm on running statistics (the user's model keeps its flags)
-        modules = {tuple(path): module for path, module in nnx.iter_modules(copy)}
+        modules = {tuple(path): module for path, module in iter_modules(copy)}
         chosen = {name: modules[path] for name, path in layers.items() if path}
         for module in chosen.values():
-            module.__class__ = _recording_class(type(module))
+            object.__setattr__(module, "__class__", _recording_class(type(module)))
         if use_capture:
             output, sown = call(nnx.capture(copy, nnx.Intermediate), inputs, kwargs)
             found = {name: _lookup(sown, layers[name]) for name in chosen}
@@ -118,10 +121,13 @@ def linen_forward(
         return method == "__call__" and dotted(mdl.path) in chosen
 
     def raw(variables: Any, inputs: Any) -> dict[str, Any]:
-        args = tuple(inputs) if isinstance(inputs, (tuple, list)) else (inputs,)
-        output, state = module.apply(
-            variables, *args, **kwargs, capture_intermediates=wanted, mutable=["intermediates"]
-        )
+        try:
+            output, state = _linen_apply(module, variables, inputs, kwargs, wanted)
+        except (flax.errors.ModifyScopeVariableError, flax.errors.InvalidRngError) as exc:
+            raise ExportError(
+                f"{exc}\nThe Linen model runs in training mode (it updates statistics or needs dropout "
+                "randomness); record it in eval mode by passing its flag, e.g. call_kwargs={'train': False}"
+            ) from exc
         tree = state.get("intermediates", {})
         outputs = {}
         for name in layers:
@@ -134,13 +140,25 @@ def linen_forward(
             outputs[OUTPUT_NAME] = (output,)
         missing = [name for name in layers if name not in outputs]
         if missing:
-            available = linen_available(module, variables, args, kwargs)
+            available = _linen_available(module, variables, inputs, kwargs)
             for name in missing:
                 if name not in available:
                     raise unknown_layer(name, available, "module")
         return outputs
 
     return raw, {k: v for k, v in variables.items() if k != "intermediates"}
+
+
+def _linen_apply(module: linen.Module, variables: Any, inputs: Any, kwargs: Mapping[str, Any],
+                 capture: bool | Callable[[linen.Module, str], bool]) -> tuple[Any, Any]:
+    apply = functools.partial(module.apply, variables, capture_intermediates=capture, mutable=["intermediates"])
+    return call(apply, inputs, kwargs)
+
+
+def _linen_available(module: linen.Module, variables: Any, inputs: Any, kwargs: Mapping[str, Any]) -> list[str]:
+    """Every submodule path the forward pass calls, found by an abstract trace (no compute)."""
+    _, state = jax.eval_shape(lambda v, x: _linen_apply(module, v, x, kwargs, True), variables, inputs)
+    return [*linen_called_paths(state.get("intermediates", {})), OUTPUT_NAME]
 
 
 # ---- selecting and pooling (traced inside the jitted forward) ------------------------------
@@ -238,6 +256,7 @@ class FlaxCapture(Capture):
         self.batch_size: int | None = None  # the first batch's; shorter batches are padded to it
         self.forward = jax.jit(self._forward)
         self._native: dict[str, np.dtype] = {}
+        self._pending: dict[int, tuple[Any, int, Any]] = {}  # id(inputs) -> dispatched, see prefetch
 
     def _forward(self, state: Any, inputs: Any) -> dict[str, jax.Array]:
         outputs = self.raw(state, inputs)
@@ -261,14 +280,40 @@ class FlaxCapture(Capture):
         return pooled
 
     def __call__(self, inputs: Any) -> dict[str, np.ndarray]:
-        inputs = jax.tree.map(_array, inputs)
-        n = _batch_length(inputs)
+        pending = self._pending.pop(id(inputs), None)
+        if pending is None or pending[0] is not inputs:
+            pending = self._dispatch(inputs)
+        _, n, result = pending
+        outputs = jax.device_get(result)
+        return {name: self._host(name, np.asarray(outputs[name])[:n]) for name in self.layers}
+
+    def prefetch(self, batches: Iterable[Any]) -> Iterator[Any]:
+        """`batches`, each handed out once the next one's forward is dispatched (JAX runs it asynchronously),
+        so the device computes batch i+1 while the host writes batch i."""
+        previous: Any = _NONE
+        for batch in batches:
+            try:
+                inputs = split_batch(batch, "", 0)[0]
+                self._pending[id(inputs)] = self._dispatch(inputs)
+            except Exception:  # noqa: BLE001 - raised again when the export loop gets to this batch
+                pass
+            while len(self._pending) > 2:
+                del self._pending[next(iter(self._pending))]
+            if previous is not _NONE:
+                yield previous
+            previous = batch
+        if previous is not _NONE:
+            yield previous
+
+    def _dispatch(self, inputs: Any) -> tuple[Any, int, Any]:
+        """Start the forward pass of a batch: (the inputs, their number of rows, the pending result)."""
+        prepared = jax.tree.map(_array, inputs)
+        n = _batch_length(prepared)
         if not self.batch_size:
             self.batch_size = n
         if n < self.batch_size:
-            inputs = jax.tree.map(lambda x: _pad(x, self.batch_size), inputs)
-        outputs = jax.device_get(self.forward(self.state, inputs))
-        return {name: self._host(name, np.asarray(outputs[name])[:n]) for name in self.layers}
+            prepared = jax.tree.map(lambda x: _pad(x, self.batch_size), prepared)
+        return inputs, n, self.forward(self.state, prepared)
 
     def _host(self, name: str, value: np.ndarray) -> np.ndarray:
         self._native.setdefault(name, value.dtype)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-import jax
 from flax import linen, nnx
 
 from ..export.errors import ExportError, resolve_layer_names, unknown_layer
@@ -21,9 +20,16 @@ def dotted(path: Sequence[Any]) -> str:
 # ---- NNX ----------------------------------------------------------------------------------
 
 
+def iter_modules(model: nnx.Module) -> Iterator[tuple[Path, nnx.Module]]:
+    """(path, module) of `model` and its submodules (`nnx.iter_modules`, or the method of older Flax)."""
+    if hasattr(nnx, "iter_modules"):
+        return nnx.iter_modules(model)
+    return model.iter_modules()
+
+
 def nnx_module_paths(model: nnx.Module) -> dict[str, Path]:
     """Every submodule's dotted name -> its NNX path, plus the model itself as "output" (path ())."""
-    paths = {dotted(path): tuple(path) for path, _ in nnx.iter_modules(model) if path}
+    paths = {dotted(path): tuple(path) for path, _ in iter_modules(model) if path}
     paths.setdefault(OUTPUT_NAME, ())
     return paths
 
@@ -33,7 +39,7 @@ def resolve_nnx_layers(model: nnx.Module, layers: Sequence[str | nnx.Module]) ->
     if isinstance(layers, (str, nnx.Module)):
         layers = [layers]
     paths = nnx_module_paths(model)
-    by_identity = {id(module): dotted(path) for path, module in nnx.iter_modules(model) if path}
+    by_identity = {id(module): dotted(path) for path, module in iter_modules(model) if path}
     by_identity[id(model)] = OUTPUT_NAME
     names: list[str] = []
     for layer in layers:
@@ -80,13 +86,3 @@ def linen_called_paths(tree: Mapping[str, Any], prefix: Path = ()) -> list[str]:
         elif isinstance(value, Mapping):
             found.extend(linen_called_paths(value, (*prefix, key)))
     return found
-
-
-def linen_available(module: linen.Module, variables: Any, args: tuple, kwargs: Mapping[str, Any]) -> list[str]:
-    """Every submodule path called by `module.apply(variables, *args, **kwargs)`, found by an abstract trace."""
-
-    def trace(variables: Any, args: tuple) -> Any:
-        return module.apply(variables, *args, **kwargs, capture_intermediates=True, mutable=["intermediates"])
-
-    _, state = jax.eval_shape(trace, variables, args)
-    return [*linen_called_paths(state.get("intermediates", {})), OUTPUT_NAME]

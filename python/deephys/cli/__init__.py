@@ -5,8 +5,11 @@ from __future__ import annotations
 import click
 
 from .._version import __version__
+from .convert import convert
 from .info import info
+from .sample import sample
 from .validate import validate
+from .view import view
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -15,22 +18,19 @@ def main() -> None:
     """Deep electrophysiology: record and compare a network's units on ID and OOD data."""
 
 
-main.add_command(info)
-main.add_command(validate)
+for command in (info, validate, view, convert, sample):
+    main.add_command(command)
 
 
-def _register_optional() -> None:
-    # Commands that live in modules added later by other parts of the product.
-    import importlib
-
-    for module, name in (("view", "view"), ("sample", "sample"), ("merge", "merge")):
-        try:
-            mod = importlib.import_module(f"{__name__}.{module}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__name__}.{module}":
-                raise
-            continue
-        main.add_command(getattr(mod, name))
+def _register_merge() -> None:
+    # `deephys merge` arrives with the distributed exporter; tolerate its absence.
+    try:
+        from .merge import merge
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{__name__}.merge":
+            raise
+        return
+    main.add_command(merge)
 
 
-_register_optional()
+_register_merge()

@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +49,7 @@ class OriginalModel:
     classification_layer: str
     suffix: str | None = None
 
-    @property
+    @cached_property
     def classes(self) -> int:
         """Number of classes: the neuron count of the classification layer."""
         return next(layer.neurons for layer in self.layers if layer.name == self.classification_layer)
@@ -94,14 +95,15 @@ def read_model(path: str | os.PathLike[str]) -> OriginalModel:
                 fields[key] = _read_layers(stream)
             elif key in ("name", "classification_layer", "suffix"):
                 fields[key] = _text_or_none(stream, f"the model's {key!r}")
+            elif key == "images":  # say so now rather than after skipping a large file
+                raise FormatError(path, None, "not an original Deephys .model file: it has 'images' "
+                                  "(this looks like a .test file: give the .model file first)")
             else:
-                fields.setdefault("_unknown", []).append(key)
                 stream.skip(f"the model's {key!r}")
         _check_end(stream, "the model")
     where = os.fspath(path)
     if "layers" not in fields:
-        hint = " (this looks like a .test file: give the .model file first)" if "images" in fields.get("_unknown", ()) else ""
-        raise FormatError(where, None, f"not an original Deephys .model file: it has no 'layers'{hint}")
+        raise FormatError(where, None, "not an original Deephys .model file: it has no 'layers'")
     layers: tuple[OriginalLayer, ...] = fields["layers"]
     names = [layer.name for layer in layers]
     if not layers:
@@ -184,15 +186,16 @@ def read_test_header(path: str | os.PathLike[str]) -> TestHeader:
                 fields[key] = _text_or_none(stream, f"the test's {key!r}")
             elif key == "classes":
                 fields[key] = _read_classes(stream)
+            elif key == "classification_layer":
+                raise FormatError(path, None, "not an original Deephys .test file: it has a 'classification_layer' "
+                                  "(this looks like a .model file)")
             else:
-                fields.setdefault("_unknown", []).append(key)
                 stream.skip(f"the test's {key!r}")
         else:
             _check_end(stream, "the test file")
     where = os.fspath(path)
     if images is None:
-        hint = " (this looks like a .model file)" if "layers" in fields.get("_unknown", ()) else ""
-        raise FormatError(where, None, f"not an original Deephys .test file: it has no 'images'{hint}")
+        raise FormatError(where, None, "not an original Deephys .test file: it has no 'images'")
     dtype = fields.get("dtype") or "float32"  # files older than the dtype key are float32
     if dtype not in ITEMSIZE:
         raise FormatError(where, None, f"unknown dtype {dtype!r}: expected 'float32' or 'float64'")

@@ -6,6 +6,7 @@ import dataclasses
 import datetime as _dt
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -336,8 +337,19 @@ class Writer:
         self._file.close()
         self._closed = True
         if not self._in_place:
+            os.chmod(self._tmp_path, _final_mode(self.path))  # mkstemp made it private (0o600)
             os.replace(self._tmp_path, self.path)
 
     def _check_writable(self) -> None:
         if self._closed:
             raise RuntimeError(f"{self.path}: the writer is closed")
+
+
+def _final_mode(path: Path) -> int:
+    """Permissions for the finished file: those of the file it replaces, else a new file's (0o666 less the umask)."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0o022)
+        os.umask(umask)
+        return 0o666 & ~umask

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   accuracy,
   classAccuracy,
+  confusionCellImages,
   confusionMatrix,
   falseNegativeImages,
   falseNegatives,
@@ -55,5 +56,14 @@ describe("false positives and negatives", () => {
     same(falsePositiveImages(labels, preds, conf, 0), [1, 4, 2, 0, 3]);
     same(falseNegativeImages(labels, preds, conf, 1), [1, 4, 2, 0, 3]);
     expect(() => falsePositiveImages(labels, preds, conf.slice(0, 3), 0)).toThrow(RangeError);
+  });
+  it("images of one confusion cell, the diagonal included", () => {
+    same(confusionCellImages(LABELS, PREDS, CONF, 1, 1), [2, 3]);
+    same(confusionCellImages(LABELS, PREDS, CONF, 0, 0), [0]);
+    same(confusionCellImages(LABELS, PREDS, CONF, 1, 0), [4]);
+    same(confusionCellImages(LABELS, PREDS, CONF, 2, 2), []);
+    const conf = [0.1, 0.5, 0.2, NaN, 0.5, 0.9];
+    same(confusionCellImages([1, 1, 1, 1, 1, 0], [1, 1, 1, 1, 1, 0], conf, 1, 1), [1, 4, 2, 0, 3]);
+    expect(() => confusionCellImages([1], [1], [], 1, 1)).toThrow(RangeError);
   });
 });

@@ -129,3 +129,21 @@ export function falseNegativeImages(
   }
   return byConfidence(idx, conf);
 }
+
+/**
+ * Images of one confusion-matrix cell (truth `trueClass`, predicted `predictedClass`), by confidence.
+ * The diagonal gives the correctly classified images of a class.
+ */
+export function confusionCellImages(
+  labels: Numbers,
+  preds: Numbers,
+  conf: Numbers,
+  trueClass: number,
+  predictedClass: number,
+): Int32Array {
+  checkPair(labels, preds);
+  checkPair(labels, conf);
+  const idx: number[] = [];
+  for (let i = 0; i < labels.length; i++) if (labels[i] === trueClass && preds[i] === predictedClass) idx.push(i);
+  return byConfidence(idx, conf);
+}

@@ -10,6 +10,7 @@ import { PYTHON, REPO_ROOT } from "../../test/paths";
 import {
   accuracy,
   classAccuracy,
+  confusionCellImages,
   confusionMatrix,
   falseNegativeImages,
   falseNegatives,
@@ -75,6 +76,7 @@ def case(seed, n, u, c, k):
         "fp_images_1": [A.false_positive_images(labels, preds, conf, j, true_class=1).tolist() for j in range(c)],
         "fn_images": [A.false_negative_images(labels, preds, conf, j).tolist() for j in range(c)],
         "fn_images_0": [A.false_negative_images(labels, preds, conf, j, predicted_class=0).tolist() for j in range(c)],
+        "cell_images": [[A.confusion_cell_images(labels, preds, conf, t, p).tolist() for p in range(k)] for t in range(c)],
         "top_images": [A.top_images(acts[:, j], 10)[0].tolist() for j in range(u)],
         "top_units_0": A.top_units(acts[0], 8)[0].tolist(),
         "top_units_set": A.top_units(acts[members], 8)[0].tolist(),
@@ -168,6 +170,7 @@ describe.each(cases.map((c, i) => [i, c] as const))("case %i", (_, c) => {
       same(falsePositiveImages(labels, preds, pyConf, j, 1), c.fp_images_1[j]);
       same(falseNegativeImages(labels, preds, pyConf, j), c.fn_images[j]);
       same(falseNegativeImages(labels, preds, pyConf, j, 0), c.fn_images_0[j]);
+      for (let p = 0; p < k; p++) same(confusionCellImages(labels, preds, pyConf, j, p), c.cell_images[j][p]);
     }
   });
 

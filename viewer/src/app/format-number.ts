@@ -1,5 +1,8 @@
-/** Numbers for display: a fixed count of significant figures; NaN and infinities spelled out. */
-export function formatNumber(value: number, significant = 3): string {
+/** Numbers for display: significant figures (the user's setting by default); NaN and infinities spelled out. */
+import { normalize, refDenominator } from "../analysis/normalize";
+import { getSettings } from "./settings-store";
+
+export function formatNumber(value: number, significant: number = getSettings().significantFigures): string {
   if (Number.isNaN(value)) return "NaN";
   if (!Number.isFinite(value)) return value > 0 ? "+inf" : "-inf";
   if (value === 0) return "0";
@@ -8,8 +11,17 @@ export function formatNumber(value: number, significant = 3): string {
   return String(Number(value.toPrecision(significant)));
 }
 
-/** `value` as a percentage of `reference` (the Normalizer's maximum), or null when that is not meaningful. */
+/**
+ * `value` as a percentage of `reference` (the Normalizer's maximum of the unit), computed by
+ * analysis/normalize.ts; null when the unit never fires in the reference (dead: not finite or <= 0).
+ */
 export function normalized(value: number, reference: number | null | undefined): number | null {
-  if (reference === null || reference === undefined || !Number.isFinite(reference) || reference <= 0) return null;
-  return (value / reference) * 100;
+  if (reference === null || reference === undefined || Number.isNaN(refDenominator([reference])[0])) return null;
+  return normalize([value], [reference])[0] * 100;
+}
+
+/** A value shown raw, or as "NN%" of `reference`, when that is meaningful. */
+export function formatValue(value: number, reference: number | null | undefined, significant?: number): string {
+  const pct = normalized(value, reference);
+  return pct === null ? formatNumber(value, significant) : `${formatNumber(pct, significant)}%`;
 }

@@ -2,6 +2,8 @@
 import type { FloatArray } from "../format/dtypes";
 import type { RunInfo } from "../format/info";
 import type { DatasetTable, DecodedSummary, KeyValue } from "../format/run";
+import type { AnalysisApi } from "./methods/analysis";
+import type { ImageMethods } from "./methods/image";
 
 export type { DatasetTable, DecodedSummary, FloatArray, KeyValue, RunInfo };
 
@@ -47,4 +49,4 @@ export type WorkerApi = {
   activationRow(fileId: number, dataset: number, layer: number, index: number): Promise<FloatArray>;
   summary(fileId: number, dataset: number, layer: number): Promise<DecodedSummary>;
   unitProfile(fileId: number, dataset: number, layer: number, unit: number): Promise<UnitProfile>;
-};
+} & AnalysisApi & ImageMethods;

@@ -4,6 +4,8 @@ import { Run } from "../format/run";
 import { BlobSource, HttpSource, type ByteSource } from "../format/source";
 import { transfer } from "./rpc";
 import type { FileSource, OpenedFile, UnitProfile, WorkerApi } from "./api";
+import { analysisMethods } from "./methods/analysis";
+import { imageMethods } from "./methods/image";
 
 /** Copies every typed array of `value` (cached data stays in the worker) and moves the copies to the page. */
 function copyOut<T extends object>(value: T): T {
@@ -33,6 +35,8 @@ export function createService(fetchImpl?: typeof fetch): WorkerApi {
     source.kind === "file" ? Promise.resolve(new BlobSource(source.file, source.name)) : HttpSource.open(source.url, source.name, fetchImpl);
 
   return {
+    ...analysisMethods(run),
+    ...imageMethods(run),
     async openFile(source: FileSource): Promise<OpenedFile> {
       const r = await Run.open(await openSource(source));
       const fileId = nextId++;

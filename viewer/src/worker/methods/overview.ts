@@ -1,0 +1,120 @@
+/**
+ * Worker methods of the dataset overview: accuracy per dataset and class, the
+ * confusion matrix and the tuning matrix, each with its heatmap pixels.
+ */
+import { accuracy, classAccuracy, confusionCellImages, confusionMatrix } from "../../analysis/confusion";
+import { normalize } from "../../analysis/normalize";
+import { classCounts } from "../../analysis/tuning";
+import { alphaRgba, CONFUSION_RGB, viridisRgba } from "../../app/charts/colormap";
+import {
+  checkClass,
+  checkLimit,
+  imageList,
+  transferAll,
+  type DatasetRef,
+  type ImageList,
+  type LayerRef,
+  type RunOf,
+} from "./analysis-shared";
+
+export interface OverviewResult {
+  images: number;
+  classes: number;
+  /** correct / images (NaN for no images). */
+  accuracy: number;
+  /** Per true class, NaN for a class with no images. */
+  classAccuracy: Float64Array;
+  classCounts: Int32Array;
+  /** classes x classes, row-major: [true * C + predicted]. */
+  confusion: Int32Array;
+  /** One RGBA pixel per cell: opacity by the cell's share of its row (its true class). */
+  confusionRgba: Uint8ClampedArray;
+}
+
+export interface TuningResult {
+  classes: number;
+  units: number;
+  /** classes x units, row-major: class mean / reference maximum (NaN: empty class or dead unit). */
+  values: Float64Array;
+  /** One RGBA pixel per entry, viridis over 0..1 (values above 1 saturate; NaN transparent). */
+  rgba: Uint8ClampedArray;
+  /** Whether the reference was another dataset (false: this dataset's own maxima). */
+  external: boolean;
+  /** Units that never fire in the reference (NaN columns). */
+  deadUnits: number;
+  /** Entries above 1: this dataset exceeds the reference maximum. */
+  aboveOne: number;
+}
+
+export type OverviewApi = {
+  overview(ds: DatasetRef): Promise<OverviewResult>;
+  /** The images of one confusion cell (truth t, predicted p) by confidence, at most `limit`. */
+  confusionCell(ds: DatasetRef, t: number, p: number, limit: number): Promise<ImageList>;
+  /**
+   * The category tuning matrix T = class means / reference maxima, from the
+   * layer summaries; `ref` is the Normalizer's (or the ID dataset's) layer, null for the dataset's own.
+   */
+  tuning(col: LayerRef, ref: LayerRef | null): Promise<TuningResult>;
+};
+
+export function overviewMethods(runOf: RunOf): OverviewApi {
+  return {
+    async overview(ds) {
+      const run = runOf(ds.fileId);
+      const table = await run.table(ds.dataset);
+      const classes = run.info.model.classes.length;
+      const { labels, predictions } = table;
+      const confusion = confusionMatrix(labels, predictions, classes);
+      const shares = new Float64Array(confusion.length);
+      const counts = classCounts(labels, classes);
+      for (let t = 0; t < classes; t++) {
+        for (let p = 0; p < classes; p++) shares[t * classes + p] = counts[t] > 0 ? confusion[t * classes + p] / counts[t] : NaN;
+      }
+      const result: OverviewResult = {
+        images: labels.length,
+        classes,
+        accuracy: accuracy(labels, predictions),
+        classAccuracy: classAccuracy(labels, predictions, classes),
+        classCounts: counts,
+        confusion,
+        confusionRgba: alphaRgba(shares, CONFUSION_RGB),
+      };
+      return transferAll(result);
+    },
+
+    async confusionCell(ds, t, p, limit) {
+      checkLimit(limit, "limit");
+      const run = runOf(ds.fileId);
+      const table = await run.table(ds.dataset);
+      const classes = run.info.model.classes.length;
+      checkClass(t, classes);
+      checkClass(p, classes);
+      const indices = confusionCellImages(table.labels, table.predictions, table.confidences, t, p);
+      return transferAll(imageList(table, indices, limit));
+    },
+
+    async tuning(col, ref) {
+      const run = runOf(col.fileId);
+      const summary = await run.summary(col.dataset, col.layer);
+      const refSummary = ref ? await runOf(ref.fileId).summary(ref.dataset, ref.layer) : summary;
+      if (refSummary.units !== summary.units) {
+        throw new RangeError(`the reference layer has ${refSummary.units} units, this one ${summary.units}`);
+      }
+      const values = normalize(summary.classMeans, refSummary.max);
+      let deadUnits = 0;
+      for (let j = 0; j < summary.units; j++) if (!(Number.isFinite(refSummary.max[j]) && refSummary.max[j] > 0)) deadUnits++;
+      let aboveOne = 0;
+      for (let i = 0; i < values.length; i++) if (values[i] > 1) aboveOne++;
+      const result: TuningResult = {
+        classes: summary.classes,
+        units: summary.units,
+        values,
+        rgba: viridisRgba(values, 0, 1),
+        external: ref !== null && (ref.fileId !== col.fileId || ref.dataset !== col.dataset),
+        deadUnits,
+        aboveOne,
+      };
+      return transferAll(result);
+    },
+  };
+}
