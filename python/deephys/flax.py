@@ -20,7 +20,7 @@ from typing import Any
 from flax import linen, nnx
 
 from ._flax.capture import FlaxCapture, Selector, linen_forward, nnx_forward
-from ._flax.data import count_images, to_batches
+from ._flax.data import count_images, display_batches, to_batches
 from ._flax.modules import linen_names, resolve_nnx_layers
 from .export import (
     ExportError,
@@ -85,7 +85,8 @@ def export(
             function, per layer as a mapping (`{"encoder": 0}`).
         thumbnails: True to make them from the images (in [0, 1] or uint8, or normalized with `mean`/`std`,
             which are undone), a function images -> displayable images, or False. `display=` maps dataset
-            names to separate datasets of displayable images in the same order. At most `thumbnail_size` px.
+            names to separate datasets of displayable images in the same order (batches, or one array of
+            all the images). Thumbnails are at most `thumbnail_size` px.
         activation_dtype: file dtype ("float32", "float16", "bfloat16", "float64") for all or per layer;
             default: the layer's own (bf16 outputs are stored as bfloat16, means in float32).
         writer_options: more `deephys.Writer` options (image_encoding, top_k, histogram_bins, ...).
@@ -99,6 +100,8 @@ def export(
     """
     kwargs = dict(call_kwargs or {})
     if isinstance(model, nnx.Module):
+        if variables is not None:
+            raise ExportError("variables= is for Linen models; an NNX model holds its own variables")
         recorded = resolve_nnx_layers(model, layers)
         names = list(recorded)
         raw, state = nnx_forward(model, recorded, kwargs)
@@ -115,7 +118,8 @@ def export(
                           per_layer(select, names, "select"))
 
     sources = make_sources(datasets, roles=roles, display=display,
-                           batches_of=lambda value: to_batches(value, batch_size))
+                           batches_of=lambda value: to_batches(value, batch_size),
+                           display_of=lambda value: display_batches(value, batch_size))
     sources = [replace(source, total=count_images(source.batches), batches=capture.prefetch(source.batches))
                for source in sources]
     thumbnailer = _thumbnailer(capture, thumbnails, thumbnail_size, mean, std)

@@ -10,6 +10,8 @@ import numpy as np
 from flax import linen as nn
 from flax import nnx
 
+from deephys._flax.modules import iter_modules  # nnx.iter_modules, or the method of older Flax
+
 CLASSES = [f"class {i}" for i in range(5)]
 MEAN = np.array([0.5, 0.4, 0.3], np.float32)
 STD = np.array([0.25, 0.2, 0.3], np.float32)
@@ -76,7 +78,7 @@ class NNXCNN(nnx.Module):
 def randomize_nnx_batch_norm(model: nnx.Module, seed: int = 0) -> nnx.Module:
     """Non-trivial running statistics, so eval and train modes differ."""
     key = jax.random.key(seed)
-    for _, module in nnx.iter_modules(model):
+    for _, module in iter_modules(model):
         if isinstance(module, nnx.BatchNorm):
             key, k1, k2 = jax.random.split(key, 3)
             module.mean[...] = _uniform(k1, module.mean.shape, -0.5, 0.5)

@@ -1,19 +1,47 @@
-"""Helpers shared by the format tests."""
+"""Helpers shared by the format tests.
+
+Each test module imports `time_limit`, an autouse fixture that fails a test
+running past TEST_TIME_LIMIT_S, so that nothing can hang. (It is not in a
+conftest.py: a second `conftest` module would shadow tests/conftest.py for
+tests that import from it.)
+"""
 
 from __future__ import annotations
 
 import contextlib
 import signal
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 import deephys
+
+TEST_TIME_LIMIT_S = 60
 
 
 class Hang(Exception):
     """An operation ran past its time limit."""
+
+
+@pytest.fixture(autouse=True)
+def time_limit() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGALRM"):
+        yield
+        return
+
+    def expire(signum, frame):
+        raise Hang(f"test ran longer than {TEST_TIME_LIMIT_S} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(TEST_TIME_LIMIT_S)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @contextlib.contextmanager

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from format_helpers import read_everything
+from format_helpers import read_everything, time_limit  # noqa: F401 (autouse)
 
 import deephys
 from deephys.format import images as image_module

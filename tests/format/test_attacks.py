@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from format_helpers import assert_same_reads, deadline, read_everything
+from format_helpers import assert_same_reads, deadline, read_everything, time_limit  # noqa: F401 (autouse)
 from make_malicious import (
     FOLDER,
     IMAGE_REF,
@@ -36,6 +36,7 @@ from make_malicious import (
 import deephys
 from deephys._generated.deephys.v1 import deephys_pb2 as pb
 from deephys.format import reader
+from deephys.format.validate import validate
 
 READ_DEADLINE_S = 5
 SMALL_PEAK = 2 << 20  # bytes: generous for a 7 KB file, far below any lying length
@@ -81,7 +82,10 @@ def write(tmp_path: Path, data: bytes, name: str = "damaged.deephys") -> Path:
 
 
 def check_damaged(tmp_path: Path, valid, damaged: bytes, what: str) -> None:
-    """A damaged copy raises if any changed byte is one the reader reads; else it reads the same."""
+    """A damaged copy raises if any changed byte is one the reader reads; else it reads the same.
+
+    Either way `deephys validate`, which checks every byte, reports it.
+    """
     data, reads, covered = valid
     path = write(tmp_path, damaged)
     changed = np.frombuffer(damaged, np.uint8) != np.frombuffer(data, np.uint8)
@@ -93,6 +97,8 @@ def check_damaged(tmp_path: Path, valid, damaged: bytes, what: str) -> None:
     else:
         with deadline(READ_DEADLINE_S):
             assert_same_reads(read_everything(path), reads)
+    with deadline(READ_DEADLINE_S):
+        assert not validate(path).ok, f"{what}: validate found nothing"
 
 
 def test_sample_reads_back(valid) -> None:
@@ -105,8 +111,8 @@ def test_sample_reads_back(valid) -> None:
 def test_reading_everything_touches_every_byte_but_the_leading_model_record(valid) -> None:
     # The lazy reader follows the footer; the Model record written first (for
     # sequential readers; the footer's copy is authoritative) is never read.
-    # Damage there changes no value read (see test_bit_flips); `deephys
-    # validate` walks the file record by record and checks it.
+    # Damage there changes no value read, and `deephys validate`, which walks
+    # the file record by record, reports it (see check_damaged).
     data, _, covered = valid
     offset, length = parse(data).first("model")
     assert offset == 16
@@ -451,7 +457,11 @@ def test_malicious_folder_is_complete() -> None:
 
 @pytest.mark.parametrize("name", sorted(SAMPLES))
 def test_malicious_sample(name: str) -> None:
-    expect_format_error(FOLDER / f"{name}.deephys")
+    path = FOLDER / f"{name}.deephys"
+    expect_format_error(path)
+    with deadline(READ_DEADLINE_S):
+        report = validate(path)
+    assert not report.ok and all(str(path) in problem for problem in report.problems), report.problems
 
 
 def test_future_major_sample_says_upgrade() -> None:

@@ -19,6 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from format_helpers import time_limit  # noqa: F401 (autouse: no test may hang)
+
 import deephys
 from deephys.format.summaries import compute_summary
 
@@ -94,24 +96,25 @@ def images_for(draw, n: int, seed: int) -> tuple[Any, str, list[np.ndarray] | No
     as_float = draw(st.booleans())
 
     def pixels(shape) -> tuple[np.ndarray, np.ndarray]:
+        """(what the writer is given, the uint8 it must store)."""
         if as_float:
-            given_ = rng.random(shape)
-            given_.flat[: min(2, given_.size)] = [0.0, 1.0][: min(2, given_.size)]
-            return given_, np.rint(given_ * 255).astype(np.uint8)
-        given_ = rng.integers(0, 256, shape, dtype=np.uint8)
-        return given_, given_
+            values = rng.random(shape)
+            values.flat[: min(2, values.size)] = [0.0, 1.0][: min(2, values.size)]  # both ends of [0, 1]
+            return values, np.rint(values * 255).astype(np.uint8)
+        values = rng.integers(0, 256, shape, dtype=np.uint8)
+        return values, values
 
     h, w = draw(st.integers(1, 9)), draw(st.integers(1, 9))
     explicit = draw(st.booleans())
-    if kind == "mixed":
-        given_, expected = [], []
+    if kind == "mixed":  # a list of images of different sizes, some grey, some RGB
+        given, expected = [], []
         for _ in range(n):
             h, w = draw(st.integers(1, 9)), draw(st.integers(1, 9))
             grey = draw(st.booleans())
             g, e = pixels((h, w) if grey else (h, w, 3))
-            given_.append(g)
+            given.append(g)
             expected.append(e[..., None] if grey else e)
-        return given_, "NHWC", expected
+        return given, "NHWC", expected
     if kind == "grey":
         g, e = pixels((n, h, w))
         return g, "auto", list(e[..., None])
@@ -418,8 +421,8 @@ def test_empty_dataset_and_classes_without_images(tmp_path: Path) -> None:
         summary = run.datasets["only-b"].summary("out")
         assert summary.class_counts.tolist() == [0, 2, 0]
         assert np.isnan(summary.class_means[[0, 2]]).all() and (summary.class_means[1] == 1).all()
-    with pytest.raises(IndexError):
-        deephys.open(tmp_path / "r.deephys").datasets["empty"].image(0)
+        with pytest.raises(IndexError):
+            empty.image(0)
 
 
 def test_activation_row_ranges(tmp_path: Path) -> None:

@@ -10,6 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from format_helpers import time_limit  # noqa: F401 (autouse: no test may hang)
+
 from deephys.format.limits import ABSENT_INDEX
 from deephys.format.summaries import HistogramBuilder, LayerSummary, SummaryBuilder, compute_summary
 

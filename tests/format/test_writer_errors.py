@@ -7,6 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from format_helpers import time_limit  # noqa: F401 (autouse: no test may hang)
+
 import deephys
 
 MODEL = deephys.Model("m", layers={"fc": 4, "out": 3}, classifier="out")
@@ -173,7 +175,8 @@ def test_append_with_another_model_or_classes(tmp_path: Path) -> None:
     with deephys.Writer(path, model=MODEL, classes=CLASSES, mode="a") as w:  # the same model is fine
         w.add_dataset("b", **good())
     assert path.read_bytes()[:footer_offset] == before[:footer_offset]
-    assert list(deephys.open(path).datasets) == ["a", "b"]
+    with deephys.open(path) as run:
+        assert list(run.datasets) == ["a", "b"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.deephys"]
 
 

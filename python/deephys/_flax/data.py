@@ -60,6 +60,13 @@ def to_batches(value: Any, batch_size: int) -> Iterable[Any]:
     )
 
 
+def display_batches(value: Any, batch_size: int) -> Iterable[Any]:
+    """Batches of a display dataset: a whole array of images is cut into `batch_size` rows."""
+    if _is_array(value):
+        return (value[start : start + batch_size] for start in range(0, len(value), batch_size))
+    return to_batches(value, batch_size)
+
+
 def count_images(batches: Iterable[Any]) -> int | None:
     """Number of images, when known without consuming anything: arrays in memory, or a list of batches."""
     if isinstance(batches, ArrayBatches):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from flax import linen, nnx
+from flax import nnx
 
 from ..export.errors import ExportError, resolve_layer_names, unknown_layer
 

@@ -5,6 +5,7 @@ import type { WorkerApi } from "../worker/api";
 import { buildColumns, defaultLayer, type OpenFile } from "./columns";
 import { AppContext, type AppContextValue } from "./context";
 import { navigate, type Route, useRoute } from "./router";
+import { useSettings } from "./settings-store";
 import { TopBar } from "./TopBar";
 import { ViewBoundary } from "./ViewBoundary";
 import { DEFAULT_VIEW, VIEWS } from "./views";
@@ -18,6 +19,7 @@ interface Props {
 
 export function Shell({ api, files, onFiles, reportError }: Props) {
   const hashRoute = useRoute();
+  useSettings(); // re-render every view when a setting (e.g. significant figures) changes
   const columns = useMemo(() => buildColumns(files), [files]);
 
   // Fill in what the hash leaves out or gets wrong, so every view gets a complete route.

@@ -1,26 +1,12 @@
-/** One image of a dataset, fetched from the worker as an encoded Blob and shown through an object URL. */
-import { useEffect, useState } from "preact/hooks";
+/**
+ * One image of a dataset, read from the worker once it scrolls near the viewport and shown
+ * through an object URL that is revoked when no component shows it any more.
+ */
+import { useEffect, useRef, useState } from "preact/hooks";
 import type { Remote } from "../worker/rpc";
 import type { WorkerApi } from "../worker/api";
-
-const MAX_URLS = 2000;
-/** Object URLs by image, least recently used first; revoked when dropped. */
-const urls = new Map<string, Promise<string | null>>();
-
-function imageUrl(api: Remote<WorkerApi>, fileId: number, dataset: number, index: number): Promise<string | null> {
-  const key = `${fileId}:${dataset}:${index}`;
-  let url = urls.get(key);
-  if (url) urls.delete(key);
-  else url = api.image(fileId, dataset, index).then((blob) => (blob ? URL.createObjectURL(blob) : null));
-  urls.set(key, url);
-  for (const [oldKey, oldUrl] of urls) {
-    if (urls.size <= MAX_URLS) break;
-    urls.delete(oldKey);
-    void oldUrl.then((u) => u && URL.revokeObjectURL(u), () => undefined);
-  }
-  url.catch(() => urls.delete(key));
-  return url;
-}
+import { acquireImageUrl } from "./image-url";
+import { whenVisible } from "./lazy";
 
 interface Props {
   api: Remote<WorkerApi>;
@@ -28,28 +14,60 @@ interface Props {
   dataset: number;
   index: number;
   alt: string;
+  /** Edge in CSS pixels (default 64). */
   size?: number;
+  /** Load at once instead of when visible (e.g. the large image of the image view). */
+  eager?: boolean;
+  class?: string;
   /** Told when the image cannot be read (e.g. a damaged record); the thumbnail then stays empty. */
   onError?: (error: unknown) => void;
 }
 
-export function Thumbnail({ api, fileId, dataset, index, alt, size = 64, onError }: Props) {
-  const [src, setSrc] = useState<string | null | undefined>(undefined);
+export function Thumbnail({ api, fileId, dataset, index, alt, size = 64, eager = false, class: extra = "", onError }: Props) {
+  const key = `${fileId}:${dataset}:${index}`;
+  const element = useRef<HTMLElement | null>(null);
+  const setElement = (el: HTMLElement | null) => {
+    element.current = el;
+  };
+  const [seen, setSeen] = useState<string | null>(null);
+  const [loaded, setLoaded] = useState<{ key: string; url: string | null } | null>(null);
+  const visible = eager || seen === key;
+
   useEffect(() => {
+    if (eager || !element.current) return;
+    return whenVisible(element.current, () => setSeen(key));
+  }, [eager, key]);
+
+  useEffect(() => {
+    if (!visible) return;
     let current = true;
-    imageUrl(api, fileId, dataset, index).then(
-      (url) => current && setSrc(url),
+    const handle = acquireImageUrl(api, fileId, dataset, index);
+    handle.url.then(
+      (url) => current && setLoaded({ key, url }),
       (error: unknown) => {
         if (!current) return;
-        setSrc(null);
+        setLoaded({ key, url: null });
         onError?.(error);
       },
     );
     return () => {
       current = false;
+      handle.release();
     };
-  }, [api, fileId, dataset, index]);
+  }, [visible, api, key]);
+
   const style = { width: `${size}px`, height: `${size}px` };
-  if (!src) return <div class="thumb thumb-empty" style={style} title={alt} aria-label={alt} />;
-  return <img class="thumb" src={src} alt={alt} title={alt} style={style} draggable={false} />;
+  const src = loaded?.key === key ? loaded.url : undefined;
+  if (!src) {
+    const state = src === null ? "none" : "loading";
+    return (
+      <div ref={setElement} class={`thumb thumb-empty ${extra}`} style={style} title={alt} aria-label={alt} role="img" data-state={state} />
+    );
+  }
+  // Small images are enlarged with hard pixel edges; large ones are scaled down smoothly.
+  const onLoad = (e: Event) => {
+    const img = e.currentTarget as HTMLImageElement;
+    img.dataset.scale = Math.max(img.naturalWidth, img.naturalHeight) < size ? "up" : "down";
+  };
+  return <img ref={setElement} class={`thumb ${extra}`} src={src} alt={alt} title={alt} style={style} draggable={false} onLoad={onLoad} />;
 }

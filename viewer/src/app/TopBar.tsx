@@ -1,6 +1,8 @@
 /** Model, dataset columns with the Lead and Normalizer selectors, the layer selector, and view links. */
 import { useApp } from "./context";
 import { FilePicker } from "./FilePicker";
+import { SearchBox } from "./search/SearchBox";
+import { Tools } from "./Tools";
 import { VIEW_LINKS } from "./views";
 
 export function TopBar({ onFiles }: { onFiles: (files: File[]) => void }) {
@@ -18,6 +20,7 @@ export function TopBar({ onFiles }: { onFiles: (files: File[]) => void }) {
           </a>
         ))}
       </nav>
+      <SearchBox />
       <label class="field">
         Layer
         <select data-testid="layer-select" value={layer.name} onChange={(e) => go({ layer: e.currentTarget.value })}>
@@ -50,6 +53,7 @@ export function TopBar({ onFiles }: { onFiles: (files: File[]) => void }) {
         </select>
       </label>
       <FilePicker onFiles={onFiles} label="Add files…" />
+      <Tools />
     </header>
   );
 }

@@ -8,7 +8,7 @@ export const SHORTCUTS: readonly { keys: string[]; action: string }[] = [
   { keys: ["←", "→"], action: "Previous / next unit (neuron view) or image (image view)" },
   { keys: ["[", "]"], action: "Back / forward in history" },
   { keys: ["Alt+←", "Alt+→"], action: "Back / forward in history" },
-  { keys: ["g"], action: "Jump to a class, unit or image (search box)" },
+  { keys: ["g", "/"], action: "Jump to a class, unit or image (search box)" },
   { keys: ["?"], action: "Show or hide this help" },
   { keys: ["Esc"], action: "Close a dialog or menu" },
 ];
@@ -55,17 +55,21 @@ export function shortcutOf(e: KeyLike): Shortcut | null {
 /**
  * Calls `handle` for each shortcut pressed while the component is mounted; when it returns
  * true the key's default action is prevented. The latest `handle` is used without re-subscribing.
+ * Keys are ignored while a modal dialog is open, unless `evenUnderDialog`.
  */
-export function useShortcuts(handle: (shortcut: Shortcut, event: KeyboardEvent) => boolean | void): void {
+export function useShortcuts(handle: (shortcut: Shortcut, event: KeyboardEvent) => boolean | void, options: { evenUnderDialog?: boolean } = {}): void {
   const latest = useRef(handle);
+  const evenUnderDialog = options.evenUnderDialog === true;
   latest.current = handle;
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.defaultPrevented || (e.repeat && e.key !== "ArrowLeft" && e.key !== "ArrowRight")) return;
+      // A modal dialog owns the keyboard: the page behind it does not move.
+      if (!evenUnderDialog && document.querySelector('[aria-modal="true"]')) return;
       const shortcut = shortcutOf(e);
       if (shortcut && latest.current(shortcut, e) === true) e.preventDefault();
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, []);
+  }, [evenUnderDialog]);
 }

@@ -4,15 +4,18 @@
  * register it here, and add it to VIEW_LINKS if it belongs in the top bar.
  */
 import type { ComponentType } from "preact";
+import { CategoryView } from "./category/CategoryView";
+import { ImageView } from "./ImageView";
 import { NeuronView } from "./NeuronView";
-import { NotYetView } from "./NotYetView";
+import { OverviewView } from "./overview/OverviewView";
+import { ShiftView } from "./shift/ShiftView";
 
 export const VIEWS: { [view: string]: ComponentType } = {
   neuron: NeuronView,
-  image: NotYetView,
-  category: NotYetView,
-  overview: NotYetView,
-  shift: NotYetView,
+  image: ImageView,
+  category: CategoryView,
+  overview: OverviewView,
+  shift: ShiftView,
 };
 
 export const DEFAULT_VIEW = "neuron";

@@ -20,6 +20,8 @@ import {
 export interface OverviewResult {
   images: number;
   classes: number;
+  /** Images predicted correctly (the trace of the confusion matrix). */
+  correct: number;
   /** correct / images (NaN for no images). */
   accuracy: number;
   /** Per true class, NaN for a class with no images. */
@@ -67,12 +69,15 @@ export function overviewMethods(runOf: RunOf): OverviewApi {
       const confusion = confusionMatrix(labels, predictions, classes);
       const shares = new Float64Array(confusion.length);
       const counts = classCounts(labels, classes);
+      let correct = 0;
+      for (let t = 0; t < classes; t++) correct += confusion[t * classes + t];
       for (let t = 0; t < classes; t++) {
         for (let p = 0; p < classes; p++) shares[t * classes + p] = counts[t] > 0 ? confusion[t * classes + p] / counts[t] : NaN;
       }
       const result: OverviewResult = {
         images: labels.length,
         classes,
+        correct,
         accuracy: accuracy(labels, predictions),
         classAccuracy: classAccuracy(labels, predictions, classes),
         classCounts: counts,

@@ -74,14 +74,14 @@ def test_nnx_cnn(tmp_path: Path) -> None:
 def test_nnx_token_model(tmp_path: Path) -> None:
     model = TokenNet(nnx.Rngs(1))
     images, labels = pixels(9, seed=3)
-    inputs = images.astype(np.float32) / 255
+    inputs = images.astype(np.float32) / 255 - 0.5  # not displayable as such
     result = deephys.flax.export(
         model, {"ID": (inputs, labels)}, layers=["embed", "norm", "mixer", "head"], path=tmp_path / "t.deephys",
-        pooling={"embed": "max", "mixer": "first"}, batch_size=4, thumbnails=False, progress=False,
+        pooling={"embed": "max", "mixer": "first"}, batch_size=4, display={"ID": images}, progress=False,
     )
     with deephys.open(result) as run:
         assert [layer.pooling for layer in run.model.layers] == ["token_max", "token_mean", "token_first", "none"]
-        assert not run.datasets["ID"].has_images
+        np.testing.assert_array_equal(run.datasets["ID"].image(8), images[8])  # from the display dataset
         check_dataset(run, "ID", labels, token_reference(model, jnp.asarray(inputs)))
 
 

@@ -42,11 +42,13 @@ def test_fallback_without_nnx_capture_gives_the_same_values() -> None:
     model = NNXCNN(nnx.Rngs(0))
     images = pixels(3)[0].astype(np.float32) / 255
     layers = ["stem", "blocks.0.bn1", "head"]
-    with_capture = nnx_capture(model, layers, use_capture=True)(images)
+    default = nnx_capture(model, layers)(images)  # nnx.capture where this Flax has it
     sown_on_modules = nnx_capture(model, layers, use_capture=False)(images)
     for layer in layers:
-        np.testing.assert_array_equal(with_capture[layer], sown_on_modules[layer])
+        np.testing.assert_array_equal(default[layer], sown_on_modules[layer])
     assert type(model.stem) is nnx.Conv and not hasattr(model.stem, "deephys_output")
+    model.eval()
+    np.testing.assert_allclose(sown_on_modules["head"], np.asarray(model(jnp.asarray(images))), rtol=1e-5, atol=1e-5)
 
 
 def test_linen_output_and_paths() -> None:

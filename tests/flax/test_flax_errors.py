@@ -45,7 +45,8 @@ def test_unknown_linen_layer_lists_close_matches(tmp_path: Path) -> None:
 
 def test_container_reused_module_and_tuple_output(tmp_path: Path) -> None:
     model = NNXCNN(nnx.Rngs(0))
-    with pytest.raises(ExportError, match=r"layer 'blocks' did not run"):
+    # a container: nnx.List is a module that is never called (a plain list, in older Flax, is no module)
+    with pytest.raises(ExportError, match=r"layer 'blocks' (did not run|is not a module)"):
         deephys.flax.export(model, {"ID": small_data()}, layers=["blocks", "head"], path=tmp_path / "x.deephys",
                             progress=False)
     assert type(model.head) is nnx.Linear

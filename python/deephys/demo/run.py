@@ -1,0 +1,86 @@
+"""`deephys demo`, end to end: build the data, train, export ID and shifted sets, report the finding."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from .data import CLASSES, ID_NAME, DemoData, load_demo_data
+from .findings import Findings, read_findings
+from .training import TrainConfig, TrainStats
+
+__all__ = ["FRAMEWORKS", "LAYERS", "DemoResult", "Framework", "demo_path", "run_demo"]
+
+Framework = Literal["torch", "jax"]
+FRAMEWORKS: tuple[Framework, ...] = ("torch", "jax")
+#: What the file records: both conv layers (ReLU, mean over the map), the 50-unit fc1 (ReLU) and the logits.
+LAYERS = ("conv1", "conv2", "fc1", "fc2")
+MODEL_NAME = "colored-mnist-cnn"
+_EXPORT_BATCH = 256
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    path: Path
+    framework: Framework
+    training: TrainStats
+    export_seconds: float
+    findings: Findings
+
+
+def demo_path(out_dir: str | os.PathLike[str], framework: Framework) -> Path:
+    return Path(out_dir) / f"colored-mnist-{framework}.deephys"
+
+
+def run_demo(framework: Framework = "torch", out_dir: str | os.PathLike[str] = ".", seed: int = 0,
+             progress: bool = True, echo: Callable[[str], None] = print) -> DemoResult:
+    """Train the paper's CNN on coloured digits with `framework`, write `DIR/colored-mnist-<framework>.deephys`."""
+    if framework not in FRAMEWORKS:
+        raise ValueError(f"framework must be one of {', '.join(FRAMEWORKS)}, not {framework!r}")
+    path = demo_path(out_dir, framework)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = load_demo_data(seed)
+    config = TrainConfig(seed=seed)
+    test_images = len(data.test[ID_NAME][1])
+    echo(f"Colored MNIST from scikit-learn's digits: {len(data.train_labels)} training images, {test_images} test "
+         f"images per dataset ({framework}, seed {seed})")
+    run = _run_torch if framework == "torch" else _run_jax
+    training, export_seconds = run(data, config, path, progress)
+    echo(f"trained in {training.seconds:.1f} s ({training.steps} steps), exported in {export_seconds:.1f} s "
+         f"-> {path}")
+    findings = read_findings(path)
+    echo(findings.format())
+    return DemoResult(path, framework, training, export_seconds, findings)
+
+
+def _run_torch(data: DemoData, config: TrainConfig, path: Path, progress: bool) -> tuple[TrainStats, float]:
+    import torch
+
+    import deephys.torch
+
+    from .train_torch import threads, to_nchw, train
+
+    model, stats = train(data.train_images, data.train_labels, config, progress=progress)
+    datasets = {name: torch.utils.data.TensorDataset(to_nchw(images), torch.from_numpy(labels))
+                for name, (images, labels) in data.test.items()}
+    start = time.perf_counter()
+    with threads(config.threads):
+        deephys.torch.export(model, datasets, layers=list(LAYERS), classes=list(CLASSES), path=path, relu=True,
+                             batch_size=_EXPORT_BATCH, model_name=MODEL_NAME, progress=progress)
+    return stats, time.perf_counter() - start
+
+
+def _run_jax(data: DemoData, config: TrainConfig, path: Path, progress: bool) -> tuple[TrainStats, float]:
+    import deephys.flax
+
+    from .train_jax import train
+
+    model, stats = train(data.train_images, data.train_labels, config, progress=progress)
+    start = time.perf_counter()
+    deephys.flax.export(model, dict(data.test), layers=list(LAYERS), classes=list(CLASSES), path=path, relu=True,
+                        batch_size=_EXPORT_BATCH, model_name=MODEL_NAME, progress=progress)
+    return stats, time.perf_counter() - start

@@ -1,0 +1,54 @@
+"""What the two trainers share: settings, the shuffled batch order, the progress bar, the result."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from tqdm.auto import tqdm
+
+__all__ = ["TrainConfig", "TrainStats", "batch_order", "progress_bar", "steps_per_epoch"]
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Short on purpose: as in the paper, the network learns the colour, the easy cue, and stops there."""
+
+    epochs: int = 3
+    batch_size: int = 64
+    learning_rate: float = 2e-3
+    seed: int = 0
+    threads: int = 1  # torch intra-op threads: on a network this small more threads only add overhead
+
+
+@dataclass(frozen=True)
+class TrainStats:
+    seconds: float
+    steps: int
+    final_loss: float  # mean over the last epoch
+    train_accuracy: float  # over the last epoch, as the batches went by
+
+
+def steps_per_epoch(n: int, config: TrainConfig) -> int:
+    return max(1, n // config.batch_size)
+
+
+def batch_order(n: int, config: TrainConfig) -> Iterator[NDArray[np.int64]]:
+    """Index batches for every epoch, reshuffled each epoch from `config.seed` (the same for both frameworks).
+
+    Every batch is full (the few images left over change from epoch to epoch), so a jitted step compiles once.
+    """
+    rng = np.random.default_rng(config.seed)
+    size = min(config.batch_size, n)
+    for _ in range(config.epochs):
+        order = rng.permutation(n)
+        for step in range(steps_per_epoch(n, config)):
+            yield order[step * size : (step + 1) * size]
+
+
+def progress_bar(n: int, config: TrainConfig, framework: str, enabled: bool) -> tqdm:
+    steps = config.epochs * steps_per_epoch(n, config)
+    return tqdm(total=steps, desc=f"training ({framework}, {config.epochs} epochs)", unit="step",
+                disable=not enabled, leave=True)

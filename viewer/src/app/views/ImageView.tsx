@@ -1,0 +1,69 @@
+/**
+ * One image of the Lead dataset: large, with ground truth, top-5 predictions and metadata, and
+ * the top units of the selected layer, each with a row of its own top images. The other
+ * columns show the same image index in their dataset with the Lead's units.
+ * Route: #/image/<layer>/<column>/<index>; the column named there is kept equal to the Lead.
+ */
+import { useCallback, useEffect, useRef } from "preact/hooks";
+import { useApp } from "../context";
+import { useSettings } from "../settings-store";
+import { useLatestAsync } from "../use-latest";
+import { ImageColumn } from "./image/ImageColumn";
+import { loadImageView } from "./image/load";
+import { IndexPicker, wrapIndex } from "./IndexPicker";
+import "./views.css";
+
+export function ImageView() {
+  const { route, columns, lead, normalizer, layer, api, go } = useApp();
+  const source = columns.find((c) => c.id === route.params[0]) ?? lead;
+  const count = source.info.images;
+  const requested = Number.parseInt(route.params[1] ?? "0", 10);
+  const index = count > 0 ? wrapIndex(Number.isFinite(requested) ? requested : 0, count) : 0;
+  const setIndex = useCallback((i: number) => go({ params: [source.id, String(i)] }), [go, source.id]);
+
+  // The image's dataset is the Lead: follow a Lead picked in the top bar, else make the image's dataset the Lead.
+  const previous = useRef<{ lead: string; source: string } | null>(null);
+  useEffect(() => {
+    const before = previous.current;
+    previous.current = { lead: lead.id, source: source.id };
+    if (source.id === lead.id) return;
+    if (before && before.lead !== lead.id && before.source === source.id) go({ params: [lead.id, String(Math.min(index, Math.max(0, lead.info.images - 1)))] }, true);
+    else go({ lead: source.id }, true);
+  });
+
+  const ordered = [source, ...columns.filter((c) => c !== source)];
+  const loaded = useLatestAsync(
+    () => loadImageView(api, ordered, source, layer.name, index, normalizer),
+    [api, ordered.map((c) => c.id).join("\n"), layer.name, index, normalizer?.id],
+  );
+  const current = loaded.value;
+  // Columns side by side only when a whole unit row of top images fits in each.
+  const { imagesPerRow, smallImageSize } = useSettings();
+  const minColumn = imagesPerRow * (smallImageSize + 8) + 40;
+
+  return (
+    <main class="view image-view" data-testid="image-view" data-index={current ? String(current.index) : ""} aria-busy={loaded.pending}>
+      <div class="view-header">
+        <h1>
+          <span class="dataset-name">{source.id}</span> · image {index}
+        </h1>
+        {count > 0 ? <IndexPicker label="Image" value={index} count={count} onChange={setIndex} testId="image-input" /> : <p class="status">This dataset has no images.</p>}
+        <p class="note">
+          Units of layer {layer.name}, ranked by raw activation on this image.{" "}
+          {normalizer ? `Activations shown as % of each unit's maximum in ${normalizer.id}.` : "Raw activations shown."}
+        </p>
+      </div>
+      {loaded.failed ? (
+        <p class="error-text">{String((loaded.error as Error)?.message ?? loaded.error)}</p>
+      ) : current ? (
+        <div class="columns image-columns" style={{ gridTemplateColumns: `repeat(auto-fit, minmax(min(100%, ${minColumn}px), 1fr))` }}>
+          {current.columns.map((d) => (
+            <ImageColumn key={d.column.id} data={d} isLead={d.column === source} index={current.index} references={current.references} />
+          ))}
+        </div>
+      ) : (
+        <p class="status">Loading…</p>
+      )}
+    </main>
+  );
+}

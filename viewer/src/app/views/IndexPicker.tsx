@@ -1,0 +1,75 @@
+/**
+ * An index input (units, images) with previous/next buttons and ←/→ keys: wraps around past
+ * either end and flags what is not a whole number.
+ */
+import { useEffect, useState } from "preact/hooks";
+import { useShortcuts } from "../keys";
+
+/** `n` wrapped into 0..count-1. */
+export function wrapIndex(n: number, count: number): number {
+  return ((n % count) + count) % count;
+}
+
+interface Props {
+  /** "Unit", "Image". */
+  label: string;
+  value: number;
+  count: number;
+  onChange: (value: number) => void;
+  testId: string;
+}
+
+export function IndexPicker({ label, value, count, onChange, testId }: Props) {
+  const [text, setText] = useState(String(value));
+  const [invalid, setInvalid] = useState(false);
+  useEffect(() => {
+    setText(String(value));
+    setInvalid(false);
+  }, [value]);
+
+  const step = (delta: number) => onChange(wrapIndex(value + delta, count));
+  useShortcuts((shortcut) => {
+    if (shortcut === "previous") step(-1);
+    else if (shortcut === "next") step(1);
+    else return false;
+    return true;
+  });
+
+  const commit = () => {
+    const trimmed = text.trim();
+    if (!/^-?\d+$/.test(trimmed)) {
+      setInvalid(true);
+      return;
+    }
+    setInvalid(false);
+    onChange(wrapIndex(Number(trimmed), count));
+  };
+
+  const lower = label.toLowerCase();
+  return (
+    <div class="unit-picker index-picker">
+      <button type="button" class="button" aria-label={`Previous ${lower}`} title={`Previous ${lower} (←)`} onClick={() => step(-1)}>
+        ‹
+      </button>
+      <label>
+        {label}{" "}
+        <input
+          data-testid={testId}
+          class={invalid ? "invalid" : ""}
+          aria-invalid={invalid}
+          inputMode="numeric"
+          size={6}
+          value={text}
+          onInput={(e) => setText(e.currentTarget.value)}
+          onKeyDown={(e) => e.key === "Enter" && commit()}
+          onBlur={commit}
+        />{" "}
+        of {count.toLocaleString()}
+      </label>
+      <button type="button" class="button" aria-label={`Next ${lower}`} title={`Next ${lower} (→)`} onClick={() => step(1)}>
+        ›
+      </button>
+      {invalid && <span class="field-error">Enter a whole number</span>}
+    </div>
+  );
+}

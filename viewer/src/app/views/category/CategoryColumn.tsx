@@ -1,0 +1,122 @@
+/**
+ * One dataset column of the category view: accuracy on the class, its top
+ * units, false positives and negatives (chart or list), and image sets by confidence.
+ */
+import type { CategoryResult } from "../../../worker/methods/analysis";
+import type { Column } from "../../columns";
+import { useApp } from "../../context";
+import { CsvButton } from "../../CsvButton";
+import { categoryHref, pairHref } from "../../links";
+import { useAsync } from "../../use-async";
+import { AsyncView } from "../common/AsyncView";
+import { ColumnHeader } from "../ColumnHeader";
+import { classInColumn, layerRefOf, normalizerRef, unitsOf } from "../common/refs";
+import { UnitList } from "../common/UnitList";
+import { exact, percentText } from "../common/values";
+import { toLeadClass } from "./column-classes";
+import { ImageSetPanel } from "./ImageSetPanel";
+import { CATEGORY_LIMITS } from "./limits";
+import type { ShareMode } from "./share-mode";
+import { SharesPanel } from "./SharesPanel";
+
+export function CategoryColumn({ column, cls, mode }: { column: Column; cls: number; mode: ShareMode }) {
+  const { api, layer, lead, normalizer } = useApp();
+  const ref = layerRefOf(column, layer.name);
+  const units = unitsOf(column, layer.name);
+  const own = classInColumn(column, lead, cls);
+  const norm = normalizerRef(normalizer, layer.name, units);
+  const state = useAsync<CategoryResult | null>(
+    () => (ref && own >= 0 ? api.category(ref, own, norm, CATEGORY_LIMITS) : Promise.resolve(null)),
+    [api, column.id, ref?.layer, own, JSON.stringify(norm)],
+  );
+  return (
+    <section class={`column${column === lead ? " is-lead" : ""}`} data-testid="category-column" data-column={column.id}>
+      <ColumnHeader column={column} isLead={column === lead} />
+      <AsyncView state={state}>
+        {(r) =>
+          r === null ? (
+            <p class="status">{ref ? `This model has no class ${lead.run.model.classes[cls]}.` : `This file has no layer ${layer.name}.`}</p>
+          ) : (
+            <CategoryBody column={column} result={r} mode={mode} />
+          )
+        }
+      </AsyncView>
+    </section>
+  );
+}
+
+function CategoryBody({ column, result: r, mode }: { column: Column; result: CategoryResult; mode: ShareMode }) {
+  const { route, lead, go, layer } = useApp();
+  const classes = column.run.model.classes;
+  const name = classes[r.cls];
+  const here = toLeadClass(column, lead, r.cls);
+  const leadOf = (c: number) => toLeadClass(column, lead, c);
+  const pick = (c: number, shift: boolean) => {
+    const other = leadOf(c);
+    if (other < 0) return;
+    go({ params: shift && here >= 0 && other !== here ? [String(here), String(other)] : [String(other)] });
+  };
+  const classHref = (c: number) => (leadOf(c) >= 0 ? categoryHref(route, leadOf(c)) : null);
+  const pairOf = (c: number) => (leadOf(c) >= 0 && here >= 0 ? pairHref(route, here, leadOf(c)) : null);
+  const csvBase = [column.id, name];
+  return (
+    <>
+      <dl class="facts">
+        <dt>Accuracy</dt>
+        <dd data-testid="class-accuracy" data-value={exact(r.accuracy)}>
+          {percentText(r.accuracy)}{" "}
+          <span class="meta">
+            ({r.correct} of {r.count})
+          </span>
+        </dd>
+      </dl>
+      <div class="section-head">
+        <h3>Top units · mean over the class</h3>
+        <CsvButton
+          name={[...csvBase, layer.name, "top-units"]}
+          what={`top units of ${name}`}
+          table={() => ({
+            header: ["unit", r.normalized ? "mean activation / Normalizer max" : "mean activation"],
+            rows: Array.from(r.topUnits.indices, (u, k) => [u, r.topUnits.values[k]]),
+          })}
+        />
+      </div>
+      <UnitList ranked={r.topUnits} normalized={r.normalized} label={`Top units of ${name} in ${column.id}`} testId="class-top-units" />
+      <div class="shares-pair">
+        <div>
+          <h3>False positives · by true class</h3>
+          <SharesPanel
+            shares={r.falsePositives}
+            classes={classes}
+            mode={mode}
+            label={`False positives of ${name} in ${column.id}, by true class`}
+            classHeading="true class"
+            classHref={classHref}
+            pairHref={pairOf}
+            onPick={pick}
+            csvName={[...csvBase, "false-positives"]}
+            testId="false-positives"
+          />
+        </div>
+        <div>
+          <h3>False negatives · by predicted class</h3>
+          <SharesPanel
+            shares={r.falseNegatives}
+            classes={classes}
+            mode={mode}
+            label={`False negatives of ${name} in ${column.id}, by predicted class`}
+            classHeading="predicted class"
+            classHref={classHref}
+            pairHref={pairOf}
+            onPick={pick}
+            csvName={[...csvBase, "false-negatives"]}
+            testId="false-negatives"
+          />
+        </div>
+      </div>
+      <ImageSetPanel column={column} title="False positives" set={r.falsePositiveSet} normalized={r.normalized} testId="fp-set" />
+      <ImageSetPanel column={column} title="False negatives" set={r.falseNegativeSet} normalized={r.normalized} testId="fn-set" />
+      <ImageSetPanel column={column} title="Correctly classified" set={r.correctSet} normalized={r.normalized} testId="correct-set" />
+    </>
+  );
+}

@@ -1,0 +1,74 @@
+/** One dataset column of the pair confusion view: both classes' accuracies and the images confused between them. */
+import type { ClassFacts, PairResult } from "../../../worker/methods/analysis";
+import type { Column } from "../../columns";
+import { useApp } from "../../context";
+import { useAsync } from "../../use-async";
+import { AsyncView } from "../common/AsyncView";
+import { ColumnHeader } from "../ColumnHeader";
+import { classInColumn, layerRefOf, normalizerRef, unitsOf } from "../common/refs";
+import { exact, percentText } from "../common/values";
+import { ImageSetPanel } from "./ImageSetPanel";
+import { CATEGORY_LIMITS } from "./limits";
+
+export function PairColumn({ column, a, b }: { column: Column; a: number; b: number }) {
+  const { api, layer, lead, normalizer } = useApp();
+  const ref = layerRefOf(column, layer.name);
+  const units = unitsOf(column, layer.name);
+  const ownA = classInColumn(column, lead, a);
+  const ownB = classInColumn(column, lead, b);
+  const norm = normalizerRef(normalizer, layer.name, units);
+  const state = useAsync<PairResult | null>(
+    () => (ref && ownA >= 0 && ownB >= 0 ? api.pairConfusion(ref, ownA, ownB, norm, CATEGORY_LIMITS) : Promise.resolve(null)),
+    [api, column.id, ref?.layer, ownA, ownB, JSON.stringify(norm)],
+  );
+  const classes = column.run.model.classes;
+  return (
+    <section class={`column${column === lead ? " is-lead" : ""}`} data-testid="pair-column" data-column={column.id}>
+      <ColumnHeader column={column} isLead={column === lead} />
+      <AsyncView state={state}>
+        {(r) =>
+          r === null ? (
+            <p class="status">{ref ? "This model lacks one of the two classes." : `This file has no layer ${layer.name}.`}</p>
+          ) : (
+            <>
+              <dl class="facts">
+                <Facts facts={r.a} name={classes[r.a.cls]} testId="pair-accuracy-a" />
+                <Facts facts={r.b} name={classes[r.b.cls]} testId="pair-accuracy-b" />
+              </dl>
+              <ImageSetPanel
+                column={column}
+                title={`${classes[r.a.cls]} predicted as ${classes[r.b.cls]}`}
+                set={r.aAsB}
+                normalized={r.normalized}
+                testId="pair-a-as-b"
+              />
+              <ImageSetPanel
+                column={column}
+                title={`${classes[r.b.cls]} predicted as ${classes[r.a.cls]}`}
+                set={r.bAsA}
+                normalized={r.normalized}
+                testId="pair-b-as-a"
+              />
+            </>
+          )
+        }
+      </AsyncView>
+    </section>
+  );
+}
+
+function Facts({ facts, name, testId }: { facts: ClassFacts; name: string; testId: string }) {
+  return (
+    <>
+      <dt>
+        Accuracy on <span class="class-name">{name}</span>
+      </dt>
+      <dd data-testid={testId} data-value={exact(facts.accuracy)}>
+        {percentText(facts.accuracy)}{" "}
+        <span class="meta">
+          ({facts.correct} of {facts.count})
+        </span>
+      </dd>
+    </>
+  );
+}

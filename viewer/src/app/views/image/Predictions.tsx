@@ -1,0 +1,30 @@
+/** The classifier's most probable classes for one image (stable softmax, analysis/softmax.ts, in the worker). */
+import type { ImageDetail } from "../../../worker/methods/image";
+import { formatNumber } from "../../format-number";
+
+export function Predictions({ detail, classes }: { detail: ImageDetail; classes: string[] }) {
+  return (
+    <table class="predictions" data-testid="predictions">
+      <thead>
+        <tr>
+          <th scope="col">Class</th>
+          <th scope="col">Probability</th>
+        </tr>
+      </thead>
+      <tbody>
+        {Array.from(detail.topClasses, (c, k) => {
+          const p = detail.topProbabilities[k];
+          return (
+            <tr key={c} data-class={c} class={c === detail.label ? "is-truth" : undefined}>
+              <td class="class-name">{classes[c] ?? `class ${c}`}</td>
+              <td class="value">
+                <span class="bar" style={{ width: `${Number.isFinite(p) ? Math.max(0, Math.min(1, p)) * 100 : 0}%` }} />
+                <span data-value={String(p)}>{Number.isNaN(p) ? "NaN" : `${formatNumber(p * 100)}%`}</span>
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,105 @@
+/**
+ * Overlaid step curves on one x axis (uPlot), coloured from the theme's --series-N
+ * variables and rebuilt when the theme changes; as wide as its container.
+ */
+import { useEffect, useRef } from "preact/hooks";
+import uPlot from "uplot";
+import "uplot/dist/uPlot.min.css";
+import { formatNumber } from "../../format-number";
+import { cssVar, useEffectiveTheme } from "../../use-theme";
+import type { Overlay } from "./histogram-data";
+
+export interface CurveStyle {
+  label: string;
+  dashed: boolean;
+}
+
+interface Props {
+  data: Overlay;
+  curves: CurveStyle[];
+  xLabel: string;
+  height?: number;
+}
+
+const PALETTE_SIZE = 6;
+
+const aligned = (d: Overlay) => [d.x, ...d.y] as uPlot.AlignedData;
+
+/** `#rgb` or `#rrggbb` as rgba() with `alpha`; undefined for anything else (no fill then). */
+export function withAlpha(colour: string, alpha: number): string | undefined {
+  const m = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(colour);
+  if (!m) return undefined;
+  const hex = m[1].length === 3 ? [...m[1]].map((c) => c + c).join("") : m[1];
+  const [r, g, b] = [0, 2, 4].map((i) => Number.parseInt(hex.slice(i, i + 2), 16));
+  return `rgba(${r}, ${g}, ${b}, ${alpha})`;
+}
+
+export function DensityChart({ data, curves, xLabel, height = 220 }: Props) {
+  const box = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | null>(null);
+  const latest = useRef(data);
+  latest.current = data;
+  const theme = useEffectiveTheme();
+  const significant = formatNumber(Math.PI).length; // changes with the significant-figures setting
+
+  // (Re)build the chart when the series, their look or the theme change.
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const fg = cssVar("--fg", "#1b1f24");
+    const muted = cssVar("--muted", "#5b6470");
+    const grid = cssVar("--border", "#d5dae0");
+    const fmt = (_: uPlot, v: number | null) => (v === null || v === undefined ? "—" : formatNumber(v));
+    const options: uPlot.Options = {
+      width: Math.max(200, el.clientWidth),
+      height,
+      scales: { x: { time: false }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.05 : 1] } },
+      legend: { show: true, live: true },
+      cursor: { drag: { x: false, y: false } },
+      series: [
+        { label: xLabel, value: fmt },
+        ...curves.map((c, i): uPlot.Series => {
+          const colour = cssVar(`--series-${i % PALETTE_SIZE}`, "#1f6feb");
+          return {
+            label: c.label,
+            stroke: colour,
+            width: 2,
+            dash: c.dashed ? [6, 4] : undefined,
+            fill: withAlpha(colour, 0.14),
+            paths: uPlot.paths.stepped!({ align: 1 }),
+            points: { show: false },
+            spanGaps: false,
+            value: fmt,
+          };
+        }),
+      ],
+      axes: [
+        { stroke: muted, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, label: xLabel, labelFont: "12px system-ui", font: "11px system-ui", values: (_u, ticks) => ticks.map((t) => formatNumber(t)) },
+        { stroke: muted, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, label: "density", labelFont: "12px system-ui", font: "11px system-ui", values: (_u, ticks) => ticks.map((t) => formatNumber(t)), size: 56 },
+      ],
+    };
+    const chart = new uPlot(options, aligned(latest.current), el);
+    chart.root.style.color = fg;
+    plot.current = chart;
+    return () => {
+      chart.destroy();
+      plot.current = null;
+    };
+  }, [JSON.stringify(curves), xLabel, height, theme, significant]);
+
+  // New numbers for the same curves (e.g. the next unit): no rebuild.
+  useEffect(() => {
+    plot.current?.setData(aligned(data));
+  }, [data]);
+
+  // Follow the container's width.
+  useEffect(() => {
+    const el = box.current;
+    if (!el || typeof ResizeObserver === "undefined") return;
+    const observer = new ResizeObserver(() => plot.current?.setSize({ width: Math.max(200, el.clientWidth), height }));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [height]);
+
+  return <div ref={box} class="density-chart" data-testid="density-chart" />;
+}

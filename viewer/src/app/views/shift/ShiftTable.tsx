@@ -1,0 +1,111 @@
+/**
+ * Units ranked by how much each shift moves them: spurious and novelty score
+ * per shift, sortable by any of them (analysis most_shifted_units order),
+ * every unit a link to its neuron view.
+ */
+import { useMemo, useState } from "preact/hooks";
+import { mostShiftedUnits } from "../../../analysis/ranking";
+import type { ShiftResult } from "../../../worker/methods/analysis";
+import type { Column } from "../../columns";
+import { useApp } from "../../context";
+import { CsvButton } from "../../CsvButton";
+import { formatNumber } from "../../format-number";
+import { neuronHref } from "../../links";
+import { sortOrder, type SortDir } from "../common/sort";
+import { SortHeader } from "../common/SortHeader";
+import { exact } from "../common/values";
+
+type Score = "spurious" | "novelty";
+type SortKey = { shift: number; score: Score } | "unit";
+
+const STEP = 50;
+
+export function ShiftTable({ shifts, result, reference }: { shifts: Column[]; result: ShiftResult; reference: Column }) {
+  const { route, layer } = useApp();
+  const [sort, setSort] = useState<{ key: SortKey; dir: SortDir }>({ key: { shift: 0, score: "spurious" }, dir: "desc" });
+  const [show, setShow] = useState(STEP);
+  const order = useMemo(() => {
+    const { key, dir } = sort;
+    if (key === "unit") return Int32Array.from({ length: result.units }, (_, i) => (dir === "asc" ? i : result.units - 1 - i));
+    const sp = result.spurious[key.shift];
+    const nv = result.novelty[key.shift];
+    return dir === "desc" ? mostShiftedUnits(sp, nv, key.score) : sortOrder(key.score === "spurious" ? sp : nv, "asc");
+  }, [sort, result]);
+  const same = (a: SortKey, b: SortKey) => (a === "unit" || b === "unit" ? a === b : a.shift === b.shift && a.score === b.score);
+  const by = (key: SortKey) => () => setSort((s) => ({ key, dir: same(s.key, key) ? (s.dir === "desc" ? "asc" : "desc") : key === "unit" ? "asc" : "desc" }));
+  const rows = order.subarray(0, show);
+  const scoreHeader = (i: number, score: Score) => (
+    <SortHeader key={`${i}${score}`} active={same(sort.key, { shift: i, score })} dir={sort.dir} onSort={by({ shift: i, score })} numeric testId={`sort-${score}-${i}`}>
+      {score}
+    </SortHeader>
+  );
+
+  return (
+    <section class="panel">
+      <div class="section-head">
+        <h2>Most shifted units</h2>
+        <CsvButton
+          name={[reference.id, layer.name, "shift-scores"]}
+          what="the shift scores of every unit"
+          table={() => ({
+            header: ["unit", ...shifts.flatMap((c) => [`${c.id} spurious`, `${c.id} novelty`])],
+            rows: Array.from(order, (u) => [u, ...shifts.flatMap((_, i) => [result.spurious[i][u], result.novelty[i][u]])]),
+          })}
+        />
+      </div>
+      <p class="meta">
+        Against {reference.id}. Spurious: 1 − |Spearman ρ| between the unit's class tuning here and there (high: the shift reorders the classes it
+        prefers). Novelty: the drop of its peak class response (high: the shift's images excite it less). Click a heading to sort.
+      </p>
+      <div class="table-scroll">
+        <table class="data-table shift-table" data-testid="shift-table">
+          <thead>
+            <tr>
+              <th scope="col" rowSpan={2}>
+                rank
+              </th>
+              <SortHeader active={sort.key === "unit"} dir={sort.dir} onSort={by("unit")} testId="sort-unit">
+                unit
+              </SortHeader>
+              {shifts.map((c) => (
+                <th scope="colgroup" colSpan={2} key={c.id} class="dataset-name group-head">
+                  {c.id}
+                </th>
+              ))}
+            </tr>
+            <tr>
+              <th scope="col" />
+              {shifts.map((_, i) => [scoreHeader(i, "spurious"), scoreHeader(i, "novelty")])}
+            </tr>
+          </thead>
+          <tbody>
+            {Array.from(rows, (u, k) => (
+              <tr key={u} data-unit={u}>
+                <td class="num meta">{k + 1}</td>
+                <th scope="row">
+                  <a href={neuronHref(route, u)} class="unit-link">
+                    unit {u}
+                    {layer.unitLabels[u] ? <span class="unit-label"> {layer.unitLabels[u]}</span> : null}
+                  </a>
+                </th>
+                {shifts.map((c, i) => [
+                  <td key={`${c.id}s`} class="num" data-score="spurious" data-shift={i} data-value={exact(result.spurious[i][u])}>
+                    {formatNumber(result.spurious[i][u])}
+                  </td>,
+                  <td key={`${c.id}n`} class="num" data-score="novelty" data-shift={i} data-value={exact(result.novelty[i][u])}>
+                    {formatNumber(result.novelty[i][u])}
+                  </td>,
+                ])}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {show < order.length && (
+        <button type="button" class="button small" onClick={() => setShow((s) => s + STEP * 2)}>
+          Show more ({order.length - show} left)
+        </button>
+      )}
+    </section>
+  );
+}

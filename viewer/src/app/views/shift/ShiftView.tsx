@@ -1,0 +1,84 @@
+/**
+ * The shift view, `#/shift/<layer>`: per-unit spurious and novelty scores of
+ * every other dataset against the reference (the Normalizer, else the ID
+ * dataset), their distributions (one density curve per shift) and the most shifted units.
+ */
+import "../analysis.css";
+import { useMemo } from "preact/hooks";
+import type { ShiftResult } from "../../../worker/methods/analysis";
+import { DensityPlot } from "../../charts/DensityPlot";
+import type { Column } from "../../columns";
+import { useApp } from "../../context";
+import { useAsync } from "../../use-async";
+import { AsyncView } from "../common/AsyncView";
+import { referenceColumn } from "../common/refs";
+import { planShifts } from "./shifts";
+import { ShiftTable } from "./ShiftTable";
+
+const GRID_POINTS = 200;
+
+export function ShiftView() {
+  const { api, columns, normalizer, lead, layer } = useApp();
+  const reference = referenceColumn(columns, normalizer, lead);
+  const plan = useMemo(() => planShifts(columns, reference, layer.name), [columns, reference, layer.name]);
+  const key = JSON.stringify([plan.ref, plan.shifts.map((s) => s.ref)]);
+  const state = useAsync(
+    () => (plan.ref && plan.shifts.length ? api.shiftScores(plan.ref, plan.shifts.map((s) => s.ref), GRID_POINTS) : Promise.resolve(null)),
+    [api, key],
+  );
+  const shiftColumns = useMemo(() => plan.shifts.map((s) => s.column), [plan]);
+  return (
+    <main class="view shift-view" data-testid="shift-view">
+      <div class="view-header">
+        <h1>Shift scores · {layer.name}</h1>
+        <p class="note">
+          Each dataset against <span class="dataset-name">{reference.id}</span> ({normalizer ? "the Normalizer" : "the ID dataset"}), from the class
+          tuning matrices T = class mean / the unit's maximum in {reference.id}.
+        </p>
+        {plan.skipped.length > 0 && (
+          <p class="note">
+            Not compared:{" "}
+            {plan.skipped.map((s, i) => (
+              <span key={s.column.id}>
+                {i > 0 && "; "}
+                <span class="dataset-name">{s.column.id}</span> ({s.why})
+              </span>
+            ))}
+            .
+          </p>
+        )}
+      </div>
+      {plan.shifts.length === 0 ? (
+        <p class="status">Open a second dataset with the same layer and classes to compare it with {reference.id}.</p>
+      ) : (
+        <AsyncView state={state}>{(r) => r && <ShiftBody result={r} shifts={shiftColumns} reference={reference} />}</AsyncView>
+      )}
+    </main>
+  );
+}
+
+function ShiftBody({ result, shifts, reference }: { result: ShiftResult; shifts: Column[]; reference: Column }) {
+  const spurious = useMemo(() => shifts.map((c, i) => ({ label: c.id, values: result.spuriousDensity.curves[i] })), [result, shifts]);
+  const novelty = useMemo(() => shifts.map((c, i) => ({ label: c.id, values: result.noveltyDensity.curves[i] })), [result, shifts]);
+  return (
+    <>
+      <div class="plots">
+        <figure class="panel plot-panel" data-testid="spurious-density">
+          <figcaption>
+            <h2>Spurious score</h2>
+            <p class="meta">Distribution over the {result.units} units, one curve per shift (Gaussian KDE).</p>
+          </figcaption>
+          <DensityPlot grid={result.spuriousDensity.grid} curves={spurious} xLabel="spurious score" label="Density of the spurious scores per shift" />
+        </figure>
+        <figure class="panel plot-panel" data-testid="novelty-density">
+          <figcaption>
+            <h2>Novelty score</h2>
+            <p class="meta">Distribution over the {result.units} units, one curve per shift (Gaussian KDE).</p>
+          </figcaption>
+          <DensityPlot grid={result.noveltyDensity.grid} curves={novelty} xLabel="novelty score" label="Density of the novelty scores per shift" />
+        </figure>
+      </div>
+      <ShiftTable shifts={shifts} result={result} reference={reference} />
+    </>
+  );
+}
