@@ -14,6 +14,7 @@ import argparse
 import gc
 import os
 import resource
+import statistics
 import tempfile
 import time
 import tracemalloc
@@ -129,7 +130,7 @@ def main() -> None:
     parser.add_argument("--images", type=int, nargs=2, default=[512, 2048], help="the two dataset sizes")
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--rounds", type=int, default=3, help="alternating bare/export rounds; best of each")
-    parser.add_argument("--memory-images", type=int, nargs=2, default=[16384, 65536],
+    parser.add_argument("--memory-images", type=int, nargs=2, default=[8192, 32768],
                         help="the two dataset sizes of the memory check (on the shape twin)")
     args = parser.parse_args()
     torch.manual_seed(0)
@@ -143,13 +144,15 @@ def main() -> None:
         for images in args.images:
             data = loader(images, args.batch_size)
             times: dict[str, list[tuple[float, float]]] = {"bare": [], "export": []}
-            for _ in range(args.rounds):
-                times["bare"].append(bare(model, data))
-                times["export"].append(export(model, data, path))
+            for round_ in range(args.rounds):  # ABBA order, so a drift in machine load cancels out
+                for kind in ("bare", "export") if round_ % 2 == 0 else ("export", "bare"):
+                    times[kind].append(bare(model, data) if kind == "bare" else export(model, data, path))
+            wall = [e[0] / b[0] for b, e in zip(times["bare"], times["export"])]
+            cpu = [e[1] / b[1] for b, e in zip(times["bare"], times["export"])]
             t_bare, t_export = (min(t[0] for t in times[k]) for k in ("bare", "export"))
-            c_bare, c_export = (min(t[1] for t in times[k]) for k in ("bare", "export"))
-            print(f"{images:6d} images: bare {t_bare:6.2f} s ({images / t_bare:5.1f} img/s), export {t_export:6.2f} s"
-                  f" -> ratio {t_export / t_bare:.3f} (CPU time ratio {c_export / c_bare:.3f}); "
+            print(f"{images:6d} images: bare {t_bare:6.2f} s ({images / t_bare:5.1f} img/s), export {t_export:6.2f} s "
+                  f"(best of {args.rounds}) -> ratio {t_export / t_bare:.3f}; median of paired rounds: wall "
+                  f"{statistics.median(wall):.3f}, CPU time {statistics.median(cpu):.3f}; "
                   f"file {path.stat().st_size / 2**20:.1f} MiB")
         print("peak memory of the export (tracemalloc: Python and NumPy heap; the ResNet's shapes, cheap "
               "arithmetic, batches made on the fly):")

@@ -31,5 +31,11 @@ def write_small_run(path: Path, n_id: int = 40, n_ood: int = 30, seed: int = 0) 
 
 
 @pytest.fixture
+def make_small_run():
+    """The function that writes the small run, for tests that need to tweak the writer first."""
+    return write_small_run
+
+
+@pytest.fixture
 def small_run(tmp_path: Path) -> Path:
     return write_small_run(tmp_path / "small.deephys")

@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -125,8 +125,7 @@ def export(
         model_name=model_name or type(model).__name__,
         classifier=classifier_name,
         classes=classes,
-        writer_options={**dict(writer_options or {}),
-                        **({"activation_dtype": activation_dtype} if activation_dtype else {})},
+        writer_options=_writer_options(writer_options, activation_dtype, run_device),
         metadata={"exporter": "deephys.torch", **({"shard": f"{shard[0]}/{shard[1]}"} if shard else {})},
         progress=progress and (shard is None or shard[0] == 0),
     )
@@ -142,6 +141,18 @@ def _with_total(source):
     from dataclasses import replace
 
     return replace(source, total=count_images(source.batches))
+
+
+def _writer_options(given: Mapping[str, Any] | None, activation_dtype: str | Mapping[str, str] | None,
+                    device: torch.device) -> dict[str, Any]:
+    options = dict(given or {})
+    if activation_dtype:
+        options["activation_dtype"] = activation_dtype
+    if device.type == "cpu":
+        # PyTorch already keeps every core busy: one encoding thread (thousands of thumbnails a second)
+        # keeps up with CPU inference, and more would only preempt PyTorch's threads.
+        options.setdefault("encode_threads", 1)
+    return options
 
 
 def _selectors(select: Selector | Mapping[str, Selector] | None, names: list[str]) -> dict[str, Selector]:
@@ -164,6 +175,3 @@ def _thumbnailer(capture: TorchCapture, thumbnails: bool | Callable[[Any], Any],
         raise ExportError(f"thumbnails= takes True, False or a function inputs -> images, not {thumbnails!r}")
     return Thumbnailer(capture.to_numpy, layout="NCHW", size=size, mean=mean, std=std, fn=fn)
 
-
-def _iterable(value: Any) -> bool:
-    return isinstance(value, Iterable)

@@ -45,9 +45,7 @@ def test_validate_reports_damage_without_traceback(small_run, tmp_path):
     assert "Traceback" not in result.output
 
 
-def test_validate_detects_a_summary_that_does_not_match_the_data(tmp_path, monkeypatch):
-    from conftest import write_small_run
-
+def test_validate_detects_a_summary_that_does_not_match_the_data(tmp_path, monkeypatch, make_small_run):
     from deephys.format import summaries
 
     honest = summaries.SummaryBuilder.partial
@@ -58,7 +56,7 @@ def test_validate_detects_a_summary_that_does_not_match_the_data(tmp_path, monke
         return summary
 
     monkeypatch.setattr(summaries.SummaryBuilder, "partial", lying)
-    path = write_small_run(tmp_path / "lying.deephys")
+    path = make_small_run(tmp_path / "lying.deephys")
     monkeypatch.setattr(summaries.SummaryBuilder, "partial", honest)
     result = CliRunner().invoke(main, ["validate", str(path)])
     assert result.exit_code == 1

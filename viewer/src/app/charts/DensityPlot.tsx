@@ -45,7 +45,7 @@ export function DensityPlot({ grid, curves, xLabel, label, height = 220, testId 
       labelFont: "12px system-ui",
       font: "11px system-ui",
       values: (_u, ticks) => ticks.map((t) => formatNumber(t)),
-      size,
+      ...(size === undefined ? {} : { size }),
     });
     const plot = new uPlot(
       {

@@ -27,16 +27,35 @@ interface Props {
 }
 
 const LABEL_MIN_CELL = 12;
+/** Room kept for the row labels (9rem) and a vertical axis title, in CSS pixels. */
+const ROW_LABELS = 150;
+const AXIS_TITLE = 24;
 
 export function Heatmap(props: Props) {
   const { rows, cols, rgba, label, describe, onPick, rowLabels, colLabels, rowTitle, colTitle } = props;
   const { maxWidth = 640, maxHeight = 640, maxCell = 28, testId } = props;
   const canvas = useRef<HTMLCanvasElement>(null);
+  const figure = useRef<HTMLElement>(null);
+  const [available, setAvailable] = useState(maxWidth);
   const [cursor, setCursor] = useState<{ r: number; c: number; from: "mouse" | "key" } | null>(null);
-  const scale = Math.min(maxCell, maxWidth / cols, maxHeight / rows);
+  // Square cells as large as the container allows (with room for the row labels when they fit).
+  const room = Math.min(maxWidth, available) - (rowTitle ? AXIS_TITLE : 0);
+  const fit = (w: number) => Math.max(0, Math.min(maxCell, w / cols, maxHeight / rows));
+  const withLabels = rowLabels ? fit(room - ROW_LABELS) : 0;
+  const showLabels = withLabels >= LABEL_MIN_CELL;
+  const scale = showLabels ? withLabels : fit(room) || 1;
   const width = cols * scale;
   const height = rows * scale;
-  const showLabels = scale >= LABEL_MIN_CELL;
+
+  useEffect(() => {
+    const el = figure.current;
+    if (!el || typeof ResizeObserver === "undefined") return;
+    const measure = () => setAvailable(el.clientWidth || maxWidth);
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [maxWidth]);
 
   useEffect(() => {
     const el = canvas.current;
@@ -67,7 +86,7 @@ export function Heatmap(props: Props) {
 
   const tip = cursor ? describe(cursor.r, cursor.c) : "";
   return (
-    <figure class="heatmap" data-testid={testId}>
+    <figure class="heatmap" data-testid={testId} ref={figure}>
       {colTitle && <figcaption class="axis-title">{colTitle} →</figcaption>}
       <div class="heatmap-body">
         {rowTitle && <div class="axis-title axis-vertical">{rowTitle} ↓</div>}

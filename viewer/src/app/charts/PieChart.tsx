@@ -25,7 +25,7 @@ export function sliceName(slice: Slice, classes: readonly string[]): string {
   return slice.cls === -1 ? `${slice.members.length} other classes` : classes[slice.cls] ?? `class ${slice.cls}`;
 }
 
-export function PieChart({ shares, classes, label, onPick, size = 140 }: Props) {
+export function PieChart({ shares, classes, label, onPick, size = 120 }: Props) {
   const slices = pieSlices(shares);
   const r = size / 2 - 2;
   const c = size / 2;

@@ -37,22 +37,35 @@ export function matchScore(query: string, name: string): number | null {
   const at = n.indexOf(q);
   if (at >= 0) {
     // A match at the start of a word ("sea" in "sea lion", "lion" in "sea lion") beats one inside a word.
-    const wordStart = !/[\p{L}\p{N}]/u.test(n[at - 1]);
-    return (wordStart ? 600 : 400) - Math.min(at, 100);
+    return (isWordStart(n, at) ? 600 : 400) - Math.min(at, 100);
   }
-  // Subsequence: every query character in order; fewer gaps score higher.
+  // Subsequence: every query character in order, in runs of adjacent characters. Accepted when
+  // every run starts a word ("sl" in "sea lion"), or when it starts at a word and skips at most
+  // two characters in all (a typo: "gldfish" in "goldfish").
   let pos = 0;
-  let gaps = 0;
+  let skipped = 0;
+  let runs = 0;
+  let inWord = 0;
   let last = -1;
   for (const ch of q) {
     if (/\s/.test(ch)) continue;
     const found = n.indexOf(ch, pos);
     if (found < 0) return null;
-    if (last >= 0 && found !== last + 1) gaps++;
+    if (last < 0 || found !== last + 1) {
+      if (last >= 0) skipped += found - last - 1;
+      runs++;
+      if (!isWordStart(n, found)) inWord++;
+    }
     last = found;
     pos = found + 1;
   }
-  return 200 - Math.min(gaps * 10 + (n.length - q.length), 199);
+  const firstAtWord = inWord === 0 || isWordStart(n, n.indexOf(q.replace(/\s/g, "")[0]));
+  if (inWord > 0 && !(firstAtWord && skipped <= 2)) return null;
+  return 200 - Math.min((runs - 1) * 10 + skipped, 199);
+}
+
+function isWordStart(name: string, at: number): boolean {
+  return at === 0 || !/[\p{L}\p{N}]/u.test(name[at - 1]);
 }
 
 export interface Match {

@@ -6,7 +6,6 @@
  */
 import { useCallback, useEffect, useRef } from "preact/hooks";
 import { useApp } from "../context";
-import { useSettings } from "../settings-store";
 import { useLatestAsync } from "../use-latest";
 import { ImageColumn } from "./image/ImageColumn";
 import { loadImageView } from "./image/load";
@@ -37,9 +36,6 @@ export function ImageView() {
     [api, ordered.map((c) => c.id).join("\n"), layer.name, index, normalizer?.id],
   );
   const current = loaded.value;
-  // Columns side by side only when a whole unit row of top images fits in each.
-  const { imagesPerRow, smallImageSize } = useSettings();
-  const minColumn = imagesPerRow * (smallImageSize + 8) + 40;
 
   return (
     <main class="view image-view" data-testid="image-view" data-index={current ? String(current.index) : ""} aria-busy={loaded.pending}>
@@ -56,7 +52,7 @@ export function ImageView() {
       {loaded.failed ? (
         <p class="error-text">{String((loaded.error as Error)?.message ?? loaded.error)}</p>
       ) : current ? (
-        <div class="columns image-columns" style={{ gridTemplateColumns: `repeat(auto-fit, minmax(min(100%, ${minColumn}px), 1fr))` }}>
+        <div class="columns image-columns">
           {current.columns.map((d) => (
             <ImageColumn key={d.column.id} data={d} isLead={d.column === source} index={current.index} references={current.references} />
           ))}

@@ -2,7 +2,7 @@
  * An index input (units, images) with previous/next buttons and ←/→ keys: wraps around past
  * either end and flags what is not a whole number.
  */
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { useShortcuts } from "../keys";
 
 /** `n` wrapped into 0..count-1. */
@@ -22,6 +22,14 @@ interface Props {
 export function IndexPicker({ label, value, count, onChange, testId }: Props) {
   const [text, setText] = useState(String(value));
   const [invalid, setInvalid] = useState(false);
+  // Chromium blurs a focused input as it is removed: that must not navigate from a view being left.
+  const mounted = useRef(true);
+  useEffect(
+    () => () => {
+      mounted.current = false;
+    },
+    [],
+  );
   useEffect(() => {
     setText(String(value));
     setInvalid(false);
@@ -36,6 +44,7 @@ export function IndexPicker({ label, value, count, onChange, testId }: Props) {
   });
 
   const commit = () => {
+    if (!mounted.current) return;
     const trimmed = text.trim();
     if (!/^-?\d+$/.test(trimmed)) {
       setInvalid(true);
@@ -62,7 +71,7 @@ export function IndexPicker({ label, value, count, onChange, testId }: Props) {
           value={text}
           onInput={(e) => setText(e.currentTarget.value)}
           onKeyDown={(e) => e.key === "Enter" && commit()}
-          onBlur={commit}
+          onBlur={() => text !== String(value) && commit()}
         />{" "}
         of {count.toLocaleString()}
       </label>

@@ -37,23 +37,25 @@ export interface ImageList {
   confidences: Float32Array;
 }
 
-/** An image list and the top units of its first `rows` images (mean of their activation rows). */
-export interface ImageSet {
-  images: ImageList;
+/** The top units of a set of images: the mean of their (normalised) activation rows. */
+export interface SetUnits {
   topUnits: RankedUnits;
-  /** Images whose rows were averaged (0: no top units). */
+  /** Images whose rows were averaged. */
   rows: number;
+  /** Whether values are fractions of the Normalizer's maximum (false: raw activations). */
+  normalized: boolean;
 }
 
 /** How much of each list to send back. */
 export interface SetLimits {
   /** Images per list. */
   images: number;
-  /** Images whose activation rows are averaged for the top units of a set. */
-  unitRows: number;
   /** Units in each top-unit list. */
   units: number;
 }
+
+/** At most this many images are read to rank the units of a set (the most confident first). */
+export const MAX_SET_ROWS = 256;
 
 export function checkLimit(n: number, name: string): number {
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`${name} must be a whole number >= 0, got ${n}`);
@@ -102,28 +104,26 @@ export function normalizedOrRaw(values: ArrayLike<number>, refMax: Float64Array 
 
 /**
  * The top units of a set of images: the per-unit mean of the (normalised)
- * activation rows of the first `maxRows` of `indices`, read through the
- * run's chunk cache, ranked by analysis/ranking.ts topUnits.
+ * activation rows of `indices`, read through the run's chunk cache, ranked by
+ * analysis/ranking.ts topUnits.
  */
 export async function setTopUnits(
   run: Run,
   col: LayerRef,
   units: number,
   indices: ArrayLike<number>,
-  limits: SetLimits,
+  n: number,
   refMax: Float64Array | null,
-): Promise<{ topUnits: RankedUnits; rows: number }> {
-  const rows = Math.min(limits.unitRows, indices.length);
-  if (rows === 0) return { topUnits: { indices: new Int32Array(0), values: new Float64Array(0) }, rows: 0 };
+): Promise<SetUnits> {
+  const rows = indices.length;
+  if (rows === 0) return { topUnits: { indices: new Int32Array(0), values: new Float64Array(0) }, rows: 0, normalized: refMax !== null };
   const acts = new Float64Array(rows * units);
   const reads: Promise<void>[] = [];
   for (let k = 0; k < rows; k++) {
-    const index = indices[k];
-    reads.push(run.activationRow(col.dataset, col.layer, index).then((row) => acts.set(row, k * units)));
+    reads.push(run.activationRow(col.dataset, col.layer, indices[k]).then((row) => acts.set(row, k * units)));
   }
   await Promise.all(reads);
-  const ranked = topUnits(normalizedOrRaw(acts, refMax), units, limits.units);
-  return { topUnits: ranked, rows };
+  return { topUnits: topUnits(normalizedOrRaw(acts, refMax), units, n), rows, normalized: refMax !== null };
 }
 
 /** Marks every typed array reachable from `value` (objects and arrays) to be moved, not copied. */

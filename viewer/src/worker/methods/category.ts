@@ -1,6 +1,7 @@
 /**
  * Worker methods of the category view: one class (or a pair of classes) in one
- * dataset column. Every number comes from src/analysis (the port of deephys.analysis).
+ * dataset column, and the top units of an image set. Every number comes from
+ * src/analysis (the port of deephys.analysis).
  */
 import {
   classAccuracy,
@@ -16,16 +17,18 @@ import {
   checkClass,
   checkLimit,
   imageList,
+  MAX_SET_ROWS,
   normalizedOrRaw,
   referenceMaxOf,
   setTopUnits,
   transferAll,
   type ClassShare,
-  type ImageSet,
+  type ImageList,
   type LayerRef,
   type RankedUnits,
   type RunOf,
   type SetLimits,
+  type SetUnits,
 } from "./analysis-shared";
 
 export interface ClassFacts {
@@ -46,43 +49,45 @@ export interface CategoryResult extends ClassFacts {
   /** False positives (predicted cls) by true class, false negatives (truth cls) by predicted class. */
   falsePositives: ClassShare[];
   falseNegatives: ClassShare[];
-  /** Images by softmax confidence, descending: correctly classified, false positives, false negatives. */
-  correctSet: ImageSet;
-  falsePositiveSet: ImageSet;
-  falseNegativeSet: ImageSet;
+  /** Images by softmax confidence, descending: false positives, false negatives, correctly classified. */
+  falsePositiveImages: ImageList;
+  falseNegativeImages: ImageList;
+  correctImages: ImageList;
 }
 
 export interface PairResult {
-  normalized: boolean;
   a: ClassFacts;
   b: ClassFacts;
   /** Truth a, predicted b: the false negatives of a filtered to b (= false positives of b from a). */
-  aAsB: ImageSet;
+  aAsB: ImageList;
   /** Truth b, predicted a. */
-  bAsA: ImageSet;
+  bAsA: ImageList;
 }
 
 export type CategoryApi = {
   /** Class `cls` in one column; `ref` is the Normalizer's layer (null for raw values). */
   category(col: LayerRef, cls: number, ref: LayerRef | null, limits: SetLimits): Promise<CategoryResult>;
   /** Classes `a` and `b` in one column: both accuracies and the images confused between them. */
-  pairConfusion(col: LayerRef, a: number, b: number, ref: LayerRef | null, limits: SetLimits): Promise<PairResult>;
+  pairConfusion(col: LayerRef, a: number, b: number, limits: SetLimits): Promise<PairResult>;
+  /**
+   * The `units` top units of a set of images (at most MAX_SET_ROWS, e.g. the
+   * first 50 of a list): the mean of their activation rows, normalised by `ref` when given.
+   */
+  imageSetUnits(col: LayerRef, indices: Uint32Array, ref: LayerRef | null, units: number): Promise<SetUnits>;
 };
 
 function checkLimits(limits: SetLimits): SetLimits {
   checkLimit(limits.images, "images");
-  checkLimit(limits.unitRows, "unitRows");
   checkLimit(limits.units, "units");
   return limits;
 }
 
 export function categoryMethods(runOf: RunOf): CategoryApi {
-  /** What every call needs: the table, the summary, the class count, the reference maxima. */
-  const load = async (col: LayerRef, ref: LayerRef | null) => {
+  /** What every call needs: the table and the accuracy facts of a class. */
+  const load = async (col: LayerRef) => {
     const run = runOf(col.fileId);
-    const [table, summary] = await Promise.all([run.table(col.dataset), run.summary(col.dataset, col.layer)]);
+    const table = await run.table(col.dataset);
     const classes = run.info.model.classes.length;
-    const refMax = await referenceMaxOf(runOf, ref, summary.units);
     const accuracies = classAccuracy(table.labels, table.predictions, classes);
     const counts = classCounts(table.labels, classes);
     const facts = (cls: number): ClassFacts => ({
@@ -91,49 +96,55 @@ export function categoryMethods(runOf: RunOf): CategoryApi {
       correct: confusionCellImages(table.labels, table.predictions, table.confidences, cls, cls).length,
       accuracy: accuracies[cls],
     });
-    const set = async (indices: Int32Array, limits: SetLimits): Promise<ImageSet> => ({
-      images: imageList(table, indices, limits.images),
-      ...(await setTopUnits(run, col, summary.units, indices, limits, refMax)),
-    });
-    return { run, table, summary, classes, refMax, facts, set };
+    return { run, table, classes, facts };
   };
 
   return {
     async category(col, cls, ref, limits) {
       checkLimits(limits);
-      const { table, summary, classes, refMax, facts, set } = await load(col, ref);
+      const { run, table, classes, facts } = await load(col);
       checkClass(cls, classes);
+      const summary = await run.summary(col.dataset, col.layer);
+      const refMax = await referenceMaxOf(runOf, ref, summary.units);
       const { labels, predictions, confidences } = table;
       const means = summary.classMeans.subarray(cls * summary.units, (cls + 1) * summary.units);
-      const [correctSet, falsePositiveSet, falseNegativeSet] = await Promise.all([
-        set(confusionCellImages(labels, predictions, confidences, cls, cls), limits),
-        set(falsePositiveImages(labels, predictions, confidences, cls), limits),
-        set(falseNegativeImages(labels, predictions, confidences, cls), limits),
-      ]);
       const result: CategoryResult = {
         ...facts(cls),
         normalized: refMax !== null,
         topUnits: topUnits(normalizedOrRaw(means, refMax), summary.units, limits.units),
         falsePositives: falsePositives(labels, predictions, cls),
         falseNegatives: falseNegatives(labels, predictions, cls),
-        correctSet,
-        falsePositiveSet,
-        falseNegativeSet,
+        falsePositiveImages: imageList(table, falsePositiveImages(labels, predictions, confidences, cls), limits.images),
+        falseNegativeImages: imageList(table, falseNegativeImages(labels, predictions, confidences, cls), limits.images),
+        correctImages: imageList(table, confusionCellImages(labels, predictions, confidences, cls, cls), limits.images),
       };
       return transferAll(result);
     },
 
-    async pairConfusion(col, a, b, ref, limits) {
+    async pairConfusion(col, a, b, limits) {
       checkLimits(limits);
-      const { table, classes, refMax, facts, set } = await load(col, ref);
+      const { table, classes, facts } = await load(col);
       checkClass(a, classes);
       checkClass(b, classes);
       const { labels, predictions, confidences } = table;
-      const [aAsB, bAsA] = await Promise.all([
-        set(falseNegativeImages(labels, predictions, confidences, a, b), limits),
-        set(falsePositiveImages(labels, predictions, confidences, a, b), limits),
-      ]);
-      return transferAll({ normalized: refMax !== null, a: facts(a), b: facts(b), aAsB, bAsA } satisfies PairResult);
+      const result: PairResult = {
+        a: facts(a),
+        b: facts(b),
+        aAsB: imageList(table, falseNegativeImages(labels, predictions, confidences, a, b), limits.images),
+        bAsA: imageList(table, falsePositiveImages(labels, predictions, confidences, a, b), limits.images),
+      };
+      return transferAll(result);
+    },
+
+    async imageSetUnits(col, indices, ref, units) {
+      checkLimit(units, "units");
+      if (indices.length > MAX_SET_ROWS) throw new RangeError(`at most ${MAX_SET_ROWS} images per set, got ${indices.length}`);
+      const run = runOf(col.fileId);
+      const images = run.info.datasets[col.dataset]?.images ?? 0;
+      for (const i of indices) if (i >= images) throw new RangeError(`image ${i} is outside 0..${images - 1}`);
+      const summary = await run.summary(col.dataset, col.layer);
+      const refMax = await referenceMaxOf(runOf, ref, summary.units);
+      return transferAll(await setTopUnits(run, col, summary.units, indices, units, refMax));
     },
   };
 }

@@ -31,7 +31,7 @@ export type ShiftApi = {
   shiftScores(ref: LayerRef, shifts: LayerRef[], gridPoints: number): Promise<ShiftResult>;
 };
 
-/** `points` evenly spaced values covering every finite score, with a margin of 10% of their range on each side. */
+/** `points` evenly spaced values covering every finite score, with a margin of a quarter of their range on each side (where the kernels' tails still show). */
 export function scoreGrid(scores: Float64Array[], points: number): Float64Array {
   let lo = Infinity;
   let hi = -Infinity;
@@ -47,7 +47,7 @@ export function scoreGrid(scores: Float64Array[], points: number): Float64Array 
     lo = 0;
     hi = 1;
   }
-  const margin = hi > lo ? (hi - lo) * 0.1 : 0.5;
+  const margin = hi > lo ? (hi - lo) * 0.25 : 0.5;
   lo -= margin;
   hi += margin;
   const grid = new Float64Array(points);

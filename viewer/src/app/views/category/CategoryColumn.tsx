@@ -14,12 +14,20 @@ import { classInColumn, layerRefOf, normalizerRef, unitsOf } from "../common/ref
 import { UnitList } from "../common/UnitList";
 import { exact, percentText } from "../common/values";
 import { toLeadClass } from "./column-classes";
-import { ImageSetPanel } from "./ImageSetPanel";
 import { CATEGORY_LIMITS } from "./limits";
 import type { ShareMode } from "./share-mode";
+import { SetTabs, type SetKey } from "./SetTabs";
 import { SharesPanel } from "./SharesPanel";
 
-export function CategoryColumn({ column, cls, mode }: { column: Column; cls: number; mode: ShareMode }) {
+interface Props {
+  column: Column;
+  cls: number;
+  mode: ShareMode;
+  tab: SetKey;
+  setTab: (tab: SetKey) => void;
+}
+
+export function CategoryColumn({ column, cls, mode, tab, setTab }: Props) {
   const { api, layer, lead, normalizer } = useApp();
   const ref = layerRefOf(column, layer.name);
   const units = unitsOf(column, layer.name);
@@ -37,7 +45,7 @@ export function CategoryColumn({ column, cls, mode }: { column: Column; cls: num
           r === null ? (
             <p class="status">{ref ? `This model has no class ${lead.run.model.classes[cls]}.` : `This file has no layer ${layer.name}.`}</p>
           ) : (
-            <CategoryBody column={column} result={r} mode={mode} />
+            <CategoryBody column={column} result={r} mode={mode} tab={tab} setTab={setTab} />
           )
         }
       </AsyncView>
@@ -45,7 +53,7 @@ export function CategoryColumn({ column, cls, mode }: { column: Column; cls: num
   );
 }
 
-function CategoryBody({ column, result: r, mode }: { column: Column; result: CategoryResult; mode: ShareMode }) {
+function CategoryBody({ column, result: r, mode, tab, setTab }: Omit<Props, "cls"> & { result: CategoryResult }) {
   const { route, lead, go, layer } = useApp();
   const classes = column.run.model.classes;
   const name = classes[r.cls];
@@ -63,7 +71,7 @@ function CategoryBody({ column, result: r, mode }: { column: Column; result: Cat
     <>
       <dl class="facts">
         <dt>Accuracy</dt>
-        <dd data-testid="class-accuracy" data-value={exact(r.accuracy)}>
+        <dd data-testid="class-accuracy" data-cls={r.cls} data-value={exact(r.accuracy)}>
           {percentText(r.accuracy)}{" "}
           <span class="meta">
             ({r.correct} of {r.count})
@@ -114,9 +122,8 @@ function CategoryBody({ column, result: r, mode }: { column: Column; result: Cat
           />
         </div>
       </div>
-      <ImageSetPanel column={column} title="False positives" set={r.falsePositiveSet} normalized={r.normalized} testId="fp-set" />
-      <ImageSetPanel column={column} title="False negatives" set={r.falseNegativeSet} normalized={r.normalized} testId="fn-set" />
-      <ImageSetPanel column={column} title="Correctly classified" set={r.correctSet} normalized={r.normalized} testId="correct-set" />
+      <h3>Images · most confident first</h3>
+      <SetTabs column={column} result={r} tab={tab} setTab={setTab} />
     </>
   );
 }

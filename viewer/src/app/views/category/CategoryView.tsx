@@ -5,17 +5,20 @@
  * Class indices are the Lead's; other models follow by class name.
  */
 import "../analysis.css";
+import { useState } from "preact/hooks";
 import { useApp } from "../../context";
 import { indexParam, orderedColumns } from "../common/refs";
 import { CategoryColumn } from "./CategoryColumn";
 import { ClassBar } from "./ClassBar";
 import { PairColumn } from "./PairColumn";
+import type { SetKey } from "./SetTabs";
 import { useShareMode } from "./share-mode";
 
 export function CategoryView() {
   const { route, lead, columns } = useApp();
   const count = lead.run.model.classes.length;
   const [mode, setMode] = useShareMode();
+  const [tab, setTab] = useState<SetKey>("fp");
   if (count === 0) {
     return (
       <main class="view">
@@ -32,7 +35,7 @@ export function CategoryView() {
       <ClassBar cls={cls} other={other} mode={mode} setMode={setMode} />
       <div class="columns">
         {ordered.map((c) =>
-          other === null ? <CategoryColumn key={c.id} column={c} cls={cls} mode={mode} /> : <PairColumn key={c.id} column={c} a={cls} b={other} />,
+          other === null ? <CategoryColumn key={c.id} column={c} cls={cls} mode={mode} tab={tab} setTab={setTab} /> : <PairColumn key={c.id} column={c} a={cls} b={other} />,
         )}
       </div>
     </main>

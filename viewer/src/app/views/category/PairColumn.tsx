@@ -63,7 +63,7 @@ function Facts({ facts, name, testId }: { facts: ClassFacts; name: string; testI
       <dt>
         Accuracy on <span class="class-name">{name}</span>
       </dt>
-      <dd data-testid={testId} data-value={exact(facts.accuracy)}>
+      <dd data-testid={testId} data-cls={facts.cls} data-value={exact(facts.accuracy)}>
         {percentText(facts.accuracy)}{" "}
         <span class="meta">
           ({facts.correct} of {facts.count})

@@ -94,7 +94,9 @@ export function SharesPanel(props: Props) {
         </table>
       )}
       <div class="table-actions">
-        <span class="meta">{total} images</span>
+        <span class="meta">
+          {total} image{total === 1 ? "" : "s"}
+        </span>
         <CsvButton name={csvName} what={label} table={csv} />
       </div>
     </div>

@@ -4,6 +4,7 @@ import type { Column } from "../../columns";
 import { useApp } from "../../context";
 import { ImageCell } from "../../ImageCell";
 import { useSettings } from "../../settings-store";
+import { useWidth } from "../../use-width";
 import { Value, valueText } from "../../Value";
 
 interface Props {
@@ -15,12 +16,23 @@ interface Props {
   references: Map<number, number> | null;
 }
 
+const GAP = 4;
+const MIN_SIZE = 24;
+
+/** Thumbnail edge so that `count` of them fit in `width` (at most `size`; never below 24 px). */
+export function fittedSize(width: number, count: number, size: number): number {
+  if (width <= 0) return size;
+  return Math.max(MIN_SIZE, Math.min(size, Math.floor((width - (count - 1) * GAP) / count) - GAP));
+}
+
 export function UnitRows({ column, units, values, rows, references }: Props) {
   const { go, layer } = useApp();
   const { imagesPerRow, smallImageSize } = useSettings();
+  const [list, width] = useWidth<HTMLOListElement>();
+  const size = fittedSize(width, imagesPerRow, smallImageSize);
   const classes = column.run.model.classes;
   return (
-    <ol class="unit-rows" data-testid="unit-rows">
+    <ol ref={list} class="unit-rows" data-testid="unit-rows">
       {units.map((u, k) => {
         const reference = references?.get(u) ?? null;
         const from = rows.offsets[k];
@@ -34,11 +46,11 @@ export function UnitRows({ column, units, values, rows, references }: Props) {
               </button>
               {values ? <Value value={values[k]} reference={reference} testId="unit-activation" /> : <span class="value">—</span>}
             </div>
-            <div class="unit-row-images" style={{ gridTemplateColumns: `repeat(${imagesPerRow}, ${smallImageSize + 4}px)` }}>
+            <div class="unit-row-images" style={{ gridTemplateColumns: `repeat(${imagesPerRow}, ${size + GAP}px)`, gap: `${GAP}px 0` }}>
               {to === from && <span class="status">no top images</span>}
               {Array.from(rows.indices.subarray(from, to), (index, j) => {
                 const label = classes[rows.labels[from + j]] ?? "";
-                return <ImageCell key={index} column={column} index={index} size={smallImageSize} lines={[label, `unit ${u}: ${valueText(rows.values[from + j], reference)}`]} />;
+                return <ImageCell key={index} column={column} index={index} size={size} lines={[label, `unit ${u}: ${valueText(rows.values[from + j], reference)}`]} />;
               })}
             </div>
           </li>
