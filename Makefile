@@ -32,10 +32,9 @@ viewer-build:
 viewer: viewer-build
 	cp viewer/dist/index.html python/deephys/_viewer/deephys-viewer.html
 
+# The main job: train the Colored MNIST CNN, export ID + 3 shifts, open the viewer.
 demo: setup
-	$(VENV)/bin/deephys sample --out sample.deephys
-	$(VENV)/bin/deephys info sample.deephys
-	$(VENV)/bin/deephys validate sample.deephys
+	$(VENV)/bin/deephys demo --out .
 
 test: setup setup-viewer viewer-build
 	bash .ci/install-browser

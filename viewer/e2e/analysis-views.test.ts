@@ -108,8 +108,9 @@ async function go(page: Page, hash: string): Promise<void> {
   }, hash);
 }
 
-/** Units and values of a unit list (data-unit, data-value). */
+/** Units and values of a unit list (data-unit, data-value), once it has loaded. */
 async function unitList(page: Page, selector: string): Promise<{ units: number[]; values: number[] }> {
+  await page.waitForSelector(`${selector} li[data-unit]`);
   return page.evaluate((sel) => {
     const items = [...document.querySelectorAll<HTMLElement>(`${sel} li[data-unit]`)];
     return { units: items.map((li) => Number(li.dataset.unit)), values: items.map((li) => Number(li.dataset.value)) };

@@ -45,7 +45,8 @@ const same = (a: ArrayLike<number>, b: ArrayLike<number>) => expect(Array.from(a
 const FC1 = 0;
 const UNITS = 12;
 const CLASSES = 4;
-const LIMITS: SetLimits = { images: 5, unitRows: 3, units: 6 };
+const LIMITS: SetLimits = { images: 5, units: 6 };
+const ROWS = 3;
 
 /** What the Python reader read, as the analysis functions take it. */
 function data(d: ExpectedDataset) {
@@ -100,21 +101,24 @@ describe("category", () => {
       same(r.topUnits.values, top.values);
       expect(r.falsePositives).toEqual(falsePositives(d.labels, d.preds, cls));
       expect(r.falseNegatives).toEqual(falseNegatives(d.labels, d.preds, cls));
-      const sets = [
-        [r.falsePositiveSet, falsePositiveImages(d.labels, d.preds, d.conf, cls)],
-        [r.falseNegativeSet, falseNegativeImages(d.labels, d.preds, d.conf, cls)],
-        [r.correctSet, confusionCellImages(d.labels, d.preds, d.conf, cls, cls)],
+      const lists = [
+        [r.falsePositiveImages, falsePositiveImages(d.labels, d.preds, d.conf, cls)],
+        [r.falseNegativeImages, falseNegativeImages(d.labels, d.preds, d.conf, cls)],
+        [r.correctImages, confusionCellImages(d.labels, d.preds, d.conf, cls, cls)],
       ] as const;
-      for (const [set, all] of sets) {
-        expect(set.images.total).toBe(all.length);
-        same(set.images.indices, all.slice(0, LIMITS.images));
-        same(set.images.labels, Array.from(all.slice(0, LIMITS.images), (i) => d.labels[i]));
-        same(set.images.predictions, Array.from(all.slice(0, LIMITS.images), (i) => d.preds[i]));
-        same(set.images.confidences, Array.from(all.slice(0, LIMITS.images), (i) => d.conf[i]));
-        expect(set.rows).toBe(Math.min(LIMITS.unitRows, all.length));
-        const setTop = topUnits(normalize(rowsOf(d.acts, all, LIMITS.unitRows), ID.max), UNITS, LIMITS.units);
-        same(set.topUnits.indices, set.rows ? setTop.indices : []);
-        same(set.topUnits.values, set.rows ? setTop.values : []);
+      for (const [list, all] of lists) {
+        expect(list.total).toBe(all.length);
+        same(list.indices, all.slice(0, LIMITS.images));
+        same(list.labels, Array.from(all.slice(0, LIMITS.images), (i) => d.labels[i]));
+        same(list.predictions, Array.from(all.slice(0, LIMITS.images), (i) => d.preds[i]));
+        same(list.confidences, Array.from(all.slice(0, LIMITS.images), (i) => d.conf[i]));
+        // The top units of the set's most confident images.
+        const first = list.indices.slice(0, ROWS);
+        const units = await api.imageSetUnits(at(dataset), first, at(0), LIMITS.units);
+        expect([units.rows, units.normalized]).toEqual([first.length, true]);
+        const setTop = topUnits(normalize(rowsOf(d.acts, first, ROWS), ID.max), UNITS, LIMITS.units);
+        same(units.topUnits.indices, first.length ? setTop.indices : []);
+        same(units.topUnits.values, first.length ? setTop.values : []);
       }
     }
   });
@@ -130,28 +134,41 @@ describe("category", () => {
     expect((await api.category(at(1), 2, logits, LIMITS)).normalized).toBe(false);
   });
 
-  it("pair confusion: both accuracies, the images confused each way and their top units", async () => {
+  it("pair confusion: both accuracies, the images confused each way", async () => {
     await open();
     for (const [a, b] of [[0, 1], [2, 3], [3, 0]]) {
-      const r = await api.pairConfusion(at(1), a, b, at(0), LIMITS);
+      const r = await api.pairConfusion(at(1), a, b, LIMITS);
       expect(r.a.accuracy).toBe(classAccuracy(OOD.labels, OOD.preds, CLASSES)[a]);
       expect(r.b.accuracy).toBe(classAccuracy(OOD.labels, OOD.preds, CLASSES)[b]);
       const aAsB = falseNegativeImages(OOD.labels, OOD.preds, OOD.conf, a, b);
       const bAsA = falsePositiveImages(OOD.labels, OOD.preds, OOD.conf, a, b);
       same(aAsB, confusionCellImages(OOD.labels, OOD.preds, OOD.conf, a, b));
-      expect(r.aAsB.images.total).toBe(aAsB.length);
-      same(r.aAsB.images.indices, aAsB.slice(0, LIMITS.images));
-      same(r.bAsA.images.indices, bAsA.slice(0, LIMITS.images));
-      const top = topUnits(normalize(rowsOf(OOD.acts, bAsA, LIMITS.unitRows), ID.max), UNITS, LIMITS.units);
-      same(r.bAsA.topUnits.indices, r.bAsA.rows ? top.indices : []);
+      expect(r.aAsB.total).toBe(aAsB.length);
+      same(r.aAsB.indices, aAsB.slice(0, LIMITS.images));
+      expect(r.bAsA.total).toBe(bAsA.length);
+      same(r.bAsA.indices, bAsA.slice(0, LIMITS.images));
     }
+  });
+
+  it("top units of an image set: raw without a reference; empty sets; bad indices", async () => {
+    await open();
+    const set = Uint32Array.from([4, 0, 17]);
+    const raw = await api.imageSetUnits(at(1), set, null, 4);
+    expect(raw.normalized).toBe(false);
+    const want = topUnits(rowsOf(OOD.acts, set, 3), UNITS, 4);
+    same(raw.topUnits.indices, want.indices);
+    same(raw.topUnits.values, want.values);
+    const none = await api.imageSetUnits(at(1), new Uint32Array(0), at(0), 4);
+    expect([none.rows, none.topUnits.indices.length]).toEqual([0, 0]);
+    await expect(api.imageSetUnits(at(1), Uint32Array.from([30]), null, 4)).rejects.toThrow(/image 30/);
+    await expect(api.imageSetUnits(at(1), new Uint32Array(257), null, 4)).rejects.toThrow(/at most 256/);
   });
 
   it("rejects a class or a limit out of range", async () => {
     await open();
     await expect(api.category(at(0), 4, null, LIMITS)).rejects.toBeInstanceOf(RemoteError);
     await expect(api.category(at(0), -1, null, LIMITS)).rejects.toThrow(/class -1/);
-    await expect(api.pairConfusion(at(0), 0, 9, null, LIMITS)).rejects.toThrow(/class 9/);
+    await expect(api.pairConfusion(at(0), 0, 9, LIMITS)).rejects.toThrow(/class 9/);
     await expect(api.category(at(0), 0, null, { ...LIMITS, images: 1.5 })).rejects.toThrow(/images/);
   });
 });

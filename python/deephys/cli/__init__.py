@@ -6,6 +6,7 @@ import click
 
 from .._version import __version__
 from .convert import convert
+from .demo import demo
 from .info import info
 from .sample import sample
 from .validate import validate
@@ -18,7 +19,7 @@ def main() -> None:
     """Deep electrophysiology: record and compare a network's units on ID and OOD data."""
 
 
-for command in (info, validate, view, convert, sample):
+for command in (demo, info, validate, view, convert, sample):
     main.add_command(command)
 
 

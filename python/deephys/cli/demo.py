@@ -18,7 +18,7 @@ _NEEDS = {
     "torch": (("torch", "PyTorch"), ("sklearn", "scikit-learn")),
     "jax": (("jax", "JAX"), ("flax", "Flax"), ("optax", "Optax"), ("sklearn", "scikit-learn")),
 }
-_INSTALL = {"torch": "pip install 'deephys[torch]' scikit-learn", "jax": "pip install 'deephys[jax]' scikit-learn"}
+_INSTALL = {"torch": "pip install 'deephys[demo]'", "jax": "pip install 'deephys[jax]' scikit-learn"}
 
 
 @click.command()

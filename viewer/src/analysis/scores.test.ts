@@ -50,3 +50,25 @@ describe("spurious and novelty", () => {
     same(noveltyScores([], [], 2), [NaN, NaN]);
   });
 });
+
+describe("averageRanks (quicksort with positions)", () => {
+  it("equals the definition (1 + values below + (ties - 1) / 2) on data with ties, -0, 0 and infinities", () => {
+    let seed = 5;
+    const next = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const pool = [-Infinity, -2, -0, 0, 0.5, 0.5, 1, Infinity];
+    for (let trial = 0; trial < 200; trial++) {
+      const k = 1 + Math.floor(next() * (trial % 2 ? 40 : 400));
+      const values = Float64Array.from({ length: k }, () => (next() < 0.5 ? pool[Math.floor(next() * pool.length)] : Math.round(next() * 8) / 4));
+      const want = Array.from(values, (v) => {
+        let below = 0;
+        let equal = 0;
+        for (const w of values) {
+          if (w < v) below++;
+          else if (w === v) equal++;
+        }
+        return below + (equal + 1) / 2;
+      });
+      expect(Array.from(averageRanks(values))).toEqual(want);
+    }
+  });
+});

@@ -1,24 +1,42 @@
 /**
- * Object URLs of dataset images, shared by every component showing the same image and
- * revoked as soon as the last of them unmounts (reference counted).
+ * URLs of dataset images for <img>, shared by every component showing the same image and
+ * dropped when the last of them unmounts. They are `data:` URLs made in the worker
+ * (ImageMethods.imageDataUrl): nothing to revoke, and no synchronous object-URL
+ * registration on the page's thread.
+ *
+ * At most MAX_IN_FLIGHT requests are with the worker at a time, in the order asked; a
+ * request still waiting when its last user leaves is never sent. So scrolling or switching
+ * units never queues hundreds of stale image reads in front of the next view's data.
  */
 import type { Remote } from "../worker/rpc";
 import type { WorkerApi } from "../worker/api";
 
+const MAX_IN_FLIGHT = 6;
+
 interface Entry {
+  key: string;
   url: Promise<string | null>;
   users: number;
-  /** Set once the URL exists, so that the last release can revoke it. */
-  resolved: string | null;
-  released: boolean;
+  /** Sends the request (once). */
+  start: () => void;
+  started: boolean;
 }
 
 const entries = new Map<string, Entry>();
+const waiting: Entry[] = [];
+let inFlight = 0;
+
+function pump(): void {
+  while (inFlight < MAX_IN_FLIGHT && waiting.length > 0) {
+    const next = waiting.shift()!;
+    if (next.users > 0) next.start();
+  }
+}
 
 export interface ImageUrlHandle {
-  /** The object URL, or null when the file has no image for this index. */
+  /** The URL, or null when the file has no image for this index. */
   url: Promise<string | null>;
-  /** Call exactly once when the URL is no longer shown. */
+  /** Call once when the image is no longer shown. */
   release: () => void;
 }
 
@@ -26,18 +44,36 @@ export function acquireImageUrl(api: Remote<WorkerApi>, fileId: number, dataset:
   const key = `${fileId}:${dataset}:${index}`;
   let entry = entries.get(key);
   if (!entry) {
-    const created: Entry = { url: Promise.resolve(null), users: 0, resolved: null, released: false };
-    created.url = api.image(fileId, dataset, index).then((blob) => {
-      if (!blob || created.released) return null;
-      created.resolved = URL.createObjectURL(blob);
-      return created.resolved;
-    });
-    created.url.catch(() => entries.get(key) === created && entries.delete(key));
+    let settle!: { resolve: (url: string | null) => void; reject: (error: unknown) => void };
+    const url = new Promise<string | null>((resolve, reject) => (settle = { resolve, reject }));
+    const created: Entry = {
+      key,
+      url,
+      users: 0,
+      started: false,
+      start: () => {
+        if (created.started) return;
+        created.started = true;
+        inFlight++;
+        api
+          .imageDataUrl(fileId, dataset, index)
+          .then(settle.resolve, (error: unknown) => {
+            if (entries.get(key) === created) entries.delete(key);
+            settle.reject(error);
+          })
+          .finally(() => {
+            inFlight--;
+            pump();
+          });
+      },
+    };
     entries.set(key, created);
+    waiting.push(created);
     entry = created;
   }
   entry.users++;
   const held = entry;
+  pump();
   let done = false;
   return {
     url: held.url,
@@ -46,14 +82,16 @@ export function acquireImageUrl(api: Remote<WorkerApi>, fileId: number, dataset:
       done = true;
       held.users--;
       if (held.users > 0) return;
-      held.released = true;
       if (entries.get(key) === held) entries.delete(key);
-      if (held.resolved) URL.revokeObjectURL(held.resolved);
+      if (!held.started) {
+        const i = waiting.indexOf(held);
+        if (i >= 0) waiting.splice(i, 1);
+      }
     },
   };
 }
 
-/** Number of images with a live object URL (for tests and diagnostics). */
-export function liveImageUrls(): number {
+/** Images held now (for tests and diagnostics). */
+export function heldImageUrls(): number {
   return entries.size;
 }

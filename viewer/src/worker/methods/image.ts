@@ -50,7 +50,20 @@ export type ImageMethods = {
   unitTopImages(fileId: number, dataset: number, layer: number, units: number[], k: number): Promise<UnitTopImages>;
   /** Each unit's maximum over its finite activations (NaN when none): the Normalizer's reference. */
   unitMaxima(fileId: number, dataset: number, layer: number, units: number[]): Promise<Float64Array>;
+  /**
+   * The stored image as a `data:` URL (null when the file has none). Encoded here, so that
+   * showing a thumbnail costs the page nothing: object URLs take a synchronous browser
+   * round trip each (about 0.25 ms in Chromium), which adds up with hundreds of thumbnails.
+   */
+  imageDataUrl(fileId: number, dataset: number, index: number): Promise<string | null>;
 };
+
+/** Base64 of `bytes` (btoa of a binary string, built in chunks). */
+export function base64(bytes: Uint8Array): string {
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
 
 function checkUnits(units: number[], count: number): void {
   for (const u of units) {
@@ -118,6 +131,12 @@ export function imageMethods(run: (fileId: number) => Run): ImageMethods {
         labels: Uint32Array.from(indices, (i) => table.labels[i]),
       };
       return transfer(result, [result.offsets.buffer, result.indices.buffer, result.values.buffer, result.labels.buffer]);
+    },
+
+    async imageDataUrl(fileId, dataset, index) {
+      const blob = await run(fileId).imageBlob(dataset, index);
+      if (!blob) return null;
+      return `data:${blob.type};base64,${base64(new Uint8Array(await blob.arrayBuffer()))}`;
     },
 
     async unitMaxima(fileId, dataset, layer, units) {

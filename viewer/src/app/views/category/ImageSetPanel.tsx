@@ -1,52 +1,74 @@
-/** One image set of a class (false positives, false negatives, correct): the first images and their top units. */
+/**
+ * One image set of a class (false positives, false negatives, correct, or one
+ * direction of a pair): its most confident images, and the top units of the
+ * first SET_UNIT_ROWS of them (asked for only when the set is shown).
+ */
 import { useState } from "preact/hooks";
-import type { ImageSet } from "../../../worker/methods/analysis";
+import type { ImageList, SetUnits } from "../../../worker/methods/analysis";
 import type { Column } from "../../columns";
+import { useApp } from "../../context";
 import { useSettings } from "../../settings-store";
+import { useAsync } from "../../use-async";
+import { AsyncView } from "../common/AsyncView";
 import { ImageStrip } from "../common/ImageStrip";
+import { layerRefOf, normalizerRef, unitsOf } from "../common/refs";
 import { UnitList } from "../common/UnitList";
+import { CATEGORY_LIMITS, SET_UNIT_ROWS } from "./limits";
 
 interface Props {
   column: Column;
   title: string;
-  set: ImageSet;
-  normalized: boolean;
+  list: ImageList;
   testId: string;
   /** Show the title (false when a tab already names the set). */
   heading?: boolean;
 }
 
-export function ImageSetPanel({ column, title, set, normalized, testId, heading = true }: Props) {
+export function ImageSetPanel({ column, title, list, testId, heading = true }: Props) {
   const { imagesPerRow } = useSettings();
   const [show, setShow] = useState(imagesPerRow);
-  const { images } = set;
-  const held = images.indices.length;
+  const held = list.indices.length;
   return (
-    <section class="image-set" data-testid={testId} data-total={images.total}>
+    <section class="image-set" data-testid={testId} data-total={list.total}>
       {heading && (
         <h3>
-          {title} <span class="count">({images.total})</span>
+          {title} <span class="count">({list.total})</span>
         </h3>
       )}
-      {images.total > Math.min(show, held) && (
+      {list.total > Math.min(show, held) && (
         <p class="meta">
-          {Math.min(show, held)} of {images.total} shown{held < images.total ? ` (the ${held} most confident can be shown here)` : ""}.
+          {Math.min(show, held)} of {list.total} shown{held < list.total ? ` (the ${held} most confident can be shown here)` : ""}.
         </p>
       )}
-      <ImageStrip column={column} list={images} show={show} testId={`${testId}-images`} />
+      <ImageStrip column={column} list={list} show={show} testId={`${testId}-images`} />
       {show < held && (
         <button type="button" class="button small" onClick={() => setShow((s) => s + imagesPerRow * 2)}>
           Show more
         </button>
       )}
-      {set.rows > 0 && (
-        <details class="set-units" open>
-          <summary>
-            Top units of {set.rows === 1 ? "this image" : set.rows === images.total ? `these ${set.rows} images` : `the ${set.rows} most confident images`}
-          </summary>
-          <UnitList ranked={set.topUnits} normalized={normalized} label={`Top units of ${title}`} testId={`${testId}-units`} />
-        </details>
-      )}
+      {list.total > 0 && <SetUnitsPanel column={column} list={list} title={title} testId={`${testId}-units`} />}
     </section>
+  );
+}
+
+function SetUnitsPanel({ column, list, title, testId }: { column: Column; list: ImageList; title: string; testId: string }) {
+  const { api, layer, normalizer } = useApp();
+  const ref = layerRefOf(column, layer.name);
+  const norm = normalizerRef(normalizer, layer.name, unitsOf(column, layer.name));
+  const indices = list.indices.subarray(0, SET_UNIT_ROWS);
+  const state = useAsync<SetUnits | null>(
+    () => (ref ? api.imageSetUnits(ref, indices.slice(), norm, CATEGORY_LIMITS.units) : Promise.resolve(null)),
+    [api, column.id, ref?.layer, indices.join(","), JSON.stringify(norm)],
+  );
+  const rows = indices.length;
+  return (
+    <details class="set-units" open>
+      <summary>
+        Top units of {rows === 1 ? "this image" : rows === list.total ? `these ${rows} images` : `the ${rows} most confident images`}
+      </summary>
+      <AsyncView state={state}>
+        {(u) => u && <UnitList ranked={u.topUnits} normalized={u.normalized} label={`Top units of ${title}`} testId={testId} />}
+      </AsyncView>
+    </details>
   );
 }

@@ -5,21 +5,19 @@ import { useApp } from "../../context";
 import { useAsync } from "../../use-async";
 import { AsyncView } from "../common/AsyncView";
 import { ColumnHeader } from "../ColumnHeader";
-import { classInColumn, layerRefOf, normalizerRef, unitsOf } from "../common/refs";
+import { classInColumn, layerRefOf } from "../common/refs";
 import { exact, percentText } from "../common/values";
 import { ImageSetPanel } from "./ImageSetPanel";
 import { CATEGORY_LIMITS } from "./limits";
 
 export function PairColumn({ column, a, b }: { column: Column; a: number; b: number }) {
-  const { api, layer, lead, normalizer } = useApp();
+  const { api, layer, lead } = useApp();
   const ref = layerRefOf(column, layer.name);
-  const units = unitsOf(column, layer.name);
   const ownA = classInColumn(column, lead, a);
   const ownB = classInColumn(column, lead, b);
-  const norm = normalizerRef(normalizer, layer.name, units);
   const state = useAsync<PairResult | null>(
-    () => (ref && ownA >= 0 && ownB >= 0 ? api.pairConfusion(ref, ownA, ownB, norm, CATEGORY_LIMITS) : Promise.resolve(null)),
-    [api, column.id, ref?.layer, ownA, ownB, JSON.stringify(norm)],
+    () => (ref && ownA >= 0 && ownB >= 0 ? api.pairConfusion(ref, ownA, ownB, CATEGORY_LIMITS) : Promise.resolve(null)),
+    [api, column.id, ref?.layer, ownA, ownB],
   );
   const classes = column.run.model.classes;
   return (
@@ -38,15 +36,13 @@ export function PairColumn({ column, a, b }: { column: Column; a: number; b: num
               <ImageSetPanel
                 column={column}
                 title={`${classes[r.a.cls]} predicted as ${classes[r.b.cls]}`}
-                set={r.aAsB}
-                normalized={r.normalized}
+                list={r.aAsB}
                 testId="pair-a-as-b"
               />
               <ImageSetPanel
                 column={column}
                 title={`${classes[r.b.cls]} predicted as ${classes[r.a.cls]}`}
-                set={r.bAsA}
-                normalized={r.normalized}
+                list={r.bAsA}
                 testId="pair-b-as-a"
               />
             </>

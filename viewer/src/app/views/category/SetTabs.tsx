@@ -2,16 +2,16 @@
  * The image sets of a class as tabs: false positives, false negatives,
  * correctly classified. The chosen tab is shared by every column of the view.
  */
-import type { CategoryResult } from "../../../worker/methods/analysis";
+import type { CategoryResult, ImageList } from "../../../worker/methods/analysis";
 import type { Column } from "../../columns";
 import { ImageSetPanel } from "./ImageSetPanel";
 
 export type SetKey = "fp" | "fn" | "correct";
 
-const TABS: { key: SetKey; title: string; pick: (r: CategoryResult) => CategoryResult["correctSet"] }[] = [
-  { key: "fp", title: "False positives", pick: (r) => r.falsePositiveSet },
-  { key: "fn", title: "False negatives", pick: (r) => r.falseNegativeSet },
-  { key: "correct", title: "Correct", pick: (r) => r.correctSet },
+const TABS: { key: SetKey; title: string; pick: (r: CategoryResult) => ImageList }[] = [
+  { key: "fp", title: "False positives", pick: (r) => r.falsePositiveImages },
+  { key: "fn", title: "False negatives", pick: (r) => r.falseNegativeImages },
+  { key: "correct", title: "Correct", pick: (r) => r.correctImages },
 ];
 
 interface Props {
@@ -48,12 +48,12 @@ export function SetTabs({ column, result, tab, setTab }: Props) {
               document.getElementById(id(next.key))?.focus();
             }}
           >
-            {t.title} <span class="count">({t.pick(result).images.total})</span>
+            {t.title} <span class="count">({t.pick(result).total})</span>
           </button>
         ))}
       </div>
       <div role="tabpanel" aria-labelledby={id(current.key)}>
-        <ImageSetPanel key={current.key} column={column} title={current.title} set={current.pick(result)} normalized={result.normalized} testId={`${current.key}-set`} heading={false} />
+        <ImageSetPanel key={current.key} column={column} title={current.title} list={current.pick(result)} testId={`${current.key}-set`} heading={false} />
       </div>
     </div>
   );

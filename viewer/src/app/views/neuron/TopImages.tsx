@@ -21,7 +21,8 @@ export function TopImages({ column, profile, classes, reference }: { column: Col
             const label = classes[profile.topLabels[k]] ?? `class ${profile.topLabels[k]}`;
             const value = profile.topValues[k];
             return (
-              <ImageCell key={index} column={column} index={index} size={smallImageSize} lines={[label, valueText(value, reference)]}>
+              // Keyed by rank: a new unit patches the cells in place instead of rebuilding them.
+              <ImageCell key={k} column={column} index={index} size={smallImageSize} lines={[label, valueText(value, reference)]}>
                 <span class="caption class-name">{label}</span>
                 <span class="caption">
                   <Value value={value} reference={reference} />

@@ -51,7 +51,7 @@ export function ClassAccuracyTable({ columns, overviews }: { columns: Column[]; 
           })}
         />
       </div>
-      <div class="table-scroll">
+      <div class="table-scroll tall">
         <table class="data-table" data-testid="class-accuracy-table">
           <thead>
             <tr>
