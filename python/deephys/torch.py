@@ -173,5 +173,6 @@ def _thumbnailer(capture: TorchCapture, thumbnails: bool | Callable[[Any], Any],
     fn = None if thumbnails is True else thumbnails
     if fn is not None and not callable(fn):
         raise ExportError(f"thumbnails= takes True, False or a function inputs -> images, not {thumbnails!r}")
-    return Thumbnailer(capture.to_numpy, layout="NCHW", size=size, mean=mean, std=std, fn=fn)
+    return Thumbnailer(capture.to_numpy, layout="NCHW", size=size, mean=mean, std=std, fn=fn,
+                       fast_path=capture.thumbnails)
 

@@ -111,7 +111,7 @@ async function loadAllImages(page: Page): Promise<void> {
     scrollTo(0, 0);
   });
   await page.waitForFunction(
-    () => !document.querySelector('.thumb-empty[data-state="loading"]') && [...document.querySelectorAll<HTMLImageElement>("img.thumb")].every((i) => i.complete),
+    () => !document.querySelector('.thumb[data-state="loading"]') && [...document.querySelectorAll<HTMLImageElement>("img.thumb")].every((i) => i.complete),
   );
 }
 

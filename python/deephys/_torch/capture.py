@@ -15,6 +15,7 @@ from ..export.errors import ExportError
 from ..export.pooling import PoolingPlan, describe
 from ..model import Layer
 from .pooling import Selector, pool, select_tensor
+from .thumbnails import thumbnail_pixels
 
 
 class TorchCapture(Capture):
@@ -40,6 +41,7 @@ class TorchCapture(Capture):
         self._handles: list[torch.utils.hooks.RemovableHandle] = []
         self._outputs: dict[str, torch.Tensor] = {}
         self._native: dict[str, torch.dtype] = {}
+        self._last: tuple[Any, Any] | None = None  # (inputs as given, on the device) of the latest batch
 
     # ---- hooks --------------------------------------------------------------
 
@@ -59,6 +61,7 @@ class TorchCapture(Capture):
         while self._handles:
             self._handles.pop().remove()
         self._outputs.clear()
+        self._last = None
 
     def _hook(self, name: str):
         selector = self.select.get(name)
@@ -82,7 +85,8 @@ class TorchCapture(Capture):
 
     def __call__(self, inputs: Any) -> dict[str, np.ndarray]:
         self._outputs.clear()
-        inputs = self._prepare(inputs)
+        given, inputs = inputs, self._prepare(inputs)
+        self._last = (given, inputs)
         with torch.inference_mode(), self._autocast():
             if isinstance(inputs, Mapping):
                 self.model(**inputs)
@@ -114,6 +118,15 @@ class TorchCapture(Capture):
                 value = value.float()
             return value.numpy()
         return np.asarray(value)
+
+    def thumbnails(self, inputs: Any, size: int, mean: Sequence[float] | None,
+                   std: Sequence[float] | None) -> np.ndarray | None:
+        """Thumbnails made on the device from the batch just run (see `Thumbnailer.fast_path`)."""
+        if self._last is not None and self._last[0] is inputs:
+            inputs = self._last[1]  # already on the device
+        self._last = None
+        with torch.inference_mode():
+            return thumbnail_pixels(inputs, size, mean, std)
 
     def layer(self, name: str, units: int) -> Layer:
         plan = self.pooling.layers[name]

@@ -36,6 +36,9 @@ class Thumbnailer:
     mean: Sequence[float] | None = None
     std: Sequence[float] | None = None
     fn: Callable[[Any], Any] | None = None
+    fast_path: Callable[[Any, int, Sequence[float] | None, Sequence[float] | None], np.ndarray | None] | None = None
+    """Optional framework shortcut `(inputs, size, mean, std) -> uint8 (N, H, W[, 3]) thumbnails or None`,
+    e.g. on the accelerator before the host copy; None falls back to the NumPy path (and its errors)."""
 
     def __post_init__(self) -> None:
         if self.size < 1:
@@ -49,6 +52,10 @@ class Thumbnailer:
         """Thumbnails of one batch of inputs (through the user function if there is one)."""
         if self.fn is not None:
             return self.from_images(self.to_numpy(self.fn(inputs)), layout=None, denormalize=False)
+        if self.fast_path is not None:
+            pixels = self.fast_path(inputs, self.size, self.mean, self.std)
+            if pixels is not None:
+                return list(pixels)
         return self.from_images(self.to_numpy(inputs), layout=self.layout, denormalize=True)
 
     def from_images(self, batch: np.ndarray | Sequence[np.ndarray], layout: Layout | None,

@@ -35,7 +35,6 @@ export function ImageCell({ column, index, size, lines, children }: Props) {
       class="image-cell has-preview"
       data-index={index}
       title={title}
-      aria-label={title}
       onClick={open}
       onMouseEnter={preview}
       onFocus={preview}

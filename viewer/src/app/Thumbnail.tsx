@@ -2,7 +2,7 @@
  * One image of a dataset, read from the worker once it scrolls near the viewport and shown
  * through an object URL that is revoked when no component shows it any more.
  */
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import type { Remote } from "../worker/rpc";
 import type { WorkerApi } from "../worker/api";
 import { acquireImageUrl } from "./image-url";
@@ -26,9 +26,9 @@ interface Props {
 export function Thumbnail({ api, fileId, dataset, index, alt, size = 64, eager = false, class: extra = "", onError }: Props) {
   const key = `${fileId}:${dataset}:${index}`;
   const element = useRef<HTMLElement | null>(null);
-  const setElement = (el: HTMLElement | null) => {
+  const setElement = useCallback((el: HTMLElement | null) => {
     element.current = el;
-  };
+  }, []);
   const [seen, setSeen] = useState<string | null>(null);
   const [loaded, setLoaded] = useState<{ key: string; url: string | null } | null>(null);
   const visible = eager || seen === key;
@@ -57,17 +57,19 @@ export function Thumbnail({ api, fileId, dataset, index, alt, size = 64, eager =
   }, [visible, api, key]);
 
   const style = { width: `${size}px`, height: `${size}px` };
-  const src = loaded?.key === key ? loaded.url : undefined;
+  const fresh = loaded?.key === key;
+  // While the next image loads, the element keeps the last one, dimmed: no element swap, no flash.
+  const src = fresh ? loaded.url : loaded?.url ? loaded.url : undefined;
   if (!src) {
-    const state = src === null ? "none" : "loading";
-    return (
-      <div ref={setElement} class={`thumb thumb-empty ${extra}`} style={style} title={alt} aria-label={alt} role="img" data-state={state} />
-    );
+    const state = fresh && loaded.url === null ? "none" : "loading";
+    return <div ref={setElement} class={`thumb thumb-empty ${extra}`} style={style} aria-label={alt} role="img" data-state={state} />;
   }
   // Small images are enlarged with hard pixel edges; large ones are scaled down smoothly.
   const onLoad = (e: Event) => {
     const img = e.currentTarget as HTMLImageElement;
     img.dataset.scale = Math.max(img.naturalWidth, img.naturalHeight) < size ? "up" : "down";
   };
-  return <img ref={setElement} class={`thumb ${extra}`} src={src} alt={alt} title={alt} style={style} draggable={false} onLoad={onLoad} />;
+  return (
+    <img ref={setElement} class={`thumb ${extra}${fresh ? "" : " stale"}`} src={src} alt={alt} style={style} draggable={false} onLoad={onLoad} data-state={fresh ? "shown" : "loading"} />
+  );
 }

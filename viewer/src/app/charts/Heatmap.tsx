@@ -23,6 +23,14 @@ interface Props {
   maxWidth?: number;
   maxHeight?: number;
   maxCell?: number;
+  /**
+   * How to shrink a matrix larger than its room: "max" keeps in each block the pixel
+   * with the highest opacity (sparse cells stay visible: confusion matrices);
+   * "smooth" lets the browser average (tuning matrices).
+   */
+  shrink?: "max" | "smooth";
+  /** Hatch the background, so that transparent (NaN) cells stand out. */
+  hatchNaN?: boolean;
   testId?: string;
 }
 
@@ -33,7 +41,7 @@ const AXIS_TITLE = 24;
 
 export function Heatmap(props: Props) {
   const { rows, cols, rgba, label, describe, onPick, rowLabels, colLabels, rowTitle, colTitle } = props;
-  const { maxWidth = 640, maxHeight = 640, maxCell = 28, testId } = props;
+  const { maxWidth = 640, maxHeight = 640, maxCell = 28, shrink = "smooth", hatchNaN = false, testId } = props;
   const canvas = useRef<HTMLCanvasElement>(null);
   const figure = useRef<HTMLElement>(null);
   const [available, setAvailable] = useState(maxWidth);
@@ -57,13 +65,17 @@ export function Heatmap(props: Props) {
     return () => observer.disconnect();
   }, [maxWidth]);
 
+  const pooled = shrink === "max" && scale < 1;
+  const pixelsWide = pooled ? Math.max(1, Math.ceil(cols * scale)) : cols;
+  const pixelsHigh = pooled ? Math.max(1, Math.ceil(rows * scale)) : rows;
   useEffect(() => {
     const el = canvas.current;
     if (!el || rows === 0 || cols === 0) return;
-    el.width = cols;
-    el.height = rows;
-    el.getContext("2d")?.putImageData(new ImageData(new Uint8ClampedArray(rgba), cols, rows), 0, 0);
-  }, [rgba, rows, cols]);
+    el.width = pixelsWide;
+    el.height = pixelsHigh;
+    const pixels = pooled ? maxPool(rgba, rows, cols, pixelsHigh, pixelsWide) : new Uint8ClampedArray(rgba);
+    el.getContext("2d")?.putImageData(new ImageData(pixels, pixelsWide, pixelsHigh), 0, 0);
+  }, [rgba, rows, cols, pixelsWide, pixelsHigh, pooled]);
 
   const cellAt = (e: MouseEvent) => {
     const box = (e.currentTarget as HTMLElement).getBoundingClientRect();
@@ -109,7 +121,7 @@ export function Heatmap(props: Props) {
               ))}
             </ol>
           )}
-          <div class="heatmap-canvas-wrap" style={{ width: `${width}px`, height: `${height}px` }}>
+          <div class={`heatmap-canvas-wrap${hatchNaN ? " hatched" : ""}`} style={{ width: `${width}px`, height: `${height}px` }}>
             <canvas
               ref={canvas}
               class={`heatmap-canvas${scale >= 1 ? " pixelated" : ""}${onPick ? " clickable" : ""}`}
@@ -153,4 +165,23 @@ export function Heatmap(props: Props) {
       </div>
     </figure>
   );
+}
+
+/** `rgba` (rows x cols) shrunk to h x w pixels, each the most opaque pixel of its block. */
+export function maxPool(rgba: Uint8ClampedArray, rows: number, cols: number, h: number, w: number): Uint8ClampedArray<ArrayBuffer> {
+  const out = new Uint8ClampedArray(w * h * 4);
+  for (let r = 0; r < rows; r++) {
+    const y = Math.min(h - 1, Math.floor((r * h) / rows));
+    for (let c = 0; c < cols; c++) {
+      const i = (r * cols + c) * 4;
+      const o = (y * w + Math.min(w - 1, Math.floor((c * w) / cols))) * 4;
+      if (rgba[i + 3] > out[o + 3]) {
+        out[o] = rgba[i];
+        out[o + 1] = rgba[i + 1];
+        out[o + 2] = rgba[i + 2];
+        out[o + 3] = rgba[i + 3];
+      }
+    }
+  }
+  return out;
 }

@@ -4,8 +4,9 @@
  * columns show the same image index in their dataset with the Lead's units.
  * Route: #/image/<layer>/<column>/<index>; the column named there is kept equal to the Lead.
  */
-import { useCallback, useEffect, useRef } from "preact/hooks";
+import { useCallback, useEffect, useMemo, useRef } from "preact/hooks";
 import { useApp } from "../context";
+import { useSettings } from "../settings-store";
 import { useLatestAsync } from "../use-latest";
 import { ImageColumn } from "./image/ImageColumn";
 import { loadImageView } from "./image/load";
@@ -36,6 +37,19 @@ export function ImageView() {
     [api, ordered.map((c) => c.id).join("\n"), layer.name, index, normalizer?.id],
   );
   const current = loaded.value;
+  const settings = useSettings();
+  // The same vnodes while the next image loads, so that Preact skips the columns entirely.
+  const body = useMemo(
+    () =>
+      current && (
+        <div class="columns image-columns">
+          {current.columns.map((d) => (
+            <ImageColumn key={d.column.id} data={d} isLead={d.column === source} index={current.index} references={current.references} />
+          ))}
+        </div>
+      ),
+    [current, source, settings],
+  );
 
   return (
     <main class="view image-view" data-testid="image-view" data-index={current ? String(current.index) : ""} aria-busy={loaded.pending}>
@@ -52,11 +66,7 @@ export function ImageView() {
       {loaded.failed ? (
         <p class="error-text">{String((loaded.error as Error)?.message ?? loaded.error)}</p>
       ) : current ? (
-        <div class="columns image-columns">
-          {current.columns.map((d) => (
-            <ImageColumn key={d.column.id} data={d} isLead={d.column === source} index={current.index} references={current.references} />
-          ))}
-        </div>
+        body
       ) : (
         <p class="status">Loading…</p>
       )}

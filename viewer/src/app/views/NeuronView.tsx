@@ -3,8 +3,9 @@
  * NaN/inf counts, top classes and top images per dataset, and its activation distributions
  * overlaid. Everything comes from the layer summaries: a unit switch reads no activations.
  */
-import { useCallback } from "preact/hooks";
+import { useCallback, useMemo } from "preact/hooks";
 import { useApp } from "../context";
+import { useSettings } from "../settings-store";
 import { useLatestAsync } from "../use-latest";
 import { UnitPicker, wrapUnit } from "./UnitPicker";
 import { NeuronColumn } from "./neuron/NeuronColumn";
@@ -26,6 +27,22 @@ export function NeuronView() {
   );
   const current = loaded.value;
   const reference = current ? referenceOf(current.profiles, current.columns, normalizer) : null;
+  const settings = useSettings();
+  // The same vnodes while the next unit loads, so that Preact skips the columns entirely.
+  const body = useMemo(
+    () =>
+      current && (
+        <>
+          <UnitHistogram columns={current.columns} profiles={current.profiles} reference={reference} />
+          <div class="columns">
+            {current.columns.map((c, i) => (
+              <NeuronColumn key={c.id} column={c} isLead={c === lead} data={current.profiles[i]} reference={reference} />
+            ))}
+          </div>
+        </>
+      ),
+    [current, reference, lead, settings],
+  );
 
   return (
     <main
@@ -45,14 +62,7 @@ export function NeuronView() {
       {loaded.failed ? (
         <p class="error-text">{String((loaded.error as Error)?.message ?? loaded.error)}</p>
       ) : current ? (
-        <>
-          <UnitHistogram columns={current.columns} profiles={current.profiles} reference={reference} />
-          <div class="columns">
-            {current.columns.map((c, i) => (
-              <NeuronColumn key={c.id} column={c} isLead={c === lead} data={current.profiles[i]} reference={reference} />
-            ))}
-          </div>
-        </>
+        body
       ) : (
         <p class="status">Loading…</p>
       )}

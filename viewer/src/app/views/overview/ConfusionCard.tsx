@@ -52,6 +52,7 @@ export function ConfusionCard({ column, overview }: { column: Column; overview: 
         colTitle="predicted class"
         maxWidth={520}
         maxHeight={520}
+        shrink="max"
         testId="confusion-heatmap"
       />
       <p class="meta">Colour: share of the true class's images. Hover a cell for its count; click it for its images.</p>

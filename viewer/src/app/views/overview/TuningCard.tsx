@@ -68,6 +68,7 @@ function TuningBody({ column, t, referenceName }: { column: Column; t: TuningRes
         maxWidth={560}
         maxHeight={420}
         maxCell={20}
+        hatchNaN
         testId="tuning-heatmap"
       />
       <ColorBar lo="0" hi="1" hiLabel="(≥ max in reference)" nanLabel="no value" />

@@ -57,7 +57,7 @@ export function ShiftTable({ shifts, result, reference }: { shifts: Column[]; re
         Against {reference.id}. Spurious: 1 − |Spearman ρ| between the unit's class tuning here and there (high: the shift reorders the classes it
         prefers). Novelty: the drop of its peak class response (high: the shift's images excite it less). Click a heading to sort.
       </p>
-      <div class="table-scroll tall">
+      <div class="table-scroll">
         <table class="data-table shift-table" data-testid="shift-table">
           <thead>
             <tr>
