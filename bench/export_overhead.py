@@ -66,8 +66,9 @@ class ShapeTwin(nn.Module):
 
     def __init__(self, widths: tuple[int, ...] = (32, 64, 128, 256), classes: int = 100):
         super().__init__()
+        inputs = (3, *widths[:-1])
         self.layer1, self.layer2, self.layer3, self.layer4 = (
-            nn.Conv2d(3 if i == 0 else widths[i - 1], w, 1, 1 if i == 0 else 2, bias=False) for i, w in enumerate(widths))
+            nn.Conv2d(cin, w, 1, 1 if i == 0 else 2, bias=False) for i, (cin, w) in enumerate(zip(inputs, widths, strict=True)))
         self.fc = nn.Linear(widths[-1], classes)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -147,8 +148,8 @@ def main() -> None:
             for round_ in range(args.rounds):  # ABBA order, so a drift in machine load cancels out
                 for kind in ("bare", "export") if round_ % 2 == 0 else ("export", "bare"):
                     times[kind].append(bare(model, data) if kind == "bare" else export(model, data, path))
-            wall = [e[0] / b[0] for b, e in zip(times["bare"], times["export"])]
-            cpu = [e[1] / b[1] for b, e in zip(times["bare"], times["export"])]
+            wall = [e[0] / b[0] for b, e in zip(times["bare"], times["export"], strict=True)]
+            cpu = [e[1] / b[1] for b, e in zip(times["bare"], times["export"], strict=True)]
             t_bare, t_export = (min(t[0] for t in times[k]) for k in ("bare", "export"))
             print(f"{images:6d} images: bare {t_bare:6.2f} s ({images / t_bare:5.1f} img/s), export {t_export:6.2f} s "
                   f"(best of {args.rounds}) -> ratio {t_export / t_bare:.3f}; median of paired rounds: wall "

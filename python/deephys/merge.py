@@ -68,7 +68,7 @@ def _merge_dataset(writer: Writer, parts: list[Dataset]) -> int:
         if total == 0:
             out.append(labels=np.zeros(0, np.int64),
                        activations={name: np.zeros((0, layer.units), np.float32)
-                                    for name, layer in zip(dtypes, head._run.model.layers)})
+                                    for name, layer in zip(dtypes, head._run.model.layers, strict=True)})
     return total
 
 

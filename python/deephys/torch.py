@@ -15,7 +15,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from ._torch.capture import TorchCapture, eval_mode, model_device, relu_layers
+from ._torch.capture import TorchCapture, eval_mode, model_device
 from ._torch.data import classes_of, count_images, to_batches
 from ._torch.distributed import merge_shards, rank_and_world
 from ._torch.modules import resolve_layers, resolve_one
@@ -30,6 +30,7 @@ from .export import (
     run_export,
     shard_path,
 )
+from .export.options import per_layer, relu_layers
 
 __all__ = ["ExportError", "ExportResult", "export"]
 
@@ -71,12 +72,14 @@ def export(
             unless `roles=` says otherwise.
         layers: module names as in `model.named_modules()` (or the modules); the model itself is "output".
             The classifier is the last one unless `classifier=` says otherwise; it must have one unit per class.
-        classes: class names (default: the dataset's `.classes`, else "0", "1", ...).
+        classes: class names (default: the first dataset's `.classes` if it has one per classifier unit,
+            else "0", "1", ...).
         pooling: for conv maps (N, C, H, W) "mean" (default) or "max"; for token maps (N, T, D) "mean" or
             "first" (or "max"); a function (N, ...) -> (N, units); or a mapping layer -> one of these.
         relu: apply ReLU before pooling: True for every layer but the classifier, or a list of layers.
-        select: for modules whose output is not a tensor, which element to record: an index, a key or a
-            function, per layer as a mapping (`{"encoder": 0}`).
+        select: for modules whose output is not a tensor, which element to record: an index or a key (of a
+            tuple/list/dict output; tensor outputs are recorded as they are) or a function of the output;
+            one for every layer or per layer as a mapping (`{"encoder": 0}`).
         thumbnails: True to make them from the inputs (in [0, 1], or normalized with `mean`/`std`, which
             are undone), a function inputs -> images, or False. `display=` maps dataset names to separate
             datasets of displayable images in the same order. Thumbnails are at most `thumbnail_size` px.
@@ -102,7 +105,7 @@ def export(
     classifier_name = resolve_one(model, classifier, names, "classifier") or names[-1]
     plan = PoolingPlan(pooling)
     plan.check_choices(names)
-    selectors = _selectors(select, names)
+    selectors = per_layer(select, names, "select")
     shard = rank_and_world(distributed)
     target = Path(path)
     out_path = shard_path(target, shard[0]) if shard else target
@@ -115,8 +118,6 @@ def export(
         total_of=lambda value: None,
     )
     sources = [_with_total(source) for source in sources]
-    if classes is None:
-        classes = classes_of(next(iter(datasets.values())))
     run_device = torch.device(device) if device is not None else model_device(model)
     capture = TorchCapture(model, recorded, plan, relu_layers(relu, names, classifier_name), selectors,
                            run_device, autocast)
@@ -125,6 +126,7 @@ def export(
         model_name=model_name or type(model).__name__,
         classifier=classifier_name,
         classes=classes,
+        classes_hint=classes_of(next(iter(datasets.values()))) if classes is None else None,
         writer_options=_writer_options(writer_options, activation_dtype, run_device),
         metadata={"exporter": "deephys.torch", **({"shard": f"{shard[0]}/{shard[1]}"} if shard else {})},
         progress=progress and (shard is None or shard[0] == 0),
@@ -153,17 +155,6 @@ def _writer_options(given: Mapping[str, Any] | None, activation_dtype: str | Map
         # keeps up with CPU inference, and more would only preempt PyTorch's threads.
         options.setdefault("encode_threads", 1)
     return options
-
-
-def _selectors(select: Selector | Mapping[str, Selector] | None, names: list[str]) -> dict[str, Selector]:
-    if select is None:
-        return {}
-    if isinstance(select, Mapping):
-        unknown = [name for name in select if name not in names]
-        if unknown:
-            raise ExportError(f"select= names {', '.join(map(repr, unknown))}, which are not in layers={names}")
-        return dict(select)
-    return {name: select for name in names}
 
 
 def _thumbnailer(capture: TorchCapture, thumbnails: bool | Callable[[Any], Any], size: int,

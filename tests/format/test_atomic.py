@@ -85,15 +85,15 @@ def test_interrupt_while_encoding_images(tmp_path: Path, monkeypatch: pytest.Mon
     path = tmp_path / "run.deephys"
     previous = write_previous(path)
     calls = {"n": 0}
-    encode = image_module.encode
+    encode = image_module.encode_many  # one call per slice of a batch
 
     def interrupted_encode(*args, **kwargs):
         calls["n"] += 1
-        if calls["n"] == 30:
+        if calls["n"] == 5:
             raise KeyboardInterrupt
         return encode(*args, **kwargs)
 
-    monkeypatch.setattr(image_module, "encode", interrupted_encode)
+    monkeypatch.setattr(image_module, "encode_many", interrupted_encode)
     with pytest.raises(KeyboardInterrupt):
         with deephys.Writer(path, model=MODEL, classes=CLASSES) as w:
             w.add_dataset("new", **batch(200), batch_size=16)

@@ -33,7 +33,8 @@ def make_data(sizes: tuple[int, int]) -> dict:
     generator = torch.Generator().manual_seed(1)
 
     def tensors(n: int) -> TensorDataset:
-        return TensorDataset(torch.rand(n, 3, 12, 12, generator=generator), torch.randint(0, 10, (n,), generator=generator))
+        images = torch.rand(n, 3, 12, 12, generator=generator)
+        return TensorDataset(images, torch.randint(0, 10, (n,), generator=generator))
 
     return {"ID": tensors(sizes[0]), "OOD": DataLoader(tensors(sizes[1]), batch_size=5)}
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -150,3 +149,20 @@ def test_normalized_inputs_without_mean_std(tmp_path: Path) -> None:
     batches = [((x - 0.5) / 0.25, y) for x, y in image_batches(4, 8, 4)]
     with pytest.raises(ExportError, match=r"float images must lie in \[0, 1\].*pass mean= and std="):
         export(MLP(), {"ID": batches}, ["fc1", "fc2"], tmp_path / "r.deephys")
+
+
+def test_one_select_for_every_layer_leaves_tensor_outputs_alone(tmp_path: Path) -> None:
+    result = export(WithTuple(), {"ID": image_batches(4, 8, 4)}, ["encoder", "head"], tmp_path / "r.deephys",
+                    select=0)
+    with result.open() as run:
+        assert len(run.datasets["ID"]) == 4 and run.model.layer("head").units == 10
+
+
+def test_dataset_classes_are_used_only_when_they_fit(tmp_path: Path) -> None:
+    from torch.utils.data import TensorDataset
+
+    dataset = TensorDataset(torch.rand(4, 3, 8, 8), torch.zeros(4, dtype=torch.long))
+    dataset.classes = ["a", "b"]  # not one per classifier unit: ignored
+    result = export(MLP(), {"ID": dataset}, ["fc1", "fc2"], tmp_path / "r.deephys")
+    with result.open() as run:
+        assert run.classes == tuple(str(i) for i in range(10))

@@ -86,3 +86,19 @@ def test_custom_and_named_pooling(tmp_path: Path, pooling: str) -> None:
     with result.open() as run:
         layer = run.model.layer("layers.1")
         assert layer.pooling == ("custom" if pooling == "max" else "spatial_mean")
+
+
+def test_device_thumbnails_match_the_numpy_path() -> None:
+    """The accelerator path (used off-CPU) gives the NumPy path's pixels, and shrinks like it."""
+    from deephys._torch.thumbnails import thumbnail_pixels
+    from deephys.export.thumbnails import Thumbnailer
+
+    mean, std = torch.tensor(MEAN)[:, None, None], torch.tensor(STD)[:, None, None]
+    x = (torch.rand(5, 3, 20, 40) - mean) / std
+    on_device = thumbnail_pixels(x, 64, MEAN, STD)
+    on_host = np.stack(Thumbnailer(lambda t: t.numpy(), mean=MEAN, std=STD).from_inputs(x))
+    assert on_device.shape == on_host.shape == (5, 20, 40, 3)
+    assert np.abs(on_device.astype(int) - on_host).max() <= 1
+    assert thumbnail_pixels(x, 16, MEAN, STD).shape == (5, 8, 16, 3)
+    assert thumbnail_pixels(x, 64, None, None) is None  # out of [0, 1]: the NumPy path explains
+    assert thumbnail_pixels(torch.rand(2, 1, 8, 8), 64, None, None).shape == (2, 8, 8)

@@ -125,7 +125,8 @@ def mlp_reference(model: MLP, x: torch.Tensor) -> dict[str, np.ndarray]:
     return {"fc1": torch.relu(hidden).numpy(), "fc2": logits.numpy()}
 
 
-def image_batches(n: int, size: int, batch: int, seed: int = 0, classes: int = 10) -> list[tuple[torch.Tensor, torch.Tensor]]:
+def image_batches(n: int, size: int, batch: int, seed: int = 0,
+                  classes: int = 10) -> list[tuple[torch.Tensor, torch.Tensor]]:
     """(images in [0, 1], labels) batches; the last one may be smaller."""
     generator = torch.Generator().manual_seed(seed)
     images = torch.rand(n, 3, size, size, generator=generator)

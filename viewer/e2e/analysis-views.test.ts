@@ -6,8 +6,10 @@
  * hostile (markup, spreadsheet formulas, commas and quotes): they must show as
  * text everywhere, and no request may leave the page.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { FIXTURES_DIR, PYTHON, REPO_ROOT } from "../test/paths";
@@ -214,6 +216,15 @@ describe("category view", () => {
     await slice.click();
     await page.waitForFunction((t) => location.hash.startsWith(`#/category/fc/${t}?`), target);
     await waitForCategory(page, target);
+
+    // ← and → step through the classes.
+    await page.locator("h1").click();
+    await page.keyboard.press("ArrowRight");
+    await waitForCategory(page, (target + 1) % want.classes.length);
+    await page.keyboard.press("ArrowLeft");
+    await waitForCategory(page, target);
+    await page.goBack();
+    await page.goBack();
 
     // Back to class 2, then Shift-click: the pair (2, target).
     await page.goBack();
@@ -468,6 +479,15 @@ describe("CSV export", () => {
     const C = want.classes.length;
     for (let t = 0; t < C; t++) expect(rows[t + 1]).toBe([quoted[t], ...drift.confusion.slice(t * C, (t + 1) * C)].join(","));
 
+    // The tuning matrix (built in the worker): one row per class, one column per unit, full precision.
+    const tuning = await download(page, `[data-testid="tuning-card"]${column(drift.name)} [data-testid="csv-button"]`);
+    expect(tuning.name).toBe("Drift-fc-tuning-matrix.csv");
+    const tRows = tuning.text.trimEnd().split("\r\n");
+    expect(tRows[0]).toBe(["class", ...Array.from({ length: 20 }, (_, u) => `unit ${u}`)].join(","));
+    for (let t = 0; t < C; t++) {
+      expect(tRows[t + 1]).toBe([quoted[t], ...drift.tuning.slice(t * 20, (t + 1) * 20).map((v) => String(num(v)))].join(","));
+    }
+
     // The category view's tables: file names from sanitised dataset and class names.
     await go(page, "#/category/fc/3");
     await waitForCategory(page, 3);
@@ -509,5 +529,45 @@ describe("hostile names", () => {
     await canvas.hover({ position: { x: (3.5 * box.width) / C, y: (2.5 * box.height) / C } });
     const n = permuted.confusion[2 * C + 3];
     await page.getByText(`true ${want.classes[2]} → predicted ${want.classes[3]}: ${n} image${n === 1 ? "" : "s"}`).waitFor();
+  });
+});
+
+describe("served by deephys view", () => {
+  const SERVE = `
+import sys
+from deephys.server import ViewerServer
+with ViewerServer(sys.argv[2:], viewer_html=sys.argv[1]) as server:
+    print(server.url, flush=True)
+    sys.stdin.read()
+`;
+
+  it("the analysis views read the file with Range requests to the server only", async () => {
+    const server = spawn(PYTHON, ["-c", SERVE, fileURLToPath(BUILT_PAGE), FILE], {
+      env: { ...process.env, PYTHONPATH: `${REPO_ROOT}/python` },
+      stdio: ["pipe", "pipe", "inherit"],
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        server.once("exit", (code) => reject(new Error(`the server exited with ${code}`)));
+        createInterface({ input: server.stdout! }).once("line", resolve);
+      });
+      w = await watchedPage(browser, [new URL(url).origin]);
+      const { page } = w;
+      await page.goto(url);
+      await page.waitForSelector(".top-bar");
+      await go(page, "#/category/fc/4");
+      await waitForCategory(page, 4);
+      const permuted = want.datasets[1];
+      expectRanked(await unitList(page, `${column(permuted.name)} [data-testid="fp-set-units"]`), permuted.classes[4].fp.top);
+      await go(page, "#/overview/fc");
+      await page.waitForSelector('[data-testid="tuning-heatmap"] canvas');
+      await go(page, "#/shift/fc");
+      await page.waitForSelector('[data-testid="shift-table"] tbody tr');
+      const first = await page.getAttribute('[data-testid="shift-table"] tbody tr', "data-unit");
+      expect(Number(first)).toBe(want.datasets[1].shift!.by_spurious[0]);
+    } finally {
+      server.stdin?.end();
+      server.kill();
+    }
   });
 });

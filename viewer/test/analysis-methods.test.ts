@@ -213,6 +213,27 @@ describe("overview", () => {
   });
 });
 
+describe("CSV files built in the worker", () => {
+  it("confusion and tuning matrices, full precision, names quoted and guarded", async () => {
+    await open();
+    const strip = async (b: Blob) => {
+      const bytes = new Uint8Array(await b.arrayBuffer());
+      expect(Array.from(bytes.subarray(0, 3))).toEqual([0xef, 0xbb, 0xbf]);
+      return new TextDecoder().decode(bytes.subarray(3)).split("\r\n");
+    };
+    const names = expected("small.deephys").classes;
+    const m = confusionMatrix(OOD.labels, OOD.preds, CLASSES);
+    const lines = await strip(await api.confusionCsv({ fileId, dataset: 1 }));
+    expect(lines[0]).toBe(["true class \\ predicted class", ...names].join(","));
+    expect(lines[3]).toBe([names[2], ...m.subarray(8, 12)].join(","));
+    expect(lines.at(-1)).toBe("");
+    const t = normalize(OOD.classMeans, ID.max);
+    const rows = await strip(await api.tuningCsv(at(1), at(0)));
+    expect(rows[0]).toBe(["class", ...Array.from({ length: UNITS }, (_, u) => `unit ${u}`)].join(","));
+    expect(rows[1]).toBe([names[0], ...Array.from(t.subarray(0, UNITS), String)].join(","));
+  });
+});
+
 describe("shift scores", () => {
   it("spurious and novelty scores and their densities equal the analysis functions", async () => {
     await open();

@@ -121,10 +121,15 @@ class TorchCapture(Capture):
 
     def thumbnails(self, inputs: Any, size: int, mean: Sequence[float] | None,
                    std: Sequence[float] | None) -> np.ndarray | None:
-        """Thumbnails made on the device from the batch just run (see `Thumbnailer.fast_path`)."""
+        """Thumbnails made on the accelerator from the batch just run (see `Thumbnailer.fast_path`).
+
+        None on the CPU, where the NumPy path is faster (some PyTorch CPU kernels, e.g. round, are slow).
+        """
         if self._last is not None and self._last[0] is inputs:
             inputs = self._last[1]  # already on the device
         self._last = None
+        if not isinstance(inputs, torch.Tensor) or inputs.device.type == "cpu":
+            return None
         with torch.inference_mode():
             return thumbnail_pixels(inputs, size, mean, std)
 
@@ -181,14 +186,3 @@ def eval_mode(model: nn.Module) -> Iterator[None]:
     finally:
         for module, training in states:
             module.training = training
-
-
-def relu_layers(relu: bool | Sequence[str], layers: Sequence[str], classifier: str) -> set[str]:
-    """Layers to pass through ReLU: True means every recorded layer except the classifier."""
-    if isinstance(relu, bool):
-        return {name for name in layers if name != classifier} if relu else set()
-    chosen = [relu] if isinstance(relu, str) else list(relu)
-    unknown = [name for name in chosen if name not in layers]
-    if unknown:
-        raise ExportError(f"relu= names {', '.join(map(repr, unknown))}, which are not in layers={list(layers)}")
-    return set(chosen)

@@ -40,6 +40,8 @@ def select_tensor(layer: str, output: Any, selector: Selector | None) -> torch.T
             f"layer {layer!r} returned a {describe_output(output)}, not a tensor. Pick what to record with "
             f"select={{{layer!r}: {example}}} (an index, a key, or a function of the output)"
         )
+    if isinstance(output, torch.Tensor) and not callable(selector):
+        return output  # an index or key picks from tuples and dicts; indexing a tensor would pick images
     try:
         value = selector(output) if callable(selector) else output[selector]
     except (IndexError, KeyError, TypeError) as exc:

@@ -5,6 +5,7 @@ On a GPU this copies a uint8 thumbnail per image to the host instead of the full
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -29,14 +30,17 @@ def thumbnail_pixels(x: torch.Tensor, size: int, mean: Sequence[float] | None,
             return None
         x = torch.addcmul(m.reshape(1, -1, 1, 1), x, s.reshape(1, -1, 1, 1))
     if x.numel():
-        lo, hi = torch.aminmax(torch.nan_to_num(x, nan=0.0, posinf=1.0, neginf=0.0))
-        if lo.item() < -_RANGE_TOLERANCE or hi.item() > 1 + _RANGE_TOLERANCE:
+        lo, hi = (float(v) for v in torch.aminmax(x))
+        if not (math.isfinite(lo) and math.isfinite(hi)):  # rare: show bad pixels as black/white
+            x = torch.nan_to_num(x, nan=0.0, posinf=1.0, neginf=0.0)
+            lo, hi = (float(v) for v in torch.aminmax(x))
+        if lo < -_RANGE_TOLERANCE or hi > 1 + _RANGE_TOLERANCE:
             return None
     height, width = x.shape[-2:]
     if max(height, width) > size:
         scale = size / max(height, width)
         new = (max(1, round(height * scale)), max(1, round(width * scale)))
         x = F.interpolate(x, size=new, mode="bilinear", antialias=True, align_corners=False)
-    pixels = torch.nan_to_num(x, nan=0.0, posinf=1.0, neginf=0.0).clamp_(0, 1).mul_(255).round_().to(torch.uint8)
+    pixels = x.clamp(0, 1).mul_(255).round_().to(torch.uint8)
     pixels = pixels.permute(0, 2, 3, 1).contiguous().cpu().numpy()
     return pixels[..., 0] if channels == 1 else pixels

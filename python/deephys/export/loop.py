@@ -38,6 +38,7 @@ class ExportOptions:
     model_name: str = "model"
     classifier: str | None = None
     classes: Sequence[str] | None = None
+    classes_hint: Sequence[str] | None = None  # e.g. a dataset's `.classes`: used if it fits the classifier
     writer_options: Mapping[str, Any] = field(default_factory=dict)
     metadata: Mapping[str, str] = field(default_factory=dict)
     progress: bool = True
@@ -168,8 +169,12 @@ class _Export:
             layers.append(self.capture.layer(name, int(shape[1])))
         capture, options = self.capture, self.options
         producer = Producer("deephys", __version__, capture.framework, capture.framework_version)
+        classes = options.classes
+        hint = options.classes_hint
+        if classes is None and hint is not None and len(hint) == self.units[options.classifier or layers[-1].name]:
+            classes = hint
         try:
-            model = Model(options.model_name, layers, options.classifier, options.classes, producer=producer)
+            model = Model(options.model_name, layers, options.classifier, classes, producer=producer)
         except ValueError as exc:
             raise ExportError(str(exc)) from None
         writer_options = dict(options.writer_options)

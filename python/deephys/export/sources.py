@@ -74,7 +74,7 @@ def _roles(names: list[str], roles: Mapping[str, str] | Sequence[str] | None) ->
     else:
         if isinstance(roles, str) or len(roles) != len(names):
             raise ExportError(f"roles= must give one role per dataset ({len(names)}) or map names to roles")
-        given = dict(zip(names, roles))
+        given = dict(zip(names, roles, strict=True))
     for name, role in given.items():
         if role not in ("id", "ood"):
             raise ExportError(f"dataset {name!r}: role must be 'id' or 'ood', not {role!r}")

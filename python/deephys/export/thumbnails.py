@@ -23,6 +23,7 @@ from .errors import ExportError
 
 Layout = Literal["NCHW", "NHWC"]
 ToNumpy = Callable[[Any], np.ndarray]
+Thumbnails = np.ndarray | list[np.ndarray]  # uint8 (N, h, w[, 3]) or one (h, w[, 3]) array per image
 _RANGE_TOLERANCE = 0.02  # of the [0, 1] range, for rounding after undoing a normalization
 
 
@@ -48,23 +49,26 @@ class Thumbnailer:
         self._mean = None if self.mean is None else np.asarray(self.mean, np.float32).reshape(-1)
         self._std = None if self.std is None else np.asarray(self.std, np.float32).reshape(-1)
 
-    def from_inputs(self, inputs: Any) -> list[np.ndarray]:
+    def from_inputs(self, inputs: Any) -> Thumbnails:
         """Thumbnails of one batch of inputs (through the user function if there is one)."""
         if self.fn is not None:
             return self.from_images(self.to_numpy(self.fn(inputs)), layout=None, denormalize=False)
         if self.fast_path is not None:
             pixels = self.fast_path(inputs, self.size, self.mean, self.std)
             if pixels is not None:
-                return list(pixels)
+                return pixels
         return self.from_images(self.to_numpy(inputs), layout=self.layout, denormalize=True)
 
     def from_images(self, batch: np.ndarray | Sequence[np.ndarray], layout: Layout | None,
-                    denormalize: bool) -> list[np.ndarray]:
-        """uint8 thumbnails of a batch array (N, ...) or a sequence of single images."""
+                    denormalize: bool) -> Thumbnails:
+        """uint8 thumbnails of a batch array (N, ...) or a sequence of single images.
+
+        A batch array gives one contiguous uint8 array (N, h, w[, 3]) (what batch encoders like best).
+        """
         if not isinstance(batch, np.ndarray):
             return [self._one(np.asarray(image), layout, denormalize) for image in batch]
-        if batch.ndim == 3 and _channel_axis(batch.shape[1:], layout, batch_of_singles=True) is None:
-            batch = batch[:, None] if layout != "NHWC" else batch[..., None]  # (N, H, W) greyscale
+        if batch.ndim == 3:  # (N, H, W) greyscale
+            batch = batch[:, None] if layout != "NHWC" else batch[..., None]
         if batch.ndim != 4:
             raise ExportError(
                 f"cannot make thumbnails from inputs of shape {tuple(batch.shape)}: expected images (N, C, H, W) "
@@ -74,7 +78,9 @@ class Thumbnailer:
         channels_last = _channel_axis(batch.shape[1:], layout) == 2
         hwc = batch if channels_last else np.moveaxis(batch, 1, -1)
         pixels = self._to_uint8(hwc, denormalize)
-        return [self._shrink(image) for image in pixels]
+        if max(pixels.shape[1:3], default=0) <= self.size:
+            return pixels
+        return np.stack([self._shrink(image) for image in pixels]) if len(pixels) else pixels[:, :0, :0]
 
     def _one(self, image: np.ndarray, layout: Layout | None, denormalize: bool) -> np.ndarray:
         return self.from_images(image[None], layout, denormalize)[0]
@@ -93,10 +99,12 @@ class Thumbnailer:
             pixels = hwc.astype(np.uint8)
         else:
             pixels = self._float_to_uint8(hwc, denormalize)
-        return pixels[..., 0] if pixels.shape[-1] == 1 else pixels
+        pixels = pixels[..., 0] if pixels.shape[-1] == 1 else pixels
+        return np.ascontiguousarray(pixels)
 
     def _float_to_uint8(self, hwc: np.ndarray, denormalize: bool) -> np.ndarray:
         values = np.asarray(hwc, np.float32)
+        owned = values is not hwc and not np.shares_memory(values, hwc)
         if denormalize and self._mean is not None:
             channels = values.shape[-1]
             if self._mean.size not in (1, channels) or self._std.size not in (1, channels):  # type: ignore[union-attr]
@@ -104,10 +112,11 @@ class Thumbnailer:
                     f"mean= and std= have {self._mean.size} and {self._std.size} values "  # type: ignore[union-attr]
                     f"but the images have {channels} channels"
                 )
-            values = values * self._std + self._mean
-        if not np.isfinite(values).all():  # thumbnails are for looking at: show bad pixels as black/white
-            values = np.nan_to_num(values, nan=0.0, posinf=1.0, neginf=0.0)
+            values, owned = values * self._std + self._mean, True
         lo, hi = (float(values.min()), float(values.max())) if values.size else (0.0, 0.0)
+        if not (np.isfinite(lo) and np.isfinite(hi)):  # thumbnails are for looking at: bad pixels black/white
+            values, owned = np.nan_to_num(values, nan=0.0, posinf=1.0, neginf=0.0), True
+            lo, hi = (float(values.min()), float(values.max())) if values.size else (0.0, 0.0)
         if lo < -_RANGE_TOLERANCE or hi > 1 + _RANGE_TOLERANCE:
             hint = (
                 "the mean= and std= given do not undo the normalization of the inputs"
@@ -119,8 +128,11 @@ class Thumbnailer:
                 f"cannot make thumbnails: float images must lie in [0, 1] but these lie in [{lo:.3g}, {hi:.3g}]; "
                 f"{hint}, or pass thumbnails=fn, a display dataset, or thumbnails=False"
             )
-        values = np.clip(values, 0.0, 1.0, out=values if values is not hwc else None)
-        return np.rint(values * 255.0).astype(np.uint8)
+        scaled = np.clip(values, 0.0, 1.0, out=values if owned else None)
+        np.multiply(scaled, 255.0, out=scaled)
+        np.rint(scaled, out=scaled)
+        # One contiguous (N, H, W, C) copy, so that every image handed to the encoder is contiguous.
+        return np.ascontiguousarray(scaled.astype(np.uint8))
 
     def _shrink(self, image: np.ndarray) -> np.ndarray:
         height, width = image.shape[:2]
@@ -133,11 +145,8 @@ class Thumbnailer:
         return np.asarray(pil.resize(new, PILImage.Resampling.BILINEAR, reducing_gap=2.0))
 
 
-def _channel_axis(shape: tuple[int, ...], layout: Layout | None, batch_of_singles: bool = False) -> int | None:
-    """Index (0 or 2) of the channel axis of a single image of `shape` (3 dims), or None if greyscale (H, W)."""
-    if len(shape) == 2:
-        if batch_of_singles:  # (N, H, W) whose last two dims are an image: greyscale
-            return None
+def _channel_axis(shape: tuple[int, ...], layout: Layout | None) -> int | None:
+    """Index (0 or 2) of the channel axis of a single image of `shape`, or None if it is not (C, H, W)/(H, W, C)."""
     if len(shape) != 3:
         return None
     if layout == "NCHW":
@@ -182,9 +191,8 @@ class DisplayStream:
                 batch = batch[0]
             elif isinstance(batch, dict):
                 batch = next(v for k, v in batch.items() if k in ("image", "images", "x", "input", "inputs"))
-            self._buffer.extend(
-                self._thumbnailer.from_images(self._thumbnailer.to_numpy(batch), layout=None, denormalize=False)
-            )
+            batch = batch if isinstance(batch, (list, tuple)) else self._thumbnailer.to_numpy(batch)
+            self._buffer.extend(self._thumbnailer.from_images(batch, layout=None, denormalize=False))
         taken, self._buffer = self._buffer[:n], self._buffer[n:]
         self._served += n
         return taken

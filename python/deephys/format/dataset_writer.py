@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import struct
+import warnings
 from collections import deque
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -14,7 +15,7 @@ import numpy as np
 from .._generated.deephys.v1 import deephys_pb2 as pb
 from . import dtypes, images
 from .container import crc32
-from .limits import IMAGE_REF_SIZE, MAX_RECORD, TABLE_CHUNK_ROWS
+from .limits import IMAGE_REF_SIZE, MAX_IMAGE_PIXELS, MAX_RECORD, TABLE_CHUNK_ROWS
 from .summaries import HistogramBuilder, SummaryBuilder
 
 if TYPE_CHECKING:
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 
 _IMAGE_REF = struct.Struct("<QII")
 _ABSENT_IMAGE = bytes(IMAGE_REF_SIZE)
+_SLICE_BYTES = 256 << 10  # raw pixels per encoding task: big enough to amortize, small enough for the caches
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,17 @@ class _LayerStream:
         self.pending_rows = 0
         self.chunks: list[pb.ActivationChunkRef] = []
         self.rows_written = 0
+        self.overflow = 0  # finite values given that became inf in `dtype`
+
+
+@dataclass
+class _ImageSlice:
+    """Consecutive images being encoded by one task, which returns their encoded bytes."""
+
+    first: int
+    shapes: list[tuple[int, ...]]
+    encodings: list[int] | None  # None: the writer's encoding
+    future: Future
 
 
 class DatasetWriter:
@@ -73,9 +86,7 @@ class DatasetWriter:
         self._image_refs: dict[int, bytes] = {}
         self._table_refs: list[pb.ImageTableChunkRef] = []
         self._table_start = 0
-        self._pending_images: deque[tuple[int, Future]] = deque()
-        self._image_shapes: dict[int, tuple[int, ...]] = {}
-        self._image_encodings: dict[int, int] = {}  # only for EncodedImage rows
+        self._pending_images: deque[_ImageSlice] = deque()
         self._pool: ThreadPoolExecutor | None = None
         self._progress = None
         if writer.progress:
@@ -105,24 +116,27 @@ class DatasetWriter:
         labels = self._check_labels(labels)
         n = labels.shape[0]
         values = self._check_activations(activations, n)
-        stored = [dtypes.quantize(v, layer.dtype) for v, layer in zip(values, self._layers)]
-        logits = stored[self._classifier]
+        assert self._layers is not None
+        # As stored (e.g. float16), and the same values exactly as float32/float64 for the summaries.
+        stored = [dtypes.store(v, layer.dtype) for v, layer in zip(values, self._layers)]
+        exact = [dtypes.exact(s, layer.dtype) for s, layer in zip(stored, self._layers)]
+        logits = np.asarray(exact[self._classifier], dtype=np.float64)
         preds = self._predictions(predictions, logits, n)
         confidence = _confidence(logits, preds)
         batch_images = self._check_images(images, n, layout)
         if metadata is not None and len(metadata) != n:
             raise ValueError(f"dataset {self.name!r}: {len(metadata)} metadata entries for {n} images")
-        for layer, value, exact in zip(self._layers, values, stored):
-            layer.summary.add(exact, labels)
-            layer.pending.append(value)
-            layer.pending_rows += n
-            self._flush_layer(layer, final=False)
         first = self.rows
-        for i in range(n):
-            self._table.append((int(labels[i]), int(preds[i]), float(confidence[i]),
-                                None if metadata is None else metadata[i]))
-        if batch_images is not None:
+        if batch_images is not None:  # encoding runs in threads while the summaries are computed
             self._submit_images(first, batch_images)
+        for layer, value, kept, exact_values in zip(self._layers, values, stored, exact):
+            layer.overflow += _overflow(value, exact_values)
+            layer.summary.add(exact_values, labels)
+            layer.pending.append(kept)
+            layer.pending_rows += n
+            self._flush_layer(layer, final=False, source=value)
+        self._table.extend(zip(labels.tolist(), preds.tolist(), confidence.tolist(),
+                               [None] * n if metadata is None else metadata))
         self.rows += n
         self._drain_images(block=False)
         self._flush_table(final=False)
@@ -140,6 +154,15 @@ class DatasetWriter:
             self._flush_layer(layer, final=True)
         infos = [self._finish_layer(layer) for layer in self._layers]
         self._shutdown()
+        for layer in self._layers:
+            if layer.overflow:
+                warnings.warn(
+                    f"dataset {self.name!r}, layer {self._model.layers[layer.index].name!r}: {layer.overflow} "
+                    f"finite value(s) beyond the {layer.dtype} range (+-{dtypes.RANGE[layer.dtype]:.5g}) were "
+                    "stored as inf; use activation_dtype='float32' to keep them",
+                    RuntimeWarning,
+                    stacklevel=3,
+                )
         self._writer._dataset_done(
             pb.DatasetInfo(
                 name=self.name,
@@ -156,8 +179,8 @@ class DatasetWriter:
 
     def discard(self) -> None:
         """Drop this dataset (after an error); its bytes are cut off by the writer."""
-        for _, future in self._pending_images:
-            future.cancel()
+        for pending in self._pending_images:
+            pending.future.cancel()
         self._pending_images.clear()
         self._shutdown()
         self._writer._dataset_discarded()
@@ -231,7 +254,7 @@ class DatasetWriter:
             raise ValueError(f"dataset {self.name!r}: predictions out of range 0..{self._classes - 1}")
         return preds
 
-    def _check_images(self, batch: Any, n: int, layout: str) -> list[np.ndarray] | list[EncodedImage] | None:
+    def _check_images(self, batch: Any, n: int, layout: str) -> np.ndarray | list[np.ndarray] | list[EncodedImage] | None:
         has = batch is not None
         if self._has_images is None:
             self._has_images = has
@@ -242,15 +265,26 @@ class DatasetWriter:
         if isinstance(batch, (list, tuple)) and batch and isinstance(batch[0], EncodedImage):
             if len(batch) != n or not all(isinstance(image, EncodedImage) for image in batch):
                 raise ValueError(f"dataset {self.name!r}: {len(batch)} encoded images for {n} labels")
+            for i, image in enumerate(batch):
+                self._check_pixels(i, image.width, image.height)
             return list(batch)
-        converted = images.to_uint8_batch(batch, layout)  # type: ignore[arg-type]
+        converted = images.to_uint8(batch, layout)  # type: ignore[arg-type]
         if len(converted) != n:
             raise ValueError(f"dataset {self.name!r}: {len(converted)} images for {n} labels")
+        for i, image in enumerate(converted[:1] if isinstance(converted, np.ndarray) else converted):
+            self._check_pixels(i, image.shape[1], image.shape[0])
         return converted
+
+    def _check_pixels(self, i: int, width: int, height: int) -> None:
+        if width * height > MAX_IMAGE_PIXELS:
+            raise ValueError(f"dataset {self.name!r}: image {self.rows + i} has {width}x{height} pixels, more than "
+                             f"readers accept ({MAX_IMAGE_PIXELS:,}); make a smaller thumbnail")
 
     # ---- records ------------------------------------------------------------
 
-    def _flush_layer(self, layer: _LayerStream, final: bool) -> None:
+    def _flush_layer(self, layer: _LayerStream, final: bool, source: np.ndarray | None = None) -> None:
+        """Write the full chunks pending (all with `final`); rows left pending are copied if they
+        may still be the caller's memory (`source`), which may change once `append` returns."""
         while layer.pending_rows >= layer.rows_per_chunk or (final and layer.pending_rows):
             block = np.concatenate(layer.pending) if len(layer.pending) > 1 else layer.pending[0]
             take = min(layer.rows_per_chunk, block.shape[0])
@@ -265,12 +299,14 @@ class DatasetWriter:
                     rows=take,
                     units=layer.units,
                     dtype=dtypes.to_proto(layer.dtype),
-                    data=dtypes.encode(chunk, layer.dtype),
+                    data=chunk.tobytes(),
                 )
             )
             ref = self._writer._write_record(record)
             layer.chunks.append(pb.ActivationChunkRef(first_row=layer.rows_written, rows=take, record=ref))
             layer.rows_written += take
+        if source is not None and layer.pending and np.may_share_memory(layer.pending[-1], source):
+            layer.pending[-1] = layer.pending[-1].copy()
 
     def _finish_layer(self, layer: _LayerStream) -> pb.LayerData:
         partial = layer.summary.partial()
@@ -280,7 +316,8 @@ class DatasetWriter:
         for ref in layer.chunks:
             payload = self._writer._read_at(ref.record.offset + 8, ref.record.length)
             chunk = pb.Record.FromString(payload).activations
-            histogram.add(dtypes.decode(chunk.data, layer.dtype, (chunk.rows, chunk.units)).astype(np.float64))
+            stored = dtypes.decode(chunk.data, layer.dtype, (chunk.rows, chunk.units))
+            histogram.add(dtypes.exact(stored, "float16") if layer.dtype == "float16" else stored)
         stored_top = dtypes.encode(partial.top_values, layer.dtype)
         summary = pb.LayerSummary(
             dataset=self.index,
@@ -304,41 +341,49 @@ class DatasetWriter:
         ref = self._writer._write_record(pb.Record(summary=summary))
         return pb.LayerData(layer=layer.index, dtype=dtypes.to_proto(layer.dtype), chunks=layer.chunks, summary=ref)
 
-    def _submit_images(self, first: int, batch: list[np.ndarray] | list[EncodedImage]) -> None:
+    def _submit_images(self, first: int, batch: np.ndarray | list[np.ndarray] | list[EncodedImage]) -> None:
+        if isinstance(batch, list) and batch and isinstance(batch[0], EncodedImage):
+            done: Future = Future()
+            done.set_result([image.data for image in batch])
+            shapes = [(image.height, image.width, image.channels) for image in batch]  # type: ignore[union-attr]
+            self._pending_images.append(_ImageSlice(first, shapes, [image.encoding for image in batch], done))  # type: ignore[union-attr]
+            return
+        threads = self._writer.encode_threads
         if self._pool is None:
-            self._pool = ThreadPoolExecutor(self._writer.encode_threads, thread_name_prefix="deephys-encode")
+            self._pool = ThreadPoolExecutor(threads, thread_name_prefix="deephys-encode")
         encoding, quality = self._writer.image_encoding, self._writer.image_quality
-        for i, image in enumerate(batch):
-            if isinstance(image, EncodedImage):
-                self._image_shapes[first + i] = (image.height, image.width, image.channels)
-                self._image_encodings[first + i] = image.encoding
-                done: Future = Future()
-                done.set_result(image.data)
-                self._pending_images.append((first + i, done))
-                continue
-            self._image_shapes[first + i] = image.shape
-            self._pending_images.append((first + i, self._pool.submit(images.encode, image, encoding, quality)))
-            if len(self._pending_images) > 64 * self._writer.encode_threads:
-                self._drain_images(block=True, keep=32 * self._writer.encode_threads)
+        n = len(batch)
+        image_bytes = max(1, sum(image.nbytes for image in batch[:8]) // max(1, min(n, 8)))  # type: ignore[union-attr]
+        step = max(1, min(-(-n // threads), _SLICE_BYTES // image_bytes))
+        for start in range(0, n, step):
+            part = batch[start : start + step]
+            shapes = [part.shape[1:]] * len(part) if isinstance(part, np.ndarray) else [p.shape for p in part]
+            future = self._pool.submit(images.encode_many, part, encoding, quality)
+            self._pending_images.append(_ImageSlice(first + start, shapes, None, future))  # type: ignore[arg-type]
+            if len(self._pending_images) > 4 * threads:  # bounded memory: wait for the oldest
+                self._drain_images(block=True, keep=2 * threads)
 
     def _drain_images(self, block: bool, keep: int = 0) -> None:
-        while self._pending_images and (block and len(self._pending_images) > keep or self._pending_images[0][1].done()):
-            index, future = self._pending_images.popleft()
-            data = future.result()
-            shape = self._image_shapes.pop(index)
-            record = pb.Record(
-                image=pb.Image(
-                    dataset=self.index,
-                    index=index,
-                    encoding=self._image_encodings.pop(index, images.ENCODINGS[self._writer.image_encoding]),
-                    width=shape[1],
-                    height=shape[0],
-                    channels=shape[2] if len(shape) == 3 else 1,
-                    data=data,
+        """Write the images encoded so far, in order; with `block`, wait until at most `keep` slices are left."""
+        default_encoding = images.ENCODINGS.get(self._writer.image_encoding, 0)
+        while self._pending_images and (block and len(self._pending_images) > keep or self._pending_images[0].future.done()):
+            pending = self._pending_images.popleft()
+            for j, data in enumerate(pending.future.result()):
+                index = pending.first + j
+                shape = pending.shapes[j]
+                record = pb.Record(
+                    image=pb.Image(
+                        dataset=self.index,
+                        index=index,
+                        encoding=default_encoding if pending.encodings is None else pending.encodings[j],
+                        width=shape[1],
+                        height=shape[0],
+                        channels=shape[2] if len(shape) == 3 else 1,
+                        data=data,
+                    )
                 )
-            )
-            ref = self._writer._write_record(record)
-            self._image_refs[index] = _IMAGE_REF.pack(ref.offset, ref.length, ref.crc32)
+                ref = self._writer._write_record(record)
+                self._image_refs[index] = _IMAGE_REF.pack(ref.offset, ref.length, ref.crc32)
 
     def _flush_table(self, final: bool) -> None:
         while len(self._table) >= TABLE_CHUNK_ROWS or (final and self._table):
@@ -375,6 +420,14 @@ class DatasetWriter:
             self._pool = None
         if self._progress is not None:
             self._progress.close()
+
+
+def _overflow(given: np.ndarray, exact: np.ndarray) -> int:
+    """How many finite values of `given` became inf once stored (`exact`: the stored values)."""
+    if exact.size == 0 or (np.isfinite(exact.min()) and np.isfinite(exact.max())):
+        return 0
+    with np.errstate(over="ignore", invalid="ignore"):
+        return int(np.count_nonzero(np.isinf(exact) & np.isfinite(given)))
 
 
 def _confidence(logits: np.ndarray, predictions: np.ndarray) -> np.ndarray:

@@ -10,6 +10,7 @@ import numpy as np
 from PIL import Image as PILImage
 
 from .._generated.deephys.v1 import deephys_pb2 as pb
+from . import png
 
 Layout = Literal["auto", "NHWC", "NCHW"]
 ENCODINGS = {"png": pb.IMAGE_ENCODING_PNG, "jpeg": pb.IMAGE_ENCODING_JPEG, "webp": pb.IMAGE_ENCODING_WEBP}
@@ -23,16 +24,22 @@ def to_uint8_batch(images: np.ndarray | Sequence[np.ndarray], layout: Layout = "
     Accepts an array (N, H, W), (N, H, W, C) or (N, C, H, W) with C in {1, 3},
     or a sequence of per-image arrays (for images of different sizes).
     """
+    return list(to_uint8(images, layout))
+
+
+def to_uint8(images: np.ndarray | Sequence[np.ndarray], layout: Layout = "auto") -> np.ndarray | list[np.ndarray]:
+    """As `to_uint8_batch`, but an array batch stays one new C-contiguous array (N, H, W) or (N, H, W, 3),
+    converted at once (the same values as image by image)."""
     if isinstance(images, np.ndarray) or hasattr(images, "__array__"):
         array = np.asarray(images)
-        if array.ndim == 3:
-            return [_to_uint8(img) for img in array]
-        if array.ndim != 4:
+        if array.ndim == 4:
+            if not _channels_last(array.shape[1:], layout):
+                array = array.transpose(0, 2, 3, 1)
+        elif array.ndim != 3:
             raise ValueError(
                 f"images must have shape (N, H, W), (N, H, W, C) or (N, C, H, W); got {array.shape}"
             )
-        channels_last = _channels_last(array.shape[1:], layout)
-        return [_to_uint8(img if channels_last else np.moveaxis(img, 0, -1)) for img in array]
+        return _to_uint8(array, batch=True)
     return [to_uint8_image(np.asarray(img), layout) for img in images]
 
 
@@ -65,45 +72,87 @@ def _channels_last(shape: tuple[int, ...], layout: Layout) -> bool:
     raise ValueError(f"images of shape {shape} have no channel axis of size 1 or 3 (greyscale or RGB)")
 
 
-def _to_uint8(image: np.ndarray) -> np.ndarray:
-    if image.ndim == 3 and image.shape[-1] == 1:
+_CONVERT_BYTES = 1 << 20  # float64 scratch per step of a float conversion
+
+
+def _to_uint8(image: np.ndarray, batch: bool = False) -> np.ndarray:
+    """One image (H, W[, C]) or, with `batch`, images (N, H, W[, C]) as a new C-contiguous uint8 array.
+
+    Floats in [0, 1] become round(clip(x, 0, 1) * 255) (computed in float64, halves to even).
+    """
+    colour = 3 + batch
+    if image.ndim == colour and image.shape[-1] == 1:
         image = image[..., 0]
-    if image.ndim == 3 and image.shape[-1] != 3:
+    if image.ndim == colour and image.shape[-1] != 3:
         raise ValueError(f"images must be greyscale or RGB; got {image.shape[-1]} channels")
     if image.dtype == np.uint8:
-        return np.ascontiguousarray(image)
+        return np.array(image, order="C")  # a copy: encoding goes on after the caller's array may change
     if image.dtype == np.bool_:
-        return image.astype(np.uint8) * 255
+        return image.astype(np.uint8, order="C") * np.uint8(255)
     if np.issubdtype(image.dtype, np.integer):
         lo, hi = int(image.min(initial=0)), int(image.max(initial=0))
         if lo < 0 or hi > 255:
             raise ValueError(f"integer images must lie in [0, 255]; found values in [{lo}, {hi}]")
-        return image.astype(np.uint8)
-    values = np.asarray(image, dtype=np.float64)
-    if not np.isfinite(values).all():
-        raise ValueError("images contain NaN or infinite pixels")
-    lo, hi = float(values.min(initial=0.0)), float(values.max(initial=0.0))
-    if lo < -1e-3 or hi > 1 + 1e-3:
-        raise ValueError(
-            f"float images must lie in [0, 1]; found values in [{lo:.3g}, {hi:.3g}]. If they are "
-            "normalized, undo it (x * std + mean) or let the exporter do it (mean=..., std=...)"
-        )
-    return np.rint(np.clip(values, 0.0, 1.0) * 255.0).astype(np.uint8)
+        return image.astype(np.uint8, order="C")
+    if image.dtype not in (np.float16, np.float32, np.float64):
+        image = np.asarray(image, dtype=np.float64)
+    if image.size:
+        # min/max propagate NaN and reach any inf; they are exact in any float dtype.
+        lo, hi = float(image.min()), float(image.max())
+        if not (np.isfinite(lo) and np.isfinite(hi)):
+            raise ValueError("images contain NaN or infinite pixels")
+        lo, hi = min(lo, 0.0), max(hi, 0.0)
+        if lo < -1e-3 or hi > 1 + 1e-3:
+            raise ValueError(
+                f"float images must lie in [0, 1]; found values in [{lo:.3g}, {hi:.3g}]. If they are "
+                "normalized, undo it (x * std + mean) or let the exporter do it (mean=..., std=...)"
+            )
+    out = np.empty(image.shape, np.uint8)
+    if not batch:
+        image, out = image[None], out[None]
+    step = max(1, _CONVERT_BYTES // max(1, 8 * int(np.prod(image.shape[1:]))))
+    for start in range(0, image.shape[0], step):
+        # x * 255 is exact in float64 for float16/32 x, so clipping after the product is the same as before it.
+        scaled = np.multiply(image[start : start + step], 255.0, dtype=np.float64)
+        np.clip(scaled, 0.0, 255.0, out=scaled)
+        np.rint(scaled, out=scaled)
+        out[start : start + step] = scaled
+    return out[0] if not batch else out
 
 
 def encode(image: np.ndarray, encoding: str = "png", quality: int = 90) -> bytes:
     """Encode a uint8 (H, W) or (H, W, 3) array."""
+    if encoding == "png":
+        return png.encode(np.asarray(image))
     pil = PILImage.fromarray(np.ascontiguousarray(image))  # (H, W) -> L, (H, W, 3) -> RGB
     buffer = io.BytesIO()
-    if encoding == "png":
-        pil.save(buffer, format="PNG", compress_level=6)
-    elif encoding == "jpeg":
+    if encoding == "jpeg":
         pil.save(buffer, format="JPEG", quality=quality)
     elif encoding == "webp":
         pil.save(buffer, format="WEBP", quality=quality)
     else:
         raise ValueError(f"unknown image encoding {encoding!r}; choose png, jpeg or webp")
     return buffer.getvalue()
+
+
+def encode_many(pictures: np.ndarray | Sequence[np.ndarray], encoding: str = "png", quality: int = 90) -> list[bytes]:
+    """Encode uint8 images: an array (N, H, W[, 3]) or a sequence of (H, W[, 3]) arrays.
+
+    PNG goes through `png.encode_batch`, a whole array (or each run of same-shaped images) at once.
+    """
+    if encoding != "png":
+        return [encode(picture, encoding, quality) for picture in pictures]
+    if isinstance(pictures, np.ndarray):
+        return png.encode_batch(pictures)
+    out: list[bytes] = []
+    start = 0
+    while start < len(pictures):
+        stop = start + 1
+        while stop < len(pictures) and pictures[stop].shape == pictures[start].shape:
+            stop += 1
+        out += png.encode_batch(np.stack(pictures[start:stop]))
+        start = stop
+    return out
 
 
 def decode(data: bytes) -> np.ndarray:

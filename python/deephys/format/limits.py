@@ -18,3 +18,4 @@ DEFAULT_HISTOGRAM_BINS = 64
 TABLE_CHUNK_ROWS = 4096
 ABSENT_INDEX = 0xFFFFFFFF
 IMAGE_REF_SIZE = 16
+MAX_IMAGE_PIXELS = 64 * 1024 * 1024  # width x height a reader decodes at most (a decompression bomb is refused first)

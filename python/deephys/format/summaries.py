@@ -62,54 +62,82 @@ class SummaryBuilder:
         self._top_indices = np.full((units, top_k), ABSENT_INDEX, np.int64)
 
     def add(self, values: np.ndarray, labels: np.ndarray) -> None:
-        """`values`: (rows, units) float64 exactly as stored; `labels`: (rows,) ints."""
+        """`values`: (rows, units) floats exactly as stored (float16/32/64; computed on
+        without widening the whole block); `labels`: (rows,) ints."""
         rows = values.shape[0]
         if rows == 0:
             return
-        finite = np.isfinite(values)
-        nan = np.isnan(values)
-        self._nan += nan.sum(axis=0)
-        self._inf += (~finite & ~nan).sum(axis=0)
-        self._min = np.minimum(self._min, np.where(finite, values, np.inf).min(axis=0))
-        self._max = np.maximum(self._max, np.where(finite, values, -np.inf).max(axis=0))
+        values = _native(values)
+        # min/max propagate NaN and reach any inf: finite extremes mean every value is finite.
+        all_finite = bool(np.isfinite(values.min()) and np.isfinite(values.max()))
+        if all_finite:
+            self._min = np.minimum(self._min, values.min(axis=0))
+            self._max = np.maximum(self._max, values.max(axis=0))
+        else:
+            finite = np.isfinite(values)
+            nan = np.isnan(values)
+            self._nan += nan.sum(axis=0)
+            self._inf += (~finite & ~nan).sum(axis=0)
+            self._min = np.minimum(self._min, np.where(finite, values, np.inf).min(axis=0))
+            self._max = np.maximum(self._max, np.where(finite, values, -np.inf).max(axis=0))
         with np.errstate(invalid="ignore", over="ignore"):  # inf - inf = NaN, as the spec's plain mean says
-            self._sum += values.sum(axis=0)
+            # Each unit's column is summed row after row in float64 (the cast is exact).
+            self._sum += values.sum(axis=0, dtype=np.float64)
             self._add_classes(values, labels)
-        self._add_top(values, finite)
+        self._add_top(values, all_finite)
         self.rows += rows
 
     def _add_classes(self, values: np.ndarray, labels: np.ndarray) -> None:
         order = np.argsort(labels, kind="stable")
         sorted_labels = labels[order]
         starts = np.flatnonzero(np.r_[True, sorted_labels[1:] != sorted_labels[:-1]])
-        sums = np.add.reduceat(values[order], starts, axis=0)
+        sums = np.add.reduceat(values[order], starts, axis=0, dtype=np.float64)
         present = sorted_labels[starts]
         self._class_sum[present] += sums
         self._class_count += np.bincount(labels, minlength=self.classes)[: self.classes]
 
-    def _add_top(self, values: np.ndarray, finite: np.ndarray) -> None:
-        eligible = finite & (values != 0)
+    def _add_top(self, values: np.ndarray, all_finite: bool) -> None:
+        k, rows = self.top_k, values.shape[0]
         threshold = self._top_values[:, -1]
+        if values.dtype != np.float64 and not np.array_equal(threshold.astype(values.dtype), threshold):
+            values = values.astype(np.float64)  # compare with the candidates so far exactly
+        # (units, rows), ineligible values (NaN, +-inf, 0) set to -inf: they never enter.
+        column = np.array(values.T, order="C")  # a copy: it is changed below
+        eligible = column != 0
+        if not all_finite:
+            eligible &= np.isfinite(column)
+        np.copyto(column, -np.inf, where=~eligible)
+        limit = threshold.astype(column.dtype)[:, None]
         # Only a value strictly above the current k-th candidate can enter: on a
-        # tie the earlier (lower) image index already there wins.
-        candidate = eligible & (values > threshold[None, :])
-        units = np.flatnonzero(candidate.any(axis=0))
+        # tie the earlier (lower) image index already there wins. And among this
+        # block's values only those at least its k-th largest can.
+        candidate = column > limit
+        if rows > k:
+            kth = np.partition(column, rows - k, axis=1)[:, rows - k : rows - k + 1]
+            candidate &= column >= kth
+        counts = candidate.sum(axis=1)
+        units = np.flatnonzero(counts)
         if units.size == 0:
             return
-        rows = values.shape[0]
-        new_values = np.where(candidate[:, units], values[:, units], -np.inf).T
-        new_indices = np.broadcast_to(np.arange(self.rows, self.rows + rows), (units.size, rows))
+        # The candidates of each unit, in index order, left-aligned in (units, width) arrays.
+        unit_of, row_of = np.nonzero(candidate[units])
+        width = int(counts.max())
+        starts = np.cumsum(counts[units]) - counts[units]
+        slot = np.arange(unit_of.size) - np.repeat(starts, counts[units])
+        new_values = np.full((units.size, width), -np.inf)
+        new_values[unit_of, slot] = column[units[unit_of], row_of]
+        new_indices = np.full((units.size, width), ABSENT_INDEX, np.int64)
+        new_indices[unit_of, slot] = self.rows + row_of
         merged_values = np.concatenate([self._top_values[units], new_values], axis=1)
         merged_indices = np.concatenate([self._top_indices[units], new_indices], axis=1)
         # Existing candidates precede the new rows and have lower indices, and
         # each side is in index order among equal values: a stable sort on
         # -value yields (value desc, index asc).
-        order = np.argsort(-merged_values, axis=1, kind="stable")[:, : self.top_k]
-        self._top_values[units] = np.take_along_axis(merged_values, order, axis=1)
-        self._top_indices[units] = np.take_along_axis(merged_indices, order, axis=1)
-        self._top_indices[units] = np.where(
-            np.isneginf(self._top_values[units]), ABSENT_INDEX, self._top_indices[units]
-        )
+        order = np.argsort(-merged_values, axis=1, kind="stable")[:, :k]
+        top_values = np.take_along_axis(merged_values, order, axis=1)
+        top_indices = np.take_along_axis(merged_indices, order, axis=1)
+        self._top_values[units] = top_values
+        self._top_indices[units] = np.where(np.isneginf(top_values), ABSENT_INDEX, top_indices)
 
     def partial(self) -> LayerSummary:
         """Everything but the histogram, which needs `min`/`max` first (see `HistogramBuilder`)."""
@@ -155,19 +183,44 @@ class HistogramBuilder:
         self._offsets = np.arange(lo.shape[0]) * bins
 
     def add(self, values: np.ndarray) -> None:
-        finite = np.isfinite(values)
-        v = np.where(finite, values, 0.0)
+        """`values`: (rows, units) floats as stored (float16/32/64)."""
+        if values.shape[0] == 0:
+            return
+        values = _native(values)
+        all_finite = bool(np.isfinite(values.min()) and np.isfinite(values.max()))
+        v = values.astype(np.float64)  # exact; a new array, worked on in place below
+        if not all_finite:
+            finite = np.isfinite(v)
+            v[~finite] = 0.0
         if self.halve.any():
             v = np.where(self.halve[None, :], v / 2, v)
         with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-            position = np.floor(((v - self.lo) / self.span) * self.bins)
-        position[:, self.flat_span] = 0
-        bin_index = np.minimum(np.nan_to_num(position, nan=0.0, posinf=self.bins, neginf=0.0), self.bins - 1)
-        flat = (bin_index.astype(np.int64) + self._offsets[None, :])[finite]
-        self.counts += np.bincount(flat, minlength=self.counts.size)
+            # floor(((v - lo) / span) * bins), in that order
+            np.subtract(v, self.lo, out=v)
+            np.divide(v, self.span, out=v)
+            np.multiply(v, self.bins, out=v)
+            np.floor(v, out=v)
+        if self.flat_span.any():
+            v[:, self.flat_span] = 0
+        if not all_finite or self.halve.any():
+            np.nan_to_num(v, copy=False, nan=0.0, posinf=self.bins, neginf=0.0)
+        np.clip(v, 0, self.bins - 1, out=v)  # below 0 only for values outside [lo, hi]: none in a valid summary
+        flat = v.astype(np.int64)
+        flat += self._offsets
+        self.counts += np.bincount(flat[finite] if not all_finite else flat.ravel(), minlength=self.counts.size)
 
     def result(self) -> np.ndarray:
         return self.counts.reshape(-1, self.bins).astype(np.uint32)
+
+
+def _native(values: np.ndarray) -> np.ndarray:
+    """float16 (and ml_dtypes' bfloat16) as float32, exactly: NumPy computes slowly on 16-bit floats."""
+    values = np.asarray(values)
+    if values.dtype in (np.float32, np.float64):
+        return values
+    if values.dtype == np.float16 or values.dtype.name == "bfloat16":
+        return values.astype(np.float32)
+    return values.astype(np.float64)
 
 
 def compute_summary(values: np.ndarray, labels: np.ndarray, classes: int, top_k: int, bins: int) -> LayerSummary:

@@ -1,29 +1,50 @@
-/** A small "CSV" button under or beside a table: builds the file only when clicked. */
-import { downloadCsv, safeFileName, toCsv, type CsvCell } from "./csv";
+/**
+ * A small "CSV" button beside a table: builds the file only when clicked, on the page
+ * from `table`, or in the worker (`blob`) for large matrices.
+ */
+import { useState } from "preact/hooks";
+import { useApp } from "./context";
+import { csvBlob, downloadBlob, safeFileName, toCsv, type CsvCell } from "./csv";
 
 interface Props {
   /** Parts of the file name (sanitised and joined with "-"). */
   name: string[];
   /** What the file holds, for screen readers and the tooltip: "accuracy per class". */
   what: string;
-  table: () => { header: string[]; rows: CsvCell[][] };
+  table?: () => { header: string[]; rows: CsvCell[][] };
+  blob?: () => Promise<Blob>;
 }
 
-export function CsvButton({ name, what, table }: Props) {
+export function CsvButton({ name, what, table, blob }: Props) {
+  const { reportError } = useApp();
+  const [busy, setBusy] = useState(false);
   const fileName = safeFileName(...name);
+  const save = async () => {
+    setBusy(true);
+    try {
+      if (blob) downloadBlob(fileName, await blob());
+      else if (table) {
+        const { header, rows } = table();
+        downloadBlob(fileName, csvBlob(toCsv(header, rows)));
+      }
+    } catch (error) {
+      reportError(error);
+    } finally {
+      setBusy(false);
+    }
+  };
   return (
     <button
       type="button"
       class="button csv-button"
       title={`Download ${what} as ${fileName}.csv`}
       aria-label={`Download ${what} as CSV`}
+      aria-busy={busy}
+      disabled={busy}
       data-testid="csv-button"
-      onClick={() => {
-        const { header, rows } = table();
-        downloadCsv(fileName, toCsv(header, rows));
-      }}
+      onClick={() => void save()}
     >
-      CSV
+      {busy ? "CSV…" : "CSV"}
     </button>
   );
 }

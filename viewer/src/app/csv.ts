@@ -44,10 +44,13 @@ export function safeFileName(...parts: string[]): string {
   return name === "" ? "export" : name;
 }
 
-/** Offers `csv` as a download called `name`.csv (a blob: URL, so nothing leaves the tab). */
-export function downloadCsv(name: string, csv: string): void {
-  // A byte-order mark makes spreadsheets read the file as UTF-8.
-  const blob = new Blob(["\ufeff", csv], { type: "text/csv;charset=utf-8" });
+/** The file's bytes: a byte-order mark (so that spreadsheets read UTF-8), then the CSV text. */
+export function csvBlob(csv: string): Blob {
+  return new Blob(["\ufeff", csv], { type: "text/csv;charset=utf-8" });
+}
+
+/** Offers `blob` as a download called `name`.csv (a blob: URL, so nothing leaves the tab). */
+export function downloadBlob(name: string, blob: Blob): void {
   const url = URL.createObjectURL(blob);
   const a = document.createElement("a");
   a.href = url;

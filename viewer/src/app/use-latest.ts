@@ -2,7 +2,7 @@
  * Like use-async, but keeps showing the last result while the next one loads, so that a
  * view changes in one step (no "Loading…" flash, no thumbnails torn down and rebuilt).
  */
-import { useEffect, useState } from "preact/hooks";
+import { useLayoutEffect, useState } from "preact/hooks";
 
 export interface Latest<T> {
   /** The last successful result (undefined before the first). */
@@ -16,7 +16,8 @@ export interface Latest<T> {
 
 export function useLatestAsync<T>(load: () => Promise<T>, deps: unknown[]): Latest<T> {
   const [state, setState] = useState<Latest<T>>({ value: undefined, error: undefined, failed: false, pending: true });
-  useEffect(() => {
+  // A layout effect starts the request right after this render, not a frame later as useEffect would.
+  useLayoutEffect(() => {
     let current = true;
     setState((s) => (s.pending ? s : { ...s, pending: true }));
     load().then(

@@ -1,5 +1,6 @@
 /** The content width of an element, kept up to date with a ResizeObserver (0 until measured). */
-import { useLayoutEffect, useState, type Ref } from "preact/hooks";
+import type { Ref } from "preact";
+import { useLayoutEffect, useState } from "preact/hooks";
 
 export function useWidth<T extends HTMLElement>(): [Ref<T>, number] {
   const [element, setElement] = useState<T | null>(null);

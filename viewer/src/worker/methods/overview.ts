@@ -6,6 +6,7 @@ import { accuracy, classAccuracy, confusionCellImages, confusionMatrix } from ".
 import { normalize } from "../../analysis/normalize";
 import { classCounts } from "../../analysis/tuning";
 import { alphaRgba, CONFUSION_RGB, viridisRgba } from "../../app/charts/colormap";
+import { csvBlob, toCsv } from "../../app/csv";
 import {
   checkClass,
   checkLimit,
@@ -57,7 +58,21 @@ export type OverviewApi = {
    * layer summaries; `ref` is the Normalizer's (or the ID dataset's) layer, null for the dataset's own.
    */
   tuning(col: LayerRef, ref: LayerRef | null): Promise<TuningResult>;
+  /** The confusion matrix as a CSV file (rows: true class; columns: predicted class), built here for large ones. */
+  confusionCsv(ds: DatasetRef): Promise<Blob>;
+  /** The tuning matrix as a CSV file (rows: classes; columns: units). */
+  tuningCsv(col: LayerRef, ref: LayerRef | null): Promise<Blob>;
 };
+
+/** T = class means / the reference's maxima (analysis normalize: the tuning_matrix division), from the layer summaries. */
+async function tuningValues(runOf: RunOf, col: LayerRef, ref: LayerRef | null) {
+  const summary = await runOf(col.fileId).summary(col.dataset, col.layer);
+  const refSummary = ref ? await runOf(ref.fileId).summary(ref.dataset, ref.layer) : summary;
+  if (refSummary.units !== summary.units) {
+    throw new RangeError(`the reference layer has ${refSummary.units} units, this one ${summary.units}`);
+  }
+  return { summary, refMax: refSummary.max, values: normalize(summary.classMeans, refSummary.max) };
+}
 
 export function overviewMethods(runOf: RunOf): OverviewApi {
   return {
@@ -99,15 +114,9 @@ export function overviewMethods(runOf: RunOf): OverviewApi {
     },
 
     async tuning(col, ref) {
-      const run = runOf(col.fileId);
-      const summary = await run.summary(col.dataset, col.layer);
-      const refSummary = ref ? await runOf(ref.fileId).summary(ref.dataset, ref.layer) : summary;
-      if (refSummary.units !== summary.units) {
-        throw new RangeError(`the reference layer has ${refSummary.units} units, this one ${summary.units}`);
-      }
-      const values = normalize(summary.classMeans, refSummary.max);
+      const { summary, refMax, values } = await tuningValues(runOf, col, ref);
       let deadUnits = 0;
-      for (let j = 0; j < summary.units; j++) if (!(Number.isFinite(refSummary.max[j]) && refSummary.max[j] > 0)) deadUnits++;
+      for (let j = 0; j < summary.units; j++) if (!(Number.isFinite(refMax[j]) && refMax[j] > 0)) deadUnits++;
       let aboveOne = 0;
       for (let i = 0; i < values.length; i++) if (values[i] > 1) aboveOne++;
       const result: TuningResult = {
@@ -120,6 +129,25 @@ export function overviewMethods(runOf: RunOf): OverviewApi {
         aboveOne,
       };
       return transferAll(result);
+    },
+
+    async confusionCsv(ds) {
+      const run = runOf(ds.fileId);
+      const table = await run.table(ds.dataset);
+      const classes = run.info.model.classes;
+      const c = classes.length;
+      const m = confusionMatrix(table.labels, table.predictions, c);
+      const rows = classes.map((name, t) => [name, ...Array.from(m.subarray(t * c, (t + 1) * c))]);
+      return csvBlob(toCsv(["true class \\ predicted class", ...classes], rows));
+    },
+
+    async tuningCsv(col, ref) {
+      const { summary, values } = await tuningValues(runOf, col, ref);
+      const classes = runOf(col.fileId).info.model.classes;
+      const u = summary.units;
+      const header = ["class", ...Array.from({ length: u }, (_, j) => `unit ${j}`)];
+      const rows = classes.map((name, r) => [name, ...Array.from(values.subarray(r * u, (r + 1) * u))]);
+      return csvBlob(toCsv(header, rows));
     },
   };
 }

@@ -7,8 +7,8 @@ import type { Column } from "../../columns";
 import { useApp } from "../../context";
 import { CsvButton } from "../../CsvButton";
 import { categoryHref, pairHref } from "../../links";
-import { useAsync } from "../../use-async";
-import { AsyncView } from "../common/AsyncView";
+import { useLatestAsync } from "../../use-latest";
+import { LatestView } from "../common/AsyncView";
 import { ColumnHeader } from "../ColumnHeader";
 import { classInColumn, layerRefOf, normalizerRef, unitsOf } from "../common/refs";
 import { UnitList } from "../common/UnitList";
@@ -33,14 +33,14 @@ export function CategoryColumn({ column, cls, mode, tab, setTab }: Props) {
   const units = unitsOf(column, layer.name);
   const own = classInColumn(column, lead, cls);
   const norm = normalizerRef(normalizer, layer.name, units);
-  const state = useAsync<CategoryResult | null>(
+  const state = useLatestAsync<CategoryResult | null>(
     () => (ref && own >= 0 ? api.category(ref, own, norm, CATEGORY_LIMITS) : Promise.resolve(null)),
     [api, column.id, ref?.layer, own, JSON.stringify(norm)],
   );
   return (
     <section class={`column${column === lead ? " is-lead" : ""}`} data-testid="category-column" data-column={column.id}>
       <ColumnHeader column={column} isLead={column === lead} />
-      <AsyncView state={state}>
+      <LatestView state={state}>
         {(r) =>
           r === null ? (
             <p class="status">{ref ? `This model has no class ${lead.run.model.classes[cls]}.` : `This file has no layer ${layer.name}.`}</p>
@@ -48,7 +48,7 @@ export function CategoryColumn({ column, cls, mode, tab, setTab }: Props) {
             <CategoryBody column={column} result={r} mode={mode} tab={tab} setTab={setTab} />
           )
         }
-      </AsyncView>
+      </LatestView>
     </section>
   );
 }
@@ -90,7 +90,7 @@ function CategoryBody({ column, result: r, mode, tab, setTab }: Omit<Props, "cls
         />
       </div>
       <UnitList ranked={r.topUnits} normalized={r.normalized} label={`Top units of ${name} in ${column.id}`} testId="class-top-units" />
-      <div class="shares-pair">
+      <div class={`shares-pair shares-${mode}`}>
         <div>
           <h3>False positives · by true class</h3>
           <SharesPanel

@@ -1,5 +1,6 @@
 /** The category view's header: the class (a picker with previous/next), or the pair, and the chart/list switch. */
 import { useApp } from "../../context";
+import { useShortcuts } from "../../keys";
 import { categoryHref } from "../../links";
 import type { ShareMode } from "./share-mode";
 
@@ -15,6 +16,12 @@ export function ClassBar({ cls, other, mode, setMode }: Props) {
   const classes = lead.run.model.classes;
   const count = classes.length;
   const pick = (c: number) => go({ params: [String(((c % count) + count) % count)] });
+  // ← and → step through the classes, as they step through units and images in those views.
+  useShortcuts((shortcut) => {
+    if (other !== null || (shortcut !== "previous" && shortcut !== "next")) return false;
+    pick(shortcut === "previous" ? cls - 1 : cls + 1);
+    return true;
+  });
   return (
     <div class="view-header">
       {other === null ? (

@@ -7,6 +7,7 @@ import { useState } from "preact/hooks";
 import type { ImageList, SetUnits } from "../../../worker/methods/analysis";
 import type { Column } from "../../columns";
 import { useApp } from "../../context";
+import { CsvButton } from "../../CsvButton";
 import { useSettings } from "../../settings-store";
 import { useAsync } from "../../use-async";
 import { AsyncView } from "../common/AsyncView";
@@ -46,7 +47,10 @@ export function ImageSetPanel({ column, title, list, testId, heading = true }: P
           Show more
         </button>
       )}
-      {list.total > 0 && <SetUnitsPanel column={column} list={list} title={title} testId={`${testId}-units`} />}
+      {list.total > 0 && (
+        // A new set is a new panel: no units of the previous set while these load.
+        <SetUnitsPanel key={list.indices.subarray(0, SET_UNIT_ROWS).join(",")} column={column} list={list} title={title} testId={`${testId}-units`} />
+      )}
     </section>
   );
 }
@@ -67,7 +71,24 @@ function SetUnitsPanel({ column, list, title, testId }: { column: Column; list: 
         Top units of {rows === 1 ? "this image" : rows === list.total ? `these ${rows} images` : `the ${rows} most confident images`}
       </summary>
       <AsyncView state={state}>
-        {(u) => u && <UnitList ranked={u.topUnits} normalized={u.normalized} label={`Top units of ${title}`} testId={testId} />}
+        {(u) =>
+          u && (
+            <>
+              <UnitList ranked={u.topUnits} normalized={u.normalized} label={`Top units of ${title}`} testId={testId} />
+              <div class="table-actions">
+                <span />
+                <CsvButton
+                  name={[column.id, layer.name, title, "top-units"]}
+                  what={`the top units of ${title}`}
+                  table={() => ({
+                    header: ["unit", u.normalized ? "mean activation / Normalizer max" : "mean activation"],
+                    rows: Array.from(u.topUnits.indices, (unit, k) => [unit, u.topUnits.values[k]]),
+                  })}
+                />
+              </div>
+            </>
+          )
+        }
       </AsyncView>
     </details>
   );

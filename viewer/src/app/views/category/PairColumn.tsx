@@ -2,8 +2,8 @@
 import type { ClassFacts, PairResult } from "../../../worker/methods/analysis";
 import type { Column } from "../../columns";
 import { useApp } from "../../context";
-import { useAsync } from "../../use-async";
-import { AsyncView } from "../common/AsyncView";
+import { useLatestAsync } from "../../use-latest";
+import { LatestView } from "../common/AsyncView";
 import { ColumnHeader } from "../ColumnHeader";
 import { classInColumn, layerRefOf } from "../common/refs";
 import { exact, percentText } from "../common/values";
@@ -15,7 +15,7 @@ export function PairColumn({ column, a, b }: { column: Column; a: number; b: num
   const ref = layerRefOf(column, layer.name);
   const ownA = classInColumn(column, lead, a);
   const ownB = classInColumn(column, lead, b);
-  const state = useAsync<PairResult | null>(
+  const state = useLatestAsync<PairResult | null>(
     () => (ref && ownA >= 0 && ownB >= 0 ? api.pairConfusion(ref, ownA, ownB, CATEGORY_LIMITS) : Promise.resolve(null)),
     [api, column.id, ref?.layer, ownA, ownB],
   );
@@ -23,7 +23,7 @@ export function PairColumn({ column, a, b }: { column: Column; a: number; b: num
   return (
     <section class={`column${column === lead ? " is-lead" : ""}`} data-testid="pair-column" data-column={column.id}>
       <ColumnHeader column={column} isLead={column === lead} />
-      <AsyncView state={state}>
+      <LatestView state={state}>
         {(r) =>
           r === null ? (
             <p class="status">{ref ? "This model lacks one of the two classes." : `This file has no layer ${layer.name}.`}</p>
@@ -48,7 +48,7 @@ export function PairColumn({ column, a, b }: { column: Column; a: number; b: num
             </>
           )
         }
-      </AsyncView>
+      </LatestView>
     </section>
   );
 }

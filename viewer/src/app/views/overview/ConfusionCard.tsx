@@ -14,7 +14,7 @@ import { ConfusionTable } from "./ConfusionTable";
 const TABLE_MAX_CLASSES = 12;
 
 export function ConfusionCard({ column, overview }: { column: Column; overview: OverviewResult }) {
-  const { lead } = useApp();
+  const { api, lead } = useApp();
   const [cell, setCell] = useState<{ t: number; p: number } | null>(null);
   const classes = column.run.model.classes;
   const c = overview.classes;
@@ -33,10 +33,7 @@ export function ConfusionCard({ column, overview }: { column: Column; overview: 
         <CsvButton
           name={[column.id, "confusion-matrix"]}
           what={`the confusion matrix of ${column.id}`}
-          table={() => ({
-            header: ["true class \\ predicted class", ...classes],
-            rows: classes.map((name, t) => [name, ...Array.from(overview.confusion.subarray(t * c, (t + 1) * c))]),
-          })}
+          blob={() => api.confusionCsv({ fileId: column.fileId, dataset: column.dataset })}
         />
       </div>
       <Heatmap

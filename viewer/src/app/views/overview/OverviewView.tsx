@@ -3,6 +3,7 @@
  * class, the confusion matrix of each dataset, and the tuning matrices of the selected layer.
  */
 import "../analysis.css";
+import { useMemo } from "preact/hooks";
 import { useApp } from "../../context";
 import { AsyncView } from "../common/AsyncView";
 import { orderedColumns, referenceColumn } from "../common/refs";
@@ -16,7 +17,12 @@ export function OverviewView() {
   const { columns, lead, normalizer, layer } = useApp();
   const overviews = useOverviews();
   const reference = referenceColumn(columns, normalizer, lead);
-  const ordered = orderedColumns(columns, lead);
+  const ordered = useMemo(() => orderedColumns(columns, lead), [columns, lead]);
+  // The overviews in the order of the columns shown (the Lead first).
+  const inOrder = useMemo(
+    () => (overviews.status === "done" ? ordered.map((c) => overviews.value[columns.indexOf(c)]) : []),
+    [overviews, ordered, columns],
+  );
   return (
     <main class="view overview-view" data-testid="overview-view">
       <div class="view-header">
@@ -27,23 +33,20 @@ export function OverviewView() {
         </p>
       </div>
       <AsyncView state={overviews}>
-        {(all) => {
-          const byColumn = (c: (typeof columns)[number]) => all[columns.indexOf(c)];
-          return (
-            <>
-              <AccuracyTable columns={ordered} overviews={ordered.map(byColumn)} />
-              <ClassAccuracyTable columns={ordered} overviews={ordered.map(byColumn)} />
-              <section class="panel">
-                <h2>Confusion matrices</h2>
-                <div class="columns">
-                  {ordered.map((c) => (
-                    <ConfusionCard key={c.id} column={c} overview={byColumn(c)} />
-                  ))}
-                </div>
-              </section>
-            </>
-          );
-        }}
+        {() => (
+          <>
+            <AccuracyTable columns={ordered} overviews={inOrder} />
+            <ClassAccuracyTable columns={ordered} overviews={inOrder} />
+            <section class="panel">
+              <h2>Confusion matrices</h2>
+              <div class="columns">
+                {ordered.map((c, i) => (
+                  <ConfusionCard key={c.id} column={c} overview={inOrder[i]} />
+                ))}
+              </div>
+            </section>
+          </>
+        )}
       </AsyncView>
       <section class="panel">
         <h2>Tuning matrices</h2>

@@ -3,7 +3,7 @@
  * = class mean / the reference's maximum of the unit, on a 0..1 scale.
  * Hover for a value, click a column for its unit's neuron view.
  */
-import type { TuningResult } from "../../../worker/methods/analysis";
+import type { LayerRef, TuningResult } from "../../../worker/methods/analysis";
 import { ColorBar } from "../../charts/ColorBar";
 import { Heatmap } from "../../charts/Heatmap";
 import type { Column } from "../../columns";
@@ -11,8 +11,8 @@ import { useApp } from "../../context";
 import { CsvButton } from "../../CsvButton";
 import { formatNumber } from "../../format-number";
 import { followHref, neuronHref } from "../../links";
-import { useAsync } from "../../use-async";
-import { AsyncView } from "../common/AsyncView";
+import { useLatestAsync } from "../../use-latest";
+import { LatestView } from "../common/AsyncView";
 import { ColumnHeader } from "../ColumnHeader";
 import { layerRefOf, unitsOf } from "../common/refs";
 
@@ -21,22 +21,36 @@ export function TuningCard({ column, reference }: { column: Column; reference: C
   const ref = layerRefOf(column, layer.name);
   const units = unitsOf(column, layer.name);
   const usable = unitsOf(reference, layer.name) === units ? layerRefOf(reference, layer.name) : null;
-  const state = useAsync<TuningResult | null>(
+  const state = useLatestAsync<TuningResult | null>(
     () => (ref ? api.tuning(ref, usable) : Promise.resolve(null)),
     [api, column.id, ref?.layer, JSON.stringify(usable)],
   );
   return (
     <section class="column" data-testid="tuning-card" data-column={column.id}>
       <ColumnHeader column={column} isLead={column === lead} />
-      <AsyncView state={state}>
-        {(t) => (t === null ? <p class="status">This file has no layer {layer.name}.</p> : <TuningBody column={column} t={t} referenceName={usable ? reference.id : column.id} />)}
-      </AsyncView>
+      <LatestView state={state}>
+        {(t) =>
+          t === null || !ref ? (
+            <p class="status">This file has no layer {layer.name}.</p>
+          ) : (
+            <TuningBody column={column} t={t} layerRef={ref} reference={usable} referenceName={usable ? reference.id : column.id} />
+          )
+        }
+      </LatestView>
     </section>
   );
 }
 
-function TuningBody({ column, t, referenceName }: { column: Column; t: TuningResult; referenceName: string }) {
-  const { route, layer } = useApp();
+interface BodyProps {
+  column: Column;
+  t: TuningResult;
+  layerRef: LayerRef;
+  reference: LayerRef | null;
+  referenceName: string;
+}
+
+function TuningBody({ column, t, layerRef, reference, referenceName }: BodyProps) {
+  const { api, route, layer } = useApp();
   const classes = column.run.model.classes;
   const describe = (r: number, u: number) => {
     const v = t.values[r * t.units + u];
@@ -49,10 +63,7 @@ function TuningBody({ column, t, referenceName }: { column: Column; t: TuningRes
         <CsvButton
           name={[column.id, layer.name, "tuning-matrix"]}
           what={`the tuning matrix of ${column.id}`}
-          table={() => ({
-            header: ["class", ...Array.from({ length: t.units }, (_, u) => `unit ${u}`)],
-            rows: classes.map((name, r) => [name, ...Array.from(t.values.subarray(r * t.units, (r + 1) * t.units))]),
-          })}
+          blob={() => api.tuningCsv(layerRef, reference)}
         />
       </div>
       <Heatmap

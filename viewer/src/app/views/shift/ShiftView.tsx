@@ -9,8 +9,8 @@ import type { ShiftResult } from "../../../worker/methods/analysis";
 import { DensityPlot } from "../../charts/DensityPlot";
 import type { Column } from "../../columns";
 import { useApp } from "../../context";
-import { useAsync } from "../../use-async";
-import { AsyncView } from "../common/AsyncView";
+import { useLatestAsync } from "../../use-latest";
+import { LatestView } from "../common/AsyncView";
 import { referenceColumn } from "../common/refs";
 import { planShifts } from "./shifts";
 import { ShiftTable } from "./ShiftTable";
@@ -22,7 +22,7 @@ export function ShiftView() {
   const reference = referenceColumn(columns, normalizer, lead);
   const plan = useMemo(() => planShifts(columns, reference, layer.name), [columns, reference, layer.name]);
   const key = JSON.stringify([plan.ref, plan.shifts.map((s) => s.ref)]);
-  const state = useAsync(
+  const state = useLatestAsync(
     () => (plan.ref && plan.shifts.length ? api.shiftScores(plan.ref, plan.shifts.map((s) => s.ref), GRID_POINTS) : Promise.resolve(null)),
     [api, key],
   );
@@ -48,10 +48,14 @@ export function ShiftView() {
           </p>
         )}
       </div>
-      {plan.shifts.length === 0 ? (
+      {!plan.ref ? (
+        <p class="status">
+          <span class="dataset-name">{reference.id}</span> has no layer {layer.name}: choose another layer or Normalizer.
+        </p>
+      ) : plan.shifts.length === 0 ? (
         <p class="status">Open a second dataset with the same layer and classes to compare it with {reference.id}.</p>
       ) : (
-        <AsyncView state={state}>{(r) => r && <ShiftBody result={r} shifts={shiftColumns} reference={reference} />}</AsyncView>
+        <LatestView state={state}>{(r) => r && <ShiftBody result={r} shifts={shiftColumns} reference={reference} />}</LatestView>
       )}
     </main>
   );

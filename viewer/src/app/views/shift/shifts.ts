@@ -16,8 +16,8 @@ export function planShifts(columns: Column[], reference: Column, layerName: stri
   for (const column of columns) {
     if (column === reference) continue;
     const r = layerRefOf(column, layerName);
-    if (!ref) plan.skipped.push({ column, why: `${reference.id} has no layer ${layerName}` });
-    else if (!r) plan.skipped.push({ column, why: `no layer ${layerName}` });
+    if (!ref) continue; // the view says why nothing is compared
+    if (!r) plan.skipped.push({ column, why: `no layer ${layerName}` });
     else if (unitsOf(column, layerName) !== units) plan.skipped.push({ column, why: `${unitsOf(column, layerName)} units, not ${units}` });
     else if (!sameClasses(column, reference)) plan.skipped.push({ column, why: "other classes" });
     else plan.shifts.push({ column, ref: r });

@@ -1,0 +1,137 @@
+"""The framework-neutral export core, driven by a NumPy capture (no deep-learning framework needed)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import deephys
+from deephys.export import (
+    Capture,
+    ExportError,
+    ExportInterrupted,
+    ExportOptions,
+    PoolingPlan,
+    Thumbnailer,
+    make_sources,
+    pool_numpy,
+    resolve_layer_names,
+    run_export,
+    shard_path,
+    split_batch,
+)
+
+
+class LinearCapture(Capture):
+    """A two-layer NumPy 'model': flattened inputs -> hidden (12) -> logits (4)."""
+
+    def __init__(self) -> None:
+        rng = np.random.default_rng(0)
+        self.w1 = rng.standard_normal((48, 12)).astype(np.float32)
+        self.w2 = rng.standard_normal((12, 4)).astype(np.float32)
+
+    def __call__(self, inputs: np.ndarray) -> dict[str, np.ndarray]:
+        hidden = inputs.reshape(len(inputs), -1)[:, :48] @ self.w1
+        return {"hidden": hidden, "logits": hidden @ self.w2}
+
+
+def batches(n: int, seed: int, size: int = 4) -> list[tuple[np.ndarray, np.ndarray]]:
+    rng = np.random.default_rng(seed)
+    x, y = rng.random((n, 3, size, size), np.float32), rng.integers(0, 4, n)
+    return [(x[i : i + 5], y[i : i + 5]) for i in range(0, n, 5)]
+
+
+def test_run_export_writes_every_dataset(tmp_path: Path) -> None:
+    capture = LinearCapture()
+    data = {"ID": batches(12, 1), "OOD": batches(7, 2)}
+    result = run_export(tmp_path / "r.deephys", make_sources(data), capture, Thumbnailer(np.asarray),
+                        ExportOptions(model_name="linear", classes=list("abcd"), progress=False))
+    assert os.fspath(result) == str(tmp_path / "r.deephys") and result.layers == {"hidden": 12, "logits": 4}
+    with deephys.open(result) as run:
+        assert run.model.name == "linear" and run.model.producer.framework == "numpy"
+        for name, parts in data.items():
+            x = np.concatenate([b[0] for b in parts])
+            np.testing.assert_allclose(run.datasets[name].activations("logits"), capture(x)["logits"], rtol=1e-6)
+            np.testing.assert_array_equal(run.datasets[name].labels, np.concatenate([b[1] for b in parts]))
+            assert run.datasets[name].image(0).shape == (4, 4, 3)
+
+
+def test_interrupt_keeps_finished_datasets(tmp_path: Path) -> None:
+    def stopped() -> Iterator:
+        yield batches(5, 3)[0]
+        raise KeyboardInterrupt
+
+    with pytest.raises(ExportInterrupted) as caught:
+        run_export(tmp_path / "r.deephys", make_sources({"ID": batches(10, 1), "OOD": stopped()}),
+                   LinearCapture(), None, ExportOptions(progress=False))
+    assert caught.value.result is not None and caught.value.result.datasets == {"ID": 10}
+    assert os.listdir(tmp_path) == ["r.deephys"]
+
+
+def test_first_dataset_must_not_be_empty_but_others_may(tmp_path: Path) -> None:
+    with pytest.raises(ExportError, match="'ID' is empty"):
+        run_export(tmp_path / "a.deephys", make_sources({"ID": []}), LinearCapture(), None,
+                   ExportOptions(progress=False))
+    result = run_export(tmp_path / "b.deephys", make_sources({"ID": batches(5, 1), "OOD": []}), LinearCapture(),
+                        None, ExportOptions(progress=False))
+    assert result.datasets == {"ID": 5, "OOD": 0}
+
+
+def test_roles_and_sources() -> None:
+    sources = make_sources({"a": [], "b": [], "c": []}, roles={"b": "id"})
+    assert [s.role for s in sources] == ["id", "id", "ood"]
+    with pytest.raises(ExportError, match="roles= names 'z'"):
+        make_sources({"a": []}, roles={"z": "id"})
+    with pytest.raises(ExportError, match="non-empty mapping"):
+        make_sources([])  # type: ignore[arg-type]
+
+
+def test_split_batch_forms() -> None:
+    assert split_batch((1, 2, 3), "d", 0) == (1, 2)
+    assert split_batch({"image": 1, "label": 2}, "d", 0) == (1, 2)
+    with pytest.raises(ExportError, match=r"dataset 'd', batch 4: expected \(inputs, labels\), got a int"):
+        split_batch(7, "d", 4)
+
+
+def test_thumbnails_normalized_resized_greyscale() -> None:
+    rng = np.random.default_rng(0)
+    raw = rng.random((2, 3, 30, 90), np.float32)
+    mean, std = np.array([0.4, 0.5, 0.6], np.float32), np.array([0.2, 0.3, 0.25], np.float32)
+    normalized = (raw - mean[:, None, None]) / std[:, None, None]
+    thumbs = Thumbnailer(np.asarray, size=45, mean=mean, std=std).from_inputs(normalized)
+    assert [t.shape for t in thumbs] == [(15, 45, 3)] * 2
+    same = Thumbnailer(np.asarray, size=90, mean=mean, std=std).from_inputs(normalized)
+    assert np.abs(same[0].astype(int) - np.rint(raw[0].transpose(1, 2, 0) * 255)).max() <= 1
+    grey = Thumbnailer(np.asarray, layout="NHWC").from_inputs(rng.random((3, 8, 8, 1), np.float32))
+    assert grey[0].shape == (8, 8) and grey[0].flags.c_contiguous
+    with pytest.raises(ExportError, match="pass mean= and std="):
+        Thumbnailer(np.asarray).from_inputs(normalized)
+    with pytest.raises(ExportError, match="1 or 3 channels"):
+        Thumbnailer(np.asarray).from_inputs(rng.random((2, 5), np.float32))
+
+
+def test_pooling_plan_and_reference() -> None:
+    plan = PoolingPlan({"conv": "max", "tokens": "first"})
+    assert plan.for_layer("conv", (2, 3, 4, 4)).name == "spatial_max"
+    assert plan.for_layer("tokens", (2, 5, 8)).name == "token_first"
+    assert plan.for_layer("other", (2, 5, 8)).name == "token_mean"
+    with pytest.raises(ExportError, match="changed from a conv map"):
+        plan.for_layer("conv", (2, 3, 4))
+    x = np.arange(2 * 3 * 2 * 2, dtype=np.float32).reshape(2, 3, 2, 2)
+    np.testing.assert_array_equal(pool_numpy(x, "spatial_max"), x.max(axis=(2, 3)))
+    np.testing.assert_array_equal(pool_numpy(x.transpose(0, 2, 3, 1), "spatial_mean", channels_last=True),
+                                  x.mean(axis=(2, 3)))
+    with pytest.raises(ExportError, match="pooling= names 'nope'"):
+        PoolingPlan({"nope": "mean"}).check_choices(["conv"])
+
+
+def test_layer_names_and_shards() -> None:
+    with pytest.raises(ExportError, match=r"did you mean 'layer4'"):
+        resolve_layer_names(["layer5"], ["layer3", "layer4", "fc"])
+    with pytest.raises(ExportError, match="more than once"):
+        resolve_layer_names(["fc", "fc"], ["fc"])
+    assert shard_path("out/run.deephys", 3) == Path("out/run.rank3.deephys")
