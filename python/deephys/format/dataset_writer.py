@@ -123,9 +123,9 @@ class DatasetWriter:
         logits = np.asarray(exact[self._classifier], dtype=np.float64)
         preds = self._predictions(predictions, logits, n)
         confidence = _confidence(logits, preds)
-        batch_images = self._check_images(images, n, layout)
         if metadata is not None and len(metadata) != n:
             raise ValueError(f"dataset {self.name!r}: {len(metadata)} metadata entries for {n} images")
+        batch_images = self._check_images(images, n, layout)
         first = self.rows
         if batch_images is not None:  # encoding runs in threads while the summaries are computed
             self._submit_images(first, batch_images)
@@ -268,7 +268,7 @@ class DatasetWriter:
             for i, image in enumerate(batch):
                 self._check_pixels(i, image.width, image.height)
             return list(batch)
-        converted = images.to_uint8(batch, layout)  # type: ignore[arg-type]
+        converted = images.checked_batch(batch, layout)  # type: ignore[arg-type]
         if len(converted) != n:
             raise ValueError(f"dataset {self.name!r}: {len(converted)} images for {n} labels")
         for i, image in enumerate(converted[:1] if isinstance(converted, np.ndarray) else converted):
@@ -353,10 +353,12 @@ class DatasetWriter:
             self._pool = ThreadPoolExecutor(threads, thread_name_prefix="deephys-encode")
         encoding, quality = self._writer.image_encoding, self._writer.image_quality
         n = len(batch)
-        image_bytes = max(1, sum(image.nbytes for image in batch[:8]) // max(1, min(n, 8)))  # type: ignore[union-attr]
+        image_bytes = max(1, sum(image.size for image in batch[:8]) // max(1, min(n, 8)))  # type: ignore[union-attr]
         step = max(1, min(-(-n // threads), _SLICE_BYTES // image_bytes))
         for start in range(0, n, step):
             part = batch[start : start + step]
+            if isinstance(part, np.ndarray):  # converted here, a slice at a time: the threads start at once
+                part = images.convert(part)
             shapes = [part.shape[1:]] * len(part) if isinstance(part, np.ndarray) else [p.shape for p in part]
             future = self._pool.submit(images.encode_many, part, encoding, quality)
             self._pending_images.append(_ImageSlice(first + start, shapes, None, future))  # type: ignore[arg-type]

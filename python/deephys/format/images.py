@@ -30,6 +30,16 @@ def to_uint8_batch(images: np.ndarray | Sequence[np.ndarray], layout: Layout = "
 def to_uint8(images: np.ndarray | Sequence[np.ndarray], layout: Layout = "auto") -> np.ndarray | list[np.ndarray]:
     """As `to_uint8_batch`, but an array batch stays one new C-contiguous array (N, H, W) or (N, H, W, 3),
     converted at once (the same values as image by image)."""
+    checked = checked_batch(images, layout)
+    return convert(checked) if isinstance(checked, np.ndarray) else checked
+
+
+def checked_batch(images: np.ndarray | Sequence[np.ndarray], layout: Layout = "auto") -> np.ndarray | list[np.ndarray]:
+    """Check a batch without converting it yet, for `convert` to convert in slices.
+
+    An array batch comes back as an array (N, H, W) or (N, H, W, 3) of its own dtype, values checked
+    (often a view of `images`); a sequence of images comes back converted, as a list of uint8 arrays.
+    """
     if isinstance(images, np.ndarray) or hasattr(images, "__array__"):
         array = np.asarray(images)
         if array.ndim == 4:
@@ -39,7 +49,7 @@ def to_uint8(images: np.ndarray | Sequence[np.ndarray], layout: Layout = "auto")
             raise ValueError(
                 f"images must have shape (N, H, W), (N, H, W, C) or (N, C, H, W); got {array.shape}"
             )
-        return _to_uint8(array, batch=True)
+        return _checked(array, batch=True)
     return [to_uint8_image(np.asarray(img), layout) for img in images]
 
 
@@ -76,24 +86,25 @@ _CONVERT_BYTES = 1 << 20  # float64 scratch per step of a float conversion
 
 
 def _to_uint8(image: np.ndarray, batch: bool = False) -> np.ndarray:
-    """One image (H, W[, C]) or, with `batch`, images (N, H, W[, C]) as a new C-contiguous uint8 array.
+    """One image (H, W[, C]) or, with `batch`, images (N, H, W[, C]) as a new C-contiguous uint8 array."""
+    checked = _checked(image, batch)
+    return convert(checked) if batch else convert(checked[None])[0]
 
-    Floats in [0, 1] become round(clip(x, 0, 1) * 255) (computed in float64, halves to even).
-    """
+
+def _checked(image: np.ndarray, batch: bool) -> np.ndarray:
+    """Check channels and values of one image (H, W[, C]) or a batch (N, H, W[, C]); drop a channel axis of 1."""
     colour = 3 + batch
     if image.ndim == colour and image.shape[-1] == 1:
         image = image[..., 0]
     if image.ndim == colour and image.shape[-1] != 3:
         raise ValueError(f"images must be greyscale or RGB; got {image.shape[-1]} channels")
-    if image.dtype == np.uint8:
-        return np.array(image, order="C")  # a copy: encoding goes on after the caller's array may change
-    if image.dtype == np.bool_:
-        return image.astype(np.uint8, order="C") * np.uint8(255)
+    if image.dtype in (np.uint8, np.bool_):
+        return image
     if np.issubdtype(image.dtype, np.integer):
         lo, hi = int(image.min(initial=0)), int(image.max(initial=0))
         if lo < 0 or hi > 255:
             raise ValueError(f"integer images must lie in [0, 255]; found values in [{lo}, {hi}]")
-        return image.astype(np.uint8, order="C")
+        return image
     if image.dtype not in (np.float16, np.float32, np.float64):
         image = np.asarray(image, dtype=np.float64)
     if image.size:
@@ -107,17 +118,31 @@ def _to_uint8(image: np.ndarray, batch: bool = False) -> np.ndarray:
                 f"float images must lie in [0, 1]; found values in [{lo:.3g}, {hi:.3g}]. If they are "
                 "normalized, undo it (x * std + mean) or let the exporter do it (mean=..., std=...)"
             )
-    out = np.empty(image.shape, np.uint8)
-    if not batch:
-        image, out = image[None], out[None]
-    step = max(1, _CONVERT_BYTES // max(1, 8 * int(np.prod(image.shape[1:]))))
-    for start in range(0, image.shape[0], step):
-        # x * 255 is exact in float64 for float16/32 x, so clipping after the product is the same as before it.
-        scaled = np.multiply(image[start : start + step], 255.0, dtype=np.float64)
+    return image
+
+
+def convert(images: np.ndarray) -> np.ndarray:
+    """Checked images (N, H, W[, 3]) (from `checked_batch`) as a new C-contiguous uint8 array: always a
+    copy, so that encoding can go on after the caller's array has changed.
+
+    Floats in [0, 1] become round(clip(x, 0, 1) * 255), computed in float64 (halves to even).
+    """
+    if images.dtype == np.uint8:
+        return np.array(images, order="C")
+    if images.dtype == np.bool_:
+        return images.astype(np.uint8, order="C") * np.uint8(255)
+    if np.issubdtype(images.dtype, np.integer):
+        return images.astype(np.uint8, order="C")
+    out = np.empty(images.shape, np.uint8)
+    step = max(1, _CONVERT_BYTES // max(1, 8 * int(np.prod(images.shape[1:]))))
+    for start in range(0, images.shape[0], step):
+        # Clipping the product to [0, 255] equals clipping x to [0, 1] first: the product is monotonic,
+        # and exact for float16/32 x.
+        scaled = np.multiply(images[start : start + step], 255.0, dtype=np.float64)
         np.clip(scaled, 0.0, 255.0, out=scaled)
         np.rint(scaled, out=scaled)
         out[start : start + step] = scaled
-    return out[0] if not batch else out
+    return out
 
 
 def encode(image: np.ndarray, encoding: str = "png", quality: int = 90) -> bytes:

@@ -57,48 +57,64 @@ def filter_rows(rows: np.ndarray, bpp: int) -> np.ndarray:
     as it goes into the zlib stream.
     """
     n, height, width = rows.shape
-    # One zero byte column left of each row and one zero row above each image,
-    # so that the neighbours a (left), b (up) and c (up-left) are views.
-    padded = np.zeros((n, height + 1, width + bpp), np.uint8)
-    padded[:, 1:, bpp:] = rows
-    x = padded[:, 1:, bpp:]
-    a = padded[:, 1:, :-bpp]
-    b = padded[:, :-1, bpp:]
-    c = padded[:, :-1, :-bpp]
+    # Each image is laid out with a zero row above it and `bpp` zero bytes left of
+    # each row, all in one flat buffer (after `guard` zero bytes): then the
+    # neighbours a (left), b (up) and c (up-left) of every byte are the same
+    # buffer shifted by bpp, span and span + bpp bytes, and every filter is a
+    # few ufunc calls over contiguous memory. The padding positions get
+    # filtered too, and are dropped at the end.
+    span = width + bpp
+    size = n * (height + 1) * span
+    guard = span + bpp
+    buffer = np.zeros(guard + size, np.uint8)
+    buffer[guard:].reshape(n, height + 1, span)[:, 1:, bpp:] = rows
+    x = buffer[guard:]
+    a = buffer[guard - bpp : guard - bpp + size]
+    b = buffer[guard - span : guard - span + size]
+    c = buffer[:size]
 
-    average = np.bitwise_and(a, b)  # floor((a + b) / 2) without overflow: (a & b) + ((a ^ b) >> 1)
-    average += np.right_shift(np.bitwise_xor(a, b), 1)
-    # Paeth: p = a + b - c; pa = |p - a| = |b - c|, pb = |p - b| = |a - c|, pc = |p - c|.
+    filtered = np.empty((5, size), np.uint8)  # None, Sub, Up, Average, Paeth
+    filtered[0] = x
+    np.subtract(x, a, out=filtered[1])
+    np.subtract(x, b, out=filtered[2])
+    average = filtered[3]  # floor((a + b) / 2) without overflow: ((a ^ b) >> 1) + (a & b)
+    np.bitwise_xor(a, b, out=average)
+    average >>= 1
+    average += a & b
+    np.subtract(x, average, out=average)
+    # Paeth: p = a + b - c; pa = |p - a| = |b - c|, pb = |p - b| = |a - c|, pc = |p - c| = |(b - c) + (a - c)|;
+    # the predictor is a if pa <= pb and pa <= pc, else b if pb <= pc, else c.
     pa = np.subtract(b, c, dtype=np.int16)
     pb = np.subtract(a, c, dtype=np.int16)
     pc = np.add(pa, pb)
     np.abs(pa, out=pa)
     np.abs(pb, out=pb)
     np.abs(pc, out=pc)
-    paeth = np.where(pb <= pc, b, c)
-    np.copyto(paeth, a, where=(pa <= pb) & (pa <= pc))
-    del pa, pb, pc
+    # Selections by masks of 0x00/0xFF bytes: sel(m, p, q) = q ^ ((p ^ q) & m).
+    mask = np.less_equal(pb, pc).view(np.uint8)
+    np.negative(mask, out=mask)
+    predictor = np.bitwise_xor(b, c)
+    predictor &= mask
+    predictor ^= c
+    use_a = np.less_equal(pa, pb)
+    use_a &= np.less_equal(pa, pc)
+    mask = use_a.view(np.uint8)
+    np.negative(mask, out=mask)
+    mask &= np.bitwise_xor(a, predictor)
+    predictor ^= mask
+    np.subtract(x, predictor, out=filtered[4])
+    del pa, pb, pc, mask, use_a, predictor
 
-    filtered = (
-        x,
-        np.subtract(x, a),
-        np.subtract(x, b),
-        np.subtract(x, average, out=average),
-        np.subtract(x, paeth, out=paeth),
-    )
-    # Sum of |byte as int8| per row: abs(int8) maps -128 to -128, which reads back as 128 in uint8.
-    scores = np.stack([np.abs(f.view(np.int8)).view(np.uint8).sum(axis=-1, dtype=np.uint32) for f in filtered])
-    choice = np.argmin(scores, axis=0)  # ties go to the lower filter type, as in libpng
-    out = np.empty((n, height, width + 1), np.uint8)
-    out[:, :, 0] = choice
-    body = out[:, :, 1:]
-    for kind, values in enumerate(filtered):
-        rows_of_kind = choice == kind
-        if kind == 0:
-            body[...] = values  # then overwritten where another filter won
-        elif rows_of_kind.any():
-            body[rows_of_kind] = values[rows_of_kind]
-    return out
+    # Per row, the filter with the least sum of |byte read as int8|, ties to the lower type (libpng's heuristic).
+    # abs(int8) leaves -128 as -128, which reads back as 128 in uint8.
+    magnitude = np.abs(filtered.view(np.int8)).view(np.uint8).reshape(5, n, height + 1, span)
+    scores = magnitude[:, :, 1:, bpp:].sum(axis=-1, dtype=np.uint32)
+    choice = np.argmin(scores, axis=0).ravel()
+    # Gather each row of the chosen filter with the byte before it, which becomes the filter type.
+    by_row = filtered.reshape(5, n * (height + 1), span)
+    row = (np.arange(n)[:, None] * (height + 1) + np.arange(1, height + 1)).ravel()
+    by_row[choice, row, bpp - 1] = choice
+    return by_row[choice, row, bpp - 1 :].reshape(n, height, width + 1)
 
 
 def deflate(data: bytes | memoryview, raw_size: int | None = None) -> bytes:

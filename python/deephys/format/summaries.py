@@ -88,42 +88,52 @@ class SummaryBuilder:
         self.rows += rows
 
     def _add_classes(self, values: np.ndarray, labels: np.ndarray) -> None:
-        order = np.argsort(labels, kind="stable")
-        sorted_labels = labels[order]
-        starts = np.flatnonzero(np.r_[True, sorted_labels[1:] != sorted_labels[:-1]])
-        sums = np.add.reduceat(values[order], starts, axis=0, dtype=np.float64)
-        present = sorted_labels[starts]
-        self._class_sum[present] += sums
-        self._class_count += np.bincount(labels, minlength=self.classes)[: self.classes]
+        # Each class's rows summed in index order, in float64.
+        counts = np.bincount(labels, minlength=self.classes)[: self.classes]
+        present = np.flatnonzero(counts)
+        if present.size <= 32:
+            for c in present:
+                self._class_sum[c] += np.add.reduce(values[labels == c], axis=0, dtype=np.float64)
+        else:
+            order = np.argsort(labels, kind="stable")
+            sorted_labels = labels[order]
+            starts = np.flatnonzero(np.r_[True, sorted_labels[1:] != sorted_labels[:-1]])
+            self._class_sum[sorted_labels[starts]] += np.add.reduceat(values[order], starts, axis=0, dtype=np.float64)
+        self._class_count += counts
 
     def _add_top(self, values: np.ndarray, all_finite: bool) -> None:
         k, rows = self.top_k, values.shape[0]
         threshold = self._top_values[:, -1]
         if values.dtype != np.float64 and not np.array_equal(threshold.astype(values.dtype), threshold):
             values = values.astype(np.float64)  # compare with the candidates so far exactly
-        # (units, rows), ineligible values (NaN, +-inf, 0) set to -inf: they never enter.
-        column = np.array(values.T, order="C")  # a copy: it is changed below
-        eligible = column != 0
-        if not all_finite:
-            eligible &= np.isfinite(column)
-        np.copyto(column, -np.inf, where=~eligible)
-        limit = threshold.astype(column.dtype)[:, None]
+        column = np.array(values.T, order="C")  # (units, rows): each unit's values contiguous
+        if all_finite:
+            eligible = column != 0
+        else:  # NaN and +-inf never enter: make them -inf, below every candidate
+            eligible = np.isfinite(column)
+            np.copyto(column, -np.inf, where=~eligible)
+            eligible &= column != 0
         # Only a value strictly above the current k-th candidate can enter: on a
-        # tie the earlier (lower) image index already there wins. And among this
-        # block's values only those at least its k-th largest can.
-        candidate = column > limit
+        # tie the earlier (lower) image index already there wins.
+        candidate = column > threshold.astype(column.dtype)[:, None]
+        candidate &= eligible
         if rows > k:
-            kth = np.partition(column, rows - k, axis=1)[:, rows - k : rows - k + 1]
-            candidate &= column >= kth
+            # Nor can a value below this block's k-th largest eligible value. Zeros are not eligible, so
+            # the k-th largest of all values bounds it only where it is positive (then all k are eligible).
+            kth = np.sort(column, axis=1)[:, rows - k]
+            bounded = kth > 0
+            if bounded.any():
+                candidate &= column >= np.where(bounded, kth, -np.inf)[:, None]
         counts = candidate.sum(axis=1)
         units = np.flatnonzero(counts)
         if units.size == 0:
             return
         # The candidates of each unit, in index order, left-aligned in (units, width) arrays.
-        unit_of, row_of = np.nonzero(candidate[units])
+        counts = counts[units]
+        flat = np.flatnonzero(candidate[units])
+        unit_of, row_of = np.divmod(flat, rows)
+        slot = np.arange(flat.size) - np.repeat(np.cumsum(counts) - counts, counts)
         width = int(counts.max())
-        starts = np.cumsum(counts[units]) - counts[units]
-        slot = np.arange(unit_of.size) - np.repeat(starts, counts[units])
         new_values = np.full((units.size, width), -np.inf)
         new_values[unit_of, slot] = column[units[unit_of], row_of]
         new_indices = np.full((units.size, width), ABSENT_INDEX, np.int64)

@@ -29,14 +29,16 @@ export function Thumbnail({ api, fileId, dataset, index, alt, size = 64, eager =
   const setElement = useCallback((el: HTMLElement | null) => {
     element.current = el;
   }, []);
-  const [seen, setSeen] = useState<string | null>(null);
+  // Once this element has come near the viewport it loads whatever image it is given next
+  // (e.g. the next unit's), without waiting for the observer again.
+  const [near, setNear] = useState(false);
   const [loaded, setLoaded] = useState<{ key: string; url: string | null } | null>(null);
-  const visible = eager || seen === key;
+  const visible = eager || near;
 
   useEffect(() => {
-    if (eager || !element.current) return;
-    return whenVisible(element.current, () => setSeen(key));
-  }, [eager, key]);
+    if (eager || near || !element.current) return;
+    return whenVisible(element.current, () => setNear(true));
+  }, [eager, near]);
 
   useEffect(() => {
     if (!visible) return;

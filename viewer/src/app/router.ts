@@ -46,10 +46,11 @@ export function formatHash(route: Route): string {
 export function navigate(route: Route, replace = false): void {
   const hash = formatHash(route);
   if (hash === location.hash) return;
-  if (replace) {
-    history.replaceState(history.state, "", hash);
-    window.dispatchEvent(new HashChangeEvent("hashchange"));
-  } else location.hash = hash;
+  // pushState plus our own event, rather than `location.hash = hash`: the view updates in this
+  // task instead of after an asynchronous hashchange (back/forward still fire hashchange).
+  if (replace) history.replaceState(history.state, "", hash);
+  else history.pushState(null, "", hash);
+  window.dispatchEvent(new HashChangeEvent("hashchange"));
 }
 
 export function useRoute(): Route {
