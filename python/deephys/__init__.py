@@ -25,4 +25,14 @@ __all__ = [
     "__version__",
     "analysis",
     "open",
+    "show",
 ]
+
+
+def __getattr__(name: str):
+    # `deephys.show` (notebooks) is imported on first use: `import deephys` stays light.
+    if name == "show":
+        from .notebook import show
+
+        return show
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -8,7 +8,7 @@ streams. Memory stays bounded whatever the size of the shards.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Container, Iterator, Sequence
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from .format.limits import DEFAULT_CHUNK_BYTES
 from .format.reader import Dataset, Run, open_run
 from .format.writer import Writer
 
-_BLOCK_BYTES = 16 * DEFAULT_CHUNK_BYTES  # activations of all layers held per appended block, at most
+_BLOCK_BYTES = 4 * DEFAULT_CHUNK_BYTES  # activations (as float64) or encoded images per appended block, about
 
 
 class MergeError(DeephysError, ValueError):
@@ -72,16 +72,23 @@ def _merge_dataset(writer: Writer, parts: list[Dataset]) -> int:
     return total
 
 
-def _blocks(dataset: Dataset) -> Iterator[dict]:
-    """`append` arguments covering the dataset in order, in blocks of bounded size."""
+def _blocks(dataset: Dataset, keep: Container[int] | None = None) -> Iterator[dict]:
+    """`append` arguments covering the dataset in order, in blocks of bounded size.
+
+    With `keep`, only the images whose index it contains are copied; the others are left out (absent).
+    """
     model = dataset._run.model
     readers = {layer.name: _RowReader(dataset, layer.name) for layer in model.layers}
     row_bytes = sum(layer.units * 8 for layer in model.layers)
     block_rows = max(1, _BLOCK_BYTES // row_bytes)
     for first, chunk in _table_chunks(dataset):
-        for start in range(0, chunk.rows, block_rows):
+        start = 0
+        while start < chunk.rows:
             stop = min(chunk.rows, start + block_rows)
-            images = _images(dataset, chunk, first, start, stop) if dataset.has_images else None
+            images = None
+            if dataset.has_images:
+                images = _images(dataset, chunk, first, start, stop, keep)
+                stop = start + len(images)  # fewer rows when their images are large
             yield {
                 "labels": np.asarray(chunk.labels[start:stop], np.int64),
                 "predictions": np.asarray(chunk.predictions[start:stop], np.int64),
@@ -90,6 +97,7 @@ def _blocks(dataset: Dataset) -> Iterator[dict]:
                 "metadata": [{e.key: e.value for e in m.entries} for m in chunk.metadata[start:stop]]
                 if chunk.metadata else None,
             }
+            start = stop
 
 
 def _table_chunks(dataset: Dataset) -> Iterator[tuple[int, pb.ImageTableChunk]]:
@@ -97,11 +105,20 @@ def _table_chunks(dataset: Dataset) -> Iterator[tuple[int, pb.ImageTableChunk]]:
         yield ref.first_row, dataset._run._record(ref.record, "table")
 
 
-def _images(dataset: Dataset, chunk: pb.ImageTableChunk, first: int, start: int, stop: int) -> list[EncodedImage]:
+def _images(dataset: Dataset, chunk: pb.ImageTableChunk, first: int, start: int, stop: int,
+            keep: Container[int] | None = None) -> list[EncodedImage]:
+    """Encoded images of rows [start, stop) of a table chunk, or of the first rows holding _BLOCK_BYTES."""
     refs = np.frombuffer(chunk.images, dtype=[("offset", "<u8"), ("length", "<u4"), ("crc", "<u4")])
-    images = []
+    images: list[EncodedImage] = []
+    held = 0
     for i in range(start, stop):
+        if held >= _BLOCK_BYTES:
+            break
         offset, length, crc = refs[i]
+        held += int(length)
+        if (keep is not None and first + i not in keep) or offset == length == crc == 0:
+            images.append(EncodedImage.absent())
+            continue
         record = dataset._run._record(pb.RecordRef(offset=int(offset), length=int(length), crc32=int(crc)), "image")
         if record.index != first + i or record.dataset != dataset.index:
             raise MergeError(f"{dataset._run.path}: image record at byte {offset} is not image {first + i} "

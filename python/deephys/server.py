@@ -106,7 +106,8 @@ class ViewerServer:
 
     The socket is bound on construction. Call `serve_forever()` to serve in the current thread, or
     `start()` (or use the object as a context manager) to serve in a background thread; `shutdown()`
-    stops serving, closes open connections and releases the port.
+    stops serving, closes open connections and releases the port. With `embeddable`, other pages may
+    show the viewer page in a frame (`deephys.show` in a notebook); otherwise framing is refused.
     """
 
     def __init__(
@@ -117,6 +118,7 @@ class ViewerServer:
         *,
         viewer_html: str | os.PathLike[str] | None = None,
         verbose: bool = False,
+        embeddable: bool = False,
     ) -> None:
         try:
             loopback = ipaddress.IPv4Address(host).is_loopback
@@ -134,6 +136,8 @@ class ViewerServer:
         self.page: bytes = html.read_bytes()
         self.token: str = secrets.token_urlsafe(16)
         self.verbose = verbose
+        # `embeddable`: other pages (a notebook's output) may show the viewer page in a frame.
+        self.page_csp: str = PAGE_CSP.replace("; frame-ancestors 'none'", "") if embeddable else PAGE_CSP
         self._httpd = _HTTPServer((host, port), self)
         self.host: str = host
         self.port: int = self._httpd.server_address[1]
@@ -288,7 +292,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         rest = parts[2:]
         if rest == [""]:
-            self._reply(HTTPStatus.OK, app.page, "text/html; charset=utf-8", csp=PAGE_CSP)
+            self._reply(HTTPStatus.OK, app.page, "text/html; charset=utf-8", csp=app.page_csp)
         elif rest == ["files.json"]:
             self._reply(HTTPStatus.OK, app.listing(), "application/json")
         elif len(rest) == 2 and rest[0] == "files" and _INDEX.fullmatch(rest[1]) and int(rest[1]) < len(app.files):

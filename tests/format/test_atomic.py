@@ -115,7 +115,7 @@ def _failing_disk(monkeypatch: pytest.MonkeyPatch, after_writes: int) -> None:
     monkeypatch.setattr(Writer, "_write", full)
 
 
-@pytest.mark.parametrize("after_writes", [1, 5, 40])
+@pytest.mark.parametrize("after_writes", [1, 4, 12])  # the model record, images, summaries
 def test_disk_full_keeps_the_previous_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, after_writes: int) -> None:
     path = tmp_path / "run.deephys"
     previous = write_previous(path)

@@ -471,3 +471,53 @@ def test_future_major_sample_says_upgrade() -> None:
 def test_record_at_offset_zero_is_refused(tmp_path: Path, valid) -> None:
     damaged = with_footer(valid[0], lambda f: setattr(f.datasets[0].layers[0].summary, "offset", 0))
     expect_format_error(write(tmp_path, damaged), damaged)
+
+
+def _png_bomb(width: int, height: int) -> bytes:
+    """A PNG whose header claims width x height RGB pixels; its (valid) data would inflate to all of them."""
+    import zlib
+
+    from deephys.format import png
+
+    rows = zlib.compress(bytes((3 * width + 1) * min(height, 64)), 9)  # only the first rows: enough to lie
+    return png.header(width, height, 3) + png._chunk(b"IDAT", rows) + png._IEND
+
+
+def _file_with_image(tmp_path: Path, data: bytes, width: int, height: int, monkeypatch: pytest.MonkeyPatch) -> Path:
+    from deephys.format import dataset_writer, images
+
+    monkeypatch.setattr(dataset_writer, "MAX_IMAGE_PIXELS", 1 << 40)  # the writer refuses such images itself
+    path = tmp_path / "bomb.deephys"
+    model = deephys.Model("m", layers={"out": 2}, classifier="out")
+    encoded = dataset_writer.EncodedImage(data, width, height, 3, images.ENCODINGS["png"])
+    with deephys.Writer(path, model=model, classes=["a", "b"]) as w:
+        w.add_dataset("d", labels=[0], activations={"out": np.zeros((1, 2), np.float32)}, images=[encoded])
+    return path
+
+
+@pytest.mark.parametrize("record_size", [(9000, 9000), (32, 32)])
+def test_bomb_below_pillows_limit_is_refused_before_decoding(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, record_size: tuple[int, int]
+) -> None:
+    # 9000 x 9000 = 81 Mpx: Pillow would decode it (its bomb error starts at twice 89 Mpx), 243 MB of pixels.
+    # The record either tells the truth (over the 64 Mpx cap) or lies (32 x 32, the PNG header disagrees).
+    path = _file_with_image(tmp_path, _png_bomb(9000, 9000), *record_size, monkeypatch)
+    from PIL import ImageFile
+
+    def no_decoding(self):  # noqa: ANN001
+        raise AssertionError("Pillow was asked to decode the pixels")
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", no_decoding)
+    with deephys.open(path) as run, pytest.raises(deephys.FormatError) as info:
+        run.datasets["d"].image(0)
+    assert ("more than the" if record_size[0] == 9000 else "wrong size") in info.value.problem
+
+
+def test_writer_refuses_images_over_the_pixel_cap(tmp_path: Path) -> None:
+    from deephys.format import dataset_writer, images
+
+    model = deephys.Model("m", layers={"out": 2}, classifier="out")
+    encoded = dataset_writer.EncodedImage(b"", 9000, 9000, 3, images.ENCODINGS["png"])
+    with deephys.Writer(tmp_path / "r.deephys", model=model, classes=["a", "b"]) as w:
+        with pytest.raises(ValueError, match="more than readers accept"):
+            w.add_dataset("d", labels=[0], activations={"out": np.zeros((1, 2), np.float32)}, images=[encoded])

@@ -186,3 +186,41 @@ def test_append_to_a_damaged_file(tmp_path: Path) -> None:
     with pytest.raises(deephys.FormatError):
         deephys.Writer(path, mode="a")
     assert path.read_bytes() == b"not a deephys file at all" * 10
+
+
+@pytest.mark.parametrize("dtype, big", [("float16", 7e4), ("bfloat16", 3.4e38), ("float32", 1e300)])
+def test_values_beyond_the_stored_range_warn_once(tmp_path: Path, dtype: str, big: float) -> None:
+    import warnings
+
+    source = np.float64 if dtype == "float32" else np.float32
+    batch = good(6)
+    fc = batch["activations"]["fc"].astype(source)
+    fc[1, 2], fc[4, 0], fc[5, 3] = big, -big, np.inf  # two finite values overflow; inf stays inf, unreported
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with deephys.Writer(tmp_path / "r.deephys", model=MODEL, classes=CLASSES, activation_dtype=dtype) as w:
+            with w.dataset("big") as d:  # two batches: one warning for the dataset and layer
+                d.append(labels=batch["labels"][:3], activations={"fc": fc[:3], "out": batch["activations"]["out"][:3]})
+                d.append(labels=batch["labels"][3:], activations={"fc": fc[3:], "out": batch["activations"]["out"][3:]})
+    messages = [str(w.message) for w in caught]
+    assert len(messages) == 1, messages  # no NumPy "overflow encountered in cast" besides
+    assert "dataset 'big', layer 'fc': 2 finite value(s)" in messages[0]
+    assert f"beyond the {dtype} range" in messages[0] and "activation_dtype='float32'" in messages[0]
+    assert caught[0].filename == __file__  # points at the user's code
+    with deephys.open(tmp_path / "r.deephys") as run:
+        stored = run.datasets["big"].activations("fc")
+    assert stored[1, 2] == np.inf and stored[4, 0] == -np.inf and stored[5, 3] == np.inf
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with deephys.Writer(tmp_path / "r.deephys", model=MODEL, classes=CLASSES, activation_dtype=dtype) as w:
+            w.add_dataset("again", labels=batch["labels"], activations={**batch["activations"], "fc": fc})
+    assert len(caught) == 1 and caught[0].filename == __file__
+
+
+def test_values_within_range_do_not_warn(tmp_path: Path) -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with deephys.Writer(tmp_path / "r.deephys", model=MODEL, classes=CLASSES, activation_dtype="float16") as w:
+            w.add_dataset("fine", **good())

@@ -28,7 +28,7 @@ def describe(run: fmt.Run) -> dict[str, Any]:
         if dataset.has_images:
             refs = dataset._table["images"]
             image_bytes = sum(
-                _FRAME + length for _, length, _ in struct.iter_unpack("<QII", refs)  # type: ignore[arg-type]
+                _FRAME + length for _, length, _ in struct.iter_unpack("<QII", refs) if length  # type: ignore[arg-type]
             )
         datasets.append(
             {

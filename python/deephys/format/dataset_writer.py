@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import struct
+import sys
+import threading
 import warnings
 from collections import deque
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -23,7 +26,8 @@ if TYPE_CHECKING:
 
 _IMAGE_REF = struct.Struct("<QII")
 _ABSENT_IMAGE = bytes(IMAGE_REF_SIZE)
-_SLICE_BYTES = 256 << 10  # raw pixels per encoding task: big enough to amortize, small enough for the caches
+_SLICE_BYTES = 256 << 10  # raw pixels per encoding task: enough to amortize the task
+_PENDING_BYTES = 64 << 20  # raw pixels waiting to be encoded and written, at most (beyond 2 tasks per thread)
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,7 @@ class EncodedImage:
     """An image already encoded (e.g. read from another file), written as it is, without re-encoding.
 
     `encoding` is the file's enum value (`images.ENCODINGS["png"]`, or `pb.Image.encoding`).
+    `EncodedImage.absent()` (no data) leaves the image out: its reference in the table is all zero.
     """
 
     data: bytes
@@ -38,6 +43,15 @@ class EncodedImage:
     height: int
     channels: int
     encoding: int
+
+    @classmethod
+    def absent(cls) -> EncodedImage:
+        """An image left out of the file (e.g. by `deephys bundle --slim`)."""
+        return cls(b"", 0, 0, 0, 0)
+
+    @property
+    def is_absent(self) -> bool:
+        return not self.data
 
 
 class _LayerStream:
@@ -62,6 +76,7 @@ class _ImageSlice:
     shapes: list[tuple[int, ...]]
     encodings: list[int] | None  # None: the writer's encoding
     future: Future
+    raw_bytes: int = 0
 
 
 class DatasetWriter:
@@ -87,6 +102,7 @@ class DatasetWriter:
         self._table_refs: list[pb.ImageTableChunkRef] = []
         self._table_start = 0
         self._pending_images: deque[_ImageSlice] = deque()
+        self._pending_bytes = 0
         self._pool: ThreadPoolExecutor | None = None
         self._progress = None
         if writer.progress:
@@ -127,8 +143,9 @@ class DatasetWriter:
             raise ValueError(f"dataset {self.name!r}: {len(metadata)} metadata entries for {n} images")
         batch_images = self._check_images(images, n, layout)
         first = self.rows
+        converting = []
         if batch_images is not None:  # encoding runs in threads while the summaries are computed
-            self._submit_images(first, batch_images)
+            converting = self._submit_images(first, batch_images)
         for layer, value, kept, exact_values in zip(self._layers, values, stored, exact):
             layer.overflow += _overflow(value, exact_values)
             layer.summary.add(exact_values, labels)
@@ -137,6 +154,8 @@ class DatasetWriter:
             self._flush_layer(layer, final=False, source=value)
         self._table.extend(zip(labels.tolist(), preds.tolist(), confidence.tolist(),
                                [None] * n if metadata is None else metadata))
+        for event in converting:  # the caller may change its array once we return
+            event.wait()
         self.rows += n
         self._drain_images(block=False)
         self._flush_table(final=False)
@@ -161,7 +180,7 @@ class DatasetWriter:
                     f"finite value(s) beyond the {layer.dtype} range (+-{dtypes.RANGE[layer.dtype]:.5g}) were "
                     "stored as inf; use activation_dtype='float32' to keep them",
                     RuntimeWarning,
-                    stacklevel=3,
+                    stacklevel=_caller_level(),
                 )
         self._writer._dataset_done(
             pb.DatasetInfo(
@@ -182,6 +201,7 @@ class DatasetWriter:
         for pending in self._pending_images:
             pending.future.cancel()
         self._pending_images.clear()
+        self._pending_bytes = 0
         self._shutdown()
         self._writer._dataset_discarded()
 
@@ -341,13 +361,15 @@ class DatasetWriter:
         ref = self._writer._write_record(pb.Record(summary=summary))
         return pb.LayerData(layer=layer.index, dtype=dtypes.to_proto(layer.dtype), chunks=layer.chunks, summary=ref)
 
-    def _submit_images(self, first: int, batch: np.ndarray | list[np.ndarray] | list[EncodedImage]) -> None:
+    def _submit_images(self, first: int, batch: np.ndarray | list[np.ndarray] | list[EncodedImage]) -> list[threading.Event]:
+        """Start encoding a batch, in slices, in the threads. An array batch is converted to uint8 there
+        too: the events returned are set once each slice no longer reads the caller's array."""
         if isinstance(batch, list) and batch and isinstance(batch[0], EncodedImage):
             done: Future = Future()
             done.set_result([image.data for image in batch])
             shapes = [(image.height, image.width, image.channels) for image in batch]  # type: ignore[union-attr]
             self._pending_images.append(_ImageSlice(first, shapes, [image.encoding for image in batch], done))  # type: ignore[union-attr]
-            return
+            return []
         threads = self._writer.encode_threads
         if self._pool is None:
             self._pool = ThreadPoolExecutor(threads, thread_name_prefix="deephys-encode")
@@ -355,37 +377,46 @@ class DatasetWriter:
         n = len(batch)
         image_bytes = max(1, sum(image.size for image in batch[:8]) // max(1, min(n, 8)))  # type: ignore[union-attr]
         step = max(1, min(-(-n // threads), _SLICE_BYTES // image_bytes))
+        converted = []
         for start in range(0, n, step):
             part = batch[start : start + step]
-            if isinstance(part, np.ndarray):  # converted here, a slice at a time: the threads start at once
-                part = images.convert(part)
             shapes = [part.shape[1:]] * len(part) if isinstance(part, np.ndarray) else [p.shape for p in part]
-            future = self._pool.submit(images.encode_many, part, encoding, quality)
-            self._pending_images.append(_ImageSlice(first + start, shapes, None, future))  # type: ignore[arg-type]
-            if len(self._pending_images) > 4 * threads:  # bounded memory: wait for the oldest
-                self._drain_images(block=True, keep=2 * threads)
+            if isinstance(part, np.ndarray):
+                converted.append(threading.Event())
+                future = self._pool.submit(_convert_and_encode, part, encoding, quality, converted[-1])
+            else:
+                future = self._pool.submit(images.encode_many, part, encoding, quality)
+            self._pending_images.append(_ImageSlice(first + start, shapes, None, future, len(part) * image_bytes))  # type: ignore[arg-type]
+            self._pending_bytes += len(part) * image_bytes
+            while self._pending_bytes > _PENDING_BYTES and len(self._pending_images) > 2 * threads:
+                self._drain_images(block=True, keep=len(self._pending_images) - 1)  # bounded memory: the oldest
+        return converted
 
     def _drain_images(self, block: bool, keep: int = 0) -> None:
         """Write the images encoded so far, in order; with `block`, wait until at most `keep` slices are left."""
         default_encoding = images.ENCODINGS.get(self._writer.image_encoding, 0)
         while self._pending_images and (block and len(self._pending_images) > keep or self._pending_images[0].future.done()):
             pending = self._pending_images.popleft()
+            self._pending_bytes -= pending.raw_bytes
+            payloads, indices = [], []
             for j, data in enumerate(pending.future.result()):
-                index = pending.first + j
+                if not data:  # EncodedImage.absent(): left out, an all-zero reference
+                    self._image_refs[pending.first + j] = _ABSENT_IMAGE
+                    continue
+                indices.append(pending.first + j)
                 shape = pending.shapes[j]
-                record = pb.Record(
-                    image=pb.Image(
-                        dataset=self.index,
-                        index=index,
-                        encoding=default_encoding if pending.encodings is None else pending.encodings[j],
-                        width=shape[1],
-                        height=shape[0],
-                        channels=shape[2] if len(shape) == 3 else 1,
-                        data=data,
-                    )
+                image = pb.Image(
+                    dataset=self.index,
+                    index=pending.first + j,
+                    encoding=default_encoding if pending.encodings is None else pending.encodings[j],
+                    width=shape[1],
+                    height=shape[0],
+                    channels=shape[2] if len(shape) == 3 else 1,
+                    data=data,
                 )
-                ref = self._writer._write_record(record)
-                self._image_refs[index] = _IMAGE_REF.pack(ref.offset, ref.length, ref.crc32)
+                payloads.append(pb.Record(image=image).SerializeToString())
+            for index, ref in zip(indices, self._writer._write_payloads(payloads), strict=True):
+                self._image_refs[index] = _IMAGE_REF.pack(*ref)
 
     def _flush_table(self, final: bool) -> None:
         while len(self._table) >= TABLE_CHUNK_ROWS or (final and self._table):
@@ -422,6 +453,24 @@ class DatasetWriter:
             self._pool = None
         if self._progress is not None:
             self._progress.close()
+
+
+def _caller_level() -> int:
+    """`stacklevel` for a warning raised here that points at the first caller outside deephys."""
+    package = str(Path(__file__).resolve().parents[1])
+    frame, level = sys._getframe(1), 1
+    while frame is not None and str(Path(frame.f_code.co_filename).resolve()).startswith(package):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+def _convert_and_encode(pixels: np.ndarray, encoding: str, quality: int, converted: threading.Event) -> list[bytes]:
+    """Encoding task of a slice of a checked array batch (see `images.checked_batch`)."""
+    try:
+        pixels = images.convert(pixels)  # a copy of the caller's memory
+    finally:
+        converted.set()
+    return images.encode_many(pixels, encoding, quality)
 
 
 def _overflow(given: np.ndarray, exact: np.ndarray) -> int:

@@ -82,7 +82,7 @@ def _channels_last(shape: tuple[int, ...], layout: Layout) -> bool:
     raise ValueError(f"images of shape {shape} have no channel axis of size 1 or 3 (greyscale or RGB)")
 
 
-_CONVERT_BYTES = 1 << 20  # float64 scratch per step of a float conversion
+_CONVERT_BYTES = 256 << 10  # float64 scratch per step of a float conversion (stays in the caches)
 
 
 def _to_uint8(image: np.ndarray, batch: bool = False) -> np.ndarray:
@@ -125,7 +125,7 @@ def convert(images: np.ndarray) -> np.ndarray:
     """Checked images (N, H, W[, 3]) (from `checked_batch`) as a new C-contiguous uint8 array: always a
     copy, so that encoding can go on after the caller's array has changed.
 
-    Floats in [0, 1] become round(clip(x, 0, 1) * 255), computed in float64 (halves to even).
+    Floats in [0, 1] become round(clip(x, 0, 1) * 255), as computed exactly (halves to even).
     """
     if images.dtype == np.uint8:
         return np.array(images, order="C")
@@ -136,13 +136,18 @@ def convert(images: np.ndarray) -> np.ndarray:
     out = np.empty(images.shape, np.uint8)
     step = max(1, _CONVERT_BYTES // max(1, 8 * int(np.prod(images.shape[1:]))))
     for start in range(0, images.shape[0], step):
-        # Clipping the product to [0, 255] equals clipping x to [0, 1] first: the product is monotonic,
-        # and exact for float16/32 x.
-        scaled = np.multiply(images[start : start + step], 255.0, dtype=np.float64)
-        np.clip(scaled, 0.0, 255.0, out=scaled)
-        np.rint(scaled, out=scaled)
-        out[start : start + step] = scaled
+        out[start : start + step] = _rounded(images[start : start + step])
     return out
+
+
+def _rounded(x: np.ndarray) -> np.ndarray:
+    """rint(x * 255) in float64 (exact for float16/32 x) for checked floats x.
+
+    Checked values lie in [-1e-3, 1 + 1e-3], so x * 255 rounds into [-0, 255]: clipping x to [0, 1]
+    first would change nothing.
+    """
+    scaled = np.multiply(x, 255.0, dtype=np.float64)
+    return np.rint(scaled, out=scaled)
 
 
 def encode(image: np.ndarray, encoding: str = "png", quality: int = 90) -> bytes:
@@ -180,9 +185,18 @@ def encode_many(pictures: np.ndarray | Sequence[np.ndarray], encoding: str = "pn
     return out
 
 
-def decode(data: bytes) -> np.ndarray:
-    """Decode to uint8 (H, W, C) with C = 1 or 3."""
+class SizeMismatch(ValueError):
+    """The encoded image's header does not give the expected width and height."""
+
+
+def decode(data: bytes, size: tuple[int, int] | None = None) -> np.ndarray:
+    """Decode to uint8 (H, W, C) with C = 1 or 3.
+
+    With `size` (width, height), the header is checked against it before any pixel is decoded.
+    """
     with PILImage.open(io.BytesIO(data)) as pil:
+        if size is not None and tuple(pil.size) != tuple(size):
+            raise SizeMismatch(f"the encoded image is {pil.size[0]}x{pil.size[1]}, the record says {size[0]}x{size[1]}")
         pil.load()
         if pil.mode not in ("L", "RGB"):
             pil = pil.convert("RGB")

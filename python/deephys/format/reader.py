@@ -18,7 +18,7 @@ from ..model import Model
 from . import dtypes, images
 from .checks import check_footer
 from .container import FRAME_SIZE, HEADER_SIZE, TRAILER_SIZE, Trailer, crc32, parse_frame, parse_header, parse_trailer
-from .limits import IMAGE_REF_SIZE
+from .limits import IMAGE_REF_SIZE, MAX_IMAGE_PIXELS
 from .summaries import LayerSummary
 
 _IMAGE_REF = struct.Struct("<QII")
@@ -215,11 +215,19 @@ class Dataset:
 
     # ---- images -------------------------------------------------------------
 
+    def has_image(self, i: int) -> bool:
+        """Whether image `i` is in the file (a file may leave some out, e.g. `deephys bundle --slim`)."""
+        i = self._check_index(i)
+        return self.has_images and any(_IMAGE_REF.unpack_from(self._table["images"], i * IMAGE_REF_SIZE))  # type: ignore[arg-type]
+
     def image_record(self, i: int) -> pb.Image:
         i = self._check_index(i)
         if not self.has_images:
             raise LookupError(f"dataset {self.name!r} was written without images")
         offset, length, crc = _IMAGE_REF.unpack_from(self._table["images"], i * IMAGE_REF_SIZE)  # type: ignore[arg-type]
+        if offset == length == crc == 0:
+            raise LookupError(f"image {i} of dataset {self.name!r} is not in this file: it was left out "
+                              "(e.g. by `deephys bundle --slim`)")
         image = self._run._record(pb.RecordRef(offset=offset, length=length, crc32=crc), "image")
         if image.index != i or image.dataset != self.index:
             raise FormatError(self._run._file.path, offset, f"image record is not image {i} of {self.name!r}")
@@ -237,12 +245,20 @@ class Dataset:
         """Image `i` as uint8 (H, W, C), C = 1 (greyscale) or 3 (RGB)."""
         record = self.image_record(i)
         where = self._image_offset(self._check_index(i))
+        path = self._run._file.path
+        if record.width * record.height > MAX_IMAGE_PIXELS:
+            raise FormatError(path, where, f"image {i} of {self.name!r} claims {record.width}x{record.height} "
+                                           f"pixels, more than the {MAX_IMAGE_PIXELS:,} a reader decodes")
         try:
-            array = images.decode(record.data)
+            # The encoded header must say the record's size before any pixel is decoded: a small
+            # record cannot unpack into a huge image.
+            array = images.decode(record.data, size=(record.width, record.height))
+        except images.SizeMismatch as exc:
+            raise FormatError(path, where, f"image {i} of {self.name!r} has the wrong size: {exc}") from None
         except Exception as exc:  # Pillow raises many kinds
-            raise FormatError(self._run._file.path, where, f"image {i} of {self.name!r} does not decode: {exc}") from None
+            raise FormatError(path, where, f"image {i} of {self.name!r} does not decode: {exc}") from None
         if array.shape != (record.height, record.width, record.channels):
-            raise FormatError(self._run._file.path, where, f"image {i} of {self.name!r} has the wrong size")
+            raise FormatError(path, where, f"image {i} of {self.name!r} has the wrong size")
         return array
 
     # ---- activations --------------------------------------------------------

@@ -113,7 +113,8 @@ def _check_dataset(run: Run, dataset: Dataset, report: Report, summaries: bool) 
     path = str(run.path)
     if dataset.has_images:
         for i in range(len(dataset)):
-            dataset.image(i)
+            if dataset.has_image(i):  # an all-zero reference: the image was left out
+                dataset.image(i)
     classes = len(run.classes)
     for index, layer in enumerate(run.model.layers):
         stored = dataset.summary(index)

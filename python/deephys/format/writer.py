@@ -18,7 +18,7 @@ from .._generated.deephys.v1 import deephys_pb2 as pb
 from .._version import __version__
 from ..model import Model
 from . import dtypes
-from .container import Trailer, crc32, pack_frame, pack_header, pack_trailer
+from .container import _FRAME, Trailer, crc32, pack_frame, pack_header, pack_trailer
 from .dataset_writer import DatasetWriter
 from .limits import (
     DEFAULT_CHUNK_BYTES,
@@ -232,6 +232,17 @@ class Writer:
         self._write(pack_frame(payload))
         self._write(payload)
         return ref
+
+    def _write_payloads(self, payloads: Sequence[bytes]) -> list[tuple[int, int, int]]:
+        """Write serialized records (small ones) in one call; return (offset, length, crc32) of each."""
+        refs, parts, offset = [], [], self._offset
+        for payload in payloads:
+            frame = pack_frame(payload)
+            refs.append((offset, len(payload), _FRAME.unpack(frame)[1]))
+            parts += (frame, payload)
+            offset += len(frame) + len(payload)
+        self._write(b"".join(parts))
+        return refs
 
     def _read_at(self, offset: int, length: int) -> bytes:
         self._file.flush()

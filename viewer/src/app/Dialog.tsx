@@ -19,6 +19,20 @@ export function Dialog({ title, onClose, testId, children }: Props) {
       if (e.key === "Escape") {
         e.preventDefault();
         onClose();
+      } else if (e.key === "Tab" && box.current) {
+        // Keep the focus inside the dialog.
+        const items = [...box.current.querySelectorAll<HTMLElement>("input, select, button, [href]")];
+        if (items.length === 0) return;
+        const first = items[0];
+        const last = items[items.length - 1];
+        const active = document.activeElement;
+        if (e.shiftKey && (active === first || !box.current.contains(active))) {
+          e.preventDefault();
+          last.focus();
+        } else if (!e.shiftKey && (active === last || !box.current.contains(active))) {
+          e.preventDefault();
+          first.focus();
+        }
       }
     };
     window.addEventListener("keydown", key);

@@ -5,6 +5,7 @@
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import type { Remote } from "../worker/rpc";
 import type { WorkerApi } from "../worker/api";
+import { isReport } from "../embed/report";
 import { acquireImageUrl } from "./image-url";
 import { whenVisible } from "./lazy";
 
@@ -64,6 +65,15 @@ export function Thumbnail({ api, fileId, dataset, index, alt, size = 64, eager =
   const src = fresh ? loaded.url : loaded?.url ? loaded.url : undefined;
   if (!src) {
     const state = fresh && loaded.url === null ? "none" : "loading";
+    if (state === "none") {
+      // An image the file leaves out (e.g. a slim report keeps only the images the views show first).
+      const note = isReport() ? "not included in this report" : "not in this file";
+      return (
+        <div ref={setElement} class={`thumb thumb-empty thumb-absent ${extra}`} style={style} role="img" aria-label={`${alt}: ${note}`} title={note} data-state={state} data-testid="image-absent">
+          {size >= 48 && <span>{note}</span>}
+        </div>
+      );
+    }
     return <div ref={setElement} class={`thumb thumb-empty ${extra}`} style={style} aria-label={alt} role="img" data-state={state} />;
   }
   // Small images are enlarged with hard pixel edges; large ones are scaled down smoothly.

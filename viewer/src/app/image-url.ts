@@ -25,9 +25,10 @@ interface Entry {
 const entries = new Map<string, Entry>();
 const waiting: Entry[] = [];
 let inFlight = 0;
+let holds = 0;
 
 function pump(): void {
-  while (inFlight < MAX_IN_FLIGHT && waiting.length > 0) {
+  while (holds === 0 && inFlight < MAX_IN_FLIGHT && waiting.length > 0) {
     const next = waiting.shift()!;
     if (next.users > 0) next.start();
   }
@@ -88,6 +89,21 @@ export function acquireImageUrl(api: Remote<WorkerApi>, fileId: number, dataset:
         if (i >= 0) waiting.splice(i, 1);
       }
     },
+  };
+}
+
+/**
+ * Sends no new image request until the returned function is called: a view loading its
+ * numbers goes first. Requests already with the worker finish.
+ */
+export function holdImages(): () => void {
+  holds++;
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    holds--;
+    pump();
   };
 }
 

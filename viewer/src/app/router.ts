@@ -48,9 +48,34 @@ export function navigate(route: Route, replace = false): void {
   if (hash === location.hash) return;
   // pushState plus our own event, rather than `location.hash = hash`: the view updates in this
   // task instead of after an asynchronous hashchange (back/forward still fire hashchange).
-  if (replace) history.replaceState(history.state, "", hash);
-  else history.pushState(null, "", hash);
+  if (replace) history.replaceState(history.state, "", hashUrl(hash));
+  else history.pushState(null, "", hashUrl(hash));
   window.dispatchEvent(new HashChangeEvent("hashchange"));
+}
+
+/**
+ * `hash` as an absolute URL of this document. A relative "#..." resolves against the document's
+ * base URL, which in an iframe srcdoc (`deephys.show` in a notebook) is the notebook's page.
+ */
+export function hashUrl(hash: string): string {
+  return location.href.replace(/#.*$/s, "") + hash;
+}
+
+/**
+ * In an iframe srcdoc (about:srcdoc), links to "#..." would load the notebook's page into the
+ * frame (see hashUrl): follow them as hash changes of this document instead. Returns the remover.
+ */
+export function keepHashLinksInSrcdoc(): () => void {
+  if (location.protocol !== "about:") return () => {};
+  const click = (e: MouseEvent) => {
+    if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    const link = e.target instanceof Element ? e.target.closest<HTMLAnchorElement>('a[href^="#"]') : null;
+    if (!link || link.target) return;
+    e.preventDefault();
+    location.hash = link.getAttribute("href")!.slice(1);
+  };
+  document.addEventListener("click", click);
+  return () => document.removeEventListener("click", click);
 }
 
 export function useRoute(): Route {

@@ -6,6 +6,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef } from "preact/hooks";
 import { useApp } from "../context";
+import { holdImages } from "../image-url";
 import { useSettings } from "../settings-store";
 import { useLatestAsync } from "../use-latest";
 import { ImageColumn } from "./image/ImageColumn";
@@ -33,7 +34,10 @@ export function ImageView() {
 
   const ordered = [source, ...columns.filter((c) => c !== source)];
   const loaded = useLatestAsync(
-    () => loadImageView(api, ordered, source, layer.name, index, normalizer),
+    () => {
+      const release = holdImages(); // the numbers first, then the thumbnails
+      return loadImageView(api, ordered, source, layer.name, index, normalizer).finally(release);
+    },
     [api, ordered.map((c) => c.id).join("\n"), layer.name, index, normalizer?.id],
   );
   const current = loaded.value;

@@ -3,14 +3,15 @@
  * NaN/inf counts, top classes and top images per dataset, and its activation distributions
  * overlaid. Everything comes from the layer summaries: a unit switch reads no activations.
  */
-import { useCallback, useMemo } from "preact/hooks";
+import { useCallback, useEffect, useMemo } from "preact/hooks";
 import { useApp } from "../context";
+import { holdImages } from "../image-url";
 import { useSettings } from "../settings-store";
 import { useLatestAsync } from "../use-latest";
 import { UnitPicker, wrapUnit } from "./UnitPicker";
 import { NeuronColumn } from "./neuron/NeuronColumn";
 import { NormalizationNote } from "./neuron/NormalizationNote";
-import { loadProfile, referenceOf } from "./neuron/profiles";
+import { loadProfile, prefetchProfiles, referenceOf } from "./neuron/profiles";
 import { UnitHistogram } from "./neuron/UnitHistogram";
 import "./views.css";
 
@@ -22,10 +23,24 @@ export function NeuronView() {
   const ordered = [lead, ...columns.filter((c) => c !== lead)];
 
   const loaded = useLatestAsync(
-    async () => ({ unit, layer: layer.name, columns: ordered, profiles: await Promise.all(ordered.map((c) => loadProfile(api, c, layer.name, unit))) }),
+    async () => {
+      const release = holdImages(); // the numbers first, then the thumbnails
+      try {
+        return { unit, layer: layer.name, columns: ordered, profiles: await Promise.all(ordered.map((c) => loadProfile(api, c, layer.name, unit))) };
+      } finally {
+        release();
+      }
+    },
     [api, ordered.map((c) => c.id).join("\n"), layer.name, unit],
   );
   const current = loaded.value;
+
+  // Once this unit is shown, fetch its neighbours ahead for ←/→.
+  useEffect(() => {
+    if (!current || current.unit !== unit || layer.units < 2) return;
+    const timer = setTimeout(() => prefetchProfiles(api, current.columns, current.layer, [wrapUnit(unit + 1, layer.units), wrapUnit(unit - 1, layer.units)]), 30);
+    return () => clearTimeout(timer);
+  }, [current, unit, api, layer.units]);
   const reference = current ? referenceOf(current.profiles, current.columns, normalizer) : null;
   const settings = useSettings();
   // The same vnodes while the next unit loads, so that Preact skips the columns entirely.

@@ -6,7 +6,7 @@
 export interface Density {
   /** bins + 1 bin edges, from lo to hi. */
   edges: Float64Array;
-  /** count / (total * bin width) per bin: the curve integrates to 1. */
+  /** count / total / bin width per bin: the curve integrates to 1. */
   density: Float64Array;
   /** Finite values counted. */
   total: number;
@@ -27,7 +27,7 @@ export function histogramDensity(counts: ArrayLike<number>, lo: number, hi: numb
   for (let i = 0; i < bins; i++) edges[i] = lo + i * width;
   edges[bins] = hi;
   const density = new Float64Array(bins);
-  for (let i = 0; i < bins; i++) density[i] = counts[i] / (total * width);
+  for (let i = 0; i < bins; i++) density[i] = counts[i] / total / width; // total * width may overflow
   return { edges, density, total };
 }
 
