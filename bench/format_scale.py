@@ -32,6 +32,7 @@ UNITS = 2048
 LAYERS = ("block3", "block4", "logits")  # the classifier is `logits`: 2,048 classes
 SIDE = 64
 BATCH = 500
+NOISE_SIGMA = 2.0  # sensor noise of the synthetic pictures, in levels of 0..255
 
 
 def synthetic_images(rng: np.random.Generator, n: int, side: int = SIDE) -> np.ndarray:
@@ -51,7 +52,7 @@ def synthetic_images(rng: np.random.Generator, n: int, side: int = SIDE) -> np.n
     w, h = rng.uniform(0.15, 0.4, (2, n, 1, 1))
     rect = ((x >= x0) & (x <= x0 + w) & (y >= y0) & (y <= y0 + h))[..., None]
     image = np.where(rect, rng.uniform(0, 255, (n, 1, 1, 3)), image)
-    image += rng.normal(0, 2.0, image.shape)
+    image += rng.normal(0, NOISE_SIGMA, image.shape)
     return np.clip(np.rint(image), 0, 255).astype(np.uint8)
 
 

@@ -62,8 +62,7 @@ def slim(
     kept: dict[str, int] = {}
     images: dict[str, int] = {}
     with open_run(src) as run:
-        metadata = {k: v for k, v in run.metadata.items() if k != "created"}
-        metadata["slimmed_from"] = src.name
+        metadata = {**run.metadata, "slimmed_from": src.name}  # "created" stays the data's
         with Writer(out, model=run.model, metadata=metadata) as writer:
             for dataset in run.datasets.values():
                 keep = images_to_keep(dataset, images_per_list, dtype=dtype) if dataset.has_images else set()

@@ -440,3 +440,25 @@ def test_activation_row_ranges(tmp_path: Path) -> None:
         assert np.concatenate([block for _, block in d.iter_activations("out")]).shape == (50, 7)
         with pytest.raises(IndexError):
             d.activations("out", 10, 51)
+
+
+@pytest.mark.parametrize("image_dtype", [np.uint8, np.float32])
+def test_a_reused_batch_buffer_does_not_change_what_was_written(tmp_path: Path, image_dtype) -> None:
+    # Data loaders often refill the same arrays for every batch; encoding and chunking go on after append returns.
+    rng = np.random.default_rng(0)
+    model = deephys.Model("m", layers={"fc": 300, "out": 2}, classifier="out")
+    batches = [(rng.integers(0, 256, (40, 8, 8, 3), dtype=np.uint8), rng.random((40, 300), dtype=np.float32),
+                rng.random((40, 2), dtype=np.float32)) for _ in range(3)]
+    pixels, fc, out = np.empty((40, 8, 8, 3), image_dtype), np.empty((40, 300), np.float32), np.empty((40, 2), np.float32)
+    with deephys.Writer(tmp_path / "r.deephys", model=model, classes=["a", "b"], chunk_bytes=50_000) as w:
+        with w.dataset("d") as d:
+            for batch_pixels, batch_fc, batch_out in batches:
+                pixels[...] = batch_pixels if image_dtype == np.uint8 else batch_pixels / np.float32(255)
+                fc[...], out[...] = batch_fc, batch_out
+                d.append(labels=np.zeros(40, int), activations={"fc": fc, "out": out}, images=pixels)
+                pixels[...], fc[...], out[...] = 0, np.nan, np.nan  # overwritten before the writer is done
+    with deephys.open(tmp_path / "r.deephys") as run:
+        d = run.datasets["d"]
+        np.testing.assert_array_equal(d.activations("fc"), np.concatenate([b[1] for b in batches]))
+        for i in range(0, 120, 7):
+            np.testing.assert_array_equal(d.image(i), batches[i // 40][0][i % 40])

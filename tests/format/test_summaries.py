@@ -172,3 +172,23 @@ def test_large_layer_in_many_chunks_matches() -> None:
     labels = rng.integers(0, 10, 3000)
     splits = sorted(rng.integers(0, 3000, 30).tolist())
     assert_summaries_equal(streamed(values, labels, 10, 100, 64, splits), compute_summary(values, labels, 10, 100, 64))
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.sampled_from(["float16", "float32", "float64"]), st.booleans())
+def test_streaming_equals_direct_at_scale(seed: int, dtype: str, special: bool) -> None:
+    """Blocks longer than top_k (the writer's fast paths), values as stored (float16/32, not widened),
+    ReLU-like zeros, ties, and sometimes NaN/inf."""
+    rng = np.random.default_rng(seed)
+    n, units, classes, top_k, bins = int(rng.integers(150, 700)), 7, 4, int(rng.integers(1, 40)), 9
+    values = np.maximum(rng.standard_normal((n, units)), 0) * rng.choice([1.0, 3.0], units)
+    values[:, 0] = np.round(values[:, 0] * 2) / 2  # many ties
+    values[:, 1] = -np.abs(values[:, 1])  # no positive value: the top comes from the negatives
+    values[:, 2] = 0.0
+    if special:
+        values[rng.integers(0, n, 9), rng.integers(0, units, 9)] = rng.choice([np.nan, np.inf, -np.inf], 9)
+    values = values.astype(dtype)
+    labels = rng.integers(0, classes, n)
+    splits = sorted(rng.integers(0, n, int(rng.integers(0, 4))).tolist())
+    want = compute_summary(values.astype(np.float64), labels, classes, top_k, bins)
+    assert_summaries_equal(streamed(values, labels, classes, top_k, bins, splits), want)

@@ -133,3 +133,26 @@ def test_merge_refuses_different_models(tmp_path: Path) -> None:
 def test_distributed_without_process_group_is_explained(tmp_path: Path) -> None:
     with pytest.raises(deephys.export.ExportError, match="init_process_group"):
         export(tmp_path / "x.deephys", UNEVEN, distributed=True)
+
+
+def test_merge_in_small_blocks_keeps_every_row_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import deephys.merge
+
+    monkeypatch.setattr(deephys.merge, "_BLOCK_BYTES", 3000)  # a few rows per block, images cut blocks short
+    a = export(tmp_path / "a.deephys", (9, 4))
+    b = deephys.torch.export(make_model(), {"ID": make_data((6, 3))["ID"], "OOD": []}, layers=LAYERS,
+                             classes=CLASSES, path=tmp_path / "b.deephys", progress=False)
+    with_empty = merge([a, b], tmp_path / "e.deephys")  # a shard's empty dataset adds nothing
+    assert with_empty.datasets == {"ID": 15, "OOD": 4}
+    c = export(tmp_path / "c.deephys", (6, 3))
+    merged = merge([a, c], tmp_path / "m.deephys")
+    assert merged.datasets == {"ID": 15, "OOD": 7}
+    with deephys.open(a) as x, deephys.open(c) as y, deephys.open(merged) as m:
+        for name in ("ID", "OOD"):
+            parts, joined = (x.datasets[name], y.datasets[name]), m.datasets[name]
+            np.testing.assert_array_equal(joined.labels, np.concatenate([p.labels for p in parts]))
+            for layer in LAYERS:
+                np.testing.assert_array_equal(joined.activations(layer),
+                                              np.concatenate([p.activations(layer) for p in parts]))
+            images = [p.image_bytes(i) for p in parts for i in range(len(p))]
+            assert [joined.image_bytes(i) for i in range(len(joined))] == images

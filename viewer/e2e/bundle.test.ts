@@ -41,6 +41,7 @@ let browser: Browser;
 let want: Expected;
 let w: Watched | null = null;
 let attempted: string[] = [];
+let workers = 0;
 
 beforeAll(async () => {
   if (!existsSync(new URL(BUILT_PAGE))) throw new Error("dist/index.html is missing: run `npm run build` (npm run e2e does)");
@@ -69,6 +70,8 @@ afterEach(async () => {
 async function openOffline(page: string): Promise<Page> {
   w = await watchedPage(browser, [pathToFileURL(`${OUT}/`).href]);
   attempted = [];
+  workers = 0;
+  w.page.on("worker", () => workers++);
   const context = w.page.context();
   await context.setOffline(true);
   await context.route(
@@ -169,6 +172,7 @@ describe("deephys bundle", () => {
     await clickThrough(page, false);
     await allThumbnailsSettled(page);
     await page.screenshot({ path: `${ARTIFACTS}/bundle.png`, fullPage: true });
+    expect(workers).toBe(1); // a small file is decoded on the page
     // The embedded data left the document once decoded.
     expect(await page.locator('script[type="application/x-deephys;base64"]').count()).toBe(0);
   });
@@ -182,6 +186,17 @@ describe("deephys bundle", () => {
     await page.locator('[data-testid="image-absent"]').first().waitFor();
     await allThumbnailsSettled(page);
     await page.screenshot({ path: `${ARTIFACTS}/bundle-slim.png`, fullPage: true });
+  });
+
+  it("decodes a large embedded file in a worker", async () => {
+    const page = await openOffline("bundle-large.html");
+    const started = Date.now();
+    await page.waitForSelector('[data-testid="neuron-view"][aria-busy="false"]');
+    const seconds = (Date.now() - started) / 1000;
+    expect(await page.locator('[data-testid="column"]').count()).toBe(1);
+    await page.locator('[data-testid="column"]', { hasText: /3,?000 images/ }).waitFor();
+    expect(seconds).toBeLessThan(15);
+    expect(workers).toBe(2); // the file worker, and the one that decoded the embedded file
   });
 });
 

@@ -143,19 +143,21 @@ class DatasetWriter:
             raise ValueError(f"dataset {self.name!r}: {len(metadata)} metadata entries for {n} images")
         batch_images = self._check_images(images, n, layout)
         first = self.rows
-        converting = []
-        if batch_images is not None:  # encoding runs in threads while the summaries are computed
-            converting = self._submit_images(first, batch_images)
-        for layer, value, kept, exact_values in zip(self._layers, values, stored, exact):
-            layer.overflow += _overflow(value, exact_values)
-            layer.summary.add(exact_values, labels)
-            layer.pending.append(kept)
-            layer.pending_rows += n
-            self._flush_layer(layer, final=False, source=value)
-        self._table.extend(zip(labels.tolist(), preds.tolist(), confidence.tolist(),
-                               [None] * n if metadata is None else metadata))
-        for event in converting:  # the caller may change its array once we return
-            event.wait()
+        converting: list[threading.Event] = []
+        try:
+            if batch_images is not None:  # encoding runs in threads while the summaries are computed
+                converting = self._submit_images(first, batch_images)
+            for layer, value, kept, exact_values in zip(self._layers, values, stored, exact):
+                layer.overflow += _overflow(value, exact_values)
+                layer.summary.add(exact_values, labels)
+                layer.pending.append(kept)
+                layer.pending_rows += n
+                self._flush_layer(layer, final=False, source=value)
+            self._table.extend(zip(labels.tolist(), preds.tolist(), confidence.tolist(),
+                                   [None] * n if metadata is None else metadata))
+        finally:
+            for event in converting:  # the caller may change its array once we return
+                event.wait()
         self.rows += n
         self._drain_images(block=False)
         self._flush_table(final=False)
