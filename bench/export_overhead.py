@@ -69,9 +69,9 @@ class ShapeTwin(nn.Module):
 
     def __init__(self, widths: tuple[int, ...] = (32, 64, 128, 256), classes: int = 100):
         super().__init__()
-        inputs = (3, *widths[:-1])
+        pairs = enumerate(zip((3, *widths[:-1]), widths, strict=True))
         self.layer1, self.layer2, self.layer3, self.layer4 = (
-            nn.Conv2d(cin, w, 1, 1 if i == 0 else 2, bias=False) for i, (cin, w) in enumerate(zip(inputs, widths, strict=True)))
+            nn.Conv2d(cin, w, 1, 1 if i == 0 else 2, bias=False) for i, (cin, w) in pairs)
         self.fc = nn.Linear(widths[-1], classes)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:

@@ -122,6 +122,13 @@ def test_file_structure_and_filters(shape: tuple[int, ...]) -> None:
         assert zlib.decompress(parts[1][1]) == reference_filter(picture)
 
 
+@pytest.mark.parametrize("shape", [(9, 20, 3), (7, 5), (1, 30, 3)])
+def test_large_images_are_filtered_in_bands(shape: tuple[int, ...], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(png, "_FILTER_BYTES", 40)  # a few rows per band, one row per band, or part of a row
+    for picture in pictures(shape, seed=4):
+        assert zlib.decompress(chunks(png.encode(picture))[1][1]) == reference_filter(picture)
+
+
 def test_flat_pictures_get_full_deflate() -> None:
     flat = np.zeros((64, 64, 3), np.uint8)
     flat[16:48, 16:48] = (200, 30, 90)

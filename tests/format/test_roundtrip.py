@@ -443,8 +443,19 @@ def test_activation_row_ranges(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("image_dtype", [np.uint8, np.float32])
-def test_a_reused_batch_buffer_does_not_change_what_was_written(tmp_path: Path, image_dtype) -> None:
+def test_a_reused_batch_buffer_does_not_change_what_was_written(tmp_path: Path, image_dtype, monkeypatch) -> None:
     # Data loaders often refill the same arrays for every batch; encoding and chunking go on after append returns.
+    import time
+
+    from deephys.format import images as image_module
+
+    encode_many = image_module.encode_many
+
+    def slow_encode_many(*args, **kwargs):
+        time.sleep(0.05)  # still encoding when the caller refills its arrays
+        return encode_many(*args, **kwargs)
+
+    monkeypatch.setattr(image_module, "encode_many", slow_encode_many)
     rng = np.random.default_rng(0)
     model = deephys.Model("m", layers={"fc": 300, "out": 2}, classifier="out")
     batches = [(rng.integers(0, 256, (40, 8, 8, 3), dtype=np.uint8), rng.random((40, 300), dtype=np.float32),

@@ -1,16 +1,11 @@
-"""The `deephys` command line. Each command lives in its own module."""
+"""The `deephys` command line. Each command lives in its own module of this package."""
 
 from __future__ import annotations
 
 import click
 
 from .._version import __version__
-from .convert import convert
-from .demo import demo
-from .info import info
-from .sample import sample
-from .validate import validate
-from .view import view
+from . import bundle, convert, demo, info, merge, sample, validate, view
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -19,19 +14,14 @@ def main() -> None:
     """Deep electrophysiology: record and compare a network's units on ID and OOD data."""
 
 
-for command in (demo, info, validate, view, convert, sample):
-    main.add_command(command)
-
-
-def _register_merge() -> None:
-    # `deephys merge` arrives with the distributed exporter; tolerate its absence.
-    try:
-        from .merge import merge
-    except ModuleNotFoundError as exc:
-        if exc.name != f"{__name__}.merge":
-            raise
-        return
-    main.add_command(merge)
-
-
-_register_merge()
+for _command in (
+    demo.demo,
+    view.view,
+    bundle.bundle,
+    info.info,
+    validate.validate,
+    merge.merge,
+    convert.convert,
+    sample.sample,
+):
+    main.add_command(_command)

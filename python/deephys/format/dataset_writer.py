@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 _IMAGE_REF = struct.Struct("<QII")
 _ABSENT_IMAGE = bytes(IMAGE_REF_SIZE)
 _SLICE_BYTES = 256 << 10  # raw pixels per encoding task: enough to amortize the task
-_PENDING_BYTES = 64 << 20  # raw pixels waiting to be encoded and written, at most (beyond 2 tasks per thread)
+_PENDING_BYTES = 8 << 20  # raw pixels waiting to be encoded and written, at most (beyond 2 tasks per thread)
 
 
 @dataclass(frozen=True)
@@ -141,25 +141,31 @@ class DatasetWriter:
         confidence = _confidence(logits, preds)
         if metadata is not None and len(metadata) != n:
             raise ValueError(f"dataset {self.name!r}: {len(metadata)} metadata entries for {n} images")
-        batch_images = self._check_images(images, n, layout)
+        batch_images, converted = self._check_images(images, n, layout)
         first = self.rows
         converting: list[threading.Event] = []
         try:
             if batch_images is not None:  # encoding runs in threads while the summaries are computed
-                converting = self._submit_images(first, batch_images)
+                converting = self._submit_images(first, batch_images, converted)
             for layer, value, kept, exact_values in zip(self._layers, values, stored, exact):
                 layer.overflow += _overflow(value, exact_values)
                 layer.summary.add(exact_values, labels)
                 layer.pending.append(kept)
                 layer.pending_rows += n
                 self._flush_layer(layer, final=False, source=value)
+                self._drain_images(block=False)  # write what is encoded: it is not kept in memory meanwhile
             self._table.extend(zip(labels.tolist(), preds.tolist(), confidence.tolist(),
                                    [None] * n if metadata is None else metadata))
-        finally:
-            for event in converting:  # the caller may change its array once we return
+            # The caller may change its arrays once we return: wait until every slice is converted (a copy),
+            # writing the images encoded meanwhile. Then at most two slices per thread go on encoding.
+            while not all(event.is_set() for event in converting):
+                self._drain_images(block=True, keep=len(self._pending_images) - 1)
+            self._drain_images(block=True, keep=2 * self._writer.encode_threads)
+        except BaseException:
+            for event in converting:
                 event.wait()
+            raise
         self.rows += n
-        self._drain_images(block=False)
         self._flush_table(final=False)
         if self._progress is not None:
             self._progress.update(n)
@@ -276,26 +282,29 @@ class DatasetWriter:
             raise ValueError(f"dataset {self.name!r}: predictions out of range 0..{self._classes - 1}")
         return preds
 
-    def _check_images(self, batch: Any, n: int, layout: str) -> np.ndarray | list[np.ndarray] | list[EncodedImage] | None:
+    def _check_images(self, batch: Any, n: int,
+                      layout: str) -> tuple[np.ndarray | list[np.ndarray] | list[EncodedImage] | None, bool]:
+        """The batch's images checked, and whether they are encodable as they are (else they are still
+        the caller's arrays, to convert: see `images.checked_batch`)."""
         has = batch is not None
         if self._has_images is None:
             self._has_images = has
         elif has != self._has_images and n:
             raise ValueError(f"dataset {self.name!r}: give images with every batch or with none")
         if not has:
-            return None
+            return None, True
         if isinstance(batch, (list, tuple)) and batch and isinstance(batch[0], EncodedImage):
             if len(batch) != n or not all(isinstance(image, EncodedImage) for image in batch):
                 raise ValueError(f"dataset {self.name!r}: {len(batch)} encoded images for {n} labels")
             for i, image in enumerate(batch):
                 self._check_pixels(i, image.width, image.height)
-            return list(batch)
-        converted = images.checked_batch(batch, layout)  # type: ignore[arg-type]
-        if len(converted) != n:
-            raise ValueError(f"dataset {self.name!r}: {len(converted)} images for {n} labels")
-        for i, image in enumerate(converted[:1] if isinstance(converted, np.ndarray) else converted):
+            return list(batch), True
+        checked = images.checked_batch(batch, layout)  # type: ignore[arg-type]
+        if len(checked) != n:
+            raise ValueError(f"dataset {self.name!r}: {len(checked)} images for {n} labels")
+        for i, image in enumerate(checked[:1] if isinstance(checked, np.ndarray) else checked):
             self._check_pixels(i, image.shape[1], image.shape[0])
-        return converted
+        return checked, False
 
     def _check_pixels(self, i: int, width: int, height: int) -> None:
         if width * height > MAX_IMAGE_PIXELS:
@@ -363,9 +372,10 @@ class DatasetWriter:
         ref = self._writer._write_record(pb.Record(summary=summary))
         return pb.LayerData(layer=layer.index, dtype=dtypes.to_proto(layer.dtype), chunks=layer.chunks, summary=ref)
 
-    def _submit_images(self, first: int, batch: np.ndarray | list[np.ndarray] | list[EncodedImage]) -> list[threading.Event]:
-        """Start encoding a batch, in slices, in the threads. An array batch is converted to uint8 there
-        too: the events returned are set once each slice no longer reads the caller's array."""
+    def _submit_images(self, first: int, batch: np.ndarray | list[np.ndarray] | list[EncodedImage],
+                       converted: bool) -> list[threading.Event]:
+        """Start encoding a batch, in slices, in the threads. An array batch not `converted` yet is converted
+        to uint8 there too: the events returned are set once each slice no longer reads the caller's array."""
         if isinstance(batch, list) and batch and isinstance(batch[0], EncodedImage):
             done: Future = Future()
             done.set_result([image.data for image in batch])
@@ -379,20 +389,22 @@ class DatasetWriter:
         n = len(batch)
         image_bytes = max(1, sum(image.size for image in batch[:8]) // max(1, min(n, 8)))  # type: ignore[union-attr]
         step = max(1, min(-(-n // threads), _SLICE_BYTES // image_bytes))
-        converted = []
+        converting = []
         for start in range(0, n, step):
             part = batch[start : start + step]
             shapes = [part.shape[1:]] * len(part) if isinstance(part, np.ndarray) else [p.shape for p in part]
-            if isinstance(part, np.ndarray):
-                converted.append(threading.Event())
-                future = self._pool.submit(_convert_and_encode, part, encoding, quality, converted[-1])
+            if not converted:
+                converting.append(threading.Event())
+                # In a list that the task empties: the caller's arrays are not kept alive once converted.
+                future = self._pool.submit(_convert_and_encode, [part], encoding, quality, converting[-1])
             else:
                 future = self._pool.submit(images.encode_many, part, encoding, quality)
             self._pending_images.append(_ImageSlice(first + start, shapes, None, future, len(part) * image_bytes))  # type: ignore[arg-type]
             self._pending_bytes += len(part) * image_bytes
+            self._drain_images(block=False)
             while self._pending_bytes > _PENDING_BYTES and len(self._pending_images) > 2 * threads:
                 self._drain_images(block=True, keep=len(self._pending_images) - 1)  # bounded memory: the oldest
-        return converted
+        return converting
 
     def _drain_images(self, block: bool, keep: int = 0) -> None:
         """Write the images encoded so far, in order; with `block`, wait until at most `keep` slices are left."""
@@ -466,10 +478,10 @@ def _caller_level() -> int:
     return level
 
 
-def _convert_and_encode(pixels: np.ndarray, encoding: str, quality: int, converted: threading.Event) -> list[bytes]:
-    """Encoding task of a slice of a checked array batch (see `images.checked_batch`)."""
+def _convert_and_encode(holder: list, encoding: str, quality: int, converted: threading.Event) -> list[bytes]:
+    """Encoding task of a slice of a checked batch (see `images.checked_batch`), given in `holder`."""
     try:
-        pixels = images.convert(pixels)  # a copy of the caller's memory
+        pixels = images.convert(holder.pop())  # a copy of the caller's memory
     finally:
         converted.set()
     return images.encode_many(pixels, encoding, quality)

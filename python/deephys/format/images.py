@@ -28,17 +28,16 @@ def to_uint8_batch(images: np.ndarray | Sequence[np.ndarray], layout: Layout = "
 
 
 def to_uint8(images: np.ndarray | Sequence[np.ndarray], layout: Layout = "auto") -> np.ndarray | list[np.ndarray]:
-    """As `to_uint8_batch`, but an array batch stays one new C-contiguous array (N, H, W) or (N, H, W, 3),
-    converted at once (the same values as image by image)."""
-    checked = checked_batch(images, layout)
-    return convert(checked) if isinstance(checked, np.ndarray) else checked
+    """As `to_uint8_batch`, but an array batch comes back as one new C-contiguous array (N, H, W) or
+    (N, H, W, 3), converted at once (the same values as image by image)."""
+    return convert(checked_batch(images, layout))
 
 
 def checked_batch(images: np.ndarray | Sequence[np.ndarray], layout: Layout = "auto") -> np.ndarray | list[np.ndarray]:
-    """Check a batch without converting it yet, for `convert` to convert in slices.
+    """Check a batch without converting it, for `convert` to convert later, in slices.
 
-    An array batch comes back as an array (N, H, W) or (N, H, W, 3) of its own dtype, values checked
-    (often a view of `images`); a sequence of images comes back converted, as a list of uint8 arrays.
+    An array batch comes back as an array (N, H, W) or (N, H, W, 3) of its own dtype, values checked; a
+    sequence of images as a list of such (H, W) or (H, W, 3) arrays. Both are often views of `images`.
     """
     if isinstance(images, np.ndarray) or hasattr(images, "__array__"):
         array = np.asarray(images)
@@ -50,16 +49,20 @@ def checked_batch(images: np.ndarray | Sequence[np.ndarray], layout: Layout = "a
                 f"images must have shape (N, H, W), (N, H, W, C) or (N, C, H, W); got {array.shape}"
             )
         return _checked(array, batch=True)
-    return [to_uint8_image(np.asarray(img), layout) for img in images]
+    return [_checked_image(np.asarray(img), layout) for img in images]
 
 
 def to_uint8_image(image: np.ndarray, layout: Layout = "auto") -> np.ndarray:
+    return convert([_checked_image(image, layout)])[0]
+
+
+def _checked_image(image: np.ndarray, layout: Layout) -> np.ndarray:
     if image.ndim == 2:
-        return _to_uint8(image)
+        return _checked(image, batch=False)
     if image.ndim != 3:
         raise ValueError(f"an image must have shape (H, W), (H, W, C) or (C, H, W); got {image.shape}")
     channels_last = _channels_last(image.shape, layout)
-    return _to_uint8(image if channels_last else np.moveaxis(image, 0, -1))
+    return _checked(image if channels_last else np.moveaxis(image, 0, -1), batch=False)
 
 
 def _channels_last(shape: tuple[int, ...], layout: Layout) -> bool:
@@ -83,12 +86,6 @@ def _channels_last(shape: tuple[int, ...], layout: Layout) -> bool:
 
 
 _CONVERT_BYTES = 256 << 10  # float64 scratch per step of a float conversion (stays in the caches)
-
-
-def _to_uint8(image: np.ndarray, batch: bool = False) -> np.ndarray:
-    """One image (H, W[, C]) or, with `batch`, images (N, H, W[, C]) as a new C-contiguous uint8 array."""
-    checked = _checked(image, batch)
-    return convert(checked) if batch else convert(checked[None])[0]
 
 
 def _checked(image: np.ndarray, batch: bool) -> np.ndarray:
@@ -121,12 +118,20 @@ def _checked(image: np.ndarray, batch: bool) -> np.ndarray:
     return image
 
 
-def convert(images: np.ndarray) -> np.ndarray:
-    """Checked images (N, H, W[, 3]) (from `checked_batch`) as a new C-contiguous uint8 array: always a
-    copy, so that encoding can go on after the caller's array has changed.
+def convert(images: np.ndarray | list[np.ndarray]) -> np.ndarray | list[np.ndarray]:
+    """Checked images (from `checked_batch`) as new C-contiguous uint8 arrays: always a copy, so that
+    encoding can go on after the caller's arrays have changed. An array (N, H, W[, 3]) gives an array,
+    so does a list of images of one shape; a list of images of several shapes gives a list.
 
     Floats in [0, 1] become round(clip(x, 0, 1) * 255), as computed exactly (halves to even).
     """
+    if isinstance(images, list):
+        if images and all(image.shape == images[0].shape for image in images):  # one array, for batch encoding
+            out = np.empty((len(images), *images[0].shape), np.uint8)
+            for i, image in enumerate(images):
+                out[i] = convert(image[None])[0]
+            return out
+        return [convert(image[None])[0] for image in images]
     if images.dtype == np.uint8:
         return np.array(images, order="C")
     if images.dtype == np.bool_:

@@ -62,14 +62,14 @@ class SummaryBuilder:
         self._top_indices = np.full((units, top_k), ABSENT_INDEX, np.int64)
 
     def add(self, values: np.ndarray, labels: np.ndarray) -> None:
-        """`values`: (rows, units) floats exactly as stored (float16/32/64; computed on
-        without widening the whole block); `labels`: (rows,) ints."""
+        """`values`: (rows, units) floats exactly as stored (float16/32/64: worked on as they are, float16 as
+        float32, only small results widened to float64); `labels`: (rows,) ints."""
         rows = values.shape[0]
         if rows == 0:
             return
         values = _native(values)
         # min/max propagate NaN and reach any inf: finite extremes mean every value is finite.
-        all_finite = bool(np.isfinite(values.min()) and np.isfinite(values.max()))
+        all_finite = values.size == 0 or bool(np.isfinite(values.min()) and np.isfinite(values.max()))
         if all_finite:
             self._min = np.minimum(self._min, values.min(axis=0))
             self._max = np.maximum(self._max, values.max(axis=0))
@@ -194,7 +194,7 @@ class HistogramBuilder:
 
     def add(self, values: np.ndarray) -> None:
         """`values`: (rows, units) floats as stored (float16/32/64)."""
-        if values.shape[0] == 0:
+        if values.size == 0:
             return
         values = _native(values)
         all_finite = bool(np.isfinite(values.min()) and np.isfinite(values.max()))

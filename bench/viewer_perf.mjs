@@ -1,0 +1,366 @@
+#!/usr/bin/env node
+/**
+ * The viewer in Chromium on a CIFAR-scale and an ImageNet-scale file (bench/viewer_files.py writes
+ * them once into bench/out/): time from opening to the first rendered view, neuron-switch latency,
+ * and the tab's JS heap, opened from file:// with the file input and through `deephys view`.
+ * The CIFAR file is the baseline: every line prints the ratio ImageNet / CIFAR of this run.
+ *
+ *     cd viewer && npm run bench          # builds dist/index.html first
+ *     node bench/viewer_perf.mjs [--rounds 3] [--steps 40] [--jumps 40] [--json bench/out/viewer-perf.json]
+ *
+ * What is measured, in the page (performance.now(), no Playwright round trip in the numbers):
+ * - open: from the file input's change event (file://), or from navigation start (`deephys view`:
+ *   the page itself, files.json and the Range requests count), to the frame after the neuron view's
+ *   numbers are in the DOM; "thumbnails" is until every thumbnail in the viewport shows. Median of
+ *   --rounds fresh pages.
+ * - switch: from the → key (next unit: its neighbours are fetched ahead) or from Enter in the unit
+ *   box (a far unit: nothing cached) to the new unit's numbers in the DOM, then to the next frame.
+ *   A pause of 60 ms between switches (a person's key repeat is about 30 ms).
+ * - heap: V8 heap in use plus ArrayBuffer backing stores, of the page and its workers together,
+ *   after a forced garbage collection (CDP Runtime.getHeapUsage), once the first view shows its
+ *   thumbnails, and after browsing (the switches, then an image, a category, the overview and the
+ *   shift view, then back to the neuron view).
+ *
+ * Goals (issue 4): open <= 1 s for both files; switch <= 50 ms (median and p95, to the frame);
+ * the heap must not grow with the file: ImageNet / CIFAR <= 2 while the file is about 15x larger.
+ * Needs the repository's Python (`make setup`, or $DEEPHYS_PYTHON) and Chromium (/usr/bin/chromium
+ * or $CHROMIUM); never downloads a browser.
+ */
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import os from "node:os";
+import { createInterface } from "node:readline";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
+const { chromium } = createRequire(`${ROOT}/viewer/package.json`)("playwright-core");
+const PYTHON = process.env.DEEPHYS_PYTHON ?? `${ROOT}/.venv/bin/python`;
+const PAGE = `${ROOT}/viewer/dist/index.html`;
+const ENV = { ...process.env, PYTHONPATH: [`${ROOT}/python`, process.env.PYTHONPATH].filter(Boolean).join(":") };
+
+const GOAL_OPEN_MS = 1000;
+const GOAL_SWITCH_MS = 50;
+const GOAL_HEAP_RATIO = 2;
+
+const { values: args } = parseArgs({
+  options: {
+    rounds: { type: "string", default: "3" },
+    steps: { type: "string", default: "40" },
+    jumps: { type: "string", default: "40" },
+    json: { type: "string", default: `${ROOT}/bench/out/viewer-perf.json` },
+  },
+});
+const ROUNDS = Number(args.rounds);
+const STEPS = Number(args.steps);
+const JUMPS = Number(args.jumps);
+
+// ---- statistics and printing ------------------------------------------------------------------
+
+function quantile(xs, q) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))];
+}
+const median = (xs) => quantile(xs, 0.5);
+const p95 = (xs) => quantile(xs, 0.95);
+const mib = (bytes) => bytes / 2 ** 20;
+
+// ---- the page -----------------------------------------------------------------------------------
+
+/** Runs in the page before its own script: marks the file input's change event, the first view and its thumbnails. */
+function markOpening() {
+  const marks = { change: null, view: null, frame: null, images: null };
+  window.__bench = marks;
+  document.addEventListener(
+    "change",
+    (e) => {
+      if (e.target instanceof HTMLInputElement && e.target.type === "file" && marks.change === null) marks.change = performance.now();
+    },
+    true,
+  );
+  const inViewport = (el) => {
+    const r = el.getBoundingClientRect();
+    return r.bottom > 0 && r.top < innerHeight && r.right > 0 && r.left < innerWidth;
+  };
+  const check = () => {
+    const view = document.querySelector('[data-testid="neuron-view"]');
+    if (!view) return;
+    if (marks.view === null && view.dataset.unit !== "" && view.getAttribute("aria-busy") === "false") {
+      marks.view = performance.now();
+      requestAnimationFrame(() => (marks.frame = performance.now()));
+    }
+    if (marks.view !== null && marks.images === null) {
+      const thumbs = [...view.querySelectorAll(".thumb")].filter(inViewport);
+      const shown = (t) => t.dataset.state === "none" || (t.dataset.state === "shown" && t.complete && t.naturalWidth > 0);
+      if (thumbs.length > 0 && thumbs.every(shown)) {
+        marks.images = performance.now();
+        observer.disconnect();
+      }
+    }
+  };
+  const observer = new MutationObserver(check);
+  observer.observe(document, { subtree: true, childList: true, attributes: true });
+  // An <img> that finishes decoding changes no attribute: look again on every load.
+  document.addEventListener("load", check, true);
+}
+
+/** Time from a unit switch (→ key or Enter in the unit box) to the unit's numbers in the DOM, and to the next frame. */
+function switchUnit({ unit, how }) {
+  return (async () => {
+    const view = document.querySelector('[data-testid="neuron-view"]');
+    const done = () => view.dataset.unit === String(unit) && view.getAttribute("aria-busy") === "false";
+    const input = document.querySelector('[data-testid="unit-input"]');
+    if (how === "jump") {
+      // Typed first (the box keeps its text in state); the clock starts at Enter.
+      input.value = String(unit);
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+      await new Promise((r) => setTimeout(r, 0));
+    }
+    const t0 = performance.now();
+    if (how === "step") window.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowRight", bubbles: true }));
+    else input.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true }));
+    await new Promise((resolve) => {
+      if (done()) return resolve();
+      const o = new MutationObserver(() => {
+        if (!done()) return;
+        o.disconnect();
+        resolve();
+      });
+      o.observe(view, { attributes: true });
+    });
+    const dom = performance.now() - t0;
+    await new Promise((r) => requestAnimationFrame(r));
+    const frame = performance.now() - t0;
+    await new Promise((r) => setTimeout(r, 60));
+    return { dom, frame };
+  })();
+}
+
+/** Waits until `selector` is shown and nothing on the page says it is busy. */
+async function settled(page, selector) {
+  await page.waitForFunction(
+    (s) => document.querySelector(s) && !document.querySelector('[aria-busy="true"]'),
+    selector,
+    { timeout: 120_000, polling: 20 },
+  );
+}
+
+/** V8 heap in use and ArrayBuffer backing stores of the page and each of its workers, after a garbage collection. */
+async function heapUsage(page, browserSession) {
+  const pageSession = await page.context().newCDPSession(page);
+  await pageSession.send("HeapProfiler.collectGarbage");
+  const parts = [{ target: "page", ...(await pageSession.send("Runtime.getHeapUsage")) }];
+  await pageSession.detach();
+  const { targetInfos } = await browserSession.send("Target.getTargets");
+  for (const t of targetInfos.filter((t) => t.type === "worker")) {
+    const { sessionId } = await browserSession.send("Target.attachToTarget", { targetId: t.targetId, flatten: false });
+    let id = 0;
+    const call = (method) =>
+      new Promise((resolve) => {
+        const mine = ++id;
+        const listen = (e) => {
+          if (e.sessionId !== sessionId) return;
+          const message = JSON.parse(e.message);
+          if (message.id !== mine) return;
+          browserSession.off("Target.receivedMessageFromTarget", listen);
+          resolve(message.result);
+        };
+        browserSession.on("Target.receivedMessageFromTarget", listen);
+        void browserSession.send("Target.sendMessageToTarget", { sessionId, message: JSON.stringify({ id: mine, method }) });
+      });
+    await call("HeapProfiler.collectGarbage");
+    parts.push({ target: "worker", ...(await call("Runtime.getHeapUsage")) });
+    await browserSession.send("Target.detachFromTarget", { sessionId });
+  }
+  const sum = (key) => parts.reduce((s, p) => s + (p[key] ?? 0), 0);
+  return { used: sum("usedSize"), arrayBuffers: sum("backingStorageSize"), total: sum("usedSize") + sum("backingStorageSize"), parts };
+}
+
+/** A new page with a record of console errors and of requests to anything but the page's own origin. */
+async function newPage(browser, allowed) {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const page = await context.newPage();
+  const problems = [];
+  page.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));
+  page.on("pageerror", (e) => problems.push(`page error: ${e}`));
+  context.on("request", (r) => {
+    if (!["blob:", "data:", ...allowed].some((p) => r.url().startsWith(p))) problems.push(`request: ${r.url()}`);
+  });
+  await page.addInitScript(markOpening);
+  return { page, context, problems };
+}
+
+/** `deephys view FILE --no-browser` serving the freshly built page; resolves to its URL and a stop function. */
+async function serve(file) {
+  const server = spawn(PYTHON, ["-m", "deephys.cli", "view", file, "--no-browser", "--viewer-html", PAGE], { env: ENV, stdio: ["ignore", "pipe", "inherit"] });
+  const url = await new Promise((resolve, reject) => {
+    server.once("exit", (code) => reject(new Error(`deephys view exited with ${code}`)));
+    const lines = createInterface({ input: server.stdout });
+    lines.on("line", (line) => {
+      const m = /https?:\/\/\S+/.exec(line);
+      if (m) resolve(m[0]);
+    });
+  });
+  const stop = () =>
+    new Promise((resolve) => {
+      server.once("exit", resolve);
+      server.kill("SIGINT");
+    });
+  return { url, stop };
+}
+
+/** Opens `file` in a fresh page, by the file input or at the server's URL; returns the page and its opening times. */
+async function open(browser, file, mode, url) {
+  const w = await newPage(browser, mode === "server" ? [new URL(url).origin] : [pathToFileURL(PAGE).href]);
+  if (mode === "file") {
+    await w.page.goto(pathToFileURL(PAGE).href);
+    await w.page.setInputFiles('[data-testid="file-input"]', file);
+  } else {
+    await w.page.goto(url);
+  }
+  await w.page.waitForFunction(() => window.__bench.frame !== null && window.__bench.images !== null, null, { timeout: 120_000, polling: 20 });
+  const marks = await w.page.evaluate(() => window.__bench);
+  const start = mode === "file" ? marks.change : 0;
+  return { ...w, openMs: { view: marks.frame - start, images: marks.images - start } };
+}
+
+/** The switches, then a tour of the other views; returns the latencies and the time each view took to settle. */
+async function browse(page, spec) {
+  await page.locator("h1").click(); // the keyboard goes to the page, not a field
+  await page.evaluate(() => {
+    window.__longTasks = [];
+    new PerformanceObserver((list) => list.getEntries().forEach((e) => window.__longTasks.push(e.duration))).observe({ type: "longtask" });
+  });
+  const steps = [];
+  for (let k = 1; k <= STEPS; k++) steps.push(await page.evaluate(switchUnit, { unit: k % spec.units, how: "step" }));
+  const jumps = [];
+  for (let k = 0; k < JUMPS; k++) jumps.push(await page.evaluate(switchUnit, { unit: (STEPS + 50 + k * 977) % spec.units, how: "jump" }));
+  const longTasks = await page.evaluate(() => window.__longTasks);
+
+  const tour = {};
+  const visit = async (name, hash, selector) => {
+    const t0 = Date.now();
+    await page.evaluate((h) => (location.hash = h), hash);
+    await settled(page, selector);
+    tour[name] = Date.now() - t0;
+  };
+  const layer = encodeURIComponent(spec.layer);
+  const lead = encodeURIComponent(spec.datasets[0].name);
+  await visit("image", `#/image/${layer}/${lead}/1234`, '[data-testid="image-view"][aria-busy="false"]');
+  await visit("category", `#/category/${layer}/3`, '[data-testid="category-view"]');
+  await visit("overview", `#/overview/${layer}`, '[data-testid="overview-view"]');
+  await visit("shift", `#/shift/${layer}`, '[data-testid="shift-view"]');
+  await visit("neuron", `#/neuron/${layer}/7`, '[data-testid="neuron-view"][data-unit="7"][aria-busy="false"]');
+  return { steps, jumps, longTasks, tour };
+}
+
+async function measure(browser, browserSession, name, spec) {
+  const result = { open: {}, problems: [] };
+  for (const mode of ["file", "server"]) {
+    const server = mode === "server" ? await serve(spec.path) : null;
+    try {
+      const rounds = [];
+      for (let r = 0; r < ROUNDS; r++) {
+        const w = await open(browser, spec.path, mode, server?.url);
+        rounds.push(w.openMs);
+        if (mode === "file" && r === ROUNDS - 1) {
+          // Heap and switches once, on the file input's page (the server's reads differ only in transport).
+          result.heapOpened = await heapUsage(w.page, browserSession);
+          Object.assign(result, await browse(w.page, spec));
+          result.heapBrowsed = await heapUsage(w.page, browserSession);
+        }
+        result.problems.push(...w.problems);
+        await w.context.close();
+      }
+      result.open[mode] = { view: median(rounds.map((x) => x.view)), images: median(rounds.map((x) => x.images)), rounds };
+    } finally {
+      await server?.stop();
+    }
+    process.stderr.write(`  ${name}, ${mode}: opened in ${result.open[mode].view.toFixed(0)} ms\n`);
+  }
+  return result;
+}
+
+// ---- main ---------------------------------------------------------------------------------------
+
+if (!existsSync(PAGE)) {
+  console.error("viewer/dist/index.html is missing: run `npm run build` in viewer/ (`npm run bench` does)");
+  process.exit(2);
+}
+process.stderr.write("files: bench/viewer_files.py (written once, then reused)\n");
+const specs = JSON.parse(
+  execFileSync(PYTHON, [`${ROOT}/bench/viewer_files.py`], { env: ENV, stdio: ["ignore", "pipe", "inherit"] }).toString(),
+);
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+});
+const browserSession = await browser.newBrowserCDPSession();
+const results = {};
+try {
+  for (const [name, spec] of Object.entries(specs)) {
+    process.stderr.write(`${name}: ${spec.path}\n`);
+    results[name] = await measure(browser, browserSession, name, spec);
+  }
+} finally {
+  await browser.close();
+}
+
+// ---- report -------------------------------------------------------------------------------------
+
+const small = results.cifar;
+const large = results.imagenet;
+const describe = (s) =>
+  `${mib(s.bytes).toFixed(0)} MiB, ${s.datasets.map((d) => d.images.toLocaleString("en-US")).join(" + ")} images, ` +
+  `${Object.entries(s.layers).map(([l, u]) => `${l} ${u}`).join(" / ")} units, ${s.dtype}`;
+const rows = [];
+const verdict = (ok) => (ok ? "PASS" : "MISSED");
+const row = (what, a, b, unit, digits, goal, ok) =>
+  rows.push([what, `${a.toFixed(digits)} ${unit}`, `${b.toFixed(digits)} ${unit}`, `${(b / a).toFixed(2)}x`, goal, ok === undefined ? "" : verdict(ok)]);
+
+for (const mode of ["file", "server"]) {
+  const how = mode === "file" ? "file:// + file input" : "deephys view";
+  const a = small.open[mode];
+  const b = large.open[mode];
+  row(`open → first view (${how})`, a.view, b.view, "ms", 0, `<= ${GOAL_OPEN_MS} ms`, a.view <= GOAL_OPEN_MS && b.view <= GOAL_OPEN_MS);
+  row(`open → thumbnails shown (${how})`, a.images, b.images, "ms", 0, "", undefined);
+}
+for (const [kind, label] of [["steps", "next unit (→)"], ["jumps", "far unit (Enter)"]]) {
+  for (const [stat, f] of [["median", median], ["p95", p95]]) {
+    const a = f(small[kind].map((x) => x.frame));
+    const b = f(large[kind].map((x) => x.frame));
+    row(`${label}, ${stat}, to frame`, a, b, "ms", 1, `<= ${GOAL_SWITCH_MS} ms`, a <= GOAL_SWITCH_MS && b <= GOAL_SWITCH_MS);
+  }
+  row(`${label}, median, to DOM`, median(small[kind].map((x) => x.dom)), median(large[kind].map((x) => x.dom)), "ms", 1, "", undefined);
+}
+for (const [key, label] of [["heapOpened", "after opening"], ["heapBrowsed", "after browsing"]]) {
+  const a = mib(small[key].total);
+  const b = mib(large[key].total);
+  row(`JS heap ${label}`, a, b, "MiB", 1, `ratio <= ${GOAL_HEAP_RATIO}`, b / a <= GOAL_HEAP_RATIO);
+  row(`  of which ArrayBuffers`, mib(small[key].arrayBuffers), mib(large[key].arrayBuffers), "MiB", 1, "", undefined);
+}
+for (const view of Object.keys(large.tour)) row(`browse: ${view} view settled`, small.tour[view], large.tour[view], "ms", 0, "", undefined);
+const longTasks = (r) => r.longTasks.filter((t) => t > 50).length;
+rows.push(["long tasks > 50 ms while switching", String(longTasks(small)), String(longTasks(large)), "", "", ""]);
+
+const header = ["", "CIFAR", "ImageNet", "ratio", "goal", "result"];
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
+console.log(`Deephys viewer bench: ${execFileSync(process.env.CHROMIUM ?? "/usr/bin/chromium", ["--version"], { stdio: ["ignore", "pipe", "ignore"] }).toString().trim()}, ` +
+  `${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(2)}`);
+console.log(`CIFAR:    ${describe(specs.cifar)}`);
+console.log(`ImageNet: ${describe(specs.imagenet)}  (${(specs.imagenet.bytes / specs.cifar.bytes).toFixed(1)}x the bytes)`);
+console.log(`open: median of ${ROUNDS} fresh pages; switches: ${STEPS} steps and ${JUMPS} far jumps on layer ${specs.cifar.layer} / ${specs.imagenet.layer}; ratio = ImageNet / CIFAR\n`);
+console.log(line(header));
+for (const r of rows) console.log(line(r));
+for (const [name, r] of Object.entries(results)) {
+  for (const p of new Set(r.problems)) console.log(`WARNING (${name}): ${p}`);
+}
+const missed = rows.filter((r) => r[5] === "MISSED").length;
+console.log(`\n${missed === 0 ? "every goal met" : `${missed} goal(s) missed`}`);
+
+mkdirSync(fileURLToPath(new URL(".", pathToFileURL(args.json))), { recursive: true });
+writeFileSync(args.json, JSON.stringify({ specs, results, loadAverage: os.loadavg() }, null, 2));
+console.log(`raw numbers: ${args.json}`);
