@@ -40,9 +40,11 @@ test: setup setup-viewer viewer-build
 	bash .ci/install-browser
 	bash .ci/test
 
+# Benchmarks print ratios against a baseline measured in the same run (they are not tests).
 bench: setup
-	$(PY) bench/format_scale.py
 	$(PY) bench/vs_original.py
+	$(PY) bench/export_overhead.py
+	$(PY) bench/format_scale.py
 
 clean:
 	rm -rf build dist viewer/dist .pytest_cache

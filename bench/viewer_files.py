@@ -6,6 +6,8 @@
   10,000 images each (CIFAR-10 test and a shifted copy), float32: about 100 MB.
 - ImageNet scale: 2,048 classes, 4 layers x 2,048 units, float16, 50,000 images (ImageNet val)
   plus a 5,000-image shifted set: about 1 GB.
+- ImageNet model, a tenth of the images (5,000 + 500): the control for the heap, which must not
+  grow with the number of images.
 
 Both have 32x32 PNG thumbnails, so that the two files differ in their number of images, units
 and classes only. A file already there is kept (the Writer moves a file into place only once it
@@ -32,12 +34,14 @@ OUT = Path(__file__).resolve().parent / "out"
 SIDE = 32
 BATCH = 1000
 
+IMAGENET_LAYERS = {"layer2": 2048, "layer3": 2048, "layer4": 2048, "logits": 2048}
 # name -> (layers, dtype, datasets [(name, role, images)])
 SPECS = {
     "cifar": ({"penultimate": 512, "logits": 10}, "float32",
               [("CIFAR-10 test", "id", 10_000), ("CIFAR-10 shifted", "ood", 10_000)]),
-    "imagenet": ({"layer2": 2048, "layer3": 2048, "layer4": 2048, "logits": 2048}, "float16",
-                 [("ImageNet val", "id", 50_000), ("ImageNet shifted", "ood", 5_000)]),
+    "imagenet": (IMAGENET_LAYERS, "float16", [("ImageNet val", "id", 50_000), ("ImageNet shifted", "ood", 5_000)]),
+    # The same model with a tenth of the images: does the heap grow with the images?
+    "imagenet-tenth": (IMAGENET_LAYERS, "float16", [("ImageNet val", "id", 5_000), ("ImageNet shifted", "ood", 500)]),
 }
 
 

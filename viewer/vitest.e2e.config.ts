@@ -9,5 +9,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     fileParallelism: false,
+    // expect.poll waits for a state, like Playwright's waits (30 s); its default of 1 s is a timing bet on a loaded runner.
+    expect: { poll: { timeout: 15_000 } },
   },
 });

@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { FIXTURES_DIR, PYTHON, REPO_ROOT } from "../test/paths";
-import { ARTIFACTS, BUILT_PAGE, launch, watchedPage, type Watched } from "./browser";
+import { ARTIFACTS, BUILT_PAGE, expectQuiet, launch, pressTwiceInOneTask, watchedPage, type Watched } from "./browser";
 
 const OUT = `${FIXTURES_DIR}/analysis`;
 const FILE = `${OUT}/analysis.deephys`;
@@ -85,12 +85,8 @@ afterAll(async () => browser?.close());
 // Every test: no console error, no request, no dialog, and no hostile markup turned into an element.
 afterEach(async () => {
   if (!w) return;
-  const { page } = w;
-  expect(await page.locator("img[src='x']").count()).toBe(0);
-  expect(w.consoleErrors).toEqual([]);
-  expect(w.requests).toEqual([]);
-  expect(w.dialogs).toEqual([]);
-  await page.close();
+  await expectQuiet(w);
+  await w.page.close();
   w = null;
 });
 
@@ -223,8 +219,10 @@ describe("category view", () => {
     await waitForCategory(page, (target + 1) % want.classes.length);
     await page.keyboard.press("ArrowLeft");
     await waitForCategory(page, target);
-    await page.goBack();
-    await page.goBack();
+    // Two presses before the view re-renders: both count (the step starts from the URL, not the last render).
+    await pressTwiceInOneTask(page, "ArrowRight");
+    await waitForCategory(page, (target + 2) % want.classes.length);
+    for (let i = 0; i < 4; i++) await page.goBack();
 
     // Back to class 2, then Shift-click: the pair (2, target).
     await page.goBack();
@@ -405,7 +403,7 @@ describe("search", () => {
     const search = page.locator('[data-testid="search-input"]');
 
     const jump = async (key: string, query: string, hash: string) => {
-      await page.locator("body").click({ position: { x: 5, y: 300 } });
+      await page.locator("h1").click(); // the keyboard goes to the page, not a field
       await page.keyboard.press(key);
       await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute("data-testid"))).toBe("search-input");
       await page.keyboard.type(query);

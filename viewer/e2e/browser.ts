@@ -2,6 +2,7 @@
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { expect } from "vitest";
 
 export const ARTIFACTS = fileURLToPath(new URL("./artifacts", import.meta.url));
 export const BUILT_PAGE = new URL("../dist/index.html", import.meta.url).href;
@@ -17,7 +18,7 @@ export function launch(): Promise<Browser> {
 export interface Watched {
   page: Page;
   consoleErrors: string[];
-  /** Requests for anything but the page itself and the blob:/data: URLs it makes. */
+  /** Requests (and WebSocket connections) for anything but the page itself, the allowed prefixes and the blob:/data: URLs it makes. */
   requests: string[];
   dialogs: string[];
 }
@@ -32,8 +33,29 @@ export async function watchedPage(browser: Browser, allowedPrefixes: string[] = 
     void d.dismiss();
   });
   const local = ["blob:", "data:", BUILT_PAGE, ...allowedPrefixes];
+  // Console messages, uncaught errors and requests of the page's workers arrive here too.
   page.context().on("request", (r) => {
     if (!local.some((p) => r.url().startsWith(p))) watched.requests.push(r.url());
   });
+  page.on("websocket", (ws) => watched.requests.push(ws.url()));
   return watched;
+}
+
+/**
+ * What every browser test asserts about its page: no console error or uncaught exception (page
+ * or worker), no request outside the local page or server, no dialog, and no markup from a file
+ * turned into an element (the fixtures' hostile name `<img src=x onerror=alert(1)>`), in any frame.
+ */
+export async function expectQuiet(w: Watched): Promise<void> {
+  expect(w.consoleErrors, "console errors").toEqual([]);
+  expect(w.requests, "requests outside the local page or server").toEqual([]);
+  expect(w.dialogs, "dialogs").toEqual([]);
+  for (const frame of w.page.frames()) expect(await frame.locator("img[src='x']").count(), "hostile markup run as HTML").toBe(0);
+}
+
+/** Presses `key` twice in one task (keydown events on window), so that the page cannot re-render between the two. */
+export async function pressTwiceInOneTask(page: Page, key: string): Promise<void> {
+  await page.evaluate((k) => {
+    for (let i = 0; i < 2; i++) window.dispatchEvent(new KeyboardEvent("keydown", { key: k, bubbles: true, cancelable: true }));
+  }, key);
 }

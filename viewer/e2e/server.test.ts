@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { FIXTURES_DIR, PYTHON, REPO_ROOT } from "../test/paths";
-import { ARTIFACTS, BUILT_PAGE, launch, watchedPage } from "./browser";
+import { ARTIFACTS, BUILT_PAGE, expectQuiet, launch, watchedPage } from "./browser";
 
 const SERVE = `
 import sys
@@ -54,8 +54,7 @@ describe("deephys view", () => {
     // The second file has another model: its column says so instead of failing.
     await page.getByText("This file has no unit 3 in layer fc1.").waitFor();
     await page.screenshot({ path: `${ARTIFACTS}/served.png`, fullPage: true });
-    expect(w.consoleErrors).toEqual([]);
-    expect(w.requests).toEqual([]);
+    await expectQuiet(w);
     await page.close();
   });
 });

@@ -175,11 +175,13 @@ class DatasetWriter:
             return
         if self._layers is None:
             raise ValueError(f"dataset {self.name!r} has no batches: append at least one (it may be empty)")
-        self._drain_images(block=True)
-        self._flush_table(final=True)
         for layer in self._layers:
             self._flush_layer(layer, final=True)
+        self._writer._sync_soon()
+        # Histograms and summaries first: the threads finish encoding the last images meanwhile.
         infos = [self._finish_layer(layer) for layer in self._layers]
+        self._drain_images(block=True)
+        self._flush_table(final=True)
         self._shutdown()
         for layer in self._layers:
             if layer.overflow:

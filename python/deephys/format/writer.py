@@ -8,6 +8,7 @@ import os
 import shutil
 import stat
 import tempfile
+import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -83,6 +84,7 @@ class Writer:
         self._closed = False
         self._in_place = False
         self._restore: tuple[int, bytes] | None = None
+        self._early_sync: threading.Thread | None = None
         self._metadata = {"created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")}
         self._metadata.update(metadata or {})
 
@@ -203,6 +205,7 @@ class Writer:
             self._finish()
             return
         self._closed = True
+        self._join_sync()
         try:
             if self._in_place:
                 self._rollback_in_place()
@@ -344,6 +347,7 @@ class Writer:
         self._write(pack_trailer(Trailer(footer_offset, ref.length, ref.crc32, FORMAT_MAJOR, FORMAT_MINOR)))
         assert footer_offset + FRAME_SIZE + ref.length + 32 == self._offset
         self._file.flush()
+        self._join_sync()
         os.fsync(self._file.fileno())
         self._file.close()
         self._closed = True
@@ -351,9 +355,30 @@ class Writer:
             os.chmod(self._tmp_path, _final_mode(self.path))  # mkstemp made it private (0o600)
             os.replace(self._tmp_path, self.path)
 
+    def _sync_soon(self) -> None:
+        """Start writing what the file holds so far to the disk, in the background: the fsync that makes the
+        file durable before it is renamed into place then has little left to do."""
+        self._join_sync()
+        self._file.flush()
+        self._early_sync = threading.Thread(target=_fsync_quietly, args=(self._file.fileno(),),
+                                            name="deephys-sync", daemon=True)
+        self._early_sync.start()
+
+    def _join_sync(self) -> None:
+        if self._early_sync is not None:
+            self._early_sync.join()
+            self._early_sync = None
+
     def _check_writable(self) -> None:
         if self._closed:
             raise RuntimeError(f"{self.path}: the writer is closed")
+
+
+def _fsync_quietly(fd: int) -> None:
+    try:
+        os.fsync(fd)
+    except OSError:  # the fsync before the rename reports it
+        pass
 
 
 def _final_mode(path: Path) -> int:

@@ -42,6 +42,16 @@ export function formatHash(route: Route): string {
   return `#/${path}${query ? `?${query}` : ""}`;
 }
 
+/**
+ * `route` with the params the URL holds now, when the URL still shows the same view and layer.
+ * A navigation changes the URL at once but the views re-render a moment later: a handler that
+ * steps from the rendered route (a second ← before the re-render) would repeat the first step.
+ */
+export function routeNow(route: Route): Route {
+  const now = parseHash(location.hash);
+  return now.view === route.view && now.layer === route.layer ? { ...route, params: now.params } : route;
+}
+
 /** Goes to `route` (a new history entry, unless `replace`). */
 export function navigate(route: Route, replace = false): void {
   const hash = formatHash(route);

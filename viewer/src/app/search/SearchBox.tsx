@@ -64,6 +64,7 @@ export function SearchBox() {
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
   const input = useRef<HTMLInputElement>(null);
+  const box = useRef<HTMLDivElement>(null);
   const results = useResults(text);
   const links = results.filter((r) => r.href !== null);
 
@@ -103,7 +104,14 @@ export function SearchBox() {
 
   const showList = open && text.trim() !== "";
   return (
-    <div class="search" role="search">
+    <div
+      class="search"
+      role="search"
+      ref={box}
+      // The list stays open while the focus is in the box (the input, or a result reached with Tab)
+      // and closes when it goes elsewhere: no timer that could close it after the next focus.
+      onFocusOut={(e) => !box.current?.contains(e.relatedTarget as Node | null) && setOpen(false)}
+    >
       <input
         ref={input}
         type="search"
@@ -124,12 +132,11 @@ export function SearchBox() {
           setOpen(true);
         }}
         onFocus={() => setOpen(true)}
-        // Let a click on a result land before the list goes away.
-        onBlur={() => setTimeout(() => setOpen(false), 150)}
         onKeyDown={onKeyDown}
       />
       {showList && (
-        <ul class="search-results" id="search-results" role="listbox" data-testid="search-results">
+        // A press on a result keeps the focus in the input, so that the list is still there for the click.
+        <ul class="search-results" id="search-results" role="listbox" data-testid="search-results" onMouseDown={(e) => e.preventDefault()}>
           {results.length === 0 && <li class="search-empty">No match</li>}
           {results.map((r) => (
             <li

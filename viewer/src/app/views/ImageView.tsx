@@ -7,6 +7,7 @@
 import { useCallback, useEffect, useMemo, useRef } from "preact/hooks";
 import { useApp } from "../context";
 import { holdImages } from "../image-url";
+import { routeNow } from "../router";
 import { useSettings } from "../settings-store";
 import { useLatestAsync } from "../use-latest";
 import { ImageColumn } from "./image/ImageColumn";
@@ -16,10 +17,19 @@ import "./views.css";
 
 export function ImageView() {
   const { route, columns, lead, normalizer, layer, api, go } = useApp();
-  const source = columns.find((c) => c.id === route.params[0]) ?? lead;
+  const sourceOf = (params: string[]) => columns.find((c) => c.id === params[0]) ?? lead;
+  const source = sourceOf(route.params);
   const count = source.info.images;
-  const requested = Number.parseInt(route.params[1] ?? "0", 10);
-  const index = count > 0 ? wrapIndex(Number.isFinite(requested) ? requested : 0, count) : 0;
+  const indexOf = (params: string[]) => {
+    const requested = Number.parseInt(params[1] ?? "0", 10);
+    return count > 0 ? wrapIndex(Number.isFinite(requested) ? requested : 0, count) : 0;
+  };
+  const index = indexOf(route.params);
+  // ←/→ step from the image in the URL now, which may be ahead of this render.
+  const indexNow = () => {
+    const params = routeNow(route).params;
+    return sourceOf(params) === source ? indexOf(params) : index;
+  };
   const setIndex = useCallback((i: number) => go({ params: [source.id, String(i)] }), [go, source.id]);
 
   // The image's dataset is the Lead: follow a Lead picked in the top bar, else make the image's dataset the Lead.
@@ -61,7 +71,7 @@ export function ImageView() {
         <h1>
           <span class="dataset-name">{source.id}</span> · image {index}
         </h1>
-        {count > 0 ? <IndexPicker label="Image" value={index} count={count} onChange={setIndex} testId="image-input" /> : <p class="status">This dataset has no images.</p>}
+        {count > 0 ? <IndexPicker label="Image" value={index} current={indexNow} count={count} onChange={setIndex} testId="image-input" /> : <p class="status">This dataset has no images.</p>}
         <p class="note">
           Units of layer {layer.name}, ranked by raw activation on this image.{" "}
           {normalizer ? `Activations shown as % of each unit's maximum in ${normalizer.id}.` : "Raw activations shown."}

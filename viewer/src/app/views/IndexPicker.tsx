@@ -14,12 +14,14 @@ interface Props {
   /** "Unit", "Image". */
   label: string;
   value: number;
+  /** The value to step from when ←/→ or a button is pressed (the URL may be ahead of the last render); `value` by default. */
+  current?: () => number;
   count: number;
   onChange: (value: number) => void;
   testId: string;
 }
 
-export function IndexPicker({ label, value, count, onChange, testId }: Props) {
+export function IndexPicker({ label, value, current, count, onChange, testId }: Props) {
   const [text, setText] = useState(String(value));
   const [invalid, setInvalid] = useState(false);
   // Chromium blurs a focused input as it is removed: that must not navigate from a view being left.
@@ -35,7 +37,7 @@ export function IndexPicker({ label, value, count, onChange, testId }: Props) {
     setInvalid(false);
   }, [value]);
 
-  const step = (delta: number) => onChange(wrapIndex(value + delta, count));
+  const step = (delta: number) => onChange(wrapIndex((current ? current() : value) + delta, count));
   useShortcuts((shortcut) => {
     if (shortcut === "previous") step(-1);
     else if (shortcut === "next") step(1);

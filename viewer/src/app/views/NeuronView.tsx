@@ -6,6 +6,7 @@
 import { useCallback, useEffect, useMemo } from "preact/hooks";
 import { useApp } from "../context";
 import { holdImages } from "../image-url";
+import { routeNow } from "../router";
 import { useSettings } from "../settings-store";
 import { useLatestAsync } from "../use-latest";
 import { UnitPicker, wrapUnit } from "./UnitPicker";
@@ -17,8 +18,11 @@ import "./views.css";
 
 export function NeuronView() {
   const { layer, route, columns, lead, normalizer, api, go } = useApp();
-  const requested = Number.parseInt(route.params[0] ?? "0", 10);
-  const unit = wrapUnit(Number.isFinite(requested) ? requested : 0, layer.units);
+  const unitOf = (params: string[]) => {
+    const requested = Number.parseInt(params[0] ?? "0", 10);
+    return wrapUnit(Number.isFinite(requested) ? requested : 0, layer.units);
+  };
+  const unit = unitOf(route.params);
   const setUnit = useCallback((u: number) => go({ params: [String(u)] }), [go]);
   const ordered = [lead, ...columns.filter((c) => c !== lead)];
 
@@ -71,7 +75,7 @@ export function NeuronView() {
           {layer.name} · unit {unit}
           {layer.unitLabels[unit] ? <span class="unit-label"> ({layer.unitLabels[unit]})</span> : null}
         </h1>
-        <UnitPicker unit={unit} units={layer.units} onChange={setUnit} />
+        <UnitPicker unit={unit} current={() => unitOf(routeNow(route).params)} units={layer.units} onChange={setUnit} />
         {current && <NormalizationNote normalizer={normalizer} reference={reference} />}
       </div>
       {loaded.failed ? (

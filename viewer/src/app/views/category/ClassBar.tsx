@@ -2,6 +2,8 @@
 import { useApp } from "../../context";
 import { useShortcuts } from "../../keys";
 import { categoryHref } from "../../links";
+import { routeNow } from "../../router";
+import { indexParam } from "../common/refs";
 import type { ShareMode } from "./share-mode";
 
 interface Props {
@@ -16,10 +18,15 @@ export function ClassBar({ cls, other, mode, setMode }: Props) {
   const classes = lead.run.model.classes;
   const count = classes.length;
   const pick = (c: number) => go({ params: [String(((c % count) + count) % count)] });
+  // The class in the URL now, which may be ahead of this render (a second → before the re-render).
+  const clsNow = () => {
+    const params = routeNow(route).params;
+    return params.length === 1 ? indexParam(params[0], count) ?? cls : cls;
+  };
   // ← and → step through the classes, as they step through units and images in those views.
   useShortcuts((shortcut) => {
     if (other !== null || (shortcut !== "previous" && shortcut !== "next")) return false;
-    pick(shortcut === "previous" ? cls - 1 : cls + 1);
+    pick(shortcut === "previous" ? clsNow() - 1 : clsNow() + 1);
     return true;
   });
   return (
@@ -41,7 +48,7 @@ export function ClassBar({ cls, other, mode, setMode }: Props) {
         </h1>
       )}
       <div class="toolbar">
-        <button type="button" class="button" aria-label="Previous class" onClick={() => pick(cls - 1)}>
+        <button type="button" class="button" aria-label="Previous class" onClick={() => pick(clsNow() - 1)}>
           ‹
         </button>
         <label class="field">
@@ -54,7 +61,7 @@ export function ClassBar({ cls, other, mode, setMode }: Props) {
             ))}
           </select>
         </label>
-        <button type="button" class="button" aria-label="Next class" onClick={() => pick(cls + 1)}>
+        <button type="button" class="button" aria-label="Next class" onClick={() => pick(clsNow() + 1)}>
           ›
         </button>
         {other !== null && (
