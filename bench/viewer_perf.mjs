@@ -8,7 +8,8 @@
  *     cd viewer && npm run bench          # builds dist/index.html first
  *     node bench/viewer_perf.mjs [--rounds 3] [--steps 40] [--jumps 40] [--json bench/out/viewer-perf.json]
  *
- * What is measured, in the page (performance.now(), no Playwright round trip in the numbers):
+ * What is measured, in the page (performance.now(), no Playwright round trip in the numbers), for
+ * each file opened both ways (the heap control file: from file:// only):
  * - open: from the file input's change event (file://), or from navigation start (`deephys view`:
  *   the page itself, files.json and the Range requests count), to the frame after the neuron view's
  *   numbers are in the DOM; "thumbnails" is until every thumbnail in the viewport shows. Median of
@@ -42,6 +43,8 @@ const PYTHON = process.env.DEEPHYS_PYTHON ?? `${ROOT}/.venv/bin/python`;
 const PAGE = `${ROOT}/viewer/dist/index.html`;
 const ENV = { ...process.env, PYTHONPATH: [`${ROOT}/python`, process.env.PYTHONPATH].filter(Boolean).join(":") };
 
+const MODES = ["file", "server"];
+const HOW = { file: "file://", server: "deephys view" };
 const GOAL_OPEN_MS = 1000;
 const GOAL_SWITCH_MS = 50;
 const GOAL_HEAP_RATIO = 1.25; // ImageNet / ImageNet 1/10: 10x the images, the same model
@@ -206,8 +209,9 @@ async function serve(file) {
   });
   const stop = () =>
     new Promise((resolve) => {
+      if (server.exitCode !== null || server.signalCode !== null) return resolve();
       server.once("exit", resolve);
-      server.kill("SIGINT");
+      server.kill("SIGINT"); // Ctrl-C: the server stops cleanly
     });
   return { url, stop };
 }
@@ -257,29 +261,31 @@ async function browse(page, spec) {
   return { steps, jumps, longTasks, tour };
 }
 
-async function measure(browser, browserSession, name, spec, { modes = ["file", "server"], rounds: roundCount = ROUNDS } = {}) {
-  const result = { open: {}, problems: [] };
+/** Per opening mode: the opening times of `rounds` fresh pages; on the last one, the heap, the switches and the tour. */
+async function measure(browser, browserSession, name, spec, { modes = MODES, rounds: roundCount = ROUNDS } = {}) {
+  const result = { problems: [] };
   for (const mode of modes) {
     const server = mode === "server" ? await serve(spec.path) : null;
     try {
       const rounds = [];
+      const m = {};
       for (let r = 0; r < roundCount; r++) {
         const w = await open(browser, spec.path, mode, server?.url);
         rounds.push(w.openMs);
-        if (mode === "file" && r === roundCount - 1) {
-          // Heap and switches once, on the file input's page (the server's reads differ only in transport).
-          result.heapOpened = await heapUsage(w.page, browserSession);
-          Object.assign(result, await browse(w.page, spec));
-          result.heapBrowsed = await heapUsage(w.page, browserSession);
+        if (r === roundCount - 1) {
+          m.heapOpened = await heapUsage(w.page, browserSession);
+          Object.assign(m, await browse(w.page, spec));
+          m.heapBrowsed = await heapUsage(w.page, browserSession);
         }
         result.problems.push(...w.problems);
         await w.context.close();
       }
-      result.open[mode] = { view: median(rounds.map((x) => x.view)), images: median(rounds.map((x) => x.images)), rounds };
+      m.open = { view: median(rounds.map((x) => x.view)), images: median(rounds.map((x) => x.images)), rounds };
+      result[mode] = m;
     } finally {
       await server?.stop();
     }
-    process.stderr.write(`  ${name}, ${mode}: opened in ${result.open[mode].view.toFixed(0)} ms\n`);
+    process.stderr.write(`  ${name}, ${mode}: opened in ${result[mode].open.view.toFixed(0)} ms\n`);
   }
   return result;
 }
@@ -305,7 +311,7 @@ try {
   for (const [name, spec] of Object.entries(specs)) {
     process.stderr.write(`${name}: ${spec.path}\n`);
     // The control file is there for the heap only.
-    results[name] = await measure(browser, browserSession, name, spec, name === "imagenet-tenth" ? { modes: ["file"], rounds: 1 } : {});
+    results[name] = await measure(browser, browserSession, name, spec, name === "imagenet-tenth" ? { modes: ["file"], rounds: 1 } : undefined);
   }
 } finally {
   await browser.close();
@@ -341,35 +347,37 @@ function table(columns, rows) {
 }
 
 const main = [];
-for (const mode of ["file", "server"]) {
-  const how = mode === "file" ? "file:// + file input" : "deephys view";
-  const a = small.open[mode];
-  const b = large.open[mode];
-  main.push([`open → first view (${how})`, a.view, b.view, "ms", 0, `<= ${GOAL_OPEN_MS} ms`, a.view <= GOAL_OPEN_MS && b.view <= GOAL_OPEN_MS]);
-  main.push([`open → thumbnails shown (${how})`, a.images, b.images, "ms", 0]);
+for (const mode of MODES) {
+  const a = small[mode].open;
+  const b = large[mode].open;
+  main.push([`open → first view, ${HOW[mode]}`, a.view, b.view, "ms", 0, `<= ${GOAL_OPEN_MS} ms`, a.view <= GOAL_OPEN_MS && b.view <= GOAL_OPEN_MS]);
+  main.push([`open → thumbnails shown, ${HOW[mode]}`, a.images, b.images, "ms", 0]);
 }
 for (const [kind, label] of [["steps", "next unit (→)"], ["jumps", "far unit (Enter)"]]) {
-  for (const [stat, f] of [["median", median], ["p95", p95]]) {
-    const a = f(small[kind].map((x) => x.frame));
-    const b = f(large[kind].map((x) => x.frame));
-    main.push([`${label}, ${stat}, to next frame`, a, b, "ms", 1, `<= ${GOAL_SWITCH_MS} ms`, a <= GOAL_SWITCH_MS && b <= GOAL_SWITCH_MS]);
+  for (const mode of MODES) {
+    for (const [stat, f] of [["median", median], ["p95", p95]]) {
+      const a = f(small[mode][kind].map((x) => x.frame));
+      const b = f(large[mode][kind].map((x) => x.frame));
+      main.push([`${label} ${stat}, to next frame, ${HOW[mode]}`, a, b, "ms", 1, `<= ${GOAL_SWITCH_MS} ms`, a <= GOAL_SWITCH_MS && b <= GOAL_SWITCH_MS]);
+    }
+    main.push([`${label} median, to DOM, ${HOW[mode]}`, median(small[mode][kind].map((x) => x.dom)), median(large[mode][kind].map((x) => x.dom)), "ms", 1]);
   }
-  main.push([`${label}, median, to DOM`, median(small[kind].map((x) => x.dom)), median(large[kind].map((x) => x.dom)), "ms", 1]);
 }
-const longTasks = (r) => r.longTasks.filter((t) => t > 50).length;
-main.push(["long tasks > 50 ms while switching", String(longTasks(small)), String(longTasks(large))]);
-for (const [key, label] of [["heapOpened", "after opening"], ["heapBrowsed", "after browsing"]]) {
-  main.push([`JS heap ${label} (see below)`, mib(small[key].total), mib(large[key].total), "MiB", 1]);
-  main.push([`  of which ArrayBuffers`, mib(small[key].arrayBuffers), mib(large[key].arrayBuffers), "MiB", 1]);
+const longTasks = (r) => String(MODES.reduce((n, mode) => n + r[mode].longTasks.filter((t) => t > 50).length, 0));
+main.push(["long tasks > 50 ms while switching (both ways)", longTasks(small), longTasks(large)]);
+for (const mode of MODES) {
+  for (const [key, label] of [["heapOpened", "after opening"], ["heapBrowsed", "after browsing"]]) {
+    main.push([`JS heap ${label}, ${HOW[mode]} (see below)`, mib(small[mode][key].total), mib(large[mode][key].total), "MiB", 1]);
+  }
 }
-for (const view of Object.keys(large.tour)) main.push([`browse: ${view} view settled`, small.tour[view], large.tour[view], "ms", 0]);
+for (const view of Object.keys(large.file.tour)) main.push([`browse: ${view} view settled, file://`, small.file.tour[view], large.file.tour[view], "ms", 0]);
 
 const heap = [];
 for (const [key, label] of [["heapOpened", "after opening"], ["heapBrowsed", "after browsing"]]) {
-  const a = mib(tenth[key].total);
-  const b = mib(large[key].total);
-  heap.push([`JS heap ${label}`, a, b, "MiB", 1, `ratio <= ${GOAL_HEAP_RATIO}`, b / a <= GOAL_HEAP_RATIO]);
-  heap.push([`  of which ArrayBuffers`, mib(tenth[key].arrayBuffers), mib(large[key].arrayBuffers), "MiB", 1]);
+  const a = tenth.file[key];
+  const b = large.file[key];
+  heap.push([`JS heap ${label}`, mib(a.total), mib(b.total), "MiB", 1, `ratio <= ${GOAL_HEAP_RATIO}`, b.total / a.total <= GOAL_HEAP_RATIO]);
+  heap.push([`  of which ArrayBuffers`, mib(a.arrayBuffers), mib(b.arrayBuffers), "MiB", 1]);
 }
 
 const chromiumVersion = execFileSync(process.env.CHROMIUM ?? "/usr/bin/chromium", ["--version"], { stdio: ["ignore", "pipe", "ignore"] }).toString().trim();

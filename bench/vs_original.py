@@ -86,15 +86,16 @@ data = np.load(sys.argv[1])
 images, labels = data["images_nchw_float"], data["labels"]
 activity = {"fc": data["fc"], "logits": data["logits"]}
 names = json.loads(sys.argv[2])
-times = []
+times, cpu = [], []
 for repeat in range(int(sys.argv[4]) + 1):  # the first run warms up (lazy imports) and is not counted
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     model = deephys.model("synthetic-cnn", {"fc": activity["fc"].shape[1], "logits": len(names)}, "logits")
     test = deephys.dataset_activity("synthetic", names, dict(activity), model, images, labels, "float32")
     model.save(sys.argv[3] + ".model")
     test.save(sys.argv[3] + ".test")
     times.append(time.perf_counter() - start)
-print(json.dumps({"times": times[1:], "module": deephys.__file__}))
+    cpu.append(time.process_time() - start_cpu)
+print(json.dumps({"times": times[1:], "cpu": cpu[1:], "module": deephys.__file__}))
 """
 
 
@@ -119,9 +120,9 @@ def make_data(path: Path) -> None:
 # ---- ours -------------------------------------------------------------------------------
 
 
-def write_ours(data_path: Path, out: Path, encoding: str = "png") -> float:
+def write_ours(data_path: Path, out: Path, encoding: str = "png") -> tuple[float, float]:
     """Write the data with deephys.Writer (image quality 90 for JPEG and WebP); `encoding` "none" leaves the
-    images out."""
+    images out. Returns the wall time and the CPU time of the process (all threads)."""
     import deephys
 
     data = np.load(data_path)
@@ -129,12 +130,12 @@ def write_ours(data_path: Path, out: Path, encoding: str = "png") -> float:
     if encoding == "none":
         images, encoding = None, "png"
     activations = {"fc": data["fc"], "logits": data["logits"]}
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     model = deephys.Model("synthetic-cnn", layers={"fc": HIDDEN, "logits": CLASSES}, classifier="logits")
     with deephys.Writer(out, model=model, classes=CLASS_NAMES, activation_dtype="float16",
                         image_encoding=encoding) as w:
         w.add_dataset("synthetic", images=images, labels=labels, activations=activations, role="id")
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - start_cpu
 
 
 OURS_CHILD = """
@@ -143,9 +144,9 @@ sys.path.insert(0, sys.argv[1])
 from vs_original import write_ours
 from pathlib import Path
 # The first run warms up (lazy imports, e.g. Pillow's PNG plugin) and is not counted.
-times = [write_ours(Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4]) for _ in range(int(sys.argv[5]) + 1)]
+runs = [write_ours(Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4]) for _ in range(int(sys.argv[5]) + 1)]
 import deephys
-print(json.dumps({"times": times[1:], "module": deephys.__file__}))
+print(json.dumps({"times": [t for t, _ in runs[1:]], "cpu": [c for _, c in runs[1:]], "module": deephys.__file__}))
 """
 
 
@@ -213,6 +214,7 @@ def main() -> None:
           f"NCHW in [0, 1]; layers fc ({HIDDEN} units, ReLU) + logits ({CLASSES} classes), float32; "
           f"{os.cpu_count()} CPUs, best of {args.repeats}")
     base = OUT / "vs_original"
+    load_before = os.getloadavg()[0]
     labels = {
         "original": "original deephys 0.14.1 (CBOR .model + .test, raw uint8 pixels, float32)",
         "png": "deephys.Writer default: float16, PNG thumbnails (lossless)",
@@ -222,25 +224,32 @@ def main() -> None:
     }
     ours = [name for name in labels if name != "original"]
     times: dict[str, list[float]] = {name: [] for name in labels}
+    cpu: dict[str, list[float]] = {name: [] for name in labels}
     for _ in range(args.repeats):  # interleaved, so that a busy machine slows every side alike
         original = run_child(ORIGINAL_CHILD, [str(data_path), json.dumps(CLASS_NAMES), str(base), "1"],
                              original_env, isolated=True)
         times["original"] += original["times"]
+        cpu["original"] += original["cpu"]
         for encoding in ours:
             result = run_child(OURS_CHILD, [str(HERE), str(data_path), f"{base}-{encoding}.deephys", encoding, "1"],
                                ours_env)
             times[encoding] += result["times"]
+            cpu[encoding] += result["cpu"]
     sizes = {"original": sum(Path(f"{base}{suffix}").stat().st_size for suffix in (".model", ".test"))}
     sizes.update({encoding: Path(f"{base}-{encoding}.deephys").stat().st_size for encoding in ours})
     best = {name: min(values) for name, values in times.items()}
     ratio = {name: (best[name] / best["original"], sizes[name] / sizes["original"]) for name in labels}
     print(f"original module: {original['module']}\n")
-    print(f"{'':74}{'write s':>8}{'size':>13}{'time x':>8}{'size x':>8}   time <= {TARGET_TIME}x   size <= {TARGET_SIZE}x")
+    print(f"{'':74}{'write s':>8}{'cpu s':>7}{'size':>13}{'time x':>8}{'size x':>8}   time <= {TARGET_TIME}x   "
+          f"size <= {TARGET_SIZE}x")
     for name, label in labels.items():
         time_ratio, size_ratio = ratio[name]
         verdicts = "" if name == "original" else (f"   {verdict(time_ratio, TARGET_TIME):<14}"
                                                   f"{verdict(size_ratio, TARGET_SIZE)}")
-        print(f"{label:74}{best[name]:>8.3f}{sizes[name] / 2**20:>9.2f} MiB{time_ratio:>8.3f}{size_ratio:>8.3f}{verdicts}")
+        print(f"{label:74}{best[name]:>8.3f}{min(cpu[name]):>7.3f}{sizes[name] / 2**20:>9.2f} MiB{time_ratio:>8.3f}"
+              f"{size_ratio:>8.3f}{verdicts}")
+    print(f"(write s: best wall time; cpu s: least CPU time of the process, all threads; load average before the "
+          f"runs {load_before:.1f}, after {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
 
     time_ratio, size_ratio = ratio["png"]
     print(f"\ndefault (float16 + PNG) / original: time {time_ratio:.3f}x (target <= {TARGET_TIME}x: "
@@ -265,6 +274,11 @@ def main() -> None:
           f"{floor / 2**20:.2f} MiB = {floor / sizes['original']:.3f}x the original's: the size target "
           f"{'can' if floor / sizes['original'] <= TARGET_SIZE else 'cannot'} be met losslessly on these pictures")
     if time_ratio > TARGET_TIME or args.profile:
+        cpus = os.cpu_count() or 1
+        floor_s, original_cpu = min(cpu["png"]) / cpus, min(cpu["original"])
+        print(f"  the default used {min(cpu['png']):.3f} s of CPU (all threads): even on {cpus} idle CPUs its wall "
+              f"time cannot go below {floor_s:.3f} s, {floor_s / original_cpu:.3f}x the {original_cpu:.3f} s of CPU "
+              "of the original (one thread: on an idle machine, about its wall time)")
         print(f"  where the time goes: converting and PNG-encoding the {N:,} images alone takes "
               f"{png_encoding_alone(data_path):.3f} s (one thread; the writer spreads it over threads); everything "
               f"else (checks, float16, summaries, records) {best['none']:.3f} s (the run without images)")

@@ -140,7 +140,7 @@ def _extract(page: str, folder: Path) -> list[Path]:
 
 
 def _top_images(dataset: deephys.Dataset) -> set[int]:
-    tops = (dataset.summary(layer.name).top_indices for layer in dataset._run.model.layers)
+    tops = (dataset.summary(layer.name).top_indices for layer in dataset.run.model.layers)
     return {int(i) for top in tops for i in top.ravel() if i != ABSENT_INDEX}
 
 

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .errors import DeephysError
+from .format.atomic import final_mode
 from .format.reader import open_run
-from .format.writer import _final_mode
 from .server import VIEWER_HTML, ViewerNotBuiltError
 from .slim import DEFAULT_IMAGES_PER_LIST, slim as slim_copy
 
@@ -183,12 +183,11 @@ def _slim_lower_bound(path: Path, dtype: str | None) -> int:
     total = 0
     with open_run(path) as run:
         for dataset in run.datasets.values():
-            info = dataset._info
-            total += sum(8 + ref.record.length for ref in info.table)
-            for index, layer in enumerate(info.layers):
-                scale = dtypes.ITEMSIZE[dtype] / dtypes.ITEMSIZE[dataset.dtype(index)] if dtype else 1.0
-                total += int(sum(8 + ref.record.length for ref in layer.chunks) * scale)
-                total += 8 + layer.summary.length
+            stored = dataset.stored_bytes()
+            total += stored.table + sum(stored.summaries.values())
+            for layer, size in stored.activations.items():
+                scale = dtypes.ITEMSIZE[dtype] / dtypes.ITEMSIZE[dataset.dtype(layer)] if dtype else 1.0
+                total += int(size * scale)
     return total
 
 
@@ -208,7 +207,7 @@ def _atomic_write(path: Path, write: Callable[[BinaryIO], None]) -> None:
             write(f)
             f.flush()
             os.fsync(f.fileno())
-        os.chmod(tmp, _final_mode(path))
+        os.chmod(tmp, final_mode(path))
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

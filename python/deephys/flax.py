@@ -8,6 +8,10 @@
 Layers are module paths joined with "." (NNX: attribute names and list indices, "blocks.3.mlp";
 Linen: scope names, "Conv_0", "block1.Dense_0"); the model itself is "output". Images are NHWC;
 conv maps (N, H, W, C) are pooled over H and W.
+
+Multi-process (`jax.distributed.initialize()`, several hosts or processes): every process calls `export`
+with its own share of each dataset (`process_share` cuts a dataset held whole) and writes
+`run.rank<process index>.deephys`; `merge=True` makes process 0 join them into `run.deephys`.
 """
 
 from __future__ import annotations
@@ -15,14 +19,17 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from flax import linen, nnx
 
 from ._flax.capture import FlaxCapture, Selector, linen_forward, nnx_forward
-from ._flax.data import count_images, display_batches, to_batches
+from ._flax.data import count_images, display_batches, first_batch, to_batches
+from ._flax.distributed import failed_processes, process_and_count, process_share
 from ._flax.modules import linen_names, resolve_nnx_layers
 from .export import (
+    DistributedExportError,
     ExportError,
     ExportOptions,
     ExportResult,
@@ -30,10 +37,11 @@ from .export import (
     Thumbnailer,
     make_sources,
     run_export,
+    write_shards,
 )
 from .export.options import per_layer, relu_layers
 
-__all__ = ["ExportError", "ExportResult", "export"]
+__all__ = ["DistributedExportError", "ExportError", "ExportResult", "export", "process_share"]
 
 
 def export(
@@ -58,6 +66,8 @@ def export(
     batch_size: int = 128,
     activation_dtype: str | Mapping[str, str] | None = None,
     model_name: str | None = None,
+    distributed: bool | None = None,
+    merge: bool = False,
     progress: bool = True,
     writer_options: Mapping[str, Any] | None = None,
 ) -> ExportResult:
@@ -89,6 +99,16 @@ def export(
             all the images). Thumbnails are at most `thumbnail_size` px.
         activation_dtype: file dtype ("float32", "float16", "bfloat16", "float64") for all or per layer;
             default: the layer's own (bf16 outputs are stored as bfloat16, means in float32).
+        distributed: write one shard per process (`run.rank0.deephys`, ...; the number is
+            `jax.process_index()`): True, or by default when `jax.process_count() > 1`. The datasets given
+            are this process's share: cut each dataset held whole with `deephys.flax.process_share(...)`
+            (contiguous parts, in process order), or pass each process its own batches (e.g. tf.data
+            `.shard(jax.process_count(), jax.process_index())`). A process whose share is empty still writes
+            a valid shard, if its share came from `process_share`. Progress bars show on process 0 only.
+            `merge=True` makes process 0 join the shards into `path` once every process has written its
+            own (a barrier: `multihost_utils.sync_global_devices`, then the processes' success flags are
+            gathered); if any failed, nothing is merged and every process raises `DistributedExportError`
+            naming the failed ones. Otherwise run `deephys merge run.rank*.deephys -o run.deephys`.
         writer_options: more `deephys.Writer` options (image_encoding, top_k, histogram_bins, ...).
 
     The forward pass is jitted once per input shape (a short last batch is padded to the batch size,
@@ -117,22 +137,31 @@ def export(
     capture = FlaxCapture(raw, state, names, plan, relu_layers(relu, names, classifier_name),
                           per_layer(select, names, "select"))
 
-    sources = make_sources(datasets, roles=roles, display=display,
-                           batches_of=lambda value: to_batches(value, batch_size),
-                           display_of=lambda value: display_batches(value, batch_size))
-    sources = [replace(source, total=count_images(source.batches), batches=capture.prefetch(source.batches))
-               for source in sources]
-    thumbnailer = _thumbnailer(capture, thumbnails, thumbnail_size, mean, std)
-    options = ExportOptions(
-        model_name=model_name or type(model).__name__,
-        classifier=classifier_name,
-        classes=classes,
-        writer_options={**dict(writer_options or {}),
-                        **({"activation_dtype": activation_dtype} if activation_dtype else {})},
-        metadata={"exporter": "deephys.flax", "flax_api": "nnx" if isinstance(model, nnx.Module) else "linen"},
-        progress=progress,
-    )
-    return run_export(path, sources, capture, thumbnailer, options)
+    shard = process_and_count(distributed)
+
+    def write(out_path: Path) -> ExportResult:
+        sources = make_sources(datasets, roles=roles, display=display,
+                               batches_of=lambda value: to_batches(value, batch_size),
+                               display_of=lambda value: display_batches(value, batch_size))
+        sources = [replace(source, total=count_images(source.batches), batches=capture.prefetch(source.batches),
+                           first_batch=first_batch(value, batch_size))  # for an empty share
+                   for source, value in zip(sources, datasets.values(), strict=True)]
+        thumbnailer = _thumbnailer(capture, thumbnails, thumbnail_size, mean, std)
+        options = ExportOptions(
+            model_name=model_name or type(model).__name__,
+            classifier=classifier_name,
+            classes=classes,
+            writer_options={**dict(writer_options or {}),
+                            **({"activation_dtype": activation_dtype} if activation_dtype else {})},
+            metadata={"exporter": "deephys.flax", "flax_api": "nnx" if isinstance(model, nnx.Module) else "linen",
+                      **({"shard": f"{shard[0]}/{shard[1]}"} if shard else {})},
+            progress=progress and (shard is None or shard[0] == 0),
+        )
+        return run_export(out_path, sources, capture, thumbnailer, options)
+
+    if shard is None:
+        return write(Path(path))
+    return write_shards(path, *shard, write, merge=merge, failed_ranks=failed_processes)
 
 
 def _linen_parts(model: linen.Module, variables: Mapping[str, Any] | None) -> tuple[linen.Module, Mapping[str, Any]]:

@@ -20,12 +20,12 @@ import numpy as np
 
 from . import analysis
 from .format import dtypes as dt
-from .format.dataset_writer import _confidence
+from .format.confidence import prediction_confidence
+from .format.copying import copy_blocks
 from .format.limits import ABSENT_INDEX
 from .format.reader import Dataset, open_run
 from .format.summaries import SummaryBuilder
 from .format.writer import Writer
-from .merge import _blocks
 
 DEFAULT_IMAGES_PER_LIST = 24
 
@@ -67,7 +67,7 @@ def slim(
             for dataset in run.datasets.values():
                 keep = images_to_keep(dataset, images_per_list, dtype=dtype) if dataset.has_images else set()
                 writer.top_k = dataset.top_k
-                writer.histogram_bins = dataset._info.histogram_bins
+                writer.histogram_bins = dataset.histogram_bins
                 _copy_dataset(writer, dataset, keep, dtype)
                 kept[dataset.name] = sum(1 for i in keep if dataset.has_image(i))
                 images[dataset.name] = len(dataset) if dataset.has_images else 0
@@ -81,7 +81,7 @@ def images_to_keep(dataset: Dataset, images_per_list: int = DEFAULT_IMAGES_PER_L
     With a `dtype` other than the stored one, the top-k images and the confidences are those the copy
     will hold: computed from the activations rounded to `dtype`, as the writer will compute them.
     """
-    model = dataset._run.model
+    model = dataset.run.model
     changed = dtype is not None and any(dataset.dtype(i) != dtype for i in range(len(model.layers)))
     if changed:
         assert dtype is not None
@@ -93,7 +93,7 @@ def images_to_keep(dataset: Dataset, images_per_list: int = DEFAULT_IMAGES_PER_L
     for top in tops:
         keep.update(int(i) for i in np.unique(top) if i != ABSENT_INDEX)
     labels, predictions = dataset.labels, dataset.predictions
-    for c in range(len(dataset._run.classes)):
+    for c in range(len(dataset.run.classes)):
         for images in (
             analysis.confusion_cell_images(labels, predictions, confidences, c, c),
             analysis.false_positive_images(labels, predictions, confidences, c),
@@ -105,9 +105,9 @@ def images_to_keep(dataset: Dataset, images_per_list: int = DEFAULT_IMAGES_PER_L
 
 def _recomputed(dataset: Dataset, dtype: str) -> tuple[list[np.ndarray], np.ndarray]:
     """Top-k indices per layer and confidences of the activations stored as `dtype`; streaming."""
-    model = dataset._run.model
+    model = dataset.run.model
     labels = dataset.labels
-    classes = len(dataset._run.classes)
+    classes = len(dataset.run.classes)
     tops = []
     confidences = np.zeros(len(dataset), np.float32)
     for index, layer in enumerate(model.layers):
@@ -117,17 +117,18 @@ def _recomputed(dataset: Dataset, dtype: str) -> tuple[list[np.ndarray], np.ndar
             builder.add(values, labels[first : first + block.shape[0]])
             if layer.name == model.classifier:
                 rows = slice(first, first + block.shape[0])
-                confidences[rows] = _confidence(np.asarray(values, np.float64), dataset.predictions[rows])
+                confidences[rows] = prediction_confidence(np.asarray(values, np.float64),
+                                                                  dataset.predictions[rows])
         tops.append(builder.partial().top_indices)
     return tops, confidences
 
 
 def _copy_dataset(writer: Writer, dataset: Dataset, keep: set[int], dtype: str | None) -> None:
-    model = dataset._run.model
+    model = dataset.run.model
     layer_dtypes = {layer.name: dtype or dataset.dtype(layer.name) for layer in model.layers}
     with writer.dataset(dataset.name, role=dataset.role, description=dataset.description,  # type: ignore[arg-type]
                         activation_dtype=layer_dtypes, total=len(dataset)) as out:
-        for batch in _blocks(dataset, keep):
+        for batch in copy_blocks(dataset, keep):
             out.append(**batch)
         if len(dataset) == 0:
             out.append(labels=np.zeros(0, np.int64),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +17,12 @@ import torch
 from torch import nn
 
 from ._torch.capture import TorchCapture, eval_mode, model_device
-from ._torch.data import classes_of, count_images, to_batches
-from ._torch.distributed import merge_shards, rank_and_world
+from ._torch.data import classes_of, count_images, first_batch, to_batches
+from ._torch.distributed import failed_ranks, rank_and_world
 from ._torch.modules import resolve_layers, resolve_one
 from ._torch.pooling import Selector
 from .export import (
+    DistributedExportError,
     ExportError,
     ExportOptions,
     ExportResult,
@@ -28,11 +30,11 @@ from .export import (
     Thumbnailer,
     make_sources,
     run_export,
-    shard_path,
+    write_shards,
 )
 from .export.options import per_layer, relu_layers
 
-__all__ = ["ExportError", "ExportResult", "export"]
+__all__ = ["DistributedExportError", "ExportError", "ExportResult", "export"]
 
 
 def export(
@@ -90,8 +92,12 @@ def export(
         distributed: write one shard per rank (`run.rank0.deephys`, ...): True, or by default when a
             process group of several ranks is initialized. DataLoaders with a DistributedSampler are used
             as they are; sequential DataLoaders and Datasets are split into contiguous shares; other
-            iterables are taken to be this rank's share already. `merge=True` joins the shards into `path`
-            on rank 0 (otherwise run `deephys merge run.rank*.deephys -o run.deephys`).
+            iterables are taken to be this rank's share already. A rank whose share is empty (more ranks
+            than images) still writes a valid shard with empty datasets. `merge=True` joins the shards into
+            `path` on rank 0 once every rank has written its shard (otherwise run `deephys merge
+            run.rank*.deephys -o run.deephys`); if any rank failed, nothing is merged and every rank raises
+            `DistributedExportError` naming the failed ranks (the ranks exchange success flags with an
+            all_reduce, so none waits forever).
         writer_options: more `deephys.Writer` options (image_encoding, top_k, histogram_bins, ...).
 
     Returns:
@@ -107,42 +113,36 @@ def export(
     plan.check_choices(names)
     selectors = per_layer(select, names, "select")
     shard = rank_and_world(distributed)
-    target = Path(path)
-    out_path = shard_path(target, shard[0]) if shard else target
 
-    sources = make_sources(
-        datasets,
-        roles=roles,
-        display=display,
-        batches_of=lambda value: to_batches(value, batch_size, num_workers, shard),
-        total_of=lambda value: None,
-    )
-    sources = [_with_total(source) for source in sources]
-    run_device = torch.device(device) if device is not None else model_device(model)
-    capture = TorchCapture(model, recorded, plan, relu_layers(relu, names, classifier_name), selectors,
-                           run_device, autocast)
-    thumbnailer = _thumbnailer(capture, thumbnails, thumbnail_size, mean, std)
-    options = ExportOptions(
-        model_name=model_name or type(model).__name__,
-        classifier=classifier_name,
-        classes=classes,
-        classes_hint=classes_of(next(iter(datasets.values()))) if classes is None else None,
-        writer_options=_writer_options(writer_options, activation_dtype, run_device),
-        metadata={"exporter": "deephys.torch", **({"shard": f"{shard[0]}/{shard[1]}"} if shard else {})},
-        progress=progress and (shard is None or shard[0] == 0),
-    )
-    with eval_mode(model), capture:
-        result = run_export(out_path, sources, capture, thumbnailer, options)
-    if shard and merge:
-        merge_shards(target, shard[1], keep_shards=False)
-        return ExportResult(target, result.datasets, result.layers, result.nonfinite)
-    return result
+    def write(out_path: Path) -> ExportResult:
+        sources = make_sources(
+            datasets,
+            roles=roles,
+            display=display,
+            batches_of=lambda value: to_batches(value, batch_size, num_workers, shard),
+        )
+        sources = [replace(source, total=count_images(source.batches),
+                           first_batch=first_batch(value) if shard else None)  # for an empty share
+                   for source, value in zip(sources, datasets.values(), strict=True)]
+        run_device = torch.device(device) if device is not None else model_device(model)
+        capture = TorchCapture(model, recorded, plan, relu_layers(relu, names, classifier_name), selectors,
+                               run_device, autocast)
+        thumbnailer = _thumbnailer(capture, thumbnails, thumbnail_size, mean, std)
+        options = ExportOptions(
+            model_name=model_name or type(model).__name__,
+            classifier=classifier_name,
+            classes=classes,
+            classes_hint=classes_of(next(iter(datasets.values()))) if classes is None else None,
+            writer_options=_writer_options(writer_options, activation_dtype, run_device),
+            metadata={"exporter": "deephys.torch", **({"shard": f"{shard[0]}/{shard[1]}"} if shard else {})},
+            progress=progress and (shard is None or shard[0] == 0),
+        )
+        with eval_mode(model), capture:
+            return run_export(out_path, sources, capture, thumbnailer, options)
 
-
-def _with_total(source):
-    from dataclasses import replace
-
-    return replace(source, total=count_images(source.batches))
+    if shard is None:
+        return write(Path(path))
+    return write_shards(path, *shard, write, merge=merge, failed_ranks=failed_ranks)
 
 
 def _writer_options(given: Mapping[str, Any] | None, activation_dtype: str | Mapping[str, str] | None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +13,7 @@ import pytest
 import deephys
 from deephys.export import (
     Capture,
+    DistributedExportError,
     ExportError,
     ExportInterrupted,
     ExportOptions,
@@ -23,6 +25,7 @@ from deephys.export import (
     run_export,
     shard_path,
     split_batch,
+    write_shards,
 )
 
 
@@ -79,6 +82,64 @@ def test_first_dataset_must_not_be_empty_but_others_may(tmp_path: Path) -> None:
     result = run_export(tmp_path / "b.deephys", make_sources({"ID": batches(5, 1), "OOD": []}), LinearCapture(),
                         None, ExportOptions(progress=False))
     assert result.datasets == {"ID": 5, "OOD": 0}
+
+
+def test_an_empty_share_learns_the_layers_from_the_whole_datasets_first_batch(tmp_path: Path) -> None:
+    whole = {"ID": batches(5, 1), "OOD": batches(4, 2)}
+    sources = [replace(source, first_batch=lambda data=data: data[0]) for source, data in
+               zip(make_sources({"ID": [], "OOD": []}), whole.values(), strict=True)]
+    result = run_export(tmp_path / "r.rank0.deephys", sources, LinearCapture(), Thumbnailer(np.asarray),
+                        ExportOptions(classes=list("abcd"), progress=False))
+    assert result.datasets == {"ID": 0, "OOD": 0} and result.layers == {"hidden": 12, "logits": 4}
+    with deephys.open(result) as run:
+        assert [len(d) for d in run.datasets.values()] == [0, 0]
+        assert run.datasets["ID"].activations("hidden").shape == (0, 12)
+
+
+def shard_writer(seed: int):
+    return lambda path: run_export(path, make_sources({"ID": batches(6, seed)}), LinearCapture(), None,
+                                   ExportOptions(classes=list("abcd"), progress=False))
+
+
+def test_write_shards_merges_only_when_every_rank_succeeded(tmp_path: Path) -> None:
+    """`write_shards` with a stand-in for the collective (the gloo and JAX ones are tested in tests/torch and
+    tests/flax): what each rank raises, and when rank 0 merges."""
+    flags: list[bool] = []
+
+    def none_failed(failed: bool) -> list[int]:
+        flags.append(failed)
+        return []
+
+    write_shards(tmp_path / "run.deephys", 1, 2, shard_writer(2), merge=False, failed_ranks=none_failed)
+    assert flags == [] and (tmp_path / "run.rank1.deephys").exists()  # no merge: no collective
+    result = write_shards(tmp_path / "run.deephys", 0, 2, shard_writer(1), merge=True, failed_ranks=none_failed)
+    assert flags == [False, False] and os.fspath(result) == str(tmp_path / "run.deephys")
+    assert sorted(os.listdir(tmp_path)) == ["run.deephys"]  # merged, shards removed
+    with deephys.open(result) as run:
+        assert len(run.datasets["ID"]) == 12
+
+    def fails(path: Path):
+        raise ValueError("boom")
+
+    with pytest.raises(DistributedExportError, match=r"rank 1 failed \(ValueError: boom\).* ranks 1, 2 ") as info:
+        write_shards(tmp_path / "x.deephys", 1, 3, fails, merge=True, failed_ranks=lambda failed: [1, 2])
+    assert info.value.failed_ranks == [1, 2] and isinstance(info.value.__cause__, ValueError)
+    with pytest.raises(DistributedExportError, match=r"^the distributed export failed on rank 2 \(see its error\)"):
+        write_shards(tmp_path / "y.deephys", 0, 3, shard_writer(1), merge=True, failed_ranks=lambda failed: [2])
+    assert (tmp_path / "y.rank0.deephys").exists() and not (tmp_path / "y.deephys").exists()
+    with pytest.raises(DistributedExportError, match="rank 0 could not merge") as info:  # rank 1's shard is missing
+        write_shards(tmp_path / "z.deephys", 0, 2, shard_writer(1), merge=True,
+                     failed_ranks=lambda failed: [0] if failed else [])
+    assert info.value.failed_ranks == [0] and (tmp_path / "z.rank0.deephys").exists()
+
+    def interrupted(path: Path):
+        raise KeyboardInterrupt
+
+    told: list[bool] = []
+    with pytest.raises(KeyboardInterrupt):  # Ctrl-C stays Ctrl-C, once the other ranks are told
+        write_shards(tmp_path / "w.deephys", 0, 2, interrupted, merge=True,
+                     failed_ranks=lambda failed: told.append(failed) or [0])
+    assert told == [True]
 
 
 def test_roles_and_sources() -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import socket
+import time
+from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +21,8 @@ from torch_models import CLASSES, ResNet, randomize_batch_norm
 import deephys
 import deephys.torch
 from deephys.cli import main
+from deephys.export import DistributedExportError
+from deephys.format.validate import validate
 from deephys.merge import MergeError, merge
 
 LAYERS = ["layers.0", "layers.1", "fc"]
@@ -58,6 +62,40 @@ def worker(rank: int, world: int, port: int, path: str, sizes: tuple[int, int], 
         export(Path(path), sizes, merge=merge_shards)  # distributed is on by default with a process group
     finally:
         dist.destroy_process_group()
+
+
+def scenario_worker(rank: int, world: int, port: int, folder: str, scenario: str) -> None:
+    """Run one export under a process group; write what happened to `outcome<rank>.txt` (never raise)."""
+    os.environ.update(MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port))
+    torch.set_num_threads(1)
+    dist.init_process_group("gloo", rank=rank, world_size=world, timeout=timedelta(seconds=60))
+    outcome = "ok"
+    try:
+        if scenario == "tiny":  # 3 ranks, 2 + 1 images: rank 0's share of both datasets is empty
+            export(Path(folder, "run.deephys"), (2, 1))
+        elif scenario == "bad label on rank 1":
+            data = make_data(ALIGNED)
+            images, labels = data["ID"].tensors
+            data["ID"] = TensorDataset(images, torch.cat([labels[:-1], torch.tensor([99])]))  # in rank 1's half
+            deephys.torch.export(make_model(), data, layers=LAYERS, classes=CLASSES, path=Path(folder, "run.deephys"),
+                                 batch_size=8, progress=False, merge=True)
+    except Exception as exc:  # noqa: BLE001 - reported to the test
+        outcome = f"{type(exc).__name__}: {exc}"
+    finally:
+        dist.destroy_process_group()
+    Path(folder, f"outcome{rank}.txt").write_text(outcome)
+
+
+def run_scenario(world: int, folder: Path, scenario: str, limit_s: float = 120) -> list[str]:
+    """Each rank's outcome; fails (and kills the ranks) if they have not all finished within `limit_s`."""
+    context = mp.spawn(scenario_worker, args=(world, free_port(), str(folder), scenario), nprocs=world, join=False)
+    deadline = time.monotonic() + limit_s
+    while not context.join(timeout=1):
+        if time.monotonic() > deadline:
+            for process in context.processes:
+                process.kill()
+            pytest.fail(f"the ranks of {scenario!r} did not finish within {limit_s} s")
+    return [(folder / f"outcome{rank}.txt").read_text() for rank in range(world)]
 
 
 def free_port() -> int:
@@ -121,6 +159,35 @@ def test_three_ranks_merged_by_rank_zero(tmp_path: Path) -> None:
     assert_same_files(single, tmp_path / "run.deephys", exact=False)
 
 
+def test_ranks_with_empty_shares_write_valid_shards_that_merge(tmp_path: Path) -> None:
+    single = export(tmp_path / "single.deephys", (2, 1))
+    assert run_scenario(3, tmp_path, "tiny") == ["ok"] * 3
+    shards = [tmp_path / f"run.rank{rank}.deephys" for rank in range(3)]
+    sizes = []
+    for shard in shards:
+        assert validate(shard).problems == [], shard
+        with deephys.open(shard) as run, deephys.open(single) as whole:
+            assert run.model.layers == whole.model.layers and run.classes == whole.classes
+            sizes.append([len(d) for d in run.datasets.values()])
+            assert all(run.datasets[name].dtype(layer) == whole.datasets[name].dtype(layer)
+                       for name in run.datasets for layer in LAYERS)
+    assert sizes == [[0, 0], [1, 0], [1, 1]]
+    merged = merge(shards, tmp_path / "merged.deephys")
+    assert merged.datasets == {"ID": 2, "OOD": 1}
+    assert_same_files(single, merged, exact=False)
+    empty_first = merge([shards[0], shards[0]], tmp_path / "empty.deephys")  # nothing but empty datasets
+    assert empty_first.datasets == {"ID": 0, "OOD": 0}
+
+
+def test_a_failed_rank_stops_the_merge_on_every_rank(tmp_path: Path) -> None:
+    outcomes = run_scenario(2, tmp_path, "bad label on rank 1")
+    assert outcomes[0].startswith("DistributedExportError: the distributed export failed on rank 1 ")
+    assert "not merged" in outcomes[0]
+    assert outcomes[1].startswith("DistributedExportError: rank 1 failed (ExportError: ")
+    assert "99" in outcomes[1] and "failed on rank 1 " in outcomes[1]
+    assert sorted(p.name for p in tmp_path.glob("*.deephys")) == ["run.rank0.deephys"]  # rank 0's shard is kept
+
+
 def test_merge_refuses_different_models(tmp_path: Path) -> None:
     a = export(tmp_path / "a.deephys", UNEVEN)
     b = deephys.torch.export(make_model(), make_data(UNEVEN), layers=["layers.1", "fc"], classes=CLASSES,
@@ -136,9 +203,9 @@ def test_distributed_without_process_group_is_explained(tmp_path: Path) -> None:
 
 
 def test_merge_in_small_blocks_keeps_every_row_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import deephys.merge
+    import deephys.format.copying
 
-    monkeypatch.setattr(deephys.merge, "_BLOCK_BYTES", 3000)  # a few rows per block, images cut blocks short
+    monkeypatch.setattr(deephys.format.copying, "BLOCK_BYTES", 3000)  # a few rows per block, images cut blocks short
     a = export(tmp_path / "a.deephys", (9, 4))
     b = deephys.torch.export(make_model(), {"ID": make_data((6, 3))["ID"], "OOD": []}, layers=LAYERS,
                              classes=CLASSES, path=tmp_path / "b.deephys", progress=False)

@@ -20,7 +20,7 @@ describe("file://", () => {
     const { page } = w;
     await page.goto(BUILT_PAGE);
     await page.setInputFiles('[data-testid="file-input"]', SMALL);
-    await page.waitForSelector('[data-testid="neuron-view"]');
+    await page.waitForSelector('[data-testid="neuron-view"][aria-busy="false"]'); // the columns come with the numbers
     expect(await page.locator('[data-testid="column"]').count()).toBe(2);
 
     // Top images of a unit that fires: thumbnails decoded from the file's PNGs.
@@ -61,6 +61,24 @@ describe("file://", () => {
     expect(await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)).toBe("rgb(15, 17, 21)");
     await page.screenshot({ path: `${ARTIFACTS}/neuron-view-dark.png`, fullPage: true });
 
+    await expectQuiet(w);
+    await page.close();
+  });
+
+  it("keeps a link followed while the files open (not replaced by the canonical form of the one before)", async () => {
+    const w = await watchedPage(browser);
+    const { page } = w;
+    await page.goto(BUILT_PAGE);
+    // The URL changes the moment the app first renders its views, before their effects run.
+    await page.evaluate(() => {
+      new MutationObserver((_, observer) => {
+        if (!document.querySelector(".top-bar")) return;
+        observer.disconnect();
+        location.hash = "#/neuron/fc1/3";
+      }).observe(document.body, { childList: true, subtree: true });
+    });
+    await page.setInputFiles('[data-testid="file-input"]', SMALL);
+    await page.waitForSelector('[data-testid="neuron-view"][data-unit="3"][aria-busy="false"]');
     await expectQuiet(w);
     await page.close();
   });

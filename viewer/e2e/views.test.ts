@@ -221,7 +221,7 @@ describe("neuron view", () => {
     await loadAllImages(w.page);
     await w.page.screenshot({ path: `${ARTIFACTS}/views-neuron.png`, fullPage: true });
     await w.page.emulateMedia({ colorScheme: "dark" });
-    await w.page.waitForTimeout(100); // the chart redraws in the dark palette
+    await w.page.waitForSelector('[data-testid="density-chart"][data-theme="dark"]'); // redrawn in the dark palette
     await w.page.screenshot({ path: `${ARTIFACTS}/views-neuron-dark.png`, fullPage: true });
     await quiet(w);
   });

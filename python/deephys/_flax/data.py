@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,7 +13,7 @@ from ..export.errors import ExportError
 from ..export.sources import split_batch
 
 
-def _is_array(value: Any) -> bool:
+def is_array(value: Any) -> bool:
     return isinstance(value, (np.ndarray, jax.Array))
 
 
@@ -34,12 +34,21 @@ class ArrayBatches:
         return -(-len(self.labels) // self.batch_size)
 
 
+@dataclass(frozen=True)
+class ProcessShare:
+    """One process's part of a dataset (see `deephys.flax.process_share`): exported as `share` is; `whole`
+    (the dataset it was cut from) gives the first batch from which an empty share learns the layers' shapes."""
+
+    share: Any
+    whole: Any
+
+
 def in_memory(value: Any) -> bool:
     """A pair (images, labels) of whole-dataset arrays, as opposed to a sequence of batches."""
     return (
         isinstance(value, tuple)
         and len(value) == 2
-        and all(_is_array(v) for v in value)
+        and all(is_array(v) for v in value)
         and np.ndim(value[0]) >= 2
         and np.ndim(value[1]) >= 1
         and np.shape(value[0])[0] == np.shape(value[1])[0]
@@ -48,6 +57,8 @@ def in_memory(value: Any) -> bool:
 
 def to_batches(value: Any, batch_size: int) -> Iterable[Any]:
     """Batches of `value`: an (images, labels) pair of arrays is cut into `batch_size` rows."""
+    if isinstance(value, ProcessShare):
+        return to_batches(value.share, batch_size)
     if in_memory(value):
         if batch_size < 1:
             raise ExportError(f"batch_size must be positive, not {batch_size}")
@@ -60,9 +71,16 @@ def to_batches(value: Any, batch_size: int) -> Iterable[Any]:
     )
 
 
+def first_batch(value: Any, batch_size: int) -> Callable[[], Any] | None:
+    """For a process's share: the whole dataset's first batch (see `DatasetSource.first_batch`)."""
+    if not isinstance(value, ProcessShare):
+        return None
+    return lambda: next(iter(to_batches(value.whole, batch_size)), None)
+
+
 def display_batches(value: Any, batch_size: int) -> Iterable[Any]:
     """Batches of a display dataset: a whole array of images is cut into `batch_size` rows."""
-    if _is_array(value):
+    if is_array(value):
         return (value[start : start + batch_size] for start in range(0, len(value), batch_size))
     return to_batches(value, batch_size)
 

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
-from torch.utils.data import DataLoader, Dataset, DistributedSampler, IterableDataset, Sampler, SequentialSampler
+from torch.utils.data import (
+    DataLoader,
+    Dataset,
+    DistributedSampler,
+    IterableDataset,
+    Sampler,
+    SequentialSampler,
+    Subset,
+)
 
 from ..export.errors import ExportError
 
@@ -68,6 +76,16 @@ def shard_loader(loader: DataLoader, shard: tuple[int, int]) -> DataLoader:
         worker_init_fn=loader.worker_init_fn,
         persistent_workers=loader.persistent_workers if loader.num_workers else False,
     )
+
+
+def first_batch(value: Any) -> Callable[[], Any] | None:
+    """The whole dataset's first image as a batch, for a rank whose share is empty (it learns the layers'
+    shapes from it); None when `value` is not a map-style dataset (or a DataLoader of one) with images."""
+    dataset = value.dataset if isinstance(value, DataLoader) else value
+    if not is_map_dataset(dataset) or len(dataset) == 0:
+        return None
+    collate = value.collate_fn if isinstance(value, DataLoader) else None
+    return lambda: next(iter(DataLoader(Subset(dataset, [0]), batch_size=1, collate_fn=collate)))
 
 
 def count_images(batches: Iterable[Any]) -> int | None:

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
+import torch
 import torch.distributed as dist
 
 from ..export.errors import ExportError
-from ..export.sharding import shard_path
 
 
 def rank_and_world(distributed: bool | None) -> tuple[int, int] | None:
@@ -26,23 +23,11 @@ def rank_and_world(distributed: bool | None) -> tuple[int, int] | None:
     return dist.get_rank(), dist.get_world_size()
 
 
-def shard_paths(path: str | os.PathLike[str], world: int) -> list[Path]:
-    return [shard_path(path, rank) for rank in range(world)]
-
-
-def merge_shards(path: Path, world: int, keep_shards: bool) -> None:
-    """On rank 0, once every rank is done: join the shards into `path` (others wait)."""
-    dist.barrier()
-    if dist.get_rank() != 0:
-        dist.barrier()
-        return
-    try:
-        from ..merge import merge
-
-        shards = shard_paths(path, world)
-        merge(shards, path)
-        if not keep_shards:
-            for shard in shards:
-                shard.unlink(missing_ok=True)
-    finally:
-        dist.barrier()  # release the other ranks even if the merge failed
+def failed_ranks(failed: bool) -> list[int]:
+    """Every rank's failure flag, exchanged with one all_reduce (a barrier too); the ranks that failed."""
+    # NCCL reduces CUDA tensors only; gloo (and a "cpu:gloo,cuda:nccl" group) CPU ones.
+    device = torch.device("cuda", torch.cuda.current_device()) if dist.get_backend() == "nccl" else torch.device("cpu")
+    flags = torch.zeros(dist.get_world_size(), dtype=torch.int32, device=device)
+    flags[dist.get_rank()] = int(failed)
+    dist.all_reduce(flags)
+    return [rank for rank, flag in enumerate(flags.tolist()) if flag]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import struct
 from typing import Any
 
 import click
@@ -12,24 +11,13 @@ from .. import format as fmt
 
 from ._common import friendly_errors, human_bytes
 
-_FRAME = 8
-
 
 def describe(run: fmt.Run) -> dict[str, Any]:
     """A JSON-able description of an opened run (what `deephys info --json` prints)."""
     model = run.model
     datasets = []
     for dataset in run.datasets.values():
-        info = dataset._info
-        activation_bytes = sum(_FRAME + c.record.length for layer in info.layers for c in layer.chunks)
-        summary_bytes = sum(_FRAME + layer.summary.length for layer in info.layers)
-        table_bytes = sum(_FRAME + c.record.length for c in info.table)
-        image_bytes = 0
-        if dataset.has_images:
-            refs = dataset._table["images"]
-            image_bytes = sum(
-                _FRAME + length for _, length, _ in struct.iter_unpack("<QII", refs) if length  # type: ignore[arg-type]
-            )
+        stored = dataset.stored_bytes()
         datasets.append(
             {
                 "name": dataset.name,
@@ -39,10 +27,10 @@ def describe(run: fmt.Run) -> dict[str, Any]:
                 "has_images": dataset.has_images,
                 "dtypes": {layer.name: dataset.dtype(i) for i, layer in enumerate(model.layers)},
                 "bytes": {
-                    "activations": activation_bytes,
-                    "images": image_bytes,
-                    "summaries": summary_bytes,
-                    "table": table_bytes,
+                    "activations": sum(stored.activations.values()),
+                    "images": stored.images,
+                    "summaries": sum(stored.summaries.values()),
+                    "table": stored.table,
                 },
             }
         )

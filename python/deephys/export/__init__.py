@@ -30,7 +30,10 @@ Any other error leaves nothing new at `path`.
 
 Helpers: `PoolingPlan` (per-layer pooling choice -> file pooling name, fixed at the first batch, rank
 changes rejected; `pool_numpy` is the reference), `resolve_layer_names` / `unknown_layer` (close matches
-via difflib), `shard_path` (run.deephys -> run.rank0.deephys).
+via difflib), `shard_path` (run.deephys -> run.rank0.deephys), `write_shards` (one shard per rank; with
+merge=True the ranks exchange success flags and rank 0 merges only if all succeeded, else every rank
+raises `DistributedExportError` naming the failed ranks). A `DatasetSource` with `first_batch` (the
+whole dataset's first batch) lets an empty share still write a valid shard.
 """
 
 from .capture import Capture
@@ -48,7 +51,7 @@ from .interrupt import ExportInterrupted
 from .loop import ExportOptions, run_export
 from .pooling import CONV_POOLINGS, TOKEN_POOLINGS, LayerPooling, PoolingPlan, pool_numpy
 from .result import ExportResult, NonFiniteCount
-from .sharding import shard_path
+from .sharding import DistributedExportError, shard_path, write_shards
 from .sources import DatasetSource, make_sources, split_batch
 from .thumbnails import DisplayStream, Thumbnailer
 
@@ -58,6 +61,7 @@ __all__ = [
     "Capture",
     "DatasetSource",
     "DisplayStream",
+    "DistributedExportError",
     "ExportError",
     "ExportInterrupted",
     "ExportOptions",
@@ -78,4 +82,5 @@ __all__ = [
     "shard_path",
     "split_batch",
     "unknown_layer",
+    "write_shards",
 ]

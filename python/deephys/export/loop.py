@@ -70,6 +70,7 @@ class _Export:
         self.thumbnailer, self.options = thumbnailer, options
         self.writer: Writer | None = None
         self.units: dict[str, int] = {}
+        self.dtypes: dict[str, np.dtype] = {}  # of the first batch's activations, for empty datasets
         self.finished: dict[str, int] = {}
         self.nonfinite: dict[str, dict[str, NonFiniteCount]] = {}
         self.current: str | None = None
@@ -143,6 +144,9 @@ class _Export:
             _warn_nonfinite(source.name, counts, self.rows)
 
     def _empty_dataset(self, source: DatasetSource) -> DatasetWriter:
+        batch = source.first_batch() if self.writer is None and source.first_batch is not None else None
+        if batch is not None:  # an empty share of a dataset: only the layers' shapes and dtypes are kept
+            self._open_writer(self.capture(self.options.split(batch, source.name, 0)[0]))
         if self.writer is None:
             raise ExportError(
                 f"dataset {source.name!r} is empty: the first dataset needs at least one batch so the "
@@ -150,7 +154,7 @@ class _Export:
             )
         stream = self.writer.dataset(source.name, role=source.role, total=0)
         stream.append(labels=np.zeros(0, np.int64),
-                      activations={name: np.zeros((0, units), np.float32) for name, units in self.units.items()})
+                      activations={name: np.zeros((0, units), self.dtypes[name]) for name, units in self.units.items()})
         return stream
 
     # ---- model and writer ---------------------------------------------------
@@ -166,6 +170,7 @@ class _Export:
             if len(shape) != 2:
                 raise ExportError(f"layer {name!r}: the capture returned shape {shape}; expected (N, units)")
             self.units[name] = int(shape[1])
+            self.dtypes[name] = np.asarray(value).dtype
             layers.append(self.capture.layer(name, int(shape[1])))
         capture, options = self.capture, self.options
         producer = Producer("deephys", __version__, capture.framework, capture.framework_version)

@@ -13,13 +13,19 @@ Role = Literal["id", "ood"]
 
 @dataclass(frozen=True)
 class DatasetSource:
-    """One dataset to record: `batches` yields `(inputs, labels)`; `total` is its number of images if known."""
+    """One dataset to record: `batches` yields `(inputs, labels)`; `total` is its number of images if known.
+
+    `first_batch`, for a share of a dataset (one rank's, in a multi-process export), gives the whole
+    dataset's first batch (or None): when the share is empty, the layers' shapes are learned from it
+    (nothing of it is written), so the shard still holds the model and a valid empty dataset.
+    """
 
     name: str
     batches: Iterable[Any]
     role: Role = "ood"
     total: int | None = None
     display: Iterable[Any] | None = None
+    first_batch: Callable[[], Any] | None = None
 
 
 def make_sources(

@@ -17,6 +17,7 @@ import numpy as np
 
 from .._generated.deephys.v1 import deephys_pb2 as pb
 from . import dtypes, images
+from .confidence import prediction_confidence
 from .container import crc32
 from .limits import IMAGE_REF_SIZE, MAX_IMAGE_PIXELS, MAX_RECORD, TABLE_CHUNK_ROWS
 from .summaries import HistogramBuilder, SummaryBuilder
@@ -138,7 +139,7 @@ class DatasetWriter:
         exact = [dtypes.exact(s, layer.dtype) for s, layer in zip(stored, self._layers)]
         logits = np.asarray(exact[self._classifier], dtype=np.float64)
         preds = self._predictions(predictions, logits, n)
-        confidence = _confidence(logits, preds)
+        confidence = prediction_confidence(logits, preds)
         if metadata is not None and len(metadata) != n:
             raise ValueError(f"dataset {self.name!r}: {len(metadata)} metadata entries for {n} images")
         batch_images, converted = self._check_images(images, n, layout)
@@ -415,22 +416,24 @@ class DatasetWriter:
             pending = self._pending_images.popleft()
             self._pending_bytes -= pending.raw_bytes
             payloads, indices = [], []
+            # One message, its fields set as they change (a new message per image costs three times as much).
+            record = pb.Record(image=pb.Image(dataset=self.index, encoding=default_encoding))
+            image, last_shape = record.image, None
             for j, data in enumerate(pending.future.result()):
                 if not data:  # EncodedImage.absent(): left out, an all-zero reference
                     self._image_refs[pending.first + j] = _ABSENT_IMAGE
                     continue
                 indices.append(pending.first + j)
                 shape = pending.shapes[j]
-                image = pb.Image(
-                    dataset=self.index,
-                    index=pending.first + j,
-                    encoding=default_encoding if pending.encodings is None else pending.encodings[j],
-                    width=shape[1],
-                    height=shape[0],
-                    channels=shape[2] if len(shape) == 3 else 1,
-                    data=data,
-                )
-                payloads.append(pb.Record(image=image).SerializeToString())
+                if shape != last_shape:
+                    image.height, image.width = shape[0], shape[1]
+                    image.channels = shape[2] if len(shape) == 3 else 1
+                    last_shape = shape
+                if pending.encodings is not None:
+                    image.encoding = pending.encodings[j]
+                image.index = pending.first + j
+                image.data = data
+                payloads.append(record.SerializeToString())
             for index, ref in zip(indices, self._writer._write_payloads(payloads), strict=True):
                 self._image_refs[index] = _IMAGE_REF.pack(*ref)
 
@@ -495,15 +498,3 @@ def _overflow(given: np.ndarray, exact: np.ndarray) -> int:
         return 0
     with np.errstate(over="ignore", invalid="ignore"):
         return int(np.count_nonzero(np.isinf(exact) & np.isfinite(given)))
-
-
-def _confidence(logits: np.ndarray, predictions: np.ndarray) -> np.ndarray:
-    """Softmax probability of the predicted class, computed stably in float64."""
-    if logits.shape[0] == 0:
-        return np.zeros(0)
-    finite_max = np.max(np.where(np.isfinite(logits), logits, -np.inf), axis=1, keepdims=True)
-    finite_max = np.where(np.isfinite(finite_max), finite_max, 0.0)
-    with np.errstate(over="ignore", invalid="ignore"):
-        exp = np.exp(logits - finite_max)
-        probs = exp / exp.sum(axis=1, keepdims=True)
-    return probs[np.arange(logits.shape[0]), predictions]

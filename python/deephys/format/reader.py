@@ -1,4 +1,12 @@
-"""`deephys.open`: lazy, random-access reading of .deephys files."""
+"""`deephys.open`: lazy, random-access reading of .deephys files.
+
+Public API: `open_run(path) -> Run` (`deephys.open`); `Run` (`model`, `classes`, `datasets`, `metadata`,
+`size`, `format_version`, `close`, context manager); `Dataset` (per-image `labels`, `predictions`,
+`confidences`, `metadata(i)`; images: `has_image(i)`, `image(i)`, `image_bytes(i)`, `encoded_image(i)`;
+`activations(layer, start, stop)`, `iter_activations(layer)`, `dtype(layer)`, `summary(layer)`;
+streaming: `iter_table()`; sizes: `stored_bytes()`), `TableChunk`, `StoredBytes`. Everything named with a
+leading underscore is private.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +14,7 @@ import os
 import stat
 import struct
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -18,10 +27,43 @@ from ..model import Model
 from . import dtypes, images
 from .checks import check_footer
 from .container import FRAME_SIZE, HEADER_SIZE, TRAILER_SIZE, Trailer, crc32, parse_frame, parse_header, parse_trailer
+from .dataset_writer import EncodedImage
 from .limits import IMAGE_REF_SIZE, MAX_IMAGE_PIXELS
 from .summaries import LayerSummary
 
 _IMAGE_REF = struct.Struct("<QII")
+#: Where an image's record lies in the file, as `TableChunk.image_refs` holds it; all zero: left out.
+IMAGE_REF_DTYPE = np.dtype([("offset", "<u8"), ("length", "<u4"), ("crc32", "<u4")])
+
+
+@dataclass(frozen=True)
+class TableChunk:
+    """Rows [first_row, first_row + rows) of a dataset's per-image table, as one stored chunk holds them."""
+
+    first_row: int
+    labels: np.ndarray  # int64, ground-truth class per row
+    predictions: np.ndarray  # int64, predicted class per row
+    confidences: np.ndarray  # float32, softmax probability of the prediction per row
+    metadata: list[dict[str, str]] | None  # key/value metadata per row; None when the chunk holds none
+    image_refs: np.ndarray  # IMAGE_REF_DTYPE per row (empty when the dataset has no images)
+
+    @property
+    def rows(self) -> int:
+        return len(self.labels)
+
+
+@dataclass(frozen=True)
+class StoredBytes:
+    """Bytes a dataset takes in its file, record frames included, by kind (layers in model order)."""
+
+    table: int
+    images: int
+    activations: dict[str, int] = field(default_factory=dict)
+    summaries: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return self.table + self.images + sum(self.activations.values()) + sum(self.summaries.values())
 
 
 class _File:
@@ -134,7 +176,11 @@ class Run:
 
 
 class Dataset:
-    """One dataset of a run: per-image labels, predictions, images, activations and summaries."""
+    """One dataset of a run: per-image labels, predictions, images, activations and summaries.
+
+    Attributes: `name`, `role` ("id" or "ood"), `description`, `index` (position in the file), `has_images`,
+    `top_k` (length of the summaries' top-image lists), `histogram_bins`, `run` (the `Run` it belongs to).
+    """
 
     def __init__(self, run: Run, index: int, info: pb.DatasetInfo):
         self._run = run
@@ -145,6 +191,13 @@ class Dataset:
         self.description: str = info.description
         self.has_images: bool = info.has_images
         self.top_k: int = info.top_k
+        self.histogram_bins: int = info.histogram_bins
+        self._refs_chunk: tuple[int, bytes] | None = None  # (first row, image refs) of the last chunk streamed
+
+    @property
+    def run(self) -> Run:
+        """The opened file this dataset belongs to (its model and classes)."""
+        return self._run
 
     def __len__(self) -> int:
         return int(self._info.images)
@@ -158,40 +211,56 @@ class Dataset:
 
     # ---- per-image table ----------------------------------------------------
 
-    @cached_property
-    def _table(self) -> dict[str, object]:
-        labels, preds, conf, meta, refs = [], [], [], [], []
+    def iter_table(self) -> Iterator[TableChunk]:
+        """The per-image table chunk by chunk, in row order (each chunk checked); bounded memory.
+
+        With `encoded_image(i)` for the rows of the chunk last yielded, a dataset is copied without
+        holding its whole table (what `deephys merge` and `deephys bundle --slim` do).
+        """
+        for chunk_ref in self._info.table:
+            chunk = self._table_chunk(chunk_ref)
+            self._refs_chunk = (chunk.first_row, chunk.image_refs.tobytes())
+            yield chunk
+
+    def _table_chunk(self, chunk_ref: pb.ImageTableChunkRef) -> TableChunk:
         classes = len(self._run.classes)
         path = self._run._file.path
-        for chunk_ref in self._info.table:
-            chunk = self._run._record(chunk_ref.record, "table")
-            rows = chunk_ref.rows
-            where = chunk_ref.record.offset
-            if chunk.first_row != chunk_ref.first_row or chunk.rows != rows or chunk.dataset != self.index:
-                raise FormatError(path, where, "table chunk does not match its index entry")
-            if len(chunk.labels) != rows or len(chunk.predictions) != rows or len(chunk.confidences) != 4 * rows:
-                raise FormatError(path, where, f"table chunk of {rows} rows has columns of the wrong length")
-            if len(chunk.metadata) not in (0, rows):
-                raise FormatError(path, where, "table chunk has metadata for some images only")
-            if len(chunk.images) != (IMAGE_REF_SIZE * rows if self.has_images else 0):
-                raise FormatError(path, where, "table chunk has the wrong number of image references")
-            chunk_labels = np.array(chunk.labels, np.int64)
-            chunk_preds = np.array(chunk.predictions, np.int64)
-            if rows and (chunk_labels.max() >= classes or chunk_preds.max() >= classes):
-                raise FormatError(path, where, f"label or prediction out of range for {classes} classes")
-            labels.append(chunk_labels)
-            preds.append(chunk_preds)
-            conf.append(np.frombuffer(chunk.confidences, "<f4"))
-            meta.extend({e.key: e.value for e in m.entries} for m in chunk.metadata) if chunk.metadata else meta.extend(
-                [None] * rows
-            )
-            refs.append(chunk.images)
+        chunk = self._run._record(chunk_ref.record, "table")
+        rows = chunk_ref.rows
+        where = chunk_ref.record.offset
+        if chunk.first_row != chunk_ref.first_row or chunk.rows != rows or chunk.dataset != self.index:
+            raise FormatError(path, where, "table chunk does not match its index entry")
+        if len(chunk.labels) != rows or len(chunk.predictions) != rows or len(chunk.confidences) != 4 * rows:
+            raise FormatError(path, where, f"table chunk of {rows} rows has columns of the wrong length")
+        if len(chunk.metadata) not in (0, rows):
+            raise FormatError(path, where, "table chunk has metadata for some images only")
+        if len(chunk.images) != (IMAGE_REF_SIZE * rows if self.has_images else 0):
+            raise FormatError(path, where, "table chunk has the wrong number of image references")
+        labels = np.array(chunk.labels, np.int64)
+        predictions = np.array(chunk.predictions, np.int64)
+        if rows and (labels.max() >= classes or predictions.max() >= classes):
+            raise FormatError(path, where, f"label or prediction out of range for {classes} classes")
+        return TableChunk(
+            first_row=int(chunk.first_row),
+            labels=labels,
+            predictions=predictions,
+            confidences=np.frombuffer(chunk.confidences, "<f4").astype(np.float32),
+            metadata=[{e.key: e.value for e in m.entries} for m in chunk.metadata] if chunk.metadata else None,
+            image_refs=np.frombuffer(chunk.images, IMAGE_REF_DTYPE),
+        )
+
+    @cached_property
+    def _table(self) -> dict[str, object]:
+        chunks = list(self.iter_table())
+        meta: list[dict[str, str] | None] = []
+        for chunk in chunks:
+            meta.extend(chunk.metadata if chunk.metadata is not None else [None] * chunk.rows)
         return {
-            "labels": np.concatenate(labels) if labels else np.zeros(0, np.int64),
-            "predictions": np.concatenate(preds) if preds else np.zeros(0, np.int64),
-            "confidences": np.concatenate(conf).astype(np.float32) if conf else np.zeros(0, np.float32),
+            "labels": np.concatenate([c.labels for c in chunks]) if chunks else np.zeros(0, np.int64),
+            "predictions": np.concatenate([c.predictions for c in chunks]) if chunks else np.zeros(0, np.int64),
+            "confidences": np.concatenate([c.confidences for c in chunks]) if chunks else np.zeros(0, np.float32),
             "metadata": meta,
-            "images": b"".join(refs),
+            "images": b"".join(c.image_refs.tobytes() for c in chunks),
         }
 
     @property
@@ -218,13 +287,14 @@ class Dataset:
     def has_image(self, i: int) -> bool:
         """Whether image `i` is in the file (a file may leave some out, e.g. `deephys bundle --slim`)."""
         i = self._check_index(i)
-        return self.has_images and any(_IMAGE_REF.unpack_from(self._table["images"], i * IMAGE_REF_SIZE))  # type: ignore[arg-type]
+        return self.has_images and any(self._image_ref(i))
 
     def image_record(self, i: int) -> pb.Image:
+        """The stored record of image `i` (protobuf `deephys.v1.Image`); prefer `encoded_image(i)`."""
         i = self._check_index(i)
         if not self.has_images:
             raise LookupError(f"dataset {self.name!r} was written without images")
-        offset, length, crc = _IMAGE_REF.unpack_from(self._table["images"], i * IMAGE_REF_SIZE)  # type: ignore[arg-type]
+        offset, length, crc = self._image_ref(i)
         if offset == length == crc == 0:
             raise LookupError(f"image {i} of dataset {self.name!r} is not in this file: it was left out "
                               "(e.g. by `deephys bundle --slim`)")
@@ -233,8 +303,24 @@ class Dataset:
             raise FormatError(self._run._file.path, offset, f"image record is not image {i} of {self.name!r}")
         return image
 
+    def _image_ref(self, i: int) -> tuple[int, int, int]:
+        """(offset, length, crc32) of image `i`: from the chunk `iter_table` last yielded if it holds `i`
+        (streaming), else from the whole table."""
+        streamed = self._refs_chunk
+        if "_table" not in self.__dict__ and streamed is not None:
+            first, refs = streamed
+            if 0 <= i - first < len(refs) // IMAGE_REF_SIZE:
+                return _IMAGE_REF.unpack_from(refs, (i - first) * IMAGE_REF_SIZE)
+        return _IMAGE_REF.unpack_from(self._table["images"], i * IMAGE_REF_SIZE)  # type: ignore[arg-type]
+
     def _image_offset(self, i: int) -> int:
-        return _IMAGE_REF.unpack_from(self._table["images"], i * IMAGE_REF_SIZE)[0]  # type: ignore[arg-type]
+        return self._image_ref(i)[0]
+
+    def encoded_image(self, i: int) -> EncodedImage:
+        """Image `i` as stored (encoded bytes, size, channels, encoding), to copy it without re-encoding:
+        `DatasetWriter.append(images=[...])` takes it as it is. LookupError if the image is not in the file."""
+        record = self.image_record(i)
+        return EncodedImage(record.data, record.width, record.height, record.channels, record.encoding)
 
     def image_bytes(self, i: int) -> tuple[bytes, str]:
         """The encoded image `i` and its MIME type."""
@@ -264,6 +350,7 @@ class Dataset:
     # ---- activations --------------------------------------------------------
 
     def dtype(self, layer: str | int) -> str:
+        """How `layer`'s activations are stored: "float32", "float16", "bfloat16" or "float64"."""
         data = self._layer(layer)
         return dtypes.from_proto(data.dtype) or "float32"
 
@@ -345,6 +432,26 @@ class Dataset:
             class_means=np.frombuffer(s.class_means, "<f4").reshape(classes, units).copy(),
             class_counts=np.frombuffer(s.class_counts, "<u4").copy(),
             histogram=np.frombuffer(s.histogram, "<u4").reshape(units, bins).copy(),
+        )
+
+    # ---- sizes ----------------------------------------------------------------
+
+    def stored_bytes(self) -> StoredBytes:
+        """Bytes this dataset takes in the file, by kind (reads the table's image references)."""
+        frame = FRAME_SIZE
+        names = self._run.model.layer_names
+        info = self._info
+        images = 0
+        if self.has_images:
+            refs = np.frombuffer(self._table["images"], IMAGE_REF_DTYPE)  # type: ignore[arg-type]
+            lengths = refs["length"][refs["length"] > 0]
+            images = int(lengths.sum()) + frame * len(lengths)
+        return StoredBytes(
+            table=sum(frame + ref.record.length for ref in info.table),
+            images=images,
+            activations={name: sum(frame + ref.record.length for ref in data.chunks)
+                         for name, data in zip(names, info.layers, strict=True)},
+            summaries={name: frame + data.summary.length for name, data in zip(names, info.layers, strict=True)},
         )
 
     def _check_index(self, i: int) -> int:

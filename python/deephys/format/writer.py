@@ -6,7 +6,6 @@ import dataclasses
 import datetime as _dt
 import os
 import shutil
-import stat
 import tempfile
 import threading
 from collections.abc import Mapping, Sequence
@@ -19,6 +18,7 @@ from .._generated.deephys.v1 import deephys_pb2 as pb
 from .._version import __version__
 from ..model import Model
 from . import dtypes
+from .atomic import final_mode
 from .container import _FRAME, Trailer, crc32, pack_frame, pack_header, pack_trailer
 from .dataset_writer import DatasetWriter
 from .limits import (
@@ -352,7 +352,7 @@ class Writer:
         self._file.close()
         self._closed = True
         if not self._in_place:
-            os.chmod(self._tmp_path, _final_mode(self.path))  # mkstemp made it private (0o600)
+            os.chmod(self._tmp_path, final_mode(self.path))  # mkstemp made it private (0o600)
             os.replace(self._tmp_path, self.path)
 
     def _sync_soon(self) -> None:
@@ -379,13 +379,3 @@ def _fsync_quietly(fd: int) -> None:
         os.fsync(fd)
     except OSError:  # the fsync before the rename reports it
         pass
-
-
-def _final_mode(path: Path) -> int:
-    """Permissions for the finished file: those of the file it replaces, else a new file's (0o666 less the umask)."""
-    try:
-        return stat.S_IMODE(os.stat(path).st_mode)
-    except FileNotFoundError:
-        umask = os.umask(0o022)
-        os.umask(umask)
-        return 0o666 & ~umask

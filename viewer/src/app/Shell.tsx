@@ -4,7 +4,7 @@ import type { Remote } from "../worker/rpc";
 import type { WorkerApi } from "../worker/api";
 import { buildColumns, defaultLayer, type OpenFile } from "./columns";
 import { AppContext, type AppContextValue } from "./context";
-import { navigate, type Route, useRoute } from "./router";
+import { navigate, parseHash, type Route, useRoute } from "./router";
 import { useSettings } from "./settings-store";
 import { TopBar } from "./TopBar";
 import { ViewBoundary } from "./ViewBoundary";
@@ -37,7 +37,9 @@ export function Shell({ api, files, onFiles, reportError }: Props) {
   };
   const canonical = JSON.stringify(route) !== JSON.stringify(hashRoute);
   useEffect(() => {
-    if (canonical) navigate(route, true);
+    // Only while the URL is still the one this render resolved: a newer one (a link followed
+    // since) must not be replaced by the old one's canonical form; its own render will do it.
+    if (canonical && JSON.stringify(parseHash(location.hash)) === JSON.stringify(hashRoute)) navigate(route, true);
   });
 
   const go = useCallback((change: Partial<Route>, replace = false) => navigate({ ...route, ...change }, replace), [JSON.stringify(route)]);

@@ -91,8 +91,12 @@ export function keepHashLinksInSrcdoc(): () => void {
 export function useRoute(): Route {
   const [route, setRoute] = useState(() => parseHash(location.hash));
   useEffect(() => {
-    const update = () => setRoute(parseHash(location.hash));
+    const update = () => {
+      const next = parseHash(location.hash);
+      setRoute((route) => (JSON.stringify(route) === JSON.stringify(next) ? route : next));
+    };
     window.addEventListener("hashchange", update);
+    update(); // the URL may have changed between the first render and this subscription
     return () => window.removeEventListener("hashchange", update);
   }, []);
   return route;

@@ -80,6 +80,7 @@ export function DensityChart({ data, curves, xLabel, height = 220 }: Props) {
     };
     const chart = new uPlot(options, aligned(latest.current), el);
     chart.root.style.color = fg;
+    el.dataset.theme = theme; // the palette drawn (tests wait for it after a theme change)
     plot.current = chart;
     return () => {
       chart.destroy();
