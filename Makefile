@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PROTO := proto/deephys/v1/deephys.proto
 ES_PLUGIN := viewer/node_modules/.bin/protoc-gen-es
 
-.PHONY: setup setup-viewer proto viewer viewer-build demo test bench clean
+.PHONY: setup setup-viewer proto viewer viewer-build demo test bench bench-viewer clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -45,6 +45,10 @@ bench: setup
 	$(PY) bench/vs_original.py
 	$(PY) bench/export_overhead.py
 	$(PY) bench/format_scale.py
+
+# The viewer in Chromium: open time, unit-switch latency and heap on a CIFAR- and an ImageNet-scale file.
+bench-viewer: setup setup-viewer
+	cd viewer && npm run --silent bench
 
 clean:
 	rm -rf build dist viewer/dist .pytest_cache

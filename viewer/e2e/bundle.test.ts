@@ -190,12 +190,9 @@ describe("deephys bundle", () => {
 
   it("decodes a large embedded file in a worker", async () => {
     const page = await openOffline("bundle-large.html");
-    const started = Date.now();
     await page.waitForSelector('[data-testid="neuron-view"][aria-busy="false"]');
-    const seconds = (Date.now() - started) / 1000;
     expect(await page.locator('[data-testid="column"]').count()).toBe(1);
     await page.locator('[data-testid="column"]', { hasText: /3,?000 images/ }).waitFor();
-    expect(seconds).toBeLessThan(15);
     expect(workers).toBe(2); // the file worker, and the one that decoded the embedded file
   });
 });
