@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PROTO := proto/deephys/v1/deephys.proto
 ES_PLUGIN := viewer/node_modules/.bin/protoc-gen-es
 
-.PHONY: setup setup-viewer proto viewer viewer-build demo test bench bench-viewer clean
+.PHONY: setup setup-viewer proto viewer viewer-build demo test bench bench-viewer screenshots clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -49,6 +49,10 @@ bench: setup
 # The viewer in Chromium: open time, unit-switch latency and heap on a CIFAR- and an ImageNet-scale file.
 bench-viewer: setup setup-viewer
 	cd viewer && npm run --silent bench
+
+# Refresh the README's screenshots (the demo file in the real browser, via the e2e test that makes them).
+screenshots: setup setup-viewer viewer-build
+	cd viewer && DEEPHYS_SCREENSHOTS=$(CURDIR)/docs/screenshots npx vitest run --config vitest.e2e.config.ts e2e/readme-screenshots.test.ts
 
 clean:
 	rm -rf build dist viewer/dist .pytest_cache

@@ -1,7 +1,7 @@
 /** Headless Chromium (the system one: no browser download) with a record of everything a page does. */
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type Browser, type Frame, type Page } from "playwright-core";
 import { expect } from "vitest";
 
 export const ARTIFACTS = fileURLToPath(new URL("./artifacts", import.meta.url));
@@ -58,4 +58,11 @@ export async function pressTwiceInOneTask(page: Page, key: string): Promise<void
   await page.evaluate((k) => {
     for (let i = 0; i < 2; i++) window.dispatchEvent(new KeyboardEvent("keydown", { key: k, bubbles: true, cancelable: true }));
   }, key);
+}
+
+/** Waits until no visible thumbnail is still loading and every rendered one has decoded. */
+export async function allThumbnailsSettled(target: Page | Frame): Promise<void> {
+  await target.waitForFunction(
+    () => !document.querySelector('.thumb[data-state="loading"]') && [...document.querySelectorAll<HTMLImageElement>("img.thumb")].every((i) => i.complete),
+  );
 }

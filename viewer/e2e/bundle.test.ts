@@ -10,7 +10,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Frame, Page } from "playwright-core";
 import { FIXTURES_DIR, PYTHON, REPO_ROOT } from "../test/paths";
-import { ARTIFACTS, BUILT_PAGE, launch, watchedPage, type Watched } from "./browser";
+import { ARTIFACTS, BUILT_PAGE, launch, watchedPage, type Watched, allThumbnailsSettled } from "./browser";
 
 const OUT = `${FIXTURES_DIR}/bundle`;
 const LOCAL = ["file:", "blob:", "data:", "about:"];
@@ -158,12 +158,6 @@ async function clickThrough(target: Page | Frame, slim: boolean): Promise<void> 
 
   await viewLink(target, "Neuron", "neuron");
   await target.waitForSelector('[data-testid="neuron-view"][aria-busy="false"]');
-}
-
-async function allThumbnailsSettled(target: Page | Frame): Promise<void> {
-  await target.waitForFunction(
-    () => !document.querySelector('.thumb[data-state="loading"]') && [...document.querySelectorAll<HTMLImageElement>("img.thumb")].every((i) => i.complete),
-  );
 }
 
 describe("deephys bundle", () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ByteLru } from "../src/format/lru";
+import { byteSizeOf } from "../src/format/records";
 
 describe("ByteLru", () => {
   it("evicts the least recently used entries beyond its byte budget", async () => {
@@ -28,5 +29,14 @@ describe("ByteLru", () => {
     const cache = new ByteLru<string, number>(10);
     expect(await cache.get("big", async () => 7, () => 11)).toBe(7);
     expect(cache.size).toBe(0);
+  });
+
+  it("sizes values by the buffers they keep alive, each buffer once", () => {
+    const record = new ArrayBuffer(1000);
+    const a = new Uint8Array(record, 10, 20);
+    const b = new Float32Array(record, 40, 5);
+    const own = new Float64Array(4);
+    // 64 bytes of overhead, the whole shared record once, the array's own 32 bytes, 16 per list entry.
+    expect(byteSizeOf({ a, b, own, list: [1, 2], n: 3 })).toBe(64 + 1000 + 32 + 32);
   });
 });

@@ -48,6 +48,10 @@ describe.each(["small.deephys", "dtypes.deephys"])("%s", (file) => {
         expectFloats(s.classMeans, wl.classMeans, "classMeans");
         expect(Array.from(s.classCounts)).toEqual(wl.classCounts);
         expect(Array.from(s.histogram)).toEqual(wl.histogram);
+        // Copied out of the record: no array keeps the record buffer (or another field) alive.
+        for (const [key, v] of Object.entries(s)) {
+          if (ArrayBuffer.isView(v)) expect(v.buffer.byteLength, `summary ${key}`).toBe(v.byteLength);
+        }
         expect(s.topValues).toBeInstanceOf(wl.dtype === "float64" ? Float64Array : Float32Array);
       }
     }

@@ -151,7 +151,10 @@ export function decodeSummary(s: LayerSummary, e: Expect, layerIndex: number, la
   sameLength(s.classMeans, classes * units * 4, "summary class_means", check);
   sameLength(s.classCounts, classes * 4, "summary class_counts", check);
   sameLength(s.histogram, units * histogramBins * 4, "summary histogram", check);
-  const topIndices = decodeUint32(s.topIndices);
+  // Every field is copied out of the record: a view would keep the whole record buffer (and so
+  // the decoded message) alive for as long as the summary is cached, on top of any aligned copy.
+  const own = (bytes: Uint8Array) => bytes.slice();
+  const topIndices = decodeUint32(own(s.topIndices));
   for (let i = 0; i < topIndices.length; i++) {
     const index = topIndices[i];
     check(index < images || index === ABSENT_INDEX, `summary top image ${index} is not an image of the dataset (${images} images)`);
@@ -163,16 +166,16 @@ export function decodeSummary(s: LayerSummary, e: Expect, layerIndex: number, la
     topK,
     histogramBins,
     dtypeName: dtypeName(layer.dtype),
-    min: decodeFloat64(s.min),
-    max: decodeFloat64(s.max),
-    mean: decodeFloat64(s.mean),
-    nanCount: decodeUint32(s.nanCount),
-    infCount: decodeUint32(s.infCount),
+    min: decodeFloat64(own(s.min)),
+    max: decodeFloat64(own(s.max)),
+    mean: decodeFloat64(own(s.mean)),
+    nanCount: decodeUint32(own(s.nanCount)),
+    infCount: decodeUint32(own(s.infCount)),
     topIndices,
-    topValues: decodeFloats(s.topValues, layer.dtype),
-    classMeans: decodeFloat32(s.classMeans),
-    classCounts: decodeUint32(s.classCounts),
-    histogram: decodeUint32(s.histogram),
+    topValues: decodeFloats(own(s.topValues), layer.dtype),
+    classMeans: decodeFloat32(own(s.classMeans)),
+    classCounts: decodeUint32(own(s.classCounts)),
+    histogram: decodeUint32(own(s.histogram)),
   };
 }
 
@@ -193,10 +196,18 @@ export function decodeImage(image: Image, e: Expect, index: number): Blob {
   return new Blob([image.data.slice()], { type });
 }
 
+/**
+ * The bytes `value` keeps alive: a typed array counts its whole buffer (once per buffer), since a
+ * view into a record keeps the entire record buffer from being collected.
+ */
 export function byteSizeOf(value: { [key: string]: unknown }): number {
   let bytes = 64;
+  const buffers = new Set<ArrayBufferLike>();
   for (const v of Object.values(value)) {
-    if (ArrayBuffer.isView(v)) bytes += v.byteLength;
+    if (ArrayBuffer.isView(v)) {
+      if (!buffers.has(v.buffer)) bytes += v.buffer.byteLength;
+      buffers.add(v.buffer);
+    }
     else if (v instanceof Blob) bytes += v.size;
     else if (Array.isArray(v)) bytes += 16 * v.length;
   }

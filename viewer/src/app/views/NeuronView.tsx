@@ -8,6 +8,7 @@ import { useApp } from "../context";
 import { holdImages } from "../image-url";
 import { routeNow } from "../router";
 import { useSettings } from "../settings-store";
+import { useDelayedFlag } from "../use-delayed";
 import { useLatestAsync } from "../use-latest";
 import { UnitPicker, wrapUnit } from "./UnitPicker";
 import { NeuronColumn } from "./neuron/NeuronColumn";
@@ -38,6 +39,7 @@ export function NeuronView() {
     [api, ordered.map((c) => c.id).join("\n"), layer.name, unit],
   );
   const current = loaded.value;
+  const slow = useDelayedFlag(loaded.pending, 100); // dim the old unit only when the next one is slow to come
 
   // Once this unit is shown, fetch its neighbours ahead for ←/→.
   useEffect(() => {
@@ -69,6 +71,7 @@ export function NeuronView() {
       data-testid="neuron-view"
       data-unit={current && current.layer === layer.name ? String(current.unit) : ""}
       aria-busy={loaded.pending}
+      data-slow={slow ? "" : undefined}
     >
       <div class="view-header">
         <h1>
