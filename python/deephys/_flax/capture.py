@@ -27,12 +27,12 @@ from flax import linen, nnx
 
 from ..export.capture import Capture
 from ..export.errors import ExportError, unknown_layer
+from ..export.outputs import ArrayKind, Selector
 from ..export.pooling import LayerPooling, PoolingPlan, describe
 from ..export.sources import split_batch
 from ..model import Layer
 from .modules import OUTPUT_NAME, Path, dotted, iter_modules, linen_called_paths
 
-Selector = int | str | Callable[[Any], Any]
 RawForward = Callable[[Any, Any], dict[str, Any]]  # (state, inputs) -> {layer: tuple of its outputs}
 _SOWN = "deephys_output"  # the nnx.Intermediate the chosen NNX modules sow
 _HALF = (jnp.dtype(jnp.bfloat16), jnp.dtype(jnp.float16))
@@ -164,42 +164,12 @@ def _linen_available(module: linen.Module, variables: Any, inputs: Any, kwargs: 
 # ---- selecting and pooling (traced inside the jitted forward) ------------------------------
 
 
-def describe_output(value: Any, depth: int = 0) -> str:
-    """Short description of a module output, e.g. "tuple (Array[8, 17, 32], None)"."""
-    if isinstance(value, jax.Array):
-        return f"Array{list(value.shape)}"
-    if depth > 1:
-        return type(value).__name__
-    if isinstance(value, (tuple, list)):
-        inner = ", ".join(describe_output(v, depth + 1) for v in list(value)[:4])
-        return f"{type(value).__name__} ({inner}{', ...' if len(value) > 4 else ''})"
-    if isinstance(value, Mapping):
-        inner = ", ".join(f"{k!r}: {describe_output(v, depth + 1)}" for k, v in list(value.items())[:4])
-        return f"{type(value).__name__} {{{inner}}}"
-    return type(value).__name__
+ARRAY = ArrayKind(jax.Array, "Array", "an array", "hidden")
 
 
 def select_array(layer: str, output: Any, selector: Selector | None) -> jax.Array:
     """The array to record from a module output (the output itself, or the element `selector` picks)."""
-    if selector is None:
-        if isinstance(output, jax.Array):
-            return output
-        example = "0" if isinstance(output, (tuple, list)) else "'hidden'" if isinstance(output, Mapping) \
-            else "lambda out: out.logits"
-        raise ExportError(
-            f"layer {layer!r} returned a {describe_output(output)}, not an array. Pick what to record with "
-            f"select={{{layer!r}: {example}}} (an index, a key, or a function of the output)"
-        )
-    try:
-        value = selector(output) if callable(selector) else output[selector]
-    except (IndexError, KeyError, TypeError) as exc:
-        raise ExportError(
-            f"layer {layer!r}: select={selector!r} does not apply to its output, a {describe_output(output)} "
-            f"({type(exc).__name__}: {exc})"
-        ) from None
-    if not isinstance(value, jax.Array):
-        raise ExportError(f"layer {layer!r}: select={selector!r} picked a {describe_output(value)}, not an array")
-    return value
+    return ARRAY.select(layer, output, selector)
 
 
 def pool(value: jax.Array, plan: LayerPooling) -> jax.Array:

@@ -2,58 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from typing import Any
 
 import torch
 
 from ..export.errors import ExportError
+from ..export.outputs import ArrayKind, Selector
 from ..export.pooling import LayerPooling
 
-Selector = int | str | Callable[[Any], Any]
 _HALF = (torch.float16, torch.bfloat16)
 
 
-def describe_output(value: Any, depth: int = 0) -> str:
-    """Short description of a module output, e.g. "tuple (Tensor[8, 17, 32], None)"."""
-    if isinstance(value, torch.Tensor):
-        return f"Tensor{list(value.shape)}"
-    if depth > 1:
-        return type(value).__name__
-    if isinstance(value, (tuple, list)):
-        inner = ", ".join(describe_output(v, depth + 1) for v in list(value)[:4])
-        return f"{type(value).__name__} ({inner}{', ...' if len(value) > 4 else ''})"
-    if isinstance(value, Mapping):
-        inner = ", ".join(f"{k!r}: {describe_output(v, depth + 1)}" for k, v in list(value.items())[:4])
-        return f"{type(value).__name__} {{{inner}}}"
-    return type(value).__name__
+TENSOR = ArrayKind(torch.Tensor, "Tensor", "a tensor", "last_hidden_state")
 
 
 def select_tensor(layer: str, output: Any, selector: Selector | None) -> torch.Tensor:
     """The tensor to record from a module output (the output itself, or the element `selector` picks)."""
-    if selector is None:
-        if isinstance(output, torch.Tensor):
-            return output
-        example = "0" if isinstance(output, (tuple, list)) else "'last_hidden_state'" if isinstance(
-            output, Mapping) else "lambda out: out.logits"
-        raise ExportError(
-            f"layer {layer!r} returned a {describe_output(output)}, not a tensor. Pick what to record with "
-            f"select={{{layer!r}: {example}}} (an index, a key, or a function of the output)"
-        )
-    if isinstance(output, torch.Tensor) and not callable(selector):
-        return output  # an index or key picks from tuples and dicts; indexing a tensor would pick images
-    try:
-        value = selector(output) if callable(selector) else output[selector]
-    except (IndexError, KeyError, TypeError) as exc:
-        raise ExportError(
-            f"layer {layer!r}: select={selector!r} does not apply to its output, a {describe_output(output)} "
-            f"({type(exc).__name__}: {exc})"
-        ) from None
-    if not isinstance(value, torch.Tensor):
-        raise ExportError(
-            f"layer {layer!r}: select={selector!r} picked a {describe_output(value)}, not a tensor"
-        )
-    return value
+    return TENSOR.select(layer, output, selector)
 
 
 def pool(value: torch.Tensor, plan: LayerPooling) -> torch.Tensor:
