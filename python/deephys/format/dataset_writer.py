@@ -18,7 +18,6 @@ import numpy as np
 from .._generated.deephys.v1 import deephys_pb2 as pb
 from . import dtypes, images
 from .confidence import prediction_confidence
-from .container import crc32
 from .limits import IMAGE_REF_SIZE, MAX_IMAGE_PIXELS, MAX_RECORD, TABLE_CHUNK_ROWS
 from .summaries import HistogramBuilder, SummaryBuilder
 

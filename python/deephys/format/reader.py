@@ -417,9 +417,9 @@ class Dataset:
         }
         if (s.dataset, s.layer, s.units, s.classes, s.images) != (self.index, data.layer, units, classes, len(self)):
             raise FormatError(path, where, "summary does not match its dataset and layer")
-        for field, size in sizes.items():
-            if len(getattr(s, field)) != size:
-                raise FormatError(path, where, f"summary field {field} has {len(getattr(s, field))} bytes, not {size}")
+        for name, size in sizes.items():
+            if len(getattr(s, name)) != size:
+                raise FormatError(path, where, f"summary field {name} has {len(getattr(s, name))} bytes, not {size}")
         return LayerSummary(
             images=int(s.images),
             min=np.frombuffer(s.min, "<f8").copy(),
