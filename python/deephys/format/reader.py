@@ -417,9 +417,9 @@ class Dataset:
         }
         if (s.dataset, s.layer, s.units, s.classes, s.images) != (self.index, data.layer, units, classes, len(self)):
             raise FormatError(path, where, "summary does not match its dataset and layer")
-        for name, size in sizes.items():
-            if len(getattr(s, name)) != size:
-                raise FormatError(path, where, f"summary field {name} has {len(getattr(s, name))} bytes, not {size}")
+        for key, size in sizes.items():
+            if len(getattr(s, key)) != size:
+                raise FormatError(path, where, f"summary field {key} has {len(getattr(s, key))} bytes, not {size}")
         return LayerSummary(
             images=int(s.images),
             min=np.frombuffer(s.min, "<f8").copy(),
