@@ -109,6 +109,7 @@ async function clickThrough(target: Page | Frame, slim: boolean): Promise<void> 
     },
     [top, id.top_images.length] as const,
   );
+  await target.waitForFunction((sel) => !document.querySelector(`${sel}[data-partial]`), top);
   const shown = await target.evaluate((sel) => [...document.querySelectorAll<HTMLElement>(`${sel} .image-cell`)].map((c) => Number(c.dataset.index)), top);
   expect(shown).toEqual(id.top_images);
   expect(await target.locator('[data-testid="image-absent"]').count()).toBe(0);

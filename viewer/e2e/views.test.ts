@@ -121,7 +121,9 @@ interface NeuronColumnDom {
   values: number[];
 }
 
-function neuronColumns(page: Page): Promise<{ [column: string]: NeuronColumnDom }> {
+async function neuronColumns(page: Page): Promise<{ [column: string]: NeuronColumnDom }> {
+  // A new unit renders its top images below the viewport a frame after the rest (TopImages).
+  await page.waitForFunction(() => !document.querySelector('[data-testid="top-images"][data-partial]'));
   return page.evaluate(() => {
     const out: { [column: string]: NeuronColumnDom } = {};
     for (const col of document.querySelectorAll<HTMLElement>('[data-testid="column"]')) {

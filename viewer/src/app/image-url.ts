@@ -107,6 +107,24 @@ export function holdImages(): () => void {
   };
 }
 
+/**
+ * Calls `release` (from holdImages) once the next frame is painted and the effects of the render
+ * before it have run: the thumbnails of a new view swap their requests in those effects, so the
+ * previous view's waiting thumbnails are never sent and nothing competes with that frame.
+ */
+export function releaseAfterPaint(release: () => void): void {
+  let done = false;
+  const run = () => {
+    if (done) return;
+    done = true;
+    clearTimeout(fallback);
+    // Preact runs effects in a timeout queued from the frame callback: queue behind it.
+    setTimeout(() => setTimeout(release));
+  };
+  const fallback = setTimeout(run, 100); // no frames (a hidden tab)
+  if (typeof requestAnimationFrame === "function") requestAnimationFrame(run);
+}
+
 /** Images held now (for tests and diagnostics). */
 export function heldImageUrls(): number {
   return entries.size;

@@ -185,15 +185,21 @@ const MIME: { [encoding: number]: string } = {
   [ImageEncoding.WEBP]: "image/webp",
 };
 
-export function decodeImage(image: Image, e: Expect, index: number): Blob {
+/** An encoded image (PNG, JPEG or WebP): its bytes, in a buffer of their own, and MIME type. */
+export interface EncodedImage {
+  data: Uint8Array<ArrayBuffer>;
+  type: string;
+}
+
+export function decodeImage(image: Image, e: Expect, index: number): EncodedImage {
   const check = checker(e);
   check(image.dataset === e.dataset && Number(image.index) === index,
     `image record is image ${image.index} of dataset ${image.dataset}, expected image ${index} of dataset ${e.dataset}`);
   const type = MIME[image.encoding];
   check(type !== undefined, `image has unknown encoding ${image.encoding}`);
   check(image.data.length > 0, "image record holds no data");
-  // Copy: a Blob made from a view would keep the whole record buffer alive.
-  return new Blob([image.data.slice()], { type });
+  // Copy: a view would keep the whole record buffer alive.
+  return { data: image.data.slice(), type: type! };
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   decodeTableChunk,
   type ActivationBlock,
   type DecodedSummary,
+  type EncodedImage,
   type KeyValue,
   type TableChunk,
 } from "./records";
@@ -32,7 +33,7 @@ export interface DatasetTable {
 
 export const DEFAULT_CACHE_BYTES = 256 * 1024 * 1024;
 
-type Cached = TableChunk | ActivationBlock | DecodedSummary | DatasetTable | Blob;
+type Cached = TableChunk | ActivationBlock | DecodedSummary | DatasetTable | EncodedImage;
 
 export class Run {
   private readonly cache: ByteLru<string, Cached>;
@@ -102,6 +103,16 @@ export class Run {
 
   /** The encoded image (PNG, JPEG or WebP) with its MIME type, or null when the file has none for this image. */
   async imageBlob(dataset: number, index: number): Promise<Blob | null> {
+    const image = await this.imageBytes(dataset, index);
+    return image && new Blob([image.data], { type: image.type });
+  }
+
+  /**
+   * The encoded image's bytes and MIME type (cached; do not modify them), or null when the file has
+   * none for this image. No Blob: a Blob's bytes live in the browser process, and every read of them
+   * is a round trip there.
+   */
+  async imageBytes(dataset: number, index: number): Promise<EncodedImage | null> {
     const { chunk, row } = await this.tableRow(dataset, index);
     const location = chunk.images[row];
     if (!location) return null;
@@ -164,7 +175,7 @@ export class Run {
   }
 
   private cached<V extends Cached>(key: string, load: () => Promise<V>): Promise<V> {
-    return this.cache.get(key, load, (v) => (v instanceof Blob ? v.size + 64 : byteSizeOf(v as unknown as { [key: string]: unknown }))) as Promise<V>;
+    return this.cache.get(key, load, (v) => byteSizeOf(v as unknown as { [key: string]: unknown })) as Promise<V>;
   }
 
   private dataset(index: number) {

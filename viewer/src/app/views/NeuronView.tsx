@@ -5,7 +5,7 @@
  */
 import { useCallback, useEffect, useMemo } from "preact/hooks";
 import { useApp } from "../context";
-import { holdImages } from "../image-url";
+import { holdImages, releaseAfterPaint } from "../image-url";
 import { routeNow } from "../router";
 import { useSettings } from "../settings-store";
 import { useDelayedFlag } from "../use-delayed";
@@ -33,7 +33,7 @@ export function NeuronView() {
       try {
         return { unit, layer: layer.name, columns: ordered, profiles: await Promise.all(ordered.map((c) => loadProfile(api, c, layer.name, unit))) };
       } finally {
-        release();
+        releaseAfterPaint(release);
       }
     },
     [api, ordered.map((c) => c.id).join("\n"), layer.name, unit],

@@ -60,6 +60,8 @@ export type ImageMethods = {
 
 /** Base64 of `bytes` (btoa of a binary string, built in chunks). */
 export function base64(bytes: Uint8Array): string {
+  const native = (bytes as Uint8Array & { toBase64?: () => string }).toBase64;
+  if (typeof native === "function") return native.call(bytes);
   let binary = "";
   for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(binary);
@@ -134,9 +136,8 @@ export function imageMethods(run: (fileId: number) => Run): ImageMethods {
     },
 
     async imageDataUrl(fileId, dataset, index) {
-      const blob = await run(fileId).imageBlob(dataset, index);
-      if (!blob) return null;
-      return `data:${blob.type};base64,${base64(new Uint8Array(await blob.arrayBuffer()))}`;
+      const image = await run(fileId).imageBytes(dataset, index);
+      return image && `data:${image.type};base64,${base64(image.data)}`;
     },
 
     async unitMaxima(fileId, dataset, layer, units) {
