@@ -192,14 +192,7 @@ def pool(value: jax.Array, plan: LayerPooling) -> jax.Array:
         return value[:, 0]
     fn = plan.function
     assert fn is not None
-    pooled = fn(value)
-    if not isinstance(pooled, jax.Array) or pooled.ndim != 2 or pooled.shape[0] != value.shape[0]:
-        shape = list(pooled.shape) if isinstance(pooled, jax.Array) else type(pooled).__name__
-        raise ExportError(
-            f"layer {plan.layer!r}: the pooling function returned {shape}; it must return an array of shape "
-            f"(N, units) = ({value.shape[0]}, ...)"
-        )
-    return pooled
+    return ARRAY.check_pooled(plan.layer, fn(value), value.shape[0])
 
 
 # ---- the Capture --------------------------------------------------------------------------

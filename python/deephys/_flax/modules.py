@@ -7,7 +7,7 @@ from typing import Any
 
 from flax import nnx
 
-from ..export.errors import ExportError, resolve_layer_names, unknown_layer
+from ..export.errors import ExportError, layer_names, resolve_layer_names
 
 OUTPUT_NAME = "output"  # the model itself: its final output (a submodule named "output" takes precedence)
 Path = tuple[Any, ...]
@@ -36,28 +36,13 @@ def nnx_module_paths(model: nnx.Module) -> dict[str, Path]:
 
 def resolve_nnx_layers(model: nnx.Module, layers: Sequence[str | nnx.Module]) -> dict[str, Path]:
     """Layer name -> NNX path, in the order given (names or submodule objects); unknown names list close matches."""
-    if isinstance(layers, (str, nnx.Module)):
-        layers = [layers]
     paths = nnx_module_paths(model)
     by_identity = {id(module): dotted(path) for path, module in iter_modules(model) if path}
     by_identity[id(model)] = OUTPUT_NAME
-    names: list[str] = []
-    for layer in layers:
-        if isinstance(layer, nnx.Module):
-            name = by_identity.get(id(layer))
-            if name is None:
-                raise ExportError(
-                    f"the module {type(layer).__name__} given in layers= is not part of the model; pass "
-                    "submodules of the model itself, or their paths such as 'blocks.0.conv'"
-                )
-            names.append(name)
-        elif isinstance(layer, str):
-            if layer not in paths:
-                raise unknown_layer(layer, list(paths), "module")
-            names.append(layer)
-        else:
-            raise ExportError(f"layers= takes module paths or submodules, not {type(layer).__name__}")
-    resolve_layer_names(names, list(paths))
+    names = layer_names(
+        layers, nnx.Module, by_identity, list(paths),
+        "pass submodules of the model itself, or their paths such as 'blocks.0.conv'", "module paths or submodules",
+    )
     return {name: paths[name] for name in names}
 
 

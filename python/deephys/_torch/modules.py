@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from torch import nn
 
-from ..export.errors import ExportError, resolve_layer_names, unknown_layer
+from ..export.errors import ExportError, layer_names
 
 OUTPUT_NAME = "output"  # the name given to the model itself when it is passed as a layer
 
@@ -20,30 +20,15 @@ def module_names(model: nn.Module) -> dict[str, nn.Module]:
 
 def resolve_layers(model: nn.Module, layers: Sequence[str | nn.Module]) -> dict[str, nn.Module]:
     """Layer name -> module, in the order given; errors list close matches for unknown names."""
-    if isinstance(layers, (str, nn.Module)):
-        layers = [layers]
     available = module_names(model)
     by_identity: dict[int, str] = {}
     for name, module in available.items():
         by_identity.setdefault(id(module), name)
     by_identity[id(model)] = OUTPUT_NAME
-    names: list[str] = []
-    for layer in layers:
-        if isinstance(layer, nn.Module):
-            name = by_identity.get(id(layer))
-            if name is None:
-                raise ExportError(
-                    f"the module {type(layer).__name__} given in layers= is not part of the model; "
-                    "pass modules of the model itself, or their names as in model.named_modules()"
-                )
-            names.append(name)
-        elif isinstance(layer, str):
-            if layer not in available:
-                raise unknown_layer(layer, list(available), "module")
-            names.append(layer)
-        else:
-            raise ExportError(f"layers= takes module names or modules, not {type(layer).__name__}")
-    resolve_layer_names(names, list(available))
+    names = layer_names(
+        layers, nn.Module, by_identity, list(available),
+        "pass modules of the model itself, or their names as in model.named_modules()", "module names or modules",
+    )
     return {name: available[name] for name in names}
 
 

@@ -6,7 +6,6 @@ from typing import Any
 
 import torch
 
-from ..export.errors import ExportError
 from ..export.outputs import ArrayKind, Selector
 from ..export.pooling import LayerPooling
 
@@ -41,11 +40,4 @@ def pool(value: torch.Tensor, plan: LayerPooling) -> torch.Tensor:
         return value[:, 0]
     fn = plan.function
     assert fn is not None
-    pooled = fn(value)
-    if not isinstance(pooled, torch.Tensor) or pooled.ndim != 2 or pooled.shape[0] != value.shape[0]:
-        shape = list(pooled.shape) if isinstance(pooled, torch.Tensor) else type(pooled).__name__
-        raise ExportError(
-            f"layer {plan.layer!r}: the pooling function returned {shape}; it must return a tensor of shape "
-            f"(N, units) = ({value.shape[0]}, ...)"
-        )
-    return pooled
+    return TENSOR.check_pooled(plan.layer, fn(value), value.shape[0])

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -60,6 +61,35 @@ def resolve_layer_names(requested: Sequence[str], available: Sequence[str], what
     if repeated:
         raise ExportError(f"layers lists {', '.join(map(repr, repeated))} more than once")
     return list(requested)
+
+
+def layer_names(
+    layers: Any,
+    module_type: type,
+    names_by_id: Mapping[int, str],
+    available: Sequence[str],
+    foreign_hint: str,
+    accepted: str,
+) -> list[str]:
+    """The names of `layers` (names, or module objects looked up by identity in `names_by_id`), checked
+    against `available` by `resolve_layer_names`. `foreign_hint` says what to pass instead of a module that
+    is not part of the model; `accepted` names what `layers=` takes."""
+    if isinstance(layers, (str, module_type)):
+        layers = [layers]
+    names: list[str] = []
+    for layer in layers:
+        if isinstance(layer, module_type):
+            name = names_by_id.get(id(layer))
+            if name is None:
+                raise ExportError(
+                    f"the module {type(layer).__name__} given in layers= is not part of the model; {foreign_hint}"
+                )
+            names.append(name)
+        elif isinstance(layer, str):
+            names.append(layer)
+        else:
+            raise ExportError(f"layers= takes {accepted}, not {type(layer).__name__}")
+    return resolve_layer_names(names, available)
 
 
 def check_labels(labels: np.ndarray, classes: int, dataset: str, batch: int, first_image: int) -> np.ndarray:

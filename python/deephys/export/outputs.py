@@ -57,3 +57,13 @@ class ArrayKind:
         if not isinstance(value, self.type):
             raise ExportError(f"layer {layer!r}: select={selector!r} picked a {self.describe(value)}, not {self.noun}")
         return value
+
+    def check_pooled(self, layer: str, pooled: Any, images: int) -> Any:
+        """`pooled`, the result of a user's pooling function, if it is (N, units); else a clear error."""
+        if not isinstance(pooled, self.type) or pooled.ndim != 2 or pooled.shape[0] != images:
+            shape = list(pooled.shape) if isinstance(pooled, self.type) else type(pooled).__name__
+            raise ExportError(
+                f"layer {layer!r}: the pooling function returned {shape}; it must return {self.noun} of shape "
+                f"(N, units) = ({images}, ...)"
+            )
+        return pooled
