@@ -31,6 +31,34 @@ def write_small_run(path: Path, n_id: int = 40, n_ood: int = 30, seed: int = 0) 
 
 
 @pytest.fixture
+def browser_then_ctrl_c(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Fakes the browser (records the URLs opened) and a Ctrl-C once it has opened one.
+
+    Returns the list of opened URLs; a served command then stops as if the user pressed Ctrl-C.
+    """
+    import threading
+    import webbrowser
+
+    from deephys.server import ViewerServer
+
+    opened: list[str] = []
+    done = threading.Event()
+
+    def fake_open(url: str, *args: object, **kwargs: object) -> bool:
+        opened.append(url)
+        done.set()
+        return True
+
+    def fake_serve_forever(self: ViewerServer, poll_interval: float = 0.2) -> None:
+        done.wait(5)
+        raise KeyboardInterrupt  # Ctrl-C
+
+    monkeypatch.setattr(webbrowser, "open", fake_open)
+    monkeypatch.setattr(ViewerServer, "serve_forever", fake_serve_forever)
+    return opened
+
+
+@pytest.fixture
 def make_small_run():
     """The function that writes the small run, for tests that need to tweak the writer first."""
     return write_small_run

@@ -403,29 +403,15 @@ def test_cli_missing_file(tmp_path: Path) -> None:
 
 
 def test_cli_opens_browser_and_reports_missing_viewer(
-    data: tuple[Path, bytes], viewer_html: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    data: tuple[Path, bytes], viewer_html: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    browser_then_ctrl_c: list[str],
 ) -> None:
-    import webbrowser
-
     from click.testing import CliRunner
 
     from deephys import server as server_module
     from deephys.cli.view import view
 
-    opened: list[str] = []
-    done = threading.Event()
-
-    def fake_open(url: str, *args: object, **kwargs: object) -> bool:
-        opened.append(url)
-        done.set()
-        return True
-
-    def fake_serve_forever(self: ViewerServer, poll_interval: float = 0.2) -> None:
-        done.wait(5)
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(webbrowser, "open", fake_open)
-    monkeypatch.setattr(ViewerServer, "serve_forever", fake_serve_forever)
+    opened = browser_then_ctrl_c
     result = CliRunner().invoke(view, ["--viewer-html", str(viewer_html), str(data[0])])
     assert result.exit_code == 0, result.output
     assert len(opened) == 1 and opened[0].startswith("http://127.0.0.1:") and opened[0] in result.output

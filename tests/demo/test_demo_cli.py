@@ -11,7 +11,6 @@ import select
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -23,12 +22,11 @@ import deephys
 
 from deephys.cli import demo as demo_module
 from deephys.cli.demo import demo
-from deephys.server import ViewerServer
 
 PAGE = b"<!doctype html><title>viewer</title>"
 URL_LINE = re.compile(r"Deephys viewer at (http://127\.0\.0\.1:(\d+)/([\w-]+)/)  \(Ctrl-C to stop\)")
-# Until `demo` is registered in deephys.cli, run the command object itself.
-RUN_DEMO = "import sys; from deephys.cli.demo import demo; sys.exit(demo(prog_name='deephys demo'))"
+# The subprocess runs the command through the `deephys` group, as a user would.
+RUN_DEMO = "import sys; from deephys.cli import main; sys.exit(main(['demo', *sys.argv[1:]], prog_name='deephys'))"
 
 
 @pytest.fixture
@@ -111,26 +109,11 @@ def _fake_run_demo(calls: list[tuple[str, Path]]):
 
 
 def test_opens_the_browser_unless_told_not_to(
-    tmp_path: Path, viewer_html: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, viewer_html: Path, monkeypatch: pytest.MonkeyPatch, browser_then_ctrl_c: list[str]
 ) -> None:
-    import webbrowser
-
     calls: list[tuple[str, Path]] = []
-    opened: list[str] = []
-    done = threading.Event()
-
-    def fake_open(url: str, *args: object, **kwargs: object) -> bool:
-        opened.append(url)
-        done.set()
-        return True
-
-    def fake_serve_forever(self: ViewerServer, poll_interval: float = 0.2) -> None:
-        done.wait(5)
-        raise KeyboardInterrupt  # Ctrl-C
-
+    opened = browser_then_ctrl_c
     monkeypatch.setattr(demo_module, "run_demo", _fake_run_demo(calls))
-    monkeypatch.setattr(webbrowser, "open", fake_open)
-    monkeypatch.setattr(ViewerServer, "serve_forever", fake_serve_forever)
     result = CliRunner().invoke(demo, ["--out", str(tmp_path), "--viewer-html", str(viewer_html)])
     assert result.exit_code == 0, result.output
     assert calls == [("torch", tmp_path)]
