@@ -82,7 +82,6 @@ export function SearchBox() {
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
   }, []);
-  useEffect(() => setActive(0), [text]);
 
   const close = () => {
     setOpen(false);
@@ -128,7 +127,10 @@ export function SearchBox() {
         aria-activedescendant={showList && activeResult ? `search-${activeResult.key}` : undefined}
         value={text}
         onInput={(e) => {
+          // Reset the choice in the same render as the new text: an effect would run after paint and
+          // could undo an arrow key pressed in between.
           setText(e.currentTarget.value);
+          setActive(0);
           setOpen(true);
         }}
         onFocus={() => setOpen(true)}

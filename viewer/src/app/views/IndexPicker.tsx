@@ -22,8 +22,13 @@ interface Props {
 }
 
 export function IndexPicker({ label, value, current, count, onChange, testId }: Props) {
-  const [text, setText] = useState(String(value));
-  const [invalid, setInvalid] = useState(false);
+  // What the user is typing, tied to the value it was typed over: when the value changes (a step, a
+  // link, the URL) the field shows the new value in the same render, with no effect that could later
+  // overwrite fresh typing.
+  const [draft, setDraft] = useState<{ over: number; text: string; invalid: boolean } | null>(null);
+  const editing = draft !== null && draft.over === value ? draft : null;
+  const text = editing ? editing.text : String(value);
+  const invalid = editing ? editing.invalid : false;
   // Chromium blurs a focused input as it is removed: that must not navigate from a view being left.
   const mounted = useRef(true);
   useEffect(
@@ -32,10 +37,6 @@ export function IndexPicker({ label, value, current, count, onChange, testId }: 
     },
     [],
   );
-  useEffect(() => {
-    setText(String(value));
-    setInvalid(false);
-  }, [value]);
 
   const step = (delta: number) => onChange(wrapIndex((current ? current() : value) + delta, count));
   useShortcuts((shortcut) => {
@@ -49,10 +50,10 @@ export function IndexPicker({ label, value, current, count, onChange, testId }: 
     if (!mounted.current) return;
     const trimmed = text.trim();
     if (!/^-?\d+$/.test(trimmed)) {
-      setInvalid(true);
+      setDraft({ over: value, text, invalid: true });
       return;
     }
-    setInvalid(false);
+    setDraft(null);
     onChange(wrapIndex(Number(trimmed), count));
   };
 
@@ -71,7 +72,7 @@ export function IndexPicker({ label, value, current, count, onChange, testId }: 
           inputMode="numeric"
           size={6}
           value={text}
-          onInput={(e) => setText(e.currentTarget.value)}
+          onInput={(e) => setDraft({ over: value, text: e.currentTarget.value, invalid: false })}
           onKeyDown={(e) => e.key === "Enter" && commit()}
           onBlur={() => text !== String(value) && commit()}
         />{" "}
