@@ -7,9 +7,10 @@ datasets unit by unit, image by image and class by class in the viewer.
 
 from . import analysis
 from ._version import __version__
-from .errors import DeephysError, FormatError
+from .errors import DeephysError, FormatError, NothingToRepair
 from .format import Dataset, LayerSummary, Run, Writer
 from .format import open_run as open
+from .format.repair import repair
 from .model import Layer, Model, Producer
 
 __all__ = [
@@ -19,12 +20,14 @@ __all__ = [
     "Layer",
     "LayerSummary",
     "Model",
+    "NothingToRepair",
     "Producer",
     "Run",
     "Writer",
     "__version__",
     "analysis",
     "open",
+    "repair",
     "show",
 ]
 

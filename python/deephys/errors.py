@@ -22,3 +22,7 @@ class FormatError(DeephysError):
         self.problem = problem
         where = f"at byte {offset}: " if offset is not None else ""
         super().__init__(f"{self.path or '<file>'}: {where}{problem}")
+
+
+class NothingToRepair(DeephysError):
+    """`deephys.repair` was given a file that ends with a trailer: no append to it was cut short."""

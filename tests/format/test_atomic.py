@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import numpy as np
@@ -191,6 +192,24 @@ def test_append_on_a_full_disk_restores_the_original_bytes(tmp_path: Path, monke
     assert folder_listing(path) == ["run.deephys"]
 
 
+@pytest.mark.parametrize(("mode", "in_place"), [("w", False), ("a", False), ("a", True)])
+def test_a_failure_while_finishing_keeps_the_previous_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           mode: str, in_place: bool) -> None:
+    # The footer is written, then the disk fills up before the trailer.
+    path = tmp_path / "run.deephys"
+    previous = write_previous(path)
+
+    def no_space(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("deephys.format.writer.pack_trailer", no_space)
+    with pytest.raises(OSError, match="No space"):
+        with deephys.Writer(path, model=MODEL, classes=CLASSES, mode=mode, in_place=in_place) as w:
+            w.add_dataset("new", **batch(10))
+    assert path.read_bytes() == previous
+    assert folder_listing(path) == ["run.deephys"]
+
+
 def test_a_failed_dataset_can_be_skipped(tmp_path: Path) -> None:
     # The exception leaves `with w.dataset(...)`: that dataset is dropped, the writer goes on.
     path = tmp_path / "run.deephys"
@@ -214,7 +233,8 @@ SLOW_WRITER = textwrap.dedent(
 
     model = deephys.Model("m", layers={"fc": 6, "out": 3}, classifier="out")
     rng = np.random.default_rng(0)
-    with deephys.Writer(sys.argv[1], model=model, classes=["a", "b", "c"], mode=sys.argv[2], in_place=False) as w:
+    with deephys.Writer(sys.argv[1], model=model, classes=["a", "b", "c"], mode=sys.argv[2],
+                        in_place=sys.argv[3] == "in-place") as w:
         with w.dataset("slow") as d:
             for i in range(10_000):
                 d.append(labels=rng.integers(0, 3, 8), activations={"fc": rng.random((8, 6)), "out": rng.random((8, 3))},
@@ -226,27 +246,49 @@ SLOW_WRITER = textwrap.dedent(
 )
 
 
+def wait_until_larger(path: Path, size: int, timeout: float = 20) -> None:
+    """Wait until the in-place writer has put some bytes of its own into the file."""
+    deadline = time.monotonic() + timeout
+    while path.stat().st_size <= size:
+        assert time.monotonic() < deadline, "the writer wrote nothing into the file"
+        time.sleep(0.01)
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
-@pytest.mark.parametrize("mode", ["w", "a"])
+@pytest.mark.parametrize("mode", ["w", "a", "a-in-place"])
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL])
 def test_interrupted_process_leaves_the_previous_file(tmp_path: Path, mode: str, sig: int) -> None:
     path = tmp_path / "run.deephys"
     previous = write_previous(path)
+    in_place = mode == "a-in-place"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    process = subprocess.Popen([sys.executable, "-c", SLOW_WRITER, str(path), mode], stdout=subprocess.PIPE,
+    arguments = [str(path), mode[0], "in-place" if in_place else "copy"]
+    process = subprocess.Popen([sys.executable, "-c", SLOW_WRITER, *arguments], stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, env=env)
     try:
         assert process.stdout.readline() == b"started\n", process.stderr.read().decode()
+        if in_place:
+            wait_until_larger(path, len(previous))
         process.send_signal(sig)
         process.wait(timeout=20)
     finally:
         process.kill()
         process.wait()
     assert process.returncode != 0
+    if in_place and sig == signal.SIGKILL:
+        # Killed in the middle of its records: the old footer and trailer are intact before them, and
+        # repair cuts the file back to exactly the previous bytes.
+        assert path.read_bytes()[: len(previous)] == previous
+        with pytest.raises(deephys.FormatError, match="deephys repair"):
+            deephys.open(path)
+        repaired = deephys.repair(path)
+        assert repaired.datasets == ("old",)
     assert path.read_bytes() == previous
     read_everything(path)
     if sig == signal.SIGINT:
         assert b"KeyboardInterrupt" in process.stderr.read()
+        assert folder_listing(path) == ["run.deephys"]
+    elif in_place:
         assert folder_listing(path) == ["run.deephys"]
     else:
         # SIGKILL gives no chance to clean up: a temporary file may stay beside the intact original.

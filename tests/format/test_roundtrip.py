@@ -23,6 +23,7 @@ from format_helpers import time_limit  # noqa: F401 (autouse: no test may hang)
 
 import deephys
 from deephys.format.summaries import compute_summary
+from deephys.format.validate import validate
 
 HOSTILE_NAMES = [
     "<img src=x onerror=alert(1)>",
@@ -226,11 +227,13 @@ def write_run(path: Path, spec: RunSpec) -> None:
     for i, (lo, hi) in enumerate(zip(cuts[1:-1], cuts[2:])):
         with deephys.open(path) as run:
             footer_offset = run.trailer.footer_offset
-        before = path.read_bytes()[:footer_offset]
+        before = path.read_bytes()
         with deephys.Writer(path, mode="a", in_place=spec.in_place[i], **options) as w:
             for dataset in spec.datasets[lo:hi]:
                 write_dataset(w, dataset)
-        assert path.read_bytes()[:footer_offset] == before, "an append moved or changed earlier records"
+        # In place, the old footer and trailer stay too: the previous file is a prefix of the new one.
+        kept = len(before) if spec.in_place[i] else footer_offset
+        assert path.read_bytes()[:kept] == before[:kept], "an append moved or changed earlier records"
 
 
 # ---- expected values -----------------------------------------------------------------
@@ -350,6 +353,8 @@ def test_roundtrip(spec: RunSpec) -> None:
         path = Path(folder) / "run.deephys"
         write_run(path, spec)
         check_run(path, spec)
+        report = validate(path, summaries=False)  # every byte accounted for, the footers in-place appends left included
+        assert report.ok, report.problems
         assert sorted(p.name for p in Path(folder).iterdir()) == ["run.deephys"]  # no temporary left
 
 

@@ -51,6 +51,15 @@ describe("damage", () => {
     expect(error.message).toMatch(/^bad\.deephys: at byte \d+: /);
   });
 
+  it("a file whose in-place append was cut short points to deephys repair", async () => {
+    const cut = new Uint8Array(good.length + 100);
+    cut.set(good);
+    cut.fill(7, good.length);
+    const error = await formatError(cut);
+    expect(error.problem).toMatch(/no Deephys trailer/);
+    expect(error.problem).toMatch(/`deephys repair bad\.deephys` restores its last complete version/);
+  });
+
   it("a file of a few bytes", async () => {
     for (const bytes of [new Uint8Array(0), good.subarray(0, 5), good.subarray(0, 20)]) {
       const error = await formatError(bytes);

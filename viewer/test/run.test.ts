@@ -12,7 +12,7 @@ function expectFloats(actual: ArrayLike<number>, wanted: string[], what: string)
   }
 }
 
-describe.each(["small.deephys", "dtypes.deephys"])("%s", (file) => {
+describe.each(["small.deephys", "dtypes.deephys", "appended.deephys"])("%s", (file) => {
   const want = expected(file);
 
   it("opens with the model, classes and datasets of the file", async () => {

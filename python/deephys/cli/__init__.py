@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .._version import __version__
-from . import bundle, convert, demo, info, merge, sample, validate, view
+from . import bundle, convert, demo, info, merge, repair, sample, validate, view
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -20,6 +20,7 @@ for _command in (
     bundle.bundle,
     info.info,
     validate.validate,
+    repair.repair,
     merge.merge,
     convert.convert,
     sample.sample,

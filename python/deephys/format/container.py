@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import struct
 import zlib
 from dataclasses import dataclass
@@ -54,6 +55,16 @@ def pack_trailer(t: Trailer) -> bytes:
     return body + struct.pack("<I", crc32(body)) + END_MAGIC
 
 
+def unpack_trailer(data: bytes) -> Trailer | None:
+    """The trailer in `data` (32 bytes) if its end magic and CRC are right, else None; nothing else is checked."""
+    if len(data) != TRAILER_SIZE:
+        return None
+    footer_offset, length, footer_crc, major, minor, crc, end = _TRAILER.unpack(data)
+    if end != END_MAGIC or crc32(data[:20]) != crc:
+        return None
+    return Trailer(footer_offset, length, footer_crc, major, minor)
+
+
 def check_version(path: str, offset: int, major: int, minor: int) -> None:
     if major != FORMAT_MAJOR:
         raise FormatError(
@@ -76,7 +87,8 @@ def parse_trailer(path: str, data: bytes, file_size: int) -> Trailer:
             path,
             file_size - len(END_MAGIC),
             "no Deephys trailer at the end of the file: the file is truncated, still being "
-            "written, or not a Deephys file",
+            "written, or not a Deephys file; if an in-place append to it was interrupted, "
+            f"`deephys repair {shlex.quote(path)}` restores its last complete version",
         )
     if crc32(data[:20]) != crc:
         raise FormatError(path, offset, "trailer CRC mismatch: the end of the file is damaged")

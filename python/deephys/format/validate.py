@@ -11,8 +11,8 @@ from google.protobuf.message import DecodeError
 
 from .._generated.deephys.v1 import deephys_pb2 as pb
 from ..errors import FormatError
-from .container import crc32, parse_frame
-from .limits import FRAME_SIZE, HEADER_SIZE
+from .container import crc32, parse_frame, unpack_trailer
+from .limits import FRAME_SIZE, HEADER_SIZE, TRAILER_SIZE
 from .reader import Dataset, Run
 from .summaries import HistogramBuilder, LayerSummary, SummaryBuilder
 
@@ -58,9 +58,11 @@ def validate(path: str | os.PathLike[str], progress: Callable[[int], None] | Non
 
 def _scan_records(run: Run, report: Report, progress: Callable[[int], None] | None) -> None:
     """Walk every frame between the header and the footer: each byte must belong to a
-    record with a correct CRC, and each record must be the one the footer expects."""
+    record with a correct CRC, and each record must be the one the footer expects. The
+    footers that in-place appends left behind are accepted exactly where the footer lists them."""
     path, end = str(run.path), run.trailer.footer_offset
     expected = _referenced_offsets(run)
+    earlier_footers = set(run._footer.earlier_footers)
     offset, first = HEADER_SIZE, True
     while offset < end:
         if offset + FRAME_SIZE > end:
@@ -76,16 +78,22 @@ def _scan_records(run: Run, report: Report, progress: Callable[[int], None] | No
         except DecodeError as exc:
             raise FormatError(path, offset, f"record does not decode: {exc}") from None
         kind = record.WhichOneof("body")
-        if first:
+        step = FRAME_SIZE + length
+        if offset in earlier_footers:
+            earlier_footers.remove(offset)
+            step += _check_earlier_footer(run, offset, kind, length, crc)
+        elif first:
             if kind != "model":
                 raise FormatError(path, offset, "the first record is not the model")
             if record.model != run._footer.model:
                 raise FormatError(path, offset, "the model record differs from the footer's model")
+        elif kind == "footer":
+            raise FormatError(path, offset, "footer record inside the data area that the footer does not list "
+                                            "among its earlier footers")
         elif kind is not None and expected.pop(offset, None) != kind:
             raise FormatError(path, offset, f"{kind or 'unknown'} record is not referenced by the footer")
         first = False
         report.records += 1
-        step = FRAME_SIZE + length
         report.bytes_checked += step
         if progress:
             progress(step)
@@ -93,6 +101,29 @@ def _scan_records(run: Run, report: Report, progress: Callable[[int], None] | No
     if expected:
         where = min(expected)
         raise FormatError(path, where, f"{len(expected)} referenced records are missing, the first at {where}")
+    if earlier_footers:
+        where = min(earlier_footers)
+        raise FormatError(path, where, f"the footer lists an earlier footer at {where}, where no record starts")
+
+
+def _check_earlier_footer(run: Run, offset: int, kind: str | None, length: int, crc: int) -> int:
+    """Check the footer an in-place append left at `offset` and the trailer after it; return the trailer's size."""
+    path = str(run.path)
+    if kind != "footer":
+        raise FormatError(path, offset, f"the footer lists an earlier footer here, but this is a "
+                                        f"{kind or 'unknown'} record")
+    at = offset + FRAME_SIZE + length
+    if at + TRAILER_SIZE > run.trailer.footer_offset:
+        raise FormatError(path, at, "the earlier footer is not followed by its trailer")
+    trailer = unpack_trailer(run._file.read(at, TRAILER_SIZE))
+    if trailer is None:
+        raise FormatError(path, at, "the trailer of the earlier footer is damaged (end magic or CRC)")
+    if (trailer.footer_offset, trailer.footer_length, trailer.footer_crc) != (offset, length, crc):
+        raise FormatError(path, at, "the trailer of the earlier footer does not point at it")
+    if trailer.major != run.format_version[0]:
+        raise FormatError(path, at, f"the trailer of the earlier footer says format version {trailer.major}."
+                                    f"{trailer.minor}, the header {run.format_version[0]}.{run.format_version[1]}")
+    return TRAILER_SIZE
 
 
 def _referenced_offsets(run: Run) -> dict[int, str]:

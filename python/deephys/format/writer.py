@@ -45,7 +45,8 @@ class Writer:
     The file appears at `path` only when the writer closes successfully; until
     then data goes to a temporary file beside it, so an interrupted export leaves
     the previous file (or nothing) at `path`. `mode="a"` adds datasets to an
-    existing file (on a copy, or in place with `in_place=True`).
+    existing file (on a copy, or in place with `in_place=True`: no copy, but a
+    killed process leaves a file that `deephys.repair` cuts back to the previous one).
     """
 
     def __init__(
@@ -83,7 +84,8 @@ class Writer:
         self._open_dataset: DatasetWriter | None = None
         self._closed = False
         self._in_place = False
-        self._restore: tuple[int, bytes] | None = None
+        self._original_size: int | None = None  # in place: the size to truncate back to on failure
+        self._earlier_footers: list[int] = []
         self._early_sync: threading.Thread | None = None
         self._metadata = {"created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")}
         self._metadata.update(metadata or {})
@@ -182,9 +184,13 @@ class Writer:
         """Finish the file and move it into place."""
         if self._closed:
             return
-        if self._open_dataset is not None:
-            self._open_dataset.close()
-        self._finish()
+        try:
+            if self._open_dataset is not None:
+                self._open_dataset.close()
+            self._finish()
+        except BaseException:
+            self.abort()  # a failure while finishing (a full disk) leaves the previous file too
+            raise
 
     def abort(self, keep_finished: bool = False) -> None:
         """Stop writing after a failure.
@@ -305,19 +311,20 @@ class Writer:
         self._metadata = {**dict(footer.metadata), **{k: v for k, v in self._metadata.items() if k != "created"}}
         self._metadata["modified"] = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
         if in_place:
+            # The old footer and trailer stay where they are and the new records follow them: until the new
+            # trailer is written the file ends with garbage, and `deephys repair` cuts back to the old one.
             self._in_place = True
             self._file = open(self.path, "r+b")  # noqa: SIM115 - closed in _finish/abort
-            self._file.seek(footer_offset)
-            self._restore = (footer_offset, self._read_tail(footer_offset, size))
             self._tmp_path = str(self.path)
+            self._original_size = size
+            self._earlier_footers = [*footer.earlier_footers, footer_offset]
+            self._truncate(size)
         else:
             self._file, self._tmp_path = self._create_temp()
             with open(self.path, "rb") as source:
                 shutil.copyfileobj(source, self._file, 16 << 20)
-        self._truncate(footer_offset)
-
-    def _read_tail(self, offset: int, size: int) -> bytes:
-        return os.pread(self._file.fileno(), size - offset, offset)
+            self._earlier_footers = [offset for offset in footer.earlier_footers if offset < footer_offset]
+            self._truncate(footer_offset)
 
     def _truncate(self, offset: int) -> None:
         self._file.flush()
@@ -326,12 +333,9 @@ class Writer:
         self._offset = offset
 
     def _rollback_in_place(self) -> None:
-        if self._restore is None:  # failed before anything was changed
+        if self._original_size is None:  # failed before anything was changed
             return
-        offset, tail = self._restore
-        self._truncate(offset)
-        self._write(tail)
-        self._file.flush()
+        self._truncate(self._original_size)
         os.fsync(self._file.fileno())
 
     def _finish(self) -> None:
@@ -341,7 +345,14 @@ class Writer:
             model=self.model.to_proto(),
             datasets=self._datasets,
             metadata=self._metadata,
+            earlier_footers=self._earlier_footers,
         )
+        if self._in_place:
+            # The records must be on the disk before the trailer that makes them part of the file: after a
+            # power loss, a file that ends with a valid trailer must hold what that trailer points at.
+            self._file.flush()
+            self._join_sync()
+            os.fsync(self._file.fileno())
         footer_offset = self._offset
         ref = self._write_record(pb.Record(footer=footer))
         self._write(pack_trailer(Trailer(footer_offset, ref.length, ref.crc32, FORMAT_MAJOR, FORMAT_MINOR)))

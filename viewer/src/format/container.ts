@@ -85,7 +85,8 @@ export function parseTrailer(file: string, bytes: Uint8Array, fileSize: number):
     throw new FormatError(
       file,
       fileSize - END_MAGIC.length,
-      "no Deephys trailer at the end of the file: the file is truncated, still being written, or not a Deephys file",
+      "no Deephys trailer at the end of the file: the file is truncated, still being written, or not a Deephys file; " +
+        `if an in-place append to it was interrupted, \`deephys repair ${file}\` restores its last complete version`,
     );
   }
   const v = view(bytes);

@@ -168,7 +168,7 @@ class DatasetInfo(_message.Message):
     def __init__(self, name: _Optional[str] = ..., role: _Optional[_Union[Role, str]] = ..., description: _Optional[str] = ..., images: _Optional[int] = ..., table: _Optional[_Iterable[_Union[ImageTableChunkRef, _Mapping]]] = ..., layers: _Optional[_Iterable[_Union[LayerData, _Mapping]]] = ..., has_images: _Optional[bool] = ..., top_k: _Optional[int] = ..., histogram_bins: _Optional[int] = ...) -> None: ...
 
 class Footer(_message.Message):
-    __slots__ = ("format_major", "format_minor", "model", "datasets", "metadata")
+    __slots__ = ("format_major", "format_minor", "model", "datasets", "metadata", "earlier_footers")
     class MetadataEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -181,12 +181,14 @@ class Footer(_message.Message):
     MODEL_FIELD_NUMBER: _ClassVar[int]
     DATASETS_FIELD_NUMBER: _ClassVar[int]
     METADATA_FIELD_NUMBER: _ClassVar[int]
+    EARLIER_FOOTERS_FIELD_NUMBER: _ClassVar[int]
     format_major: int
     format_minor: int
     model: Model
     datasets: _containers.RepeatedCompositeFieldContainer[DatasetInfo]
     metadata: _containers.ScalarMap[str, str]
-    def __init__(self, format_major: _Optional[int] = ..., format_minor: _Optional[int] = ..., model: _Optional[_Union[Model, _Mapping]] = ..., datasets: _Optional[_Iterable[_Union[DatasetInfo, _Mapping]]] = ..., metadata: _Optional[_Mapping[str, str]] = ...) -> None: ...
+    earlier_footers: _containers.RepeatedScalarFieldContainer[int]
+    def __init__(self, format_major: _Optional[int] = ..., format_minor: _Optional[int] = ..., model: _Optional[_Union[Model, _Mapping]] = ..., datasets: _Optional[_Iterable[_Union[DatasetInfo, _Mapping]]] = ..., metadata: _Optional[_Mapping[str, str]] = ..., earlier_footers: _Optional[_Iterable[int]] = ...) -> None: ...
 
 class Record(_message.Message):
     __slots__ = ("activations", "table", "image", "summary", "model", "footer")
