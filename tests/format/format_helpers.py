@@ -20,6 +20,21 @@ import pytest
 import deephys
 
 TEST_TIME_LIMIT_S = 60
+TRAILER_SIZE = 32
+
+# A tiny model for the writer tests: a 6-unit layer and a 3-class classifier.
+MODEL = deephys.Model("m", layers={"fc": 6, "out": 3}, classifier="out")
+CLASSES = ["a", "b", "c"]
+
+
+def batch(n: int, seed: int = 0, with_images: bool = True) -> dict:
+    """Keyword arguments of `append`/`add_dataset` for `n` random images of MODEL."""
+    rng = np.random.default_rng(seed)
+    return dict(
+        labels=rng.integers(0, 3, n),
+        activations={"fc": rng.random((n, 6), dtype=np.float32), "out": rng.standard_normal((n, 3)).astype(np.float32)},
+        images=rng.integers(0, 256, (n, 8, 8, 3), dtype=np.uint8) if with_images else None,
+    )
 
 
 class Hang(Exception):

@@ -13,23 +13,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from format_helpers import read_everything, time_limit  # noqa: F401 (autouse)
+from format_helpers import CLASSES, MODEL, batch, read_everything, time_limit  # noqa: F401 (autouse)
 
 import deephys
 from deephys.format import images as image_module
 from deephys.format.writer import Writer
-
-MODEL = deephys.Model("m", layers={"fc": 6, "out": 3}, classifier="out")
-CLASSES = ["a", "b", "c"]
-
-
-def batch(n: int, seed: int = 0, with_images: bool = True) -> dict:
-    rng = np.random.default_rng(seed)
-    return dict(
-        labels=rng.integers(0, 3, n),
-        activations={"fc": rng.random((n, 6), dtype=np.float32), "out": rng.standard_normal((n, 3)).astype(np.float32)},
-        images=rng.integers(0, 256, (n, 8, 8, 3), dtype=np.uint8) if with_images else None,
-    )
 
 
 def write_previous(path: Path) -> bytes:

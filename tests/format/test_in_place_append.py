@@ -8,25 +8,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from format_helpers import read_everything, time_limit  # noqa: F401 (autouse)
+from format_helpers import CLASSES, MODEL, TRAILER_SIZE, batch, read_everything, time_limit  # noqa: F401 (autouse)
 from make_malicious import finish, flip_bit, parse_record
 
 import deephys
 from deephys._generated.deephys.v1 import deephys_pb2 as pb
 from deephys.format.validate import validate
-
-MODEL = deephys.Model("m", layers={"fc": 6, "out": 3}, classifier="out")
-CLASSES = ["a", "b", "c"]
-TRAILER_SIZE = 32
-
-
-def batch(n: int, seed: int) -> dict:
-    rng = np.random.default_rng(seed)
-    return dict(
-        labels=rng.integers(0, 3, n),
-        activations={"fc": rng.random((n, 6), dtype=np.float32), "out": rng.standard_normal((n, 3)).astype(np.float32)},
-        images=rng.integers(0, 256, (n, 8, 8, 3), dtype=np.uint8),
-    )
 
 
 def footer_offset_of(data: bytes) -> int:
