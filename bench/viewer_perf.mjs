@@ -6,7 +6,7 @@
  * The CIFAR file is the baseline: every line prints the ratio ImageNet / CIFAR of this run.
  *
  *     cd viewer && npm run bench          # builds dist/index.html first
- *     node bench/viewer_perf.mjs [--rounds 3] [--steps 40] [--jumps 40] [--json bench/out/viewer-perf.json]
+ *     node bench/viewer_perf.mjs [--rounds 3] [--steps 40] [--jumps 40] [--trace] [--json bench/out/viewer-perf.json]
  *
  * What is measured, in the page (performance.now(), no Playwright round trip in the numbers), for
  * each file opened both ways (the heap control file: from file:// only):
@@ -21,6 +21,11 @@
  *   after a forced garbage collection (CDP Runtime.getHeapUsage), once the first view shows its
  *   thumbnails, and after browsing (the switches, then an image, a category, the overview and the
  *   shift view, then back to the neuron view).
+ * - with --trace, where a switch's time goes: a further 20 of each kind after the timed ones
+ *   (tracing slows the page, so they are not the timed ones), traced through the Chrome DevTools
+ *   Protocol; the main thread's time per switch, from the key to the frame, by what it did
+ *   (script, style, layout, paint and compositing, garbage collection, other: the browser's own
+ *   task handling, hit tests, intersection observers) and idle (waiting for the worker or a frame).
  *
  * Goals (issue 4): open <= 1 s for both files; switch <= 50 ms (median and p95, to the frame);
  * the heap must not grow with the file: ImageNet / ImageNet 1/10 (the same model with a tenth of
@@ -55,11 +60,15 @@ const { values: args } = parseArgs({
     steps: { type: "string", default: "40" },
     jumps: { type: "string", default: "40" },
     json: { type: "string", default: `${ROOT}/bench/out/viewer-perf.json` },
+    trace: { type: "boolean", default: false },
   },
 });
 const ROUNDS = Number(args.rounds);
 const STEPS = Number(args.steps);
 const JUMPS = Number(args.jumps);
+const TRACE = args.trace;
+/** Switches of each kind in the traced pass (--trace), after the timed ones. */
+const TRACED = 20;
 
 // ---- statistics and printing ------------------------------------------------------------------
 
@@ -122,6 +131,7 @@ function switchUnit({ unit, how }) {
       input.dispatchEvent(new Event("input", { bubbles: true }));
       await new Promise((r) => setTimeout(r, 0));
     }
+    performance.mark("switch-start"); // for --trace (a mark costs microseconds)
     const t0 = performance.now();
     if (how === "step") window.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowRight", bubbles: true }));
     else input.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true }));
@@ -137,6 +147,7 @@ function switchUnit({ unit, how }) {
     const dom = performance.now() - t0;
     await new Promise((r) => requestAnimationFrame(r));
     const frame = performance.now() - t0;
+    performance.mark("switch-end");
     await new Promise((r) => setTimeout(r, 60));
     return { dom, frame };
   })();
@@ -243,6 +254,7 @@ async function browse(page, spec) {
   const jumps = [];
   for (let k = 0; k < JUMPS; k++) jumps.push(await page.evaluate(switchUnit, { unit: (STEPS + 50 + k * 977) % spec.units, how: "jump" }));
   const longTasks = await page.evaluate(() => window.__longTasks);
+  const breakdown = TRACE ? await traceSwitches(page, spec) : undefined;
 
   const tour = {};
   const visit = async (name, hash, selector) => {
@@ -258,7 +270,87 @@ async function browse(page, spec) {
   await visit("overview", `#/overview/${layer}`, '[data-testid="overview-view"]');
   await visit("shift", `#/shift/${layer}`, '[data-testid="shift-view"]');
   await visit("neuron", `#/neuron/${layer}/7`, '[data-testid="neuron-view"][data-unit="7"][aria-busy="false"]');
-  return { steps, jumps, longTasks, tour };
+  return { steps, jumps, longTasks, tour, breakdown };
+}
+
+/** Trace event names by what the main thread was doing; anything else counts as "other". */
+const WORK = [
+  ["gc", (n) => /^(V8\.GC|MajorGC|MinorGC|BlinkGC|CppGC)/.test(n)],
+  ["style", (n) => n === "UpdateLayoutTree" || n === "ParseAuthorStyleSheet"],
+  ["layout", (n) => n === "Layout"],
+  ["paint", (n) => ["PrePaint", "Paint", "PaintImage", "Layerize", "Commit", "UpdateLayer", "Decode Image", "Draw LazyPixelRef"].includes(n)],
+  ["script", (n) => /^(FunctionCall|EvaluateScript|RunMicrotasks|TimerFire|EventDispatch|FireAnimationFrame|FireIdleCallback|HandlePostMessage|v8\.|V8\.)/.test(n)],
+];
+
+/** --trace: more switches of each kind, traced; the main thread's time per switch by kind of work (median and mean). */
+async function traceSwitches(page, spec) {
+  const session = await page.context().newCDPSession(page);
+  const result = {};
+  for (const how of ["step", "jump"]) {
+    const events = [];
+    const collect = (e) => events.push(...e.value);
+    session.on("Tracing.dataCollected", collect);
+    await session.send("Tracing.start", { categories: "devtools.timeline,disabled-by-default-devtools.timeline,blink.user_timing,v8.execute", transferMode: "ReportEvents" });
+    for (let k = 0; k < TRACED; k++) {
+      const shown = Number(await page.evaluate(() => document.querySelector('[data-testid="neuron-view"]').dataset.unit));
+      const unit = how === "step" ? (shown + 1) % spec.units : (shown + 613) % spec.units;
+      await page.evaluate(switchUnit, { unit, how });
+    }
+    const complete = new Promise((resolve) => session.once("Tracing.tracingComplete", resolve));
+    await session.send("Tracing.end");
+    await complete;
+    session.off("Tracing.dataCollected", collect);
+    result[how] = mainThreadWork(events);
+  }
+  await session.detach();
+  return result;
+}
+
+/** Per switch (switch-start to switch-end marks): the renderer main thread's time by kind of work, in ms. */
+function mainThreadWork(events) {
+  const marks = events.filter((e) => e.cat?.includes("user_timing") && (e.name === "switch-start" || e.name === "switch-end")).sort((a, b) => a.ts - b.ts);
+  if (marks.length === 0) return null;
+  const pid = marks[0].pid;
+  const main = events.find((e) => e.ph === "M" && e.name === "thread_name" && e.pid === pid && e.args?.name === "CrRendererMain")?.tid;
+  const slices = events.filter((e) => e.pid === pid && e.tid === main && e.ph === "X" && e.dur !== undefined).sort((a, b) => a.ts - b.ts || b.dur - a.dur);
+  // Each moment belongs to the innermost slice running then: its self time, as intervals.
+  const segments = []; // [from, to, kind]
+  const kindOf = (name) => WORK.find(([, test]) => test(name))?.[0] ?? "other";
+  const stack = [];
+  const close = (e) => e.cursor < e.end && segments.push([e.cursor, e.end, kindOf(e.name)]);
+  for (const e of slices) {
+    while (stack.length && stack.at(-1).end <= e.ts) close(stack.pop());
+    e.end = e.ts + e.dur;
+    e.cursor = e.ts;
+    const parent = stack.at(-1);
+    if (parent) {
+      if (parent.cursor < e.ts) segments.push([parent.cursor, e.ts, kindOf(parent.name)]);
+      parent.cursor = Math.min(parent.end, Math.max(parent.cursor, e.end));
+    }
+    stack.push(e);
+  }
+  while (stack.length) close(stack.pop());
+  const windows = [];
+  for (let i = 0; i + 1 < marks.length; i++) if (marks[i].name === "switch-start" && marks[i + 1].name === "switch-end") windows.push([marks[i].ts, marks[i + 1].ts]);
+  const perSwitch = windows.map(([a, b]) => {
+    const w = { wall: (b - a) / 1000, other: 0, ...Object.fromEntries(WORK.map(([k]) => [k, 0])) };
+    let busy = 0;
+    for (const [from, to, kind] of segments) {
+      const overlap = Math.min(to, b) - Math.max(from, a);
+      if (overlap <= 0) continue;
+      w[kind] += overlap / 1000;
+      busy += overlap / 1000;
+    }
+    w.idle = Math.max(0, w.wall - busy);
+    return w;
+  });
+  const keys = ["wall", "script", "style", "layout", "paint", "gc", "other", "idle"];
+  const mean = (xs) => xs.reduce((s, x) => s + x, 0) / xs.length;
+  return {
+    switches: perSwitch.length,
+    median: Object.fromEntries(keys.map((k) => [k, median(perSwitch.map((w) => w[k]))])),
+    mean: Object.fromEntries(keys.map((k) => [k, mean(perSwitch.map((w) => w[k]))])),
+  };
 }
 
 /** Per opening mode: the opening times of `rounds` fresh pages; on the last one, the heap, the switches and the tour. */
@@ -394,6 +486,21 @@ console.log(
     `the model instead: the layer summaries the views read (class means: units x classes float32).\n`,
 );
 missed += table(["ImageNet 1/10", "ImageNet"], heap);
+if (TRACE) {
+  console.log(`\nWhere a switch's time goes (--trace: ${TRACED} more of each kind, traced, so slower than the timed ones): main thread, mean ms per switch, from the key to the frame`);
+  const keys = ["wall", "script", "style", "layout", "paint", "gc", "other", "idle"];
+  const rows = [["", ...keys]];
+  for (const [name, r] of Object.entries({ CIFAR: small, ImageNet: large })) {
+    for (const mode of MODES) {
+      for (const [how, label] of [["step", "next unit"], ["jump", "far unit"]]) {
+        const b = r[mode].breakdown?.[how];
+        if (b) rows.push([`${name}, ${label}, ${HOW[mode]}`, ...keys.map((k) => b.mean[k].toFixed(1))]);
+      }
+    }
+  }
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  for (const r of rows) console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ").trimEnd());
+}
 for (const [name, r] of Object.entries(results)) {
   for (const p of new Set(r.problems)) console.log(`WARNING (${name}): ${p}`);
 }

@@ -4,7 +4,7 @@
  */
 import type { ComponentChildren } from "preact";
 import type { Column } from "./columns";
-import { useApp } from "./context";
+import { useStableApp } from "./context";
 import { hidePreview, openImageMenu, showPreview } from "./overlays";
 import { Thumbnail } from "./Thumbnail";
 
@@ -19,7 +19,7 @@ interface Props {
 }
 
 export function ImageCell({ column, index, size, lines, children }: Props) {
-  const { api, go, reportError } = useApp();
+  const { api, go, reportError } = useStableApp(); // not useApp(): a route change must not re-render every cell
   const open = () => {
     hidePreview();
     go({ view: "image", params: [column.id, String(index)], lead: column.id });

@@ -1,9 +1,9 @@
 /** The app once files are open: resolves the route against them and shows the top bar and the view. */
-import { useCallback, useEffect, useMemo } from "preact/hooks";
+import { useCallback, useEffect, useMemo, useRef } from "preact/hooks";
 import type { Remote } from "../worker/rpc";
 import type { WorkerApi } from "../worker/api";
 import { buildColumns, defaultLayer, type OpenFile } from "./columns";
-import { AppContext, type AppContextValue } from "./context";
+import { AppContext, StableAppContext, type AppContextValue, type StableAppValue } from "./context";
 import { navigate, parseHash, type Route, useRoute } from "./router";
 import { useSettings } from "./settings-store";
 import { TopBar } from "./TopBar";
@@ -44,13 +44,19 @@ export function Shell({ api, files, onFiles, reportError }: Props) {
 
   const go = useCallback((change: Partial<Route>, replace = false) => navigate({ ...route, ...change }, replace), [JSON.stringify(route)]);
   const value: AppContextValue = { api, files, columns, lead, normalizer, layer, route, go, reportError };
+  // The same object for the whole session: its `go` calls the latest render's.
+  const latestGo = useRef(go);
+  latestGo.current = go;
+  const stable = useMemo<StableAppValue>(() => ({ api, reportError, go: (change, replace) => latestGo.current(change, replace) }), [api, reportError]);
   const View = VIEWS[view];
   return (
-    <AppContext.Provider value={value}>
-      <TopBar onFiles={onFiles} />
-      <ViewBoundary resetKey={JSON.stringify(route)}>
-        <View />
-      </ViewBoundary>
-    </AppContext.Provider>
+    <StableAppContext.Provider value={stable}>
+      <AppContext.Provider value={value}>
+        <TopBar onFiles={onFiles} />
+        <ViewBoundary resetKey={JSON.stringify(route)}>
+          <View />
+        </ViewBoundary>
+      </AppContext.Provider>
+    </StableAppContext.Provider>
   );
 }

@@ -79,7 +79,9 @@ export function Thumbnail({ api, fileId, dataset, index, alt, size = 64, eager =
   // Small images are enlarged with hard pixel edges; large ones are scaled down smoothly.
   const onLoad = (e: Event) => {
     const img = e.currentTarget as HTMLImageElement;
-    img.dataset.scale = Math.max(img.naturalWidth, img.naturalHeight) < size ? "up" : "down";
+    const scale = Math.max(img.naturalWidth, img.naturalHeight) < size ? "up" : "down";
+    // Written only when it changes: the element stays from unit to unit, and a write restyles it.
+    if (img.dataset.scale !== scale) img.dataset.scale = scale;
   };
   return (
     <img ref={setElement} class={`thumb ${extra}${fresh ? "" : " stale"}`} src={src} alt={alt} style={style} draggable={false} onLoad={onLoad} data-state={fresh ? "shown" : "loading"} />

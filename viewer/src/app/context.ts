@@ -31,3 +31,23 @@ export function useApp(): AppContextValue {
   if (!value) throw new Error("useApp() outside the app shell");
   return value;
 }
+
+/**
+ * What does not change with the route: the worker, the error banner and a `go` that always
+ * starts from the latest route. Components repeated many times in a view (the image cells)
+ * read this one: a unit switch changes the AppContext value, and every reader of a context is
+ * re-rendered when its value changes, whatever the components above them skip.
+ */
+export interface StableAppValue {
+  api: Remote<WorkerApi>;
+  go(change: Partial<Route>, replace?: boolean): void;
+  reportError(error: unknown): void;
+}
+
+export const StableAppContext = createContext<StableAppValue | null>(null);
+
+export function useStableApp(): StableAppValue {
+  const value = useContext(StableAppContext);
+  if (!value) throw new Error("useStableApp() outside the app shell");
+  return value;
+}

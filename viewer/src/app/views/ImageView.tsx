@@ -66,7 +66,7 @@ export function ImageView() {
   );
 
   return (
-    <main class="view image-view" data-testid="image-view" data-index={current ? String(current.index) : ""} aria-busy={loaded.pending}>
+    <main class={loaded.pending ? "view image-view is-busy" : "view image-view"} data-testid="image-view" data-index={current ? String(current.index) : ""} aria-busy={loaded.pending}>
       <div class="view-header">
         <h1>
           <span class="dataset-name">{source.id}</span> · image {index}

@@ -3,7 +3,7 @@
  * NaN/inf counts, top classes and top images per dataset, and its activation distributions
  * overlaid. Everything comes from the layer summaries: a unit switch reads no activations.
  */
-import { useCallback, useEffect, useMemo } from "preact/hooks";
+import { useEffect, useMemo } from "preact/hooks";
 import { useApp } from "../context";
 import { holdImages, releaseAfterPaint } from "../image-url";
 import { routeNow } from "../router";
@@ -24,8 +24,13 @@ export function NeuronView() {
     return wrapUnit(Number.isFinite(requested) ? requested : 0, layer.units);
   };
   const unit = unitOf(route.params);
-  const setUnit = useCallback((u: number) => go({ params: [String(u)] }), [go]);
   const ordered = [lead, ...columns.filter((c) => c !== lead)];
+  const columnKey = ordered.map((c) => c.id).join("\n");
+  const setUnit = (u: number) => {
+    // Asked now, the worker reads the unit while the URL changes and the header re-renders.
+    prefetchProfiles(api, ordered, layer.name, [u]);
+    go({ params: [String(u)] });
+  };
 
   const loaded = useLatestAsync(
     async () => {
@@ -36,10 +41,14 @@ export function NeuronView() {
         releaseAfterPaint(release);
       }
     },
-    [api, ordered.map((c) => c.id).join("\n"), layer.name, unit],
+    [api, columnKey, layer.name, unit],
   );
   const current = loaded.value;
   const slow = useDelayedFlag(loaded.pending, 100); // dim the old unit only when the next one is slow to come
+  // The header names the unit shown: it changes with the numbers, in the same frame, or once the
+  // next unit is slow to come. (A frame with only the header changed would hold up the numbers
+  // arriving meanwhile: nothing else on screen changes when a switch starts.)
+  const shownUnit = current && current.layer === layer.name && !slow ? current.unit : unit;
 
   // Once this unit is shown, fetch its neighbours ahead for ←/→.
   useEffect(() => {
@@ -75,8 +84,8 @@ export function NeuronView() {
     >
       <div class="view-header">
         <h1>
-          {layer.name} · unit {unit}
-          {layer.unitLabels[unit] ? <span class="unit-label"> ({layer.unitLabels[unit]})</span> : null}
+          {layer.name} · unit {shownUnit}
+          {layer.unitLabels[shownUnit] ? <span class="unit-label"> ({layer.unitLabels[shownUnit]})</span> : null}
         </h1>
         <UnitPicker unit={unit} current={() => unitOf(routeNow(route).params)} units={layer.units} onChange={setUnit} />
         {current && <NormalizationNote normalizer={normalizer} reference={reference} />}

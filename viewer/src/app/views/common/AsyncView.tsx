@@ -31,7 +31,7 @@ export function LatestView<T>({ state, children }: { state: Latest<T>; children:
   }
   if (state.value === undefined) return <p class="status" aria-busy="true">Loading…</p>;
   return (
-    <div class="latest" aria-busy={state.pending}>
+    <div class={state.pending ? "latest is-busy" : "latest"} aria-busy={state.pending}>
       {children(state.value)}
     </div>
   );

@@ -2,7 +2,7 @@
  * Overlaid step curves on one x axis (uPlot), coloured from the theme's --series-N
  * variables and rebuilt when the theme changes; as wide as its container.
  */
-import { useEffect, useRef } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import { formatNumber } from "../../format-number";
@@ -34,11 +34,24 @@ export function withAlpha(colour: string, alpha: number): string | undefined {
   return `rgba(${r}, ${g}, ${b}, ${alpha})`;
 }
 
+/** Calls `callback` when the page is idle (at the latest after 200 ms); returns a function that cancels. */
+function whenIdle(callback: () => void): () => void {
+  if (typeof requestIdleCallback === "function") {
+    const id = requestIdleCallback(callback, { timeout: 200 });
+    return () => cancelIdleCallback(id);
+  }
+  const timer = setTimeout(callback, 50);
+  return () => clearTimeout(timer);
+}
+
 export function DensityChart({ data, curves, xLabel, height = 220 }: Props) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const latest = useRef(data);
   latest.current = data;
+  /** The data the chart draws now, and whether the chart is in view (IntersectionObserver). */
+  const shown = useRef<Overlay | null>(null);
+  const onScreen = useRef(true);
   const theme = useEffectiveTheme();
   const significant = formatNumber(Math.PI).length; // changes with the significant-figures setting
 
@@ -79,6 +92,7 @@ export function DensityChart({ data, curves, xLabel, height = 220 }: Props) {
       ],
     };
     const chart = new uPlot(options, aligned(latest.current), el);
+    shown.current = latest.current;
     chart.root.style.color = fg;
     el.dataset.theme = theme; // the palette drawn (tests wait for it after a theme change)
     plot.current = chart;
@@ -88,10 +102,32 @@ export function DensityChart({ data, curves, xLabel, height = 220 }: Props) {
     };
   }, [JSON.stringify(curves), xLabel, height, theme, significant]);
 
-  // New numbers for the same curves (e.g. the next unit): no rebuild.
-  useEffect(() => {
-    plot.current?.setData(aligned(data));
+  // New numbers for the same curves (e.g. the next unit): no rebuild. On screen, before this
+  // render is painted (after it, the frame would show the last unit's curves); scrolled out of
+  // view, when the page is idle or once it comes back into view, whichever is first.
+  const draw = () => {
+    if (!plot.current || shown.current === latest.current) return;
+    shown.current = latest.current;
+    plot.current.setData(aligned(latest.current));
+  };
+  useLayoutEffect(() => {
+    if (!onScreen.current) return whenIdle(draw);
+    draw();
   }, [data]);
+  useEffect(() => {
+    const el = box.current;
+    if (!el || typeof IntersectionObserver === "undefined") return;
+    // "On screen" from a little before it scrolls into view, so that it is redrawn by then.
+    const observer = new IntersectionObserver(
+      (entries) => {
+        onScreen.current = entries[entries.length - 1]!.isIntersecting;
+        if (onScreen.current) draw();
+      },
+      { rootMargin: "200px" },
+    );
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
 
   // Follow the container's width.
   useEffect(() => {

@@ -1,42 +1,53 @@
 /** Up to 100 images that excite the unit most (from the summary: NaN, inf and zeros are not in it), best first. */
 import type { VNode } from "preact";
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { UnitProfile } from "../../../worker/api";
+import { afterNextPaint } from "../../after-paint";
 import type { Column } from "../../columns";
 import { ImageCell } from "../../ImageCell";
 import { useSettings } from "../../settings-store";
 import { Value, valueText } from "../../Value";
 
 const TOP_IMAGES = 100;
-/** Cells rendered in the first frame of a new unit until the grid has been measured. */
-const FIRST_FRAME_CELLS = 32;
-/** Rows below the viewport rendered in the first frame too (the thumbnails' preload margin is 300 px). */
-const MARGIN_PX = 300;
+
+/** Cells k with lo <= k < hi. */
+interface Range {
+  lo: number;
+  hi: number;
+}
+
+/** The cells rendered in the first frame of a new unit until the grid has been measured. */
+const FIRST_FRAME: Range = { lo: 0, hi: 32 };
+const NONE: Range = { lo: 0, hi: 0 };
+/** How far beyond the viewport those cells reach (a line or two of text above the grid). */
+const MARGIN_PX = 40;
+const inRange = (k: number, r: Range) => k >= r.lo && k < r.hi;
 
 /**
- * A new unit renders the cells in or near the viewport in its first frame and the rest after that
- * frame is painted: the cells further down keep the previous unit's vnodes (Preact skips them)
- * until then. The grid says `data-partial` meanwhile.
+ * A new unit renders the cells in the viewport in its first frame (which ones: measured as the
+ * last unit was painted, and again after each scroll or resize), and the rest once that frame is
+ * painted: the others keep the previous unit's vnodes (Preact skips them) until then, out of
+ * sight. The grid says `data-partial` meanwhile.
  */
 export function TopImages({ column, profile, classes, reference }: { column: Column; profile: UnitProfile; classes: string[]; reference: number | null }) {
   const { smallImageSize } = useSettings();
   const count = Math.min(TOP_IMAGES, profile.topIndices.length);
   const grid = useRef<HTMLDivElement>(null);
-  const firstFrame = useRef(FIRST_FRAME_CELLS);
-  /** The cells of the last render; the first `fresh` of them were made for `profile` and `reference`. */
-  const previous = useRef<{ cells: VNode[]; size: number; column: Column; profile: UnitProfile; reference: number | null; fresh: number } | null>(null);
+  const firstFrame = useRef<Range>(FIRST_FRAME);
+  /** The cells of the last render; those in `fresh` were made for `profile` and `reference`. */
+  const previous = useRef<{ cells: VNode[]; size: number; column: Column; profile: UnitProfile; reference: number | null; fresh: Range } | null>(null);
   const [settled, setSettled] = useState<{ profile: UnitProfile; reference: number | null } | null>(null);
   const complete = settled?.profile === profile && settled.reference === reference;
 
   const old = previous.current;
   const same = old !== null && old.size === smallImageSize && old.column === column && old.cells.length >= count;
   const reusable = !complete && same;
-  // The full render after the first frame keeps the cells that frame already made for this unit.
-  const keep = same && old.profile === profile && old.reference === reference ? old.fresh : 0;
-  const limit = Math.max(firstFrame.current, keep);
+  // Cells already made for this unit (by its first frame) are kept as they are.
+  const kept = same && old.profile === profile && old.reference === reference ? old.fresh : NONE;
+  const first = firstFrame.current;
   const cells: VNode[] = [];
   for (let k = 0; k < count; k++) {
-    if ((k < keep) || (reusable && k >= limit)) {
+    if (inRange(k, kept) || (reusable && !inRange(k, first))) {
       cells.push(old!.cells[k]!);
       continue;
     }
@@ -53,25 +64,54 @@ export function TopImages({ column, profile, classes, reference }: { column: Col
       </ImageCell>,
     );
   }
-  const partial = reusable && count > limit;
-  previous.current = { cells, size: smallImageSize, column, profile, reference, fresh: partial ? limit : count };
+  const partial = reusable && (first.lo > 0 || first.hi < count);
+  previous.current = { cells, size: smallImageSize, column, profile, reference, fresh: partial ? first : { lo: 0, hi: count } };
 
-  // After the first frame is painted (layout is clean then): measure how many cells reach the
-  // viewport, for the next unit, and render the rest of this one.
-  useEffect(() => {
-    if (complete) return;
+  /** Which rows of the grid the viewport shows (with a margin), for the next unit's first frame. */
+  const measure = useCallback(() => {
     const g = grid.current;
-    const first = g?.firstElementChild;
-    if (g && first && typeof innerHeight === "number") {
-      const box = g.getBoundingClientRect();
-      const cell = first.getBoundingClientRect();
-      const gap = 8;
-      const perRow = Math.max(1, Math.round((box.width + gap) / (cell.width + gap)));
-      const rows = Math.max(0, Math.ceil((innerHeight + MARGIN_PX - box.top) / (cell.height + gap)));
-      if (cell.width > 0 && cell.height > 0) firstFrame.current = Math.max(perRow, rows * perRow);
-    }
-    setSettled({ profile, reference });
+    const cell = g?.firstElementChild;
+    if (!g || !cell || typeof innerHeight !== "number") return;
+    const box = g.getBoundingClientRect();
+    const r = cell.getBoundingClientRect();
+    if (!(r.width > 0 && r.height > 0)) return;
+    const style = getComputedStyle(g);
+    const gapX = Number.parseFloat(style.columnGap) || 0;
+    const gapY = Number.parseFloat(style.rowGap) || 0;
+    const perRow = Math.max(1, Math.round((box.width + gapX) / (r.width + gapX)));
+    const rowHeight = r.height + gapY;
+    // A little more than the viewport: the grid moves a little when the text above it changes.
+    const top = Math.max(0, Math.floor((-MARGIN_PX - box.top) / rowHeight));
+    const bottom = Math.max(top, Math.ceil((innerHeight + MARGIN_PX - box.top) / rowHeight));
+    firstFrame.current = { lo: top * perRow, hi: bottom * perRow };
+  }, []);
+
+  // Measured as this render is painted (the frame lays it out then anyway, so reading the layout
+  // costs nothing); then the rest of this unit.
+  useLayoutEffect(() => {
+    if (complete) return;
+    return afterNextPaint(() => setSettled({ profile, reference }), measure);
   }, [profile, reference, complete]);
+
+  // The viewport moves without a new unit: measured again in the frame after a scroll or resize.
+  useEffect(() => {
+    if (typeof requestAnimationFrame !== "function") return;
+    let frame = 0;
+    const again = () => {
+      frame ||= requestAnimationFrame(() => {
+        frame = 0;
+        measure();
+      });
+    };
+    const options = { passive: true, capture: true };
+    addEventListener("scroll", again, options);
+    addEventListener("resize", again, options);
+    return () => {
+      removeEventListener("scroll", again, options);
+      removeEventListener("resize", again, options);
+      cancelAnimationFrame(frame);
+    };
+  }, [measure]);
 
   return (
     <>
