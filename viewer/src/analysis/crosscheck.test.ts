@@ -1,6 +1,6 @@
 /**
  * Number-for-number check of the TypeScript analyses against the NumPy
- * reference (python/deephys/analysis.py) on generated data with NaN, inf,
+ * reference (python/deephys/analysis/) on generated data with NaN, inf,
  * zeros, ties, a dead unit, an empty class and huge logits. Functions without
  * exp are compared bit for bit; softmax, confidence and density to 1e-13.
  */

@@ -1,7 +1,7 @@
 /**
  * Reference maxima and normalised activations.
  *
- * Port of python/deephys/analysis.py (the specification; read its docstrings).
+ * Port of python/deephys/analysis/ (the specification; read its docstrings).
  * Matrices are flat row-major arrays: element (i, j) of an (rows x units)
  * matrix is `data[i * units + j]`. All arithmetic is float64; a Float32Array
  * element read in JavaScript is the exact float64 value NumPy uses.

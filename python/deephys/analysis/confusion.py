@@ -1,0 +1,142 @@
+"""Accuracy, per-class accuracy, confusion matrix, false positives and negatives and their images.
+
+Twin of viewer/src/analysis/confusion.ts.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from ._arrays import F64, I64, _class_labels, _int_array, _real_array
+from .ranking import _rank_desc_nan_last
+
+
+def _pair(labels: ArrayLike, preds: ArrayLike) -> tuple[I64, I64]:
+    lab = _int_array(labels, "labels")
+    pre = _int_array(preds, "preds")
+    if lab.shape != pre.shape:
+        raise ValueError(f"labels and preds differ in length: {lab.shape} vs {pre.shape}")
+    return lab, pre
+
+
+def accuracy(labels: ArrayLike, preds: ArrayLike) -> float:
+    """Fraction of images with ``preds == labels`` (``correct / N``); NaN if ``N == 0``."""
+    lab, pre = _pair(labels, preds)
+    if lab.size == 0:
+        return math.nan
+    return int(np.count_nonzero(lab == pre)) / lab.size
+
+
+def class_accuracy(labels: ArrayLike, preds: ArrayLike, num_classes: int) -> F64:
+    """Per true class ``c``: ``correct_c / count_c``; NaN for classes with no images.
+
+    ``labels`` must lie in ``[0, C)``; ``preds`` may be any integers.
+    """
+    lab, pre = _pair(labels, preds)
+    lab = _class_labels(lab, num_classes)
+    counts = np.bincount(lab, minlength=num_classes)
+    correct = np.bincount(lab[lab == pre], minlength=num_classes)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(counts > 0, correct / np.maximum(counts, 1), np.nan)
+
+
+def confusion_matrix(labels: ArrayLike, preds: ArrayLike, num_classes: int) -> I64:
+    """``M[t, p]`` = number of images of true class ``t`` predicted ``p``, int64 ``(C, C)``.
+
+    Both ``labels`` and ``preds`` must lie in ``[0, C)``.
+    """
+    lab, pre = _pair(labels, preds)
+    lab = _class_labels(lab, num_classes)
+    pre = _class_labels(pre, num_classes, "preds")
+    flat = np.bincount(lab * num_classes + pre, minlength=num_classes * num_classes)
+    return flat.astype(np.int64).reshape(num_classes, num_classes)
+
+
+def _grouped(keys: I64) -> list[tuple[int, int, float]]:
+    """(key, count, count / total) sorted by count desc, then key asc."""
+    if keys.size == 0:
+        return []
+    values, counts = np.unique(keys, return_counts=True)
+    order = np.lexsort((values, -counts))
+    total = int(keys.size)
+    return [(int(values[i]), int(counts[i]), int(counts[i]) / total) for i in order]
+
+
+def false_positives(labels: ArrayLike, preds: ArrayLike, c: int) -> list[tuple[int, int, float]]:
+    """False positives of class ``c`` grouped by their TRUE class.
+
+    Images with ``preds == c`` and ``labels != c``. Returns a list of
+    ``(true_class, count, count / total_false_positives)`` sorted by count
+    descending, then class ascending; ``[]`` when there are none.
+    """
+    lab, pre = _pair(labels, preds)
+    return _grouped(lab[(pre == c) & (lab != c)])
+
+
+def false_negatives(labels: ArrayLike, preds: ArrayLike, c: int) -> list[tuple[int, int, float]]:
+    """False negatives of class ``c`` grouped by their PREDICTED class.
+
+    Images with ``labels == c`` and ``preds != c``. Same shape and order as
+    :func:`false_positives`.
+    """
+    lab, pre = _pair(labels, preds)
+    return _grouped(pre[(lab == c) & (pre != c)])
+
+
+def _by_confidence(mask: NDArray[np.bool_], conf: ArrayLike) -> I64:
+    cf = _real_array(conf, "conf", 1).astype(np.float64)
+    if cf.shape != mask.shape:
+        raise ValueError(f"conf has shape {cf.shape}, expected {mask.shape}")
+    idx = np.flatnonzero(mask)
+    order = _rank_desc_nan_last(cf[idx])
+    return idx[order].astype(np.int64)
+
+
+def false_positive_images(
+    labels: ArrayLike, preds: ArrayLike, conf: ArrayLike, c: int, true_class: int | None = None
+) -> I64:
+    """Indices of false-positive images of ``c`` (``preds == c != labels``).
+
+    If ``true_class`` is given, only those with ``labels == true_class`` (the
+    pair confusion view). Sorted by ``conf`` descending, ties by index
+    ascending, NaN confidences last (by index).
+    """
+    lab, pre = _pair(labels, preds)
+    mask = (pre == c) & (lab != c)
+    if true_class is not None:
+        mask &= lab == true_class
+    return _by_confidence(mask, conf)
+
+
+def false_negative_images(
+    labels: ArrayLike, preds: ArrayLike, conf: ArrayLike, c: int, predicted_class: int | None = None
+) -> I64:
+    """Indices of false-negative images of ``c`` (``labels == c != preds``).
+
+    If ``predicted_class`` is given, only those with ``preds ==
+    predicted_class``. Sorted like :func:`false_positive_images`.
+    """
+    lab, pre = _pair(labels, preds)
+    mask = (lab == c) & (pre != c)
+    if predicted_class is not None:
+        mask &= pre == predicted_class
+    return _by_confidence(mask, conf)
+
+
+def confusion_cell_images(
+    labels: ArrayLike, preds: ArrayLike, conf: ArrayLike, true_class: int, predicted_class: int
+) -> I64:
+    """Indices of the images in one confusion-matrix cell: ``labels == true_class``
+    and ``preds == predicted_class``.
+
+    The diagonal (``true_class == predicted_class``) gives the correctly
+    classified images of that class; off the diagonal this equals
+    ``false_negative_images(labels, preds, conf, true_class, predicted_class)``.
+    Sorted like :func:`false_positive_images` (``conf`` descending, ties by
+    index ascending, NaN confidences last).
+    """
+    lab, pre = _pair(labels, preds)
+    return _by_confidence((lab == true_class) & (pre == predicted_class), conf)

@@ -1,0 +1,97 @@
+"""Shift scores between two tuning matrices: Spearman, spurious and novelty.
+
+Twin of viewer/src/analysis/scores.ts.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from ._arrays import F64, _real_array
+
+
+def _average_ranks(x: F64) -> F64:
+    """1-based average ranks down each column; NaN entries get NaN.
+
+    Ties (equal values, compared numerically) share the mean of the ranks they
+    span. NaN entries are not ranked (they sort after every number).
+    """
+    rows = x.shape[0]
+    order = np.argsort(x, axis=0, kind="stable")  # NaN sorts last
+    s = np.take_along_axis(x, order, axis=0)
+    pos = np.arange(rows)[:, None]
+    first = np.ones(s.shape, dtype=bool)
+    first[1:] = s[1:] != s[:-1]
+    last = np.ones(s.shape, dtype=bool)
+    last[:-1] = first[1:]
+    start = np.maximum.accumulate(np.where(first, pos, 0), axis=0)
+    end = np.minimum.accumulate(np.where(last, pos, rows)[::-1], axis=0)[::-1]
+    avg = (start + end) / 2.0 + 1.0
+    ranks = np.empty(x.shape, dtype=np.float64)
+    np.put_along_axis(ranks, order, avg, axis=0)
+    ranks[np.isnan(x)] = np.nan
+    return ranks
+
+
+def spearman_columns(a: ArrayLike, b: ArrayLike) -> F64:
+    """Spearman rank correlation of ``a[:, n]`` and ``b[:, n]`` for each column.
+
+    ``a``, ``b``: ``(C, U)``. Per column: drop every row where ``a`` or ``b``
+    is NaN (pairwise deletion; +/-inf are kept and ranked as extremes); rank
+    the ``k`` remaining values of each side with 1-based *average* ranks for
+    ties; with ``da = rank_a - (k + 1) / 2`` and ``db`` likewise,
+    ``rho = sum(da * db) / sqrt(sum(da**2) * sum(db**2))``, clipped to
+    ``[-1, 1]``. (All these sums are exact multiples of 1/4, so the result is
+    order independent.) NaN when ``k < 2`` or either side is constant over the
+    kept rows. Returns ``(U,)`` float64.
+    """
+    x = _real_array(a, "a", 2).astype(np.float64)
+    y = _real_array(b, "b", 2).astype(np.float64)
+    if x.shape != y.shape:
+        raise ValueError(f"a and b differ in shape: {x.shape} vs {y.shape}")
+    valid = ~(np.isnan(x) | np.isnan(y))
+    x[~valid] = np.nan
+    y[~valid] = np.nan
+    k = valid.sum(axis=0)
+    centre = (k + 1) / 2.0
+    dx = np.where(valid, _average_ranks(x) - centre, 0.0)
+    dy = np.where(valid, _average_ranks(y) - centre, 0.0)
+    cov = (dx * dy).sum(axis=0)
+    vx = (dx * dx).sum(axis=0)
+    vy = (dy * dy).sum(axis=0)
+    ok = (k >= 2) & (vx > 0) & (vy > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rho = cov / np.sqrt(vx * vy)
+    return np.where(ok, np.clip(rho, -1.0, 1.0), np.nan)
+
+
+def spurious_scores(t_id: ArrayLike, t_ood: ArrayLike) -> F64:
+    """Spurious score per unit: ``1 - |spearman_columns(t_id, t_ood)|``.
+
+    In ``[0, 1]``; high when the shift reorders which classes the unit
+    prefers. NaN wherever the correlation is NaN.
+    """
+    return 1.0 - np.abs(spearman_columns(t_id, t_ood))
+
+
+def _nanmax_columns(t: F64) -> F64:
+    """Max over rows ignoring NaN; NaN for all-NaN (or empty) columns."""
+    nan = np.isnan(t)
+    best = np.where(nan, -np.inf, t).max(axis=0, initial=-np.inf)
+    return np.where(nan.all(axis=0), np.nan, best)
+
+
+def novelty_scores(t_id: ArrayLike, t_ood: ArrayLike) -> F64:
+    """Novelty score per unit: ``nanmax_c t_id[c, n] - nanmax_c t_ood[c, n]``.
+
+    The drop in the unit's peak class response under the shift. The maxima
+    ignore NaN rows (empty classes); a column that is all NaN (or has no rows)
+    gives NaN. inf is kept (``inf - inf = NaN``). Returns ``(U,)`` float64.
+    """
+    x = _real_array(t_id, "t_id", 2).astype(np.float64)
+    y = _real_array(t_ood, "t_ood", 2).astype(np.float64)
+    if x.shape[1] != y.shape[1]:
+        raise ValueError(f"t_id has {x.shape[1]} units but t_ood has {y.shape[1]}")
+    with np.errstate(invalid="ignore"):
+        return _nanmax_columns(x) - _nanmax_columns(y)
