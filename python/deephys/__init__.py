@@ -11,6 +11,7 @@ from .errors import DeephysError, FormatError, NothingToRepair
 from .format import Dataset, LayerSummary, Run, Writer
 from .format import open_run as open
 from .format.repair import repair
+from .format.validate import ValidationReport, validate
 from .model import Layer, Model, Producer
 
 __all__ = [
@@ -23,12 +24,14 @@ __all__ = [
     "NothingToRepair",
     "Producer",
     "Run",
+    "ValidationReport",
     "Writer",
     "__version__",
     "analysis",
     "open",
     "repair",
     "show",
+    "validate",
 ]
 
 

@@ -20,7 +20,10 @@ _EXACT = ("nan_count", "inf_count", "top_indices", "top_values", "class_counts",
 
 
 @dataclass
-class Report:
+class ValidationReport:
+    """What `validate` found: `ok`, the `problems` (each naming the file and the byte offset), and how much
+    was checked."""
+
     path: str
     problems: list[str] = field(default_factory=list)
     records: int = 0
@@ -32,12 +35,12 @@ class Report:
 
 
 def validate(path: str | os.PathLike[str], progress: Callable[[int], None] | None = None,
-             summaries: bool = True) -> Report:
+             summaries: bool = True) -> ValidationReport:
     """Check the file completely; problems are returned, not raised.
 
     `progress(n)` is called with the number of bytes checked since the last call.
     """
-    report = Report(os.fspath(path))
+    report = ValidationReport(os.fspath(path))
     try:
         run = Run(path)
     except FormatError as exc:
@@ -56,7 +59,7 @@ def validate(path: str | os.PathLike[str], progress: Callable[[int], None] | Non
     return report
 
 
-def _scan_records(run: Run, report: Report, progress: Callable[[int], None] | None) -> None:
+def _scan_records(run: Run, report: ValidationReport, progress: Callable[[int], None] | None) -> None:
     """Walk every frame between the header and the footer: each byte must belong to a
     record with a correct CRC, and each record must be the one the footer expects. The
     footers that in-place appends left behind are accepted exactly where the footer lists them."""
@@ -140,7 +143,7 @@ def _referenced_offsets(run: Run) -> dict[int, str]:
     return offsets
 
 
-def _check_dataset(run: Run, dataset: Dataset, report: Report, summaries: bool) -> None:
+def _check_dataset(run: Run, dataset: Dataset, report: ValidationReport, summaries: bool) -> None:
     path = str(run.path)
     if dataset.has_images:
         for i in range(len(dataset)):
