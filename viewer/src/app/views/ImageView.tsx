@@ -10,6 +10,7 @@ import { holdImages } from "../image-url";
 import { routeNow } from "../router";
 import { useSettings } from "../settings-store";
 import { useLatestAsync } from "../use-latest";
+import { ErrorText } from "./common/AsyncView";
 import { ImageColumn } from "./image/ImageColumn";
 import { loadImageView } from "./image/load";
 import { IndexPicker, wrapIndex } from "./IndexPicker";
@@ -78,7 +79,7 @@ export function ImageView() {
         </p>
       </div>
       {loaded.failed ? (
-        <p class="error-text">{String((loaded.error as Error)?.message ?? loaded.error)}</p>
+        <ErrorText error={loaded.error} />
       ) : current ? (
         body
       ) : (

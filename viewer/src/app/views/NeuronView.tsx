@@ -10,6 +10,7 @@ import { routeNow } from "../router";
 import { useSettings } from "../settings-store";
 import { useDelayedFlag } from "../use-delayed";
 import { useLatestAsync } from "../use-latest";
+import { ErrorText } from "./common/AsyncView";
 import { UnitPicker, wrapUnit } from "./UnitPicker";
 import { NeuronColumn } from "./neuron/NeuronColumn";
 import { NormalizationNote } from "./neuron/NormalizationNote";
@@ -91,7 +92,7 @@ export function NeuronView() {
         {current && <NormalizationNote normalizer={normalizer} reference={reference} />}
       </div>
       {loaded.failed ? (
-        <p class="error-text">{String((loaded.error as Error)?.message ?? loaded.error)}</p>
+        <ErrorText error={loaded.error} />
       ) : current ? (
         body
       ) : (

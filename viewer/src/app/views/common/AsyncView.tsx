@@ -3,16 +3,18 @@ import type { ComponentChildren } from "preact";
 import type { AsyncState } from "../../use-async";
 import type { Latest } from "../../use-latest";
 
+/** A failed worker answer, as the text of its message. */
+export function ErrorText({ error }: { error: unknown }) {
+  return (
+    <p class="error-text" role="alert">
+      {error instanceof Error ? error.message : String(error)}
+    </p>
+  );
+}
+
 export function AsyncView<T>({ state, children }: { state: AsyncState<T>; children: (value: T) => ComponentChildren }) {
   if (state.status === "loading") return <p class="status" aria-busy="true">Loading…</p>;
-  if (state.status === "error") {
-    const e = state.error;
-    return (
-      <p class="error-text" role="alert">
-        {e instanceof Error ? e.message : String(e)}
-      </p>
-    );
-  }
+  if (state.status === "error") return <ErrorText error={state.error} />;
   return <>{children(state.value)}</>;
 }
 
@@ -21,14 +23,7 @@ export function AsyncView<T>({ state, children }: { state: AsyncState<T>; childr
  * next one loads, so switching class or layer changes the view in one step.
  */
 export function LatestView<T>({ state, children }: { state: Latest<T>; children: (value: T) => ComponentChildren }) {
-  if (state.failed) {
-    const e = state.error;
-    return (
-      <p class="error-text" role="alert">
-        {e instanceof Error ? e.message : String(e)}
-      </p>
-    );
-  }
+  if (state.failed) return <ErrorText error={state.error} />;
   if (state.value === undefined) return <p class="status" aria-busy="true">Loading…</p>;
   return (
     <div class={state.pending ? "latest is-busy" : "latest"} aria-busy={state.pending}>
