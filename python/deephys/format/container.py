@@ -81,8 +81,8 @@ def parse_trailer(path: str, data: bytes, file_size: int) -> Trailer:
     offset = file_size - TRAILER_SIZE
     if file_size < HEADER_SIZE + TRAILER_SIZE or len(data) != TRAILER_SIZE:
         raise FormatError(path, 0, f"file of {file_size} bytes is too small to be a Deephys file")
-    footer_offset, length, footer_crc, major, minor, crc, end = _TRAILER.unpack(data)
-    if end != END_MAGIC:
+    trailer = unpack_trailer(data)
+    if trailer is None and not data.endswith(END_MAGIC):
         raise FormatError(
             path,
             file_size - len(END_MAGIC),
@@ -90,16 +90,17 @@ def parse_trailer(path: str, data: bytes, file_size: int) -> Trailer:
             "written, or not a Deephys file; if an in-place append to it was interrupted, "
             f"`deephys repair {shlex.quote(path)}` restores its last complete version",
         )
-    if crc32(data[:20]) != crc:
+    if trailer is None:
         raise FormatError(path, offset, "trailer CRC mismatch: the end of the file is damaged")
-    check_version(path, offset, major, minor)
-    if length > MAX_FOOTER:
-        raise FormatError(path, offset, f"footer length {length} exceeds the {MAX_FOOTER}-byte limit")
-    if footer_offset < HEADER_SIZE or footer_offset + FRAME_SIZE + length != offset:
+    check_version(path, offset, trailer.major, trailer.minor)
+    if trailer.footer_length > MAX_FOOTER:
+        raise FormatError(path, offset, f"footer length {trailer.footer_length} exceeds the {MAX_FOOTER}-byte limit")
+    if trailer.footer_offset < HEADER_SIZE or trailer.footer_offset + FRAME_SIZE + trailer.footer_length != offset:
         raise FormatError(
-            path, offset, f"footer at {footer_offset} with length {length} does not end at the trailer"
+            path, offset,
+            f"footer at {trailer.footer_offset} with length {trailer.footer_length} does not end at the trailer"
         )
-    return Trailer(footer_offset, length, footer_crc, major, minor)
+    return trailer
 
 
 def parse_header(path: str, data: bytes) -> tuple[int, int]:

@@ -17,8 +17,8 @@ from google.protobuf.message import DecodeError
 
 from .._generated.deephys.v1 import deephys_pb2 as pb
 from ..errors import FormatError, NothingToRepair
-from .container import _FRAME, crc32, parse_header, unpack_trailer
-from .limits import FORMAT_MAJOR, FRAME_SIZE, HEADER_SIZE, MAX_FOOTER, TRAILER_SIZE
+from .container import _FRAME, crc32, parse_header, parse_trailer, unpack_trailer
+from .limits import FRAME_SIZE, HEADER_SIZE, MAX_FOOTER, TRAILER_SIZE
 
 
 @dataclass(frozen=True)
@@ -93,10 +93,11 @@ def _last_complete_version(fd: int, size: int) -> tuple[int, pb.Footer | None, i
 
 def _footer_of_trailer(fd: int, position: int, data: bytes) -> pb.Footer | None:
     """The footer, if `data` (read at `position`) is a valid trailer of a footer that ends at `position`."""
-    trailer = unpack_trailer(data)
-    if trailer is None or trailer.major != FORMAT_MAJOR or trailer.footer_length > MAX_FOOTER:
+    if unpack_trailer(data) is None:  # the cheap test first: it fails at almost every position
         return None
-    if trailer.footer_offset < HEADER_SIZE or trailer.footer_offset + FRAME_SIZE + trailer.footer_length != position:
+    try:  # the reader's checks, as if the file ended after this trailer
+        trailer = parse_trailer("", data, position + TRAILER_SIZE)
+    except FormatError:
         return None
     frame = os.pread(fd, FRAME_SIZE + trailer.footer_length, trailer.footer_offset)
     length, crc = _FRAME.unpack(frame[:FRAME_SIZE])
