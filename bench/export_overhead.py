@@ -37,8 +37,11 @@ class Block(nn.Module):
         self.bn1 = nn.BatchNorm2d(cout)
         self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
         self.bn2 = nn.BatchNorm2d(cout)
-        self.skip = (nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
-                     if stride != 1 or cin != cout else nn.Identity())
+        self.skip = (
+            nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
+            if stride != 1 or cin != cout
+            else nn.Identity()
+        )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         out = torch.relu(self.bn1(self.conv1(x)))
@@ -71,7 +74,8 @@ class ShapeTwin(nn.Module):
         super().__init__()
         pairs = enumerate(zip((3, *widths[:-1]), widths, strict=True))
         self.layer1, self.layer2, self.layer3, self.layer4 = (
-            nn.Conv2d(cin, w, 1, 1 if i == 0 else 2, bias=False) for i, (cin, w) in pairs)
+            nn.Conv2d(cin, w, 1, 1 if i == 0 else 2, bias=False) for i, (cin, w) in pairs
+        )
         self.fc = nn.Linear(widths[-1], classes)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -93,8 +97,9 @@ class RandomBatches:
 
 def loader(images: int, batch_size: int) -> DataLoader:
     generator = torch.Generator().manual_seed(0)
-    data = TensorDataset(torch.rand(images, 3, 64, 64, generator=generator),
-                         torch.randint(0, 100, (images,), generator=generator))
+    data = TensorDataset(
+        torch.rand(images, 3, 64, 64, generator=generator), torch.randint(0, 100, (images,), generator=generator)
+    )
     return DataLoader(data, batch_size=batch_size)
 
 
@@ -116,8 +121,16 @@ def bare(model: nn.Module, data: DataLoader) -> tuple[float, float]:
 
 
 def export(model: nn.Module, data: DataLoader, path: Path, **options) -> tuple[float, float]:
-    return timed(lambda: deephys.torch.export(model, {"bench": data}, path=path, progress=False,
-                                              layers=["layer1", "layer2", "layer3", "layer4", "fc"], **options))
+    return timed(
+        lambda: deephys.torch.export(
+            model,
+            {"bench": data},
+            path=path,
+            progress=False,
+            layers=["layer1", "layer2", "layer3", "layer4", "fc"],
+            **options,
+        )
+    )
 
 
 def peak_heap(model: nn.Module, data, path: Path) -> int:
@@ -134,18 +147,29 @@ def main() -> None:
     parser.add_argument("--images", type=int, nargs=2, default=[512, 2048], help="the two dataset sizes")
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--rounds", type=int, default=3, help="alternating bare/export rounds; best of each")
-    parser.add_argument("--threads", type=int, default=0,
-                        help="PyTorch intra-op threads (default: PyTorch's own choice). On a shared machine "
-                             "--threads 1 gives the steadiest CPU-time ratio (no spinning OpenMP threads)")
-    parser.add_argument("--memory-images", type=int, nargs=2, default=[8192, 32768],
-                        help="the two dataset sizes of the memory check (on the shape twin)")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=0,
+        help="PyTorch intra-op threads (default: PyTorch's own choice). On a shared machine "
+        "--threads 1 gives the steadiest CPU-time ratio (no spinning OpenMP threads)",
+    )
+    parser.add_argument(
+        "--memory-images",
+        type=int,
+        nargs=2,
+        default=[8192, 32768],
+        help="the two dataset sizes of the memory check (on the shape twin)",
+    )
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     model = ResNet().eval()
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {os.cpu_count()} CPUs; "
-          f"ResNet-style at 64x64, batch {args.batch_size}")
+    print(
+        f"torch {torch.__version__}, {torch.get_num_threads()} threads, {os.cpu_count()} CPUs; "
+        f"ResNet-style at 64x64, batch {args.batch_size}"
+    )
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench.deephys"
         export(model, loader(args.batch_size, args.batch_size), path)  # warm-up
@@ -159,20 +183,26 @@ def main() -> None:
             wall = [e[0] / b[0] for b, e in zip(times["bare"], times["export"], strict=True)]
             cpu = [e[1] / b[1] for b, e in zip(times["bare"], times["export"], strict=True)]
             t_bare, t_export = (min(t[0] for t in times[k]) for k in ("bare", "export"))
-            print(f"{images:6d} images: bare {t_bare:6.2f} s ({images / t_bare:5.1f} img/s), export {t_export:6.2f} s "
-                  f"(best of {args.rounds}) -> ratio {t_export / t_bare:.3f}; median of paired rounds: wall "
-                  f"{statistics.median(wall):.3f}, CPU time {statistics.median(cpu):.3f}; "
-                  f"file {path.stat().st_size / 2**20:.1f} MiB")
-        print("peak memory of the export (tracemalloc: Python and NumPy heap; the ResNet's shapes, cheap "
-              "arithmetic, batches made on the fly):")
+            print(
+                f"{images:6d} images: bare {t_bare:6.2f} s ({images / t_bare:5.1f} img/s), export {t_export:6.2f} s "
+                f"(best of {args.rounds}) -> ratio {t_export / t_bare:.3f}; median of paired rounds: wall "
+                f"{statistics.median(wall):.3f}, CPU time {statistics.median(cpu):.3f}; "
+                f"file {path.stat().st_size / 2**20:.1f} MiB"
+            )
+        print(
+            "peak memory of the export (tracemalloc: Python and NumPy heap; the ResNet's shapes, cheap "
+            "arithmetic, batches made on the fly):"
+        )
         twin = ShapeTwin().eval()
         peaks = []
         for images in args.memory_images:
             rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
             peaks.append(peak_heap(twin, RandomBatches(images, args.batch_size), path))
             rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-            print(f"{images:6d} images: peak heap {peaks[-1] / 2**20:5.1f} MiB, max RSS grew by "
-                  f"{(rss_after - rss_before) / 1024:5.1f} MiB; file {path.stat().st_size / 2**20:.1f} MiB")
+            print(
+                f"{images:6d} images: peak heap {peaks[-1] / 2**20:5.1f} MiB, max RSS grew by "
+                f"{(rss_after - rss_before) / 1024:5.1f} MiB; file {path.stat().st_size / 2**20:.1f} MiB"
+            )
         print(f"peak heap ratio {args.memory_images[1]}/{args.memory_images[0]} images: {peaks[1] / peaks[0]:.3f}")
 
 

@@ -40,7 +40,7 @@ def synthetic_images(rng: np.random.Generator, n: int, side: int = SIDE) -> np.n
     disc and a rectangle of other colours, and light sensor noise (not white noise)."""
     y, x = np.mgrid[0:side, 0:side].astype(np.float32) / (side - 1)
     angle = rng.uniform(0, 2 * np.pi, (n, 1, 1))
-    t = (np.cos(angle) * x + np.sin(angle) * y)
+    t = np.cos(angle) * x + np.sin(angle) * y
     t = (t - t.min(axis=(1, 2), keepdims=True)) / np.ptp(t, axis=(1, 2), keepdims=True)
     c0, c1 = rng.uniform(0, 255, (2, n, 1, 1, 3)).astype(np.float32)
     image = c0 + (c1 - c0) * t[..., None]
@@ -88,10 +88,14 @@ def write_file(n: int, path: Path) -> dict:
         with w.dataset("synthetic", role="id", total=n) as d:
             for lo in range(0, n, BATCH):
                 rows = min(BATCH, n - lo)
-                images, activations = first if lo == 0 else (synthetic_images(rng, rows),
-                                                              synthetic_activations(rng, rows))
-                d.append(images=images[:rows], labels=rng.integers(0, UNITS, rows),
-                         activations={k: v[:rows] for k, v in activations.items()})
+                images, activations = (
+                    first if lo == 0 else (synthetic_images(rng, rows), synthetic_activations(rng, rows))
+                )
+                d.append(
+                    images=images[:rows],
+                    labels=rng.integers(0, UNITS, rows),
+                    activations={k: v[:rows] for k, v in activations.items()},
+                )
     seconds = time.perf_counter() - start
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
@@ -113,8 +117,9 @@ def time_info(path: Path, repeats: int = 3) -> tuple[float, str]:
     best, output = float("inf"), ""
     for _ in range(repeats):
         start = time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "deephys.cli", "info", str(path)], env=env,
-                              capture_output=True, text=True)
+        done = subprocess.run(
+            [sys.executable, "-m", "deephys.cli", "info", str(path)], env=env, capture_output=True, text=True
+        )
         best = min(best, time.perf_counter() - start)
         if done.returncode != 0:
             raise SystemExit(f"deephys info failed:\n{done.stderr}")
@@ -148,9 +153,11 @@ def main() -> None:
         print(json.dumps(write_file(args.child, OUT / f"scale-{args.child}.deephys")))
         return
 
-    print(f"writing {' and '.join(f'{n:,}' for n in args.sizes)} images x {len(LAYERS)} layers x {UNITS:,} units "
-          f"(float32 in, float16 stored), {SIDE}x{SIDE} RGB PNG thumbnails (gradients + disc + rectangle + light "
-          f"noise), batches of {BATCH}, one process per size, {os.cpu_count()} CPUs")
+    print(
+        f"writing {' and '.join(f'{n:,}' for n in args.sizes)} images x {len(LAYERS)} layers x {UNITS:,} units "
+        f"(float32 in, float16 stored), {SIDE}x{SIDE} RGB PNG thumbnails (gradients + disc + rectangle + light "
+        f"noise), batches of {BATCH}, one process per size, {os.cpu_count()} CPUs"
+    )
     results = []
     for n in args.sizes:
         done = subprocess.run([sys.executable, __file__, "--child", str(n)], capture_output=True, text=True)
@@ -159,17 +166,23 @@ def main() -> None:
         results.append(json.loads(done.stdout.strip().splitlines()[-1]))
     print(f"\n{'images':>8}  {'write s':>8}  {'img/s':>7}  {'file':>12}  {'tracemalloc peak':>17}  {'RSS growth':>12}")
     for r in results:
-        print(f"{r['images']:>8,}  {r['seconds']:>8.1f}  {r['images'] / r['seconds']:>7,.0f}  {mib(r['bytes']):>12}  "
-              f"{mib(r['tracemalloc_peak']):>17}  {mib(r['rss_growth']):>12}")
+        print(
+            f"{r['images']:>8,}  {r['seconds']:>8.1f}  {r['images'] / r['seconds']:>7,.0f}  {mib(r['bytes']):>12}  "
+            f"{mib(r['tracemalloc_peak']):>17}  {mib(r['rss_growth']):>12}"
+        )
     small, large = results
-    print(f"\nmemory ratio large/small ({large['images'] // small['images']}x the images): "
-          f"tracemalloc peak {large['tracemalloc_peak'] / small['tracemalloc_peak']:.2f}x, "
-          f"RSS growth {large['rss_growth'] / max(small['rss_growth'], 1):.2f}x")
+    print(
+        f"\nmemory ratio large/small ({large['images'] // small['images']}x the images): "
+        f"tracemalloc peak {large['tracemalloc_peak'] / small['tracemalloc_peak']:.2f}x, "
+        f"RSS growth {large['rss_growth'] / max(small['rss_growth'], 1):.2f}x"
+    )
 
     path = OUT / f"scale-{large['images']}.deephys"
     seconds, output = time_info(path)
-    print(f"\n`deephys info` on the {mib(large['bytes'])} file: {seconds:.3f} s (best of 3, new Python process "
-          "each, interpreter start and imports included)")
+    print(
+        f"\n`deephys info` on the {mib(large['bytes'])} file: {seconds:.3f} s (best of 3, new Python process "
+        "each, interpreter start and imports included)"
+    )
     for name, value in time_open(path).items():
         print(f"  in-process {name}: {value * 1000:.1f} ms (best of 5)")
     print("\n" + output.rstrip())

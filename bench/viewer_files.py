@@ -37,8 +37,11 @@ BATCH = 1000
 IMAGENET_LAYERS = {"layer2": 2048, "layer3": 2048, "layer4": 2048, "logits": 2048}
 # name -> (layers, dtype, datasets [(name, role, images)])
 SPECS = {
-    "cifar": ({"penultimate": 512, "logits": 10}, "float32",
-              [("CIFAR-10 test", "id", 10_000), ("CIFAR-10 shifted", "ood", 10_000)]),
+    "cifar": (
+        {"penultimate": 512, "logits": 10},
+        "float32",
+        [("CIFAR-10 test", "id", 10_000), ("CIFAR-10 shifted", "ood", 10_000)],
+    ),
     "imagenet": (IMAGENET_LAYERS, "float16", [("ImageNet val", "id", 50_000), ("ImageNet shifted", "ood", 5_000)]),
     # The same model with a tenth of the images: does the heap grow with the images?
     "imagenet-tenth": (IMAGENET_LAYERS, "float16", [("ImageNet val", "id", 5_000), ("ImageNet shifted", "ood", 500)]),
@@ -71,15 +74,17 @@ def write(name: str) -> Path:
     rng = np.random.default_rng(len(name))
     classes = layers["logits"]
     model = deephys.Model(f"bench-{name}", layers=layers, classifier="logits")
-    with deephys.Writer(path, model=model, classes=[f"class {c}" for c in range(classes)],
-                        activation_dtype=dtype) as w:
+    with deephys.Writer(path, model=model, classes=[f"class {c}" for c in range(classes)], activation_dtype=dtype) as w:
         for dataset, role, n in datasets:
             with w.dataset(dataset, role=role, total=n) as d:
                 for lo in range(0, n, BATCH):
                     rows = min(BATCH, n - lo)
                     labels = rng.integers(0, classes, rows)
-                    d.append(labels=labels, activations=activations(rng, layers, labels),
-                             images=synthetic_images(rng, rows, SIDE))
+                    d.append(
+                        labels=labels,
+                        activations=activations(rng, layers, labels),
+                        images=synthetic_images(rng, rows, SIDE),
+                    )
     return path
 
 
@@ -95,8 +100,11 @@ def main() -> None:
             start = time.perf_counter()
             print(f"writing {path.name}...", file=sys.stderr, flush=True)
             write(name)
-            print(f"  {path.stat().st_size / 2**20:,.0f} MiB in {time.perf_counter() - start:.0f} s",
-                  file=sys.stderr, flush=True)
+            print(
+                f"  {path.stat().st_size / 2**20:,.0f} MiB in {time.perf_counter() - start:.0f} s",
+                file=sys.stderr,
+                flush=True,
+            )
         layers, dtype, datasets = SPECS[name]
         hidden = [layer for layer in layers if layer != "logits"]
         paths[name] = {

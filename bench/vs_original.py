@@ -57,8 +57,10 @@ def install_original() -> dict[str, str]:
     package = ORIGINAL / "pkg"
     if not (package / "deephys" / "deephys.py").exists():
         wheels = ORIGINAL / "wheels"
-        subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "deephys==0.14.1",
-                        "-d", str(wheels)], check=True)
+        subprocess.run(
+            [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "deephys==0.14.1", "-d", str(wheels)],
+            check=True,
+        )
         with zipfile.ZipFile(next(wheels.glob("deephys-0.14.1-*.whl"))) as wheel:
             wheel.extractall(package)
     site = ORIGINAL / "site"
@@ -113,8 +115,13 @@ def make_data(path: Path) -> None:
     fc = np.maximum(rng.standard_normal((N, HIDDEN), dtype=np.float32) * scale - 0.3 * scale, 0)
     logits = rng.standard_normal((N, CLASSES), dtype=np.float32) * 3
     logits[np.arange(N), labels] += 4
-    np.savez(path, images_nchw_float=np.ascontiguousarray(images.transpose(0, 3, 1, 2)).astype(np.float32) / 255,
-             labels=labels, fc=fc, logits=logits)
+    np.savez(
+        path,
+        images_nchw_float=np.ascontiguousarray(images.transpose(0, 3, 1, 2)).astype(np.float32) / 255,
+        labels=labels,
+        fc=fc,
+        logits=logits,
+    )
 
 
 # ---- ours -------------------------------------------------------------------------------
@@ -135,8 +142,14 @@ def write_ours(data_path: Path, out: Path, encoding: str = "png") -> tuple[float
     activations = {"fc": data["fc"], "logits": data["logits"]}
     start, start_cpu = time.perf_counter(), time.process_time()
     model = deephys.Model("synthetic-cnn", layers={"fc": HIDDEN, "logits": CLASSES}, classifier="logits")
-    with deephys.Writer(out, model=model, classes=CLASS_NAMES, activation_dtype="float16",
-                        image_encoding=encoding, image_quality=LOSSY_QUALITY) as w:
+    with deephys.Writer(
+        out,
+        model=model,
+        classes=CLASS_NAMES,
+        activation_dtype="float16",
+        image_encoding=encoding,
+        image_quality=LOSSY_QUALITY,
+    ) as w:
         w.add_dataset("synthetic", images=images, labels=labels, activations=activations, role="id")
     return time.perf_counter() - start, time.process_time() - start_cpu
 
@@ -212,10 +225,12 @@ def main() -> None:
     original_env = install_original()
     ours_env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "python"), os.environ.get("PYTHONPATH", "")])}
 
-    print(f"data: {N:,} RGB {SIDE}x{SIDE} images: synthetic pictures (a smooth two-colour gradient, a soft disc, a "
-          f"rectangle and Gaussian sensor noise, sigma 2 levels; not white noise), given to both as float32 "
-          f"NCHW in [0, 1]; layers fc ({HIDDEN} units, ReLU) + logits ({CLASSES} classes), float32; "
-          f"{os.cpu_count()} CPUs, best of {args.repeats}")
+    print(
+        f"data: {N:,} RGB {SIDE}x{SIDE} images: synthetic pictures (a smooth two-colour gradient, a soft disc, a "
+        f"rectangle and Gaussian sensor noise, sigma 2 levels; not white noise), given to both as float32 "
+        f"NCHW in [0, 1]; layers fc ({HIDDEN} units, ReLU) + logits ({CLASSES} classes), float32; "
+        f"{os.cpu_count()} CPUs, best of {args.repeats}"
+    )
     base = OUT / "vs_original"
     load_before = os.getloadavg()[0]
     labels = {
@@ -229,13 +244,15 @@ def main() -> None:
     times: dict[str, list[float]] = {name: [] for name in labels}
     cpu: dict[str, list[float]] = {name: [] for name in labels}
     for _ in range(args.repeats):  # interleaved, so that a busy machine slows every side alike
-        original = run_child(ORIGINAL_CHILD, [str(data_path), json.dumps(CLASS_NAMES), str(base), "1"],
-                             original_env, isolated=True)
+        original = run_child(
+            ORIGINAL_CHILD, [str(data_path), json.dumps(CLASS_NAMES), str(base), "1"], original_env, isolated=True
+        )
         times["original"] += original["times"]
         cpu["original"] += original["cpu"]
         for encoding in ours:
-            result = run_child(OURS_CHILD, [str(HERE), str(data_path), f"{base}-{encoding}.deephys", encoding, "1"],
-                               ours_env)
+            result = run_child(
+                OURS_CHILD, [str(HERE), str(data_path), f"{base}-{encoding}.deephys", encoding, "1"], ours_env
+            )
             times[encoding] += result["times"]
             cpu[encoding] += result["cpu"]
     sizes = {"original": sum(Path(f"{base}{suffix}").stat().st_size for suffix in (".model", ".test"))}
@@ -243,25 +260,39 @@ def main() -> None:
     best = {name: min(values) for name, values in times.items()}
     ratio = {name: (best[name] / best["original"], sizes[name] / sizes["original"]) for name in labels}
     print(f"original module: {original['module']}\n")
-    print(f"{'':74}{'write s':>8}{'cpu s':>7}{'size':>13}{'time x':>8}{'size x':>8}   time <= {TARGET_TIME}x   "
-          f"size <= {TARGET_SIZE}x")
+    print(
+        f"{'':74}{'write s':>8}{'cpu s':>7}{'size':>13}{'time x':>8}{'size x':>8}   time <= {TARGET_TIME}x   "
+        f"size <= {TARGET_SIZE}x"
+    )
     for name, label in labels.items():
         time_ratio, size_ratio = ratio[name]
-        verdicts = "" if name == "original" else (f"   {verdict(time_ratio, TARGET_TIME):<14}"
-                                                  f"{verdict(size_ratio, TARGET_SIZE)}")
-        print(f"{label:74}{best[name]:>8.3f}{min(cpu[name]):>7.3f}{sizes[name] / 2**20:>9.2f} MiB{time_ratio:>8.3f}"
-              f"{size_ratio:>8.3f}{verdicts}")
-    print(f"(write s: best wall time; cpu s: least CPU time of the process, all threads; load average before the "
-          f"runs {load_before:.1f}, after {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
+        verdicts = (
+            ""
+            if name == "original"
+            else (f"   {verdict(time_ratio, TARGET_TIME):<14}{verdict(size_ratio, TARGET_SIZE)}")
+        )
+        print(
+            f"{label:74}{best[name]:>8.3f}{min(cpu[name]):>7.3f}{sizes[name] / 2**20:>9.2f} MiB{time_ratio:>8.3f}"
+            f"{size_ratio:>8.3f}{verdicts}"
+        )
+    print(
+        f"(write s: best wall time; cpu s: least CPU time of the process, all threads; load average before the "
+        f"runs {load_before:.1f}, after {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)"
+    )
 
     time_ratio, size_ratio = ratio["png"]
-    print(f"\ndefault (float16 + PNG) / original: time {time_ratio:.3f}x (target <= {TARGET_TIME}x: "
-          f"{verdict(time_ratio, TARGET_TIME)}), size {size_ratio:.3f}x (target <= {TARGET_SIZE}x: "
-          f"{verdict(size_ratio, TARGET_SIZE)})")
-    meeting = [name for name in ("png", "jpeg", "webp")
-               if ratio[name][0] <= TARGET_TIME and ratio[name][1] <= TARGET_SIZE]
-    print("thumbnail encodings that meet both targets in this run: "
-          + (", ".join(f"{name} ({ratio[name][0]:.3f}x, {ratio[name][1]:.3f}x)" for name in meeting) or "none"))
+    print(
+        f"\ndefault (float16 + PNG) / original: time {time_ratio:.3f}x (target <= {TARGET_TIME}x: "
+        f"{verdict(time_ratio, TARGET_TIME)}), size {size_ratio:.3f}x (target <= {TARGET_SIZE}x: "
+        f"{verdict(size_ratio, TARGET_SIZE)})"
+    )
+    meeting = [
+        name for name in ("png", "jpeg", "webp") if ratio[name][0] <= TARGET_TIME and ratio[name][1] <= TARGET_SIZE
+    ]
+    print(
+        "thumbnail encodings that meet both targets in this run: "
+        + (", ".join(f"{name} ({ratio[name][0]:.3f}x, {ratio[name][1]:.3f}x)" for name in meeting) or "none")
+    )
 
     from deephys import open as open_run
 
@@ -269,22 +300,31 @@ def main() -> None:
         dataset = run.datasets["synthetic"]
         png = sum(len(dataset.image_bytes(i)[0]) for i in range(len(dataset)))
     floor, bits = lossless_floor(sizes["none"], sizes["png"], png)
-    print(f"  where the bytes go (PNG file): thumbnails {png / sizes['png']:.0%} ({png / N:,.0f} B per image, raw "
-          f"{SIDE * SIDE * 3:,} B), activations {N * (HIDDEN + CLASSES) * 2 / sizes['png']:.0%} "
-          f"({(HIDDEN + CLASSES) * 2:,} B per image)")
-    print(f"  lossless floor: the sensor noise alone carries {bits:.2f} bits per sample ({SIDE * SIDE * 3 * bits / 8:,.0f} B "
-          f"per image) that no lossless coder can remove, so with lossless thumbnails the file is at least "
-          f"{floor / 2**20:.2f} MiB = {floor / sizes['original']:.3f}x the original's: the size target "
-          f"{'can' if floor / sizes['original'] <= TARGET_SIZE else 'cannot'} be met losslessly on these pictures")
+    print(
+        f"  where the bytes go (PNG file): thumbnails {png / sizes['png']:.0%} ({png / N:,.0f} B per image, raw "
+        f"{SIDE * SIDE * 3:,} B), activations {N * (HIDDEN + CLASSES) * 2 / sizes['png']:.0%} "
+        f"({(HIDDEN + CLASSES) * 2:,} B per image)"
+    )
+    print(
+        f"  lossless floor: the sensor noise alone carries {bits:.2f} bits per sample "
+        f"({SIDE * SIDE * 3 * bits / 8:,.0f} B "
+        f"per image) that no lossless coder can remove, so with lossless thumbnails the file is at least "
+        f"{floor / 2**20:.2f} MiB = {floor / sizes['original']:.3f}x the original's: the size target "
+        f"{'can' if floor / sizes['original'] <= TARGET_SIZE else 'cannot'} be met losslessly on these pictures"
+    )
     if time_ratio > TARGET_TIME or args.profile:
         cpus = os.cpu_count() or 1
         floor_s, original_cpu = min(cpu["png"]) / cpus, min(cpu["original"])
-        print(f"  the default used {min(cpu['png']):.3f} s of CPU (all threads): even on {cpus} idle CPUs its wall "
-              f"time cannot go below {floor_s:.3f} s, {floor_s / original_cpu:.3f}x the {original_cpu:.3f} s of CPU "
-              "of the original (one thread: on an idle machine, about its wall time)")
-        print(f"  where the time goes: converting and PNG-encoding the {N:,} images alone takes "
-              f"{png_encoding_alone(data_path):.3f} s (one thread; the writer spreads it over threads); everything "
-              f"else (checks, float16, summaries, records) {best['none']:.3f} s (the run without images)")
+        print(
+            f"  the default used {min(cpu['png']):.3f} s of CPU (all threads): even on {cpus} idle CPUs its wall "
+            f"time cannot go below {floor_s:.3f} s, {floor_s / original_cpu:.3f}x the {original_cpu:.3f} s of CPU "
+            "of the original (one thread: on an idle machine, about its wall time)"
+        )
+        print(
+            f"  where the time goes: converting and PNG-encoding the {N:,} images alone takes "
+            f"{png_encoding_alone(data_path):.3f} s (one thread; the writer spreads it over threads); everything "
+            f"else (checks, float16, summaries, records) {best['none']:.3f} s (the run without images)"
+        )
         print("\nprofile of our writer, PNG thumbnails (internal time):")
         print(profile_ours(data_path))
 

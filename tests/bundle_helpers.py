@@ -48,9 +48,13 @@ def write_run(path: Path, n: int = 120, top_k: int = 4, seed: int = 0) -> Path:
     with deephys.Writer(path, model=model, classes=["a", "b", "<c>"], top_k=top_k, histogram_bins=8) as w:
         for name, role in (("id", "id"), ("ood", "ood")):
             w.add_dataset(
-                name, role=role, images=rng.integers(0, 256, (n, 6, 5, 3), dtype=np.uint8),
+                name,
+                role=role,
+                images=rng.integers(0, 256, (n, 6, 5, 3), dtype=np.uint8),
                 labels=rng.integers(0, 3, n),
-                activations={"features": rng.standard_normal((n, 6)).astype(np.float32),
-                             "logits": rng.standard_normal((n, 3)).astype(np.float32)},
+                activations={
+                    "features": rng.standard_normal((n, 6)).astype(np.float32),
+                    "logits": rng.standard_normal((n, 3)).astype(np.float32),
+                },
             )
     return path

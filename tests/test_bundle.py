@@ -9,9 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
-
 from bundle_helpers import embedded, write_run
+from click.testing import CliRunner
 
 import deephys
 from deephys import bundle as bundle_module
@@ -25,7 +24,7 @@ from deephys.merge import merge
 from deephys.server import ViewerNotBuiltError
 from deephys.slim import images_to_keep, slim
 
-PAGE = "<!doctype html><html><head><title>viewer</title></head><body>\n<div id=\"app\"></div>\n</body>\n</html>\n"
+PAGE = '<!doctype html><html><head><title>viewer</title></head><body>\n<div id="app"></div>\n</body>\n</html>\n'
 
 
 @pytest.fixture
@@ -38,7 +37,9 @@ def viewer(tmp_path: Path) -> Path:
 # ---- the page ------------------------------------------------------------------------------------------
 
 
-def test_each_file_is_embedded_before_body_and_decodes_to_its_bytes(tmp_path: Path, viewer: Path, small_run: Path) -> None:
+def test_each_file_is_embedded_before_body_and_decodes_to_its_bytes(
+    tmp_path: Path, viewer: Path, small_run: Path
+) -> None:
     other = write_run(tmp_path / "other.deephys")
     out = bundle([small_run, other], tmp_path / "report.html", viewer_html=viewer)
     page = out.read_text(encoding="utf-8")
@@ -182,8 +183,11 @@ def test_slim_keeps_the_first_images_of_each_class_list(tmp_path: Path) -> None:
         keep = images_to_keep(d, 3)
         lab, pre, conf = d.labels, d.predictions, d.confidences
         for c in range(3):
-            for images in (A.confusion_cell_images(lab, pre, conf, c, c), A.false_positive_images(lab, pre, conf, c),
-                           A.false_negative_images(lab, pre, conf, c)):
+            for images in (
+                A.confusion_cell_images(lab, pre, conf, c, c),
+                A.false_positive_images(lab, pre, conf, c),
+                A.false_negative_images(lab, pre, conf, c),
+            ):
                 assert set(images[:3].tolist()) <= keep
                 assert not set(images[3:].tolist()) <= keep  # the lists are longer than 3
         assert _top_images(d) <= keep
@@ -198,8 +202,9 @@ def test_slim_float16(tmp_path: Path) -> None:
         for name, d in run.datasets.items():
             assert {d.dtype(layer) for layer in run.model.layer_names} == {"float16"}
             assert _top_images(d) <= {i for i in range(len(d)) if d.has_image(i)}
-            np.testing.assert_allclose(d.activations("features"), original.datasets[name].activations("features"),
-                                       rtol=1e-3, atol=1e-3)
+            np.testing.assert_allclose(
+                d.activations("features"), original.datasets[name].activations("features"), rtol=1e-3, atol=1e-3
+            )
             assert result.kept[name] == sum(d.has_image(i) for i in range(len(d)))
 
 
@@ -230,9 +235,8 @@ def test_absent_images_in_writer_reader_merge_and_info(tmp_path: Path) -> None:
             assert d.image(0).shape == (4, 4, 3)
             with pytest.raises(LookupError, match="left out"):
                 d.image_bytes(1)
-    from deephys.cli.info import describe
-
     from deephys._generated.deephys.v1 import deephys_pb2 as pb
+    from deephys.cli.info import describe
 
     with deephys.open(path) as run:  # the absent image takes no bytes
         d = run.datasets["d"]
@@ -254,13 +258,17 @@ def test_cli(tmp_path: Path, viewer: Path, small_run: Path) -> None:
     again = runner.invoke(bundle_command, [str(small_run), "-o", str(out), "--viewer-html", str(viewer)])
     assert again.exit_code != 0 and "--force" in again.output
 
-    slimmed = runner.invoke(bundle_command, [str(small_run), "-o", str(out), "-f", "--slim", "--dtype", "float16",
-                                             "--viewer-html", str(viewer)])
+    slimmed = runner.invoke(
+        bundle_command,
+        [str(small_run), "-o", str(out), "-f", "--slim", "--dtype", "float16", "--viewer-html", str(viewer)],
+    )
     assert slimmed.exit_code == 0, slimmed.output
     assert "small.deephys: slim copy of" in slimmed.output and "images kept" in slimmed.output
 
-    large = runner.invoke(bundle_command, [str(small_run), "-o", str(tmp_path / "big.html"), "--max-size", "1kB",
-                                           "--viewer-html", str(viewer)])
+    large = runner.invoke(
+        bundle_command,
+        [str(small_run), "-o", str(tmp_path / "big.html"), "--max-size", "1kB", "--viewer-html", str(viewer)],
+    )
     assert large.exit_code == 1
     assert "too large for a single HTML file" in large.output and "Traceback" not in large.output
     assert not (tmp_path / "big.html").exists()
@@ -269,10 +277,18 @@ def test_cli(tmp_path: Path, viewer: Path, small_run: Path) -> None:
     assert dtype_alone.exit_code == 2 and "--slim" in dtype_alone.output
 
 
-@pytest.mark.parametrize(("text", "size"), [
-    ("1000", 1000), ("256MB", 256_000_000), ("256M", 256_000_000), ("1.5G", 1_500_000_000),
-    ("512MiB", 512 << 20), ("10 kb", 10_000), ("2KiB", 2048),
-])
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [
+        ("1000", 1000),
+        ("256MB", 256_000_000),
+        ("256M", 256_000_000),
+        ("1.5G", 1_500_000_000),
+        ("512MiB", 512 << 20),
+        ("10 kb", 10_000),
+        ("2KiB", 2048),
+    ],
+)
 def test_sizes(text: str, size: int) -> None:
     assert ByteSize().convert(text, None, None) == size
 

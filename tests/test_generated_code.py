@@ -14,8 +14,9 @@ ES_PLUGIN = ROOT / "viewer" / "node_modules" / ".bin" / "protoc-gen-es"
 
 
 def _protoc(*args: str) -> None:
-    subprocess.run([sys.executable, "-m", "grpc_tools.protoc", f"-I{ROOT / 'proto'}", *args, PROTO],
-                   check=True, cwd=ROOT / "proto")
+    subprocess.run(
+        [sys.executable, "-m", "grpc_tools.protoc", f"-I{ROOT / 'proto'}", *args, PROTO], check=True, cwd=ROOT / "proto"
+    )
 
 
 def _same_tree(generated: Path, committed: Path, suffixes: tuple[str, ...]) -> None:
@@ -32,8 +33,10 @@ def test_python_code_is_fresh(tmp_path):
     _same_tree(tmp_path, ROOT / "python" / "deephys" / "_generated", (".py", ".pyi"))
 
 
-@pytest.mark.skipif(not ES_PLUGIN.exists() and not os.environ.get("DEEPHYS_REQUIRE_BROWSER"),
-                    reason="viewer/node_modules not installed (make setup-viewer)")
+@pytest.mark.skipif(
+    not ES_PLUGIN.exists() and not os.environ.get("DEEPHYS_REQUIRE_BROWSER"),
+    reason="viewer/node_modules not installed (make setup-viewer)",
+)
 def test_typescript_code_is_fresh(tmp_path):
     _protoc(f"--plugin=protoc-gen-es={ES_PLUGIN}", f"--es_out={tmp_path}", "--es_opt=target=ts")
     _same_tree(tmp_path, ROOT / "viewer" / "src" / "generated", (".ts",))

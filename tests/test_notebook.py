@@ -10,14 +10,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
 from bundle_helpers import embedded, write_run
 
 import deephys
 from deephys.bundle import render
 from deephys.notebook import NotebookViewer, show
 
-PAGE = "<!doctype html><html><head><title>viewer</title></head><body><div id=\"app\"></div></body></html>"
+PAGE = '<!doctype html><html><head><title>viewer</title></head><body><div id="app"></div></body></html>'
 
 
 class _Tags(HTMLParser):
@@ -116,7 +115,8 @@ def test_bad_arguments(small_run: Path, viewer: Path, tmp_path: Path) -> None:
 
 def test_show_is_exported_lazily() -> None:
     assert deephys.show is show
-    code = "import sys, deephys; print(sorted(m for m in ('deephys.notebook', 'deephys.bundle', 'deephys.server') if m in sys.modules))"
+    heavy = "('deephys.notebook', 'deephys.bundle', 'deephys.server')"
+    code = f"import sys, deephys; print(sorted(m for m in {heavy} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
     assert "show" in deephys.__all__

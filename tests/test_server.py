@@ -403,7 +403,10 @@ def test_cli_missing_file(tmp_path: Path) -> None:
 
 
 def test_cli_opens_browser_and_reports_missing_viewer(
-    data: tuple[Path, bytes], viewer_html: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    data: tuple[Path, bytes],
+    viewer_html: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     browser_then_ctrl_c: list[str],
 ) -> None:
     from click.testing import CliRunner

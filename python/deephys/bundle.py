@@ -25,7 +25,8 @@ from .errors import DeephysError
 from .format.atomic import final_mode
 from .format.reader import open_run
 from .server import VIEWER_HTML, ViewerNotBuiltError
-from .slim import DEFAULT_IMAGES_PER_LIST, slim as slim_copy
+from .slim import DEFAULT_IMAGES_PER_LIST
+from .slim import slim as slim_copy
 
 __all__ = ["DEFAULT_MAX_BYTES", "EMBED_TYPE", "BundleTooLargeError", "bundle", "render"]
 
@@ -144,7 +145,11 @@ def _viewer_page(viewer_html: str | os.PathLike[str] | None) -> bytes:
 
 @contextmanager
 def _embedded(
-    sources: list[Path], slim: bool, max_bytes: int, dtype: str | None, images_per_list: int,
+    sources: list[Path],
+    slim: bool,
+    max_bytes: int,
+    dtype: str | None,
+    images_per_list: int,
     log: Callable[[str], None] | None,
 ) -> Iterator[list[tuple[str, Path]]]:
     """`(name, path)` of each file to embed (slim copies in a temporary folder), checked against `max_bytes`."""
@@ -161,8 +166,10 @@ def _embedded(
             copy = Path(folder) / f"{i}.deephys"
             result = slim_copy(path, copy, dtype=dtype, images_per_list=images_per_list)
             if log:
-                log(f"{path.name}: slim copy of {human_bytes(copy.stat().st_size)} "
-                    f"(from {human_bytes(path.stat().st_size)}), {result.describe()}")
+                log(
+                    f"{path.name}: slim copy of {human_bytes(copy.stat().st_size)} "
+                    f"(from {human_bytes(path.stat().st_size)}), {result.describe()}"
+                )
             embedded.append((path.name, copy))
         _check_size([p for _, p in embedded], max_bytes, slim)
         yield embedded

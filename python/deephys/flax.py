@@ -134,27 +134,43 @@ def export(
     classifier_name = _classifier(model, classifier, names)
     plan = PoolingPlan(pooling)
     plan.check_choices(names)
-    capture = FlaxCapture(raw, state, names, plan, relu_layers(relu, names, classifier_name),
-                          per_layer(select, names, "select"))
+    capture = FlaxCapture(
+        raw, state, names, plan, relu_layers(relu, names, classifier_name), per_layer(select, names, "select")
+    )
 
     shard = process_and_count(distributed)
 
     def write(out_path: Path) -> ExportResult:
-        sources = make_sources(datasets, roles=roles, display=display,
-                               batches_of=lambda value: to_batches(value, batch_size),
-                               display_of=lambda value: display_batches(value, batch_size))
-        sources = [replace(source, total=count_images(source.batches), batches=capture.prefetch(source.batches),
-                           first_batch=first_batch(value, batch_size))  # for an empty share
-                   for source, value in zip(sources, datasets.values(), strict=True)]
+        sources = make_sources(
+            datasets,
+            roles=roles,
+            display=display,
+            batches_of=lambda value: to_batches(value, batch_size),
+            display_of=lambda value: display_batches(value, batch_size),
+        )
+        sources = [
+            replace(
+                source,
+                total=count_images(source.batches),
+                batches=capture.prefetch(source.batches),
+                first_batch=first_batch(value, batch_size),
+            )  # for an empty share
+            for source, value in zip(sources, datasets.values(), strict=True)
+        ]
         thumbnailer = _thumbnailer(capture, thumbnails, thumbnail_size, mean, std)
         options = ExportOptions(
             model_name=model_name or type(model).__name__,
             classifier=classifier_name,
             classes=classes,
-            writer_options={**dict(writer_options or {}),
-                            **({"activation_dtype": activation_dtype} if activation_dtype else {})},
-            metadata={"exporter": "deephys.flax", "flax_api": "nnx" if isinstance(model, nnx.Module) else "linen",
-                      **({"shard": f"{shard[0]}/{shard[1]}"} if shard else {})},
+            writer_options={
+                **dict(writer_options or {}),
+                **({"activation_dtype": activation_dtype} if activation_dtype else {}),
+            },
+            metadata={
+                "exporter": "deephys.flax",
+                "flax_api": "nnx" if isinstance(model, nnx.Module) else "linen",
+                **({"shard": f"{shard[0]}/{shard[1]}"} if shard else {}),
+            },
             progress=progress and (shard is None or shard[0] == 0),
         )
         return run_export(out_path, sources, capture, thumbnailer, options)
@@ -190,8 +206,13 @@ def _classifier(model: Any, classifier: str | nnx.Module | None, names: list[str
     return classifier
 
 
-def _thumbnailer(capture: FlaxCapture, thumbnails: bool | Callable[[Any], Any], size: int,
-                 mean: Sequence[float] | None, std: Sequence[float] | None) -> Thumbnailer | None:
+def _thumbnailer(
+    capture: FlaxCapture,
+    thumbnails: bool | Callable[[Any], Any],
+    size: int,
+    mean: Sequence[float] | None,
+    std: Sequence[float] | None,
+) -> Thumbnailer | None:
     if thumbnails is False or thumbnails is None:
         return None
     fn = None if thumbnails is True else thumbnails

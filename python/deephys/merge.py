@@ -26,8 +26,9 @@ class MergeError(DeephysError, ValueError):
     """The shards cannot be merged: they differ in model, datasets or layout."""
 
 
-def merge(shards: Sequence[str | os.PathLike[str]], output: str | os.PathLike[str], *,
-          progress: bool = False) -> ExportResult:
+def merge(
+    shards: Sequence[str | os.PathLike[str]], output: str | os.PathLike[str], *, progress: bool = False
+) -> ExportResult:
     """Write `output` holding each dataset of the shards, the shards' rows joined in the order given."""
     paths = [Path(p) for p in shards]
     out = Path(output)
@@ -58,14 +59,21 @@ def _merge_dataset(writer: Writer, parts: list[Dataset]) -> int:
     layers = head.run.model.layers
     dtypes = {layer.name: head.dtype(layer.name) for layer in layers}
     total = sum(len(part) for part in parts)
-    with writer.dataset(head.name, role=head.role, description=head.description,  # type: ignore[arg-type]
-                        activation_dtype=dtypes, total=total) as out:
+    with writer.dataset(
+        head.name,
+        role=head.role,
+        description=head.description,  # type: ignore[arg-type]
+        activation_dtype=dtypes,
+        total=total,
+    ) as out:
         for part in parts:
             for block in copy_blocks(part):
                 out.append(**block)
         if total == 0:
-            out.append(labels=np.zeros(0, np.int64),
-                       activations={layer.name: np.zeros((0, layer.units), np.float32) for layer in layers})
+            out.append(
+                labels=np.zeros(0, np.int64),
+                activations={layer.name: np.zeros((0, layer.units), np.float32) for layer in layers},
+            )
     return total
 
 
@@ -74,8 +82,10 @@ def _check_compatible(runs: list[Run]) -> None:
     for run in runs[1:]:
         where = f"{run.path} and {head.path}"
         if run.model.layers != head.model.layers or run.model.classifier != head.model.classifier:
-            raise MergeError(f"{where} hold different models (layers {run.model.layer_names} vs "
-                             f"{head.model.layer_names}); only shards of one export can be merged")
+            raise MergeError(
+                f"{where} hold different models (layers {run.model.layer_names} vs "
+                f"{head.model.layer_names}); only shards of one export can be merged"
+            )
         if run.classes != head.classes:
             raise MergeError(f"{where} have different class names")
         if list(run.datasets) != list(head.datasets):
@@ -92,5 +102,7 @@ def _check_compatible(runs: list[Run]) -> None:
                 raise MergeError(f"dataset {name!r} has images in one of {where} and not in the other")
             for layer in head.model.layer_names:
                 if dataset.dtype(layer) != other.dtype(layer):
-                    raise MergeError(f"dataset {name!r}, layer {layer!r}: stored as {dataset.dtype(layer)} in "
-                                     f"{dataset.run.path} but {other.dtype(layer)} in {other.run.path}")
+                    raise MergeError(
+                        f"dataset {name!r}, layer {layer!r}: stored as {dataset.dtype(layer)} in "
+                        f"{dataset.run.path} but {other.dtype(layer)} in {other.run.path}"
+                    )

@@ -50,9 +50,7 @@ class Layer:
             )
         object.__setattr__(self, "unit_labels", tuple(self.unit_labels))
         if self.unit_labels and len(self.unit_labels) != self.units:
-            raise ValueError(
-                f"layer {self.name!r} has {self.units} units but {len(self.unit_labels)} unit labels"
-            )
+            raise ValueError(f"layer {self.name!r} has {self.units} units but {len(self.unit_labels)} unit labels")
 
 
 @dataclass(frozen=True)

@@ -34,8 +34,7 @@ class NotebookViewer:
     `html` is the inline bundle, or None when the files are served by `server` at `url` instead.
     """
 
-    def __init__(self, *, height: int, html: str | None = None, server: ViewerServer | None = None,
-                 reason: str = ""):
+    def __init__(self, *, height: int, html: str | None = None, server: ViewerServer | None = None, reason: str = ""):
         self.height = height
         self.html = html
         self.server = server
@@ -57,8 +56,10 @@ class NotebookViewer:
     def _repr_html_(self) -> str:
         style = f"width:100%;height:{int(self.height)}px;border:1px solid #d5dae0;border-radius:4px"
         if self.html is not None:
-            return (f'<iframe class="deephys-viewer" title="Deephys viewer" sandbox="{_SANDBOX}" style="{style}" '
-                    f'srcdoc="{html.escape(self.html, quote=True)}"></iframe>')
+            return (
+                f'<iframe class="deephys-viewer" title="Deephys viewer" sandbox="{_SANDBOX}" style="{style}" '
+                f'srcdoc="{html.escape(self.html, quote=True)}"></iframe>'
+            )
         url = html.escape(self.url or "", quote=True)
         note = html.escape(
             f"{self.reason} The viewer is served from this machine at {self.url}: it shows only when the "
@@ -66,9 +67,11 @@ class NotebookViewer:
             "this kernel runs. Otherwise use `deephys view` where the files are.",
             quote=False,
         )
-        return (f'<div class="deephys-viewer"><iframe title="Deephys viewer" sandbox="{_SERVED_SANDBOX}" '
-                f'style="{style}" src="{url}"></iframe>'
-                f'<p style="font-size:0.85em;opacity:0.8">{note}</p></div>')
+        return (
+            f'<div class="deephys-viewer"><iframe title="Deephys viewer" sandbox="{_SERVED_SANDBOX}" '
+            f'style="{style}" src="{url}"></iframe>'
+            f'<p style="font-size:0.85em;opacity:0.8">{note}</p></div>'
+        )
 
     def __repr__(self) -> str:
         where = "inline" if self.inline else f"served at {self.url}"
@@ -96,8 +99,7 @@ def show(
     if height <= 0:
         raise ValueError("height must be positive")
     try:
-        page = render(paths, slim=slim, max_bytes=max_bytes, images_per_list=images_per_list,
-                      viewer_html=viewer_html)
+        page = render(paths, slim=slim, max_bytes=max_bytes, images_per_list=images_per_list, viewer_html=viewer_html)
     except BundleTooLargeError:
         server = ViewerServer(paths, viewer_html=viewer_html, embeddable=True).start()
         reason = f"The data is too large to show inline (more than {human_bytes(max_bytes)})."

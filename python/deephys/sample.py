@@ -15,8 +15,18 @@ from .model import Layer, Model
 
 CLASSES = ("red", "green", "blue", "yellow", "cyan", "magenta", "orange", "purple", "grey", "white")
 _COLOURS = np.array(
-    [[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 0], [0, 1, 1], [1, 0, 1], [1, 0.5, 0], [0.5, 0, 1], [0.5, 0.5, 0.5],
-     [1, 1, 1]]
+    [
+        [1, 0, 0],
+        [0, 1, 0],
+        [0, 0, 1],
+        [1, 1, 0],
+        [0, 1, 1],
+        [1, 0, 1],
+        [1, 0.5, 0],
+        [0.5, 0, 1],
+        [0.5, 0.5, 0.5],
+        [1, 1, 1],
+    ]
 )
 
 
@@ -55,6 +65,11 @@ def write_sample(path: str | os.PathLike[str], images_per_set: int = 500, seed: 
             labels = rng.integers(0, len(CLASSES), images_per_set)
             images = _images(labels, colours, rng)
             features, logits = forward(images)
-            writer.add_dataset(name, images=images, labels=labels, role=role,
-                               activations={"features": features.astype(np.float32), "logits": logits.astype(np.float32)})
+            writer.add_dataset(
+                name,
+                images=images,
+                labels=labels,
+                role=role,
+                activations={"features": features.astype(np.float32), "logits": logits.astype(np.float32)},
+            )
     return os.fspath(path)

@@ -74,8 +74,9 @@ def slim(
     return SlimResult(out, kept, images)
 
 
-def images_to_keep(dataset: Dataset, images_per_list: int = DEFAULT_IMAGES_PER_LIST, *,
-                   dtype: str | None = None) -> set[int]:
+def images_to_keep(
+    dataset: Dataset, images_per_list: int = DEFAULT_IMAGES_PER_LIST, *, dtype: str | None = None
+) -> set[int]:
     """Indices of the images of `dataset` a slim copy keeps (see the module's docstring).
 
     With a `dtype` other than the stored one, the top-k images and the confidences are those the copy
@@ -117,8 +118,7 @@ def _recomputed(dataset: Dataset, dtype: str) -> tuple[list[np.ndarray], np.ndar
             builder.add(values, labels[first : first + block.shape[0]])
             if layer.name == model.classifier:
                 rows = slice(first, first + block.shape[0])
-                confidences[rows] = prediction_confidence(np.asarray(values, np.float64),
-                                                                  dataset.predictions[rows])
+                confidences[rows] = prediction_confidence(np.asarray(values, np.float64), dataset.predictions[rows])
         tops.append(builder.partial().top_indices)
     return tops, confidences
 
@@ -126,10 +126,17 @@ def _recomputed(dataset: Dataset, dtype: str) -> tuple[list[np.ndarray], np.ndar
 def _copy_dataset(writer: Writer, dataset: Dataset, keep: set[int], dtype: str | None) -> None:
     model = dataset.run.model
     layer_dtypes = {layer.name: dtype or dataset.dtype(layer.name) for layer in model.layers}
-    with writer.dataset(dataset.name, role=dataset.role, description=dataset.description,  # type: ignore[arg-type]
-                        activation_dtype=layer_dtypes, total=len(dataset)) as out:
+    with writer.dataset(
+        dataset.name,
+        role=dataset.role,
+        description=dataset.description,  # type: ignore[arg-type]
+        activation_dtype=layer_dtypes,
+        total=len(dataset),
+    ) as out:
         for batch in copy_blocks(dataset, keep):
             out.append(**batch)
         if len(dataset) == 0:
-            out.append(labels=np.zeros(0, np.int64),
-                       activations={layer.name: np.zeros((0, layer.units), np.float32) for layer in model.layers})
+            out.append(
+                labels=np.zeros(0, np.int64),
+                activations={layer.name: np.zeros((0, layer.units), np.float32) for layer in model.layers},
+            )

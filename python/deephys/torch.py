@@ -121,12 +121,16 @@ def export(
             display=display,
             batches_of=lambda value: to_batches(value, batch_size, num_workers, shard),
         )
-        sources = [replace(source, total=count_images(source.batches),
-                           first_batch=first_batch(value) if shard else None)  # for an empty share
-                   for source, value in zip(sources, datasets.values(), strict=True)]
+        sources = [
+            replace(
+                source, total=count_images(source.batches), first_batch=first_batch(value) if shard else None
+            )  # for an empty share
+            for source, value in zip(sources, datasets.values(), strict=True)
+        ]
         run_device = torch.device(device) if device is not None else model_device(model)
-        capture = TorchCapture(model, recorded, plan, relu_layers(relu, names, classifier_name), selectors,
-                               run_device, autocast)
+        capture = TorchCapture(
+            model, recorded, plan, relu_layers(relu, names, classifier_name), selectors, run_device, autocast
+        )
         thumbnailer = _thumbnailer(capture, thumbnails, thumbnail_size, mean, std)
         options = ExportOptions(
             model_name=model_name or type(model).__name__,
@@ -145,8 +149,9 @@ def export(
     return write_shards(path, *shard, write, merge=merge, failed_ranks=failed_ranks)
 
 
-def _writer_options(given: Mapping[str, Any] | None, activation_dtype: str | Mapping[str, str] | None,
-                    device: torch.device) -> dict[str, Any]:
+def _writer_options(
+    given: Mapping[str, Any] | None, activation_dtype: str | Mapping[str, str] | None, device: torch.device
+) -> dict[str, Any]:
     options = dict(given or {})
     if activation_dtype:
         options["activation_dtype"] = activation_dtype
@@ -157,13 +162,18 @@ def _writer_options(given: Mapping[str, Any] | None, activation_dtype: str | Map
     return options
 
 
-def _thumbnailer(capture: TorchCapture, thumbnails: bool | Callable[[Any], Any], size: int,
-                 mean: Sequence[float] | None, std: Sequence[float] | None) -> Thumbnailer | None:
+def _thumbnailer(
+    capture: TorchCapture,
+    thumbnails: bool | Callable[[Any], Any],
+    size: int,
+    mean: Sequence[float] | None,
+    std: Sequence[float] | None,
+) -> Thumbnailer | None:
     if thumbnails is False or thumbnails is None:
         return None
     fn = None if thumbnails is True else thumbnails
     if fn is not None and not callable(fn):
         raise ExportError(f"thumbnails= takes True, False or a function inputs -> images, not {thumbnails!r}")
-    return Thumbnailer(capture.to_numpy, layout="NCHW", size=size, mean=mean, std=std, fn=fn,
-                       fast_path=capture.thumbnails)
-
+    return Thumbnailer(
+        capture.to_numpy, layout="NCHW", size=size, mean=mean, std=std, fn=fn, fast_path=capture.thumbnails
+    )

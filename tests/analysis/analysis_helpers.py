@@ -27,15 +27,11 @@ FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthChe
 
 def same(actual, expected) -> None:
     """Exact equality, NaN equal to NaN, dtype-agnostic."""
-    np.testing.assert_array_equal(
-        np.asarray(actual, dtype=np.float64), np.asarray(expected, dtype=np.float64)
-    )
+    np.testing.assert_array_equal(np.asarray(actual, dtype=np.float64), np.asarray(expected, dtype=np.float64))
 
 
 finite32 = st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False, width=32)
-any32 = st.one_of(
-    finite32, st.sampled_from([0.0, -0.0, nan, inf, -inf, 1.0, 2.0]), st.floats(width=32)
-)
+any32 = st.one_of(finite32, st.sampled_from([0.0, -0.0, nan, inf, -inf, 1.0, 2.0]), st.floats(width=32))
 
 
 @st.composite

@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-
 from analysis_helpers import nan, same
 
 from deephys import analysis as A

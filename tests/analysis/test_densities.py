@@ -9,11 +9,10 @@ import math
 
 import numpy as np
 import pytest
+from analysis_helpers import FAST, inf, nan, same, scipy_stats
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
-
-from analysis_helpers import FAST, inf, nan, same, scipy_stats
 
 from deephys import analysis as A
 
@@ -34,10 +33,7 @@ def oracle_density(scores, grid):
     h = std * n ** (-0.2)
     if h == 0:
         return [0.0] * len(grid)
-    return [
-        sum(math.exp(-0.5 * ((g - v) / h) ** 2) for v in x) / (n * h * math.sqrt(2 * math.pi))
-        for g in grid
-    ]
+    return [sum(math.exp(-0.5 * ((g - v) / h) ** 2) for v in x) / (n * h * math.sqrt(2 * math.pi)) for g in grid]
 
 
 def test_density_hand():

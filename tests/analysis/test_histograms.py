@@ -9,11 +9,10 @@ import math
 
 import numpy as np
 import pytest
+from analysis_helpers import FAST, inf, nan, rank_values, same
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
-
-from analysis_helpers import FAST, inf, nan, rank_values, same
 
 from deephys import analysis as A
 

@@ -9,9 +9,8 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given
-
 from analysis_helpers import FAST, acts_and_labels, any32, inf, nan, same
+from hypothesis import given
 
 from deephys import analysis as A
 

@@ -9,11 +9,10 @@ import math
 
 import numpy as np
 import pytest
+from analysis_helpers import FAST, inf, nan, same
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
-
-from analysis_helpers import FAST, inf, nan, same
 
 from deephys import analysis as A
 
@@ -107,8 +106,6 @@ def test_top_predictions_matches_sort_oracle(x, k):
     kk = min(k, x.shape[1])
     for r in range(x.shape[0]):
         row = [float(v) for v in p[r]]
-        order = sorted(
-            range(len(row)), key=lambda j: (math.isnan(row[j]), 0 if math.isnan(row[j]) else -row[j], j)
-        )
+        order = sorted(range(len(row)), key=lambda j: (math.isnan(row[j]), 0 if math.isnan(row[j]) else -row[j], j))
         same(idx[r], order[:kk])
         same(prob[r], p[r, order[:kk]])

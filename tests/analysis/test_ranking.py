@@ -9,10 +9,9 @@ import math
 
 import numpy as np
 import pytest
+from analysis_helpers import FAST, acts_and_labels, any32, inf, nan, oracle_class_means, rank_values, same
 from hypothesis import given
 from hypothesis import strategies as st
-
-from analysis_helpers import FAST, acts_and_labels, any32, inf, nan, oracle_class_means, rank_values, same
 
 from deephys import analysis as A
 

@@ -9,11 +9,10 @@ import math
 
 import numpy as np
 import pytest
+from analysis_helpers import FAST, inf, nan, same, scipy_stats
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
-
-from analysis_helpers import FAST, inf, nan, same, scipy_stats
 
 from deephys import analysis as A
 
@@ -67,9 +66,7 @@ def test_spearman_hand():
         A.spearman_columns(np.zeros((3, 2)), np.zeros((3, 3)))
 
 
-matrix_elements = st.one_of(
-    st.integers(-3, 3).map(float), st.floats(-10, 10, allow_nan=False), st.just(nan)
-)
+matrix_elements = st.one_of(st.integers(-3, 3).map(float), st.floats(-10, 10, allow_nan=False), st.just(nan))
 
 
 @st.composite

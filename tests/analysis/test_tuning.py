@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from analysis_helpers import FAST, acts_and_labels, any32, inf, nan, oracle_class_means, same
 from hypothesis import given
 from hypothesis import strategies as st
-
-from analysis_helpers import FAST, acts_and_labels, any32, inf, nan, oracle_class_means, same
 
 from deephys import analysis as A
 

@@ -18,8 +18,12 @@ def interrupted(small_run: Path) -> tuple[Path, bytes]:
     previous = small_run.read_bytes()
     rng = np.random.default_rng(1)
     with deephys.Writer(small_run, mode="a", in_place=True) as w:
-        w.add_dataset("more", labels=rng.integers(0, 3, 20), images=rng.random((20, 12, 10, 3)),
-                      activations={"features": rng.random((20, 8)), "logits": rng.random((20, 3))})
+        w.add_dataset(
+            "more",
+            labels=rng.integers(0, 3, 20),
+            images=rng.random((20, 12, 10, 3)),
+            activations={"features": rng.random((20, 8)), "logits": rng.random((20, 3))},
+        )
     complete = small_run.read_bytes()
     small_run.write_bytes(complete[: (len(previous) + len(complete)) // 2])
     return small_run, previous

@@ -72,8 +72,12 @@ class OriginalExporter:
         for i, spec in enumerate(tests):
             inputs: Inputs = spec["inputs"]
             npz = folder / f"inputs-{i}.npz"
-            np.savez(npz, images=inputs.images, groundtruth=inputs.groundtruth,
-                     **{f"act_{k}": v for k, v in inputs.activations.items()})
+            np.savez(
+                npz,
+                images=inputs.images,
+                groundtruth=inputs.groundtruth,
+                **{f"act_{k}": v for k, v in inputs.activations.items()},
+            )
             jobs.append({**spec, "inputs": str(npz), "path": str(spec["path"])})
         job = folder / "job.json"
         job.write_text(json.dumps({"models": [{**m, "path": str(m["path"])} for m in models], "tests": jobs}))
@@ -81,8 +85,14 @@ class OriginalExporter:
         script.write_text(_EXPORT_SCRIPT)
         env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
         env["PYTHONPATH"] = os.pathsep.join([str(self.root), str(self.shim)])
-        result = subprocess.run([sys.executable, "-S", str(script), str(job), str(self.root)],
-                                cwd=folder, env=env, capture_output=True, text=True, timeout=300)
+        result = subprocess.run(
+            [sys.executable, "-S", str(script), str(job), str(self.root)],
+            cwd=folder,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         if result.returncode != 0:
             raise AssertionError(f"the original exporter failed:\n{result.stdout}\n{result.stderr}")
 
@@ -94,14 +104,27 @@ def _download_wheel() -> Path:
     CACHE.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=CACHE) as tmp:
         result = subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--no-deps", "--disable-pip-version-check",
-             f"deephys=={ORIGINAL_VERSION}", "-d", tmp],
-            capture_output=True, text=True, timeout=300,
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--no-deps",
+                "--disable-pip-version-check",
+                f"deephys=={ORIGINAL_VERSION}",
+                "-d",
+                tmp,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
         )
         downloaded = sorted(Path(tmp).glob("deephys-*.whl"))
         if result.returncode != 0 or not downloaded:
-            pytest.skip(f"could not download the original exporter deephys=={ORIGINAL_VERSION} "
-                        f"(offline?): {(result.stderr or result.stdout).strip()[-300:]}")
+            pytest.skip(
+                f"could not download the original exporter deephys=={ORIGINAL_VERSION} "
+                f"(offline?): {(result.stderr or result.stdout).strip()[-300:]}"
+            )
         target = CACHE / downloaded[0].name
         os.replace(downloaded[0], target)  # atomic: parallel workers may race
     return target
@@ -201,11 +224,29 @@ def original_files(original_exporter: OriginalExporter, tmp_path_factory: pytest
         {"name": "Sketch", "dtype": "float64", "stem": "sketch"},
         {"name": "Large", "dtype": "float32", "stem": "large"},
     ]
-    original_exporter.export(folder, models, [
-        {"name": t["name"], "model": "resnet", "classes": CLASSES, "dtype": t["dtype"],
-         "path": folder / f"{t['stem']}.test", "inputs": inputs[t["stem"]]}
-        for t in tests
-    ])
-    return OriginalFiles(folder, folder / "resnet.model", folder / "other.model", folder / "two.model",
-                         folder / "cifar.test", folder / "cifar2.test", folder / "sketch.test",
-                         folder / "large.test", inputs)
+    original_exporter.export(
+        folder,
+        models,
+        [
+            {
+                "name": t["name"],
+                "model": "resnet",
+                "classes": CLASSES,
+                "dtype": t["dtype"],
+                "path": folder / f"{t['stem']}.test",
+                "inputs": inputs[t["stem"]],
+            }
+            for t in tests
+        ],
+    )
+    return OriginalFiles(
+        folder,
+        folder / "resnet.model",
+        folder / "other.model",
+        folder / "two.model",
+        folder / "cifar.test",
+        folder / "cifar2.test",
+        folder / "sketch.test",
+        folder / "large.test",
+        inputs,
+    )

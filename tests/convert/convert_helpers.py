@@ -21,8 +21,12 @@ def run_convert(*args: str | Path) -> Result:
     return CliRunner().invoke(convert_command, [str(a) for a in args], catch_exceptions=False)
 
 
-def edit_cbor(source: Path, target: Path, mutate: Callable[[Any], object] | None = None,
-              transform: Callable[[Any], Any] | None = None) -> Path:
+def edit_cbor(
+    source: Path,
+    target: Path,
+    mutate: Callable[[Any], object] | None = None,
+    transform: Callable[[Any], Any] | None = None,
+) -> Path:
     """Decode a real original file with cbor2, change it in place (`mutate`, whose result is
     ignored) or replace it (`transform`), and encode it again."""
     with open(source, "rb") as f:

@@ -109,7 +109,11 @@ def test_byte_rows_give_up_without_moving(read_size, rows):
 
 
 def test_floats_of_every_width():
-    for encoded, value in [(b"\xf9\x3c\x00", 1.0), (b"\xfa\x3f\xc0\x00\x00", 1.5), (b"\xfb" + np.float64(0.1).byteswap().tobytes(), 0.1)]:
+    for encoded, value in [
+        (b"\xf9\x3c\x00", 1.0),
+        (b"\xfa\x3f\xc0\x00\x00", 1.5),
+        (b"\xfb" + np.float64(0.1).byteswap().tobytes(), 0.1),
+    ]:
         assert stream(encoded).read() == value
     assert math.isnan(stream(b"\xf9\x7e\x00").read())
     assert stream(b"\xf9\x7c\x00").read() == math.inf

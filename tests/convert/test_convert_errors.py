@@ -40,8 +40,9 @@ def test_layer_count_that_does_not_match_the_model(original_files, tmp_path):
 
 
 def test_a_mismatch_in_a_later_file_leaves_nothing(original_files, tmp_path):
-    edited = edit_cbor(original_files.cifar2, tmp_path / "later.test",
-                       lambda d: d["images"][5]["activations"]["activations"].pop())
+    edited = edit_cbor(
+        original_files.cifar2, tmp_path / "later.test", lambda d: d["images"][5]["activations"]["activations"].pop()
+    )
     message = fails(original_files.model, original_files.cifar, edited, output=tmp_path / "out.deephys")
     assert "later.test" in message and "image 5 (imageID 5)" in message
 
@@ -137,14 +138,16 @@ def test_deep_nesting(original_files, tmp_path):
 
 
 def test_unknown_role_name(original_files, tmp_path):
-    message = fails(original_files.model, original_files.cifar, "--role", "ImageNet=ood",
-                    output=tmp_path / "out.deephys")
+    message = fails(
+        original_files.model, original_files.cifar, "--role", "ImageNet=ood", output=tmp_path / "out.deephys"
+    )
     assert "no dataset named 'ImageNet'" in message and "'CIFAR-10'" in message
 
 
 def test_bad_role_syntax(original_files, tmp_path):
-    result = run_convert(original_files.model, original_files.cifar, "-o", tmp_path / "out.deephys",
-                         "--role", "CIFAR-10=train")
+    result = run_convert(
+        original_files.model, original_files.cifar, "-o", tmp_path / "out.deephys", "--role", "CIFAR-10=train"
+    )
     assert result.exit_code == 2 and "expected NAME=id or NAME=ood" in result.output
 
 

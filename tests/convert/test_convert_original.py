@@ -125,13 +125,25 @@ def test_keys_in_any_order(original_files, tmp_path):
 
 def test_roles_and_duplicate_names(original_files, tmp_path):
     out = tmp_path / "run.deephys"
-    result = run_convert(original_files.model, original_files.cifar, original_files.cifar2, original_files.cifar,
-                         "-o", out, "--role", "CIFAR-10.2=id", "--role", "CIFAR-10=ood")
+    result = run_convert(
+        original_files.model,
+        original_files.cifar,
+        original_files.cifar2,
+        original_files.cifar,
+        "-o",
+        out,
+        "--role",
+        "CIFAR-10.2=id",
+        "--role",
+        "CIFAR-10=ood",
+    )
     assert result.exit_code == 0, result.output
     assert "already exists" in result.output  # the warning for the renamed duplicate
     with deephys.open(out) as run:
         assert [(d.name, d.role) for d in run.datasets.values()] == [
-            ("CIFAR-10", "ood"), ("CIFAR-10.2", "id"), ("CIFAR-10 (2)", "ood"),
+            ("CIFAR-10", "ood"),
+            ("CIFAR-10.2", "id"),
+            ("CIFAR-10 (2)", "ood"),
         ]
 
 
@@ -194,7 +206,7 @@ def test_streaming_memory_is_bounded(original_files, big_test):
             nonlocal consumed
             consumed += n
 
-        for image in iter_images(header, model, progress):
+        for _image in iter_images(header, model, progress):
             seen += 1
         _, peak = tracemalloc.get_traced_memory()
     finally:
@@ -229,8 +241,17 @@ def test_any_bit_pattern_survives(original_files, tmp_path, stem, dtype):
     if dtype == "float32":
         patterns = np.array([0x7F800001, 0xFFC12345, 0x7FBFFFFF, 0x80000001, 0xFF800000, 0x00000000], ">u4")
     else:
-        patterns = np.array([0x7FF0000000000001, 0xFFF8000000ABCDEF, 0x7FF7FFFFFFFFFFFF, 0x8000000000000001,
-                             0xFFF0000000000000, 0x0000000000000000], ">u8")
+        patterns = np.array(
+            [
+                0x7FF0000000000001,
+                0xFFF8000000ABCDEF,
+                0x7FF7FFFFFFFFFFFF,
+                0x8000000000000001,
+                0xFFF0000000000000,
+                0x0000000000000000,
+            ],
+            ">u8",
+        )
 
     def set_bits(data):
         data["images"][0]["activations"]["activations"][0] = patterns.tobytes()
@@ -247,8 +268,9 @@ def test_any_bit_pattern_survives(original_files, tmp_path, stem, dtype):
 
 
 def test_differing_class_names_warn_and_the_first_file_wins(original_files, tmp_path):
-    renamed = edit_cbor(original_files.cifar2, tmp_path / "renamed.test",
-                        lambda d: d.update(classes=["a", "b", "c", "d", "e"]))
+    renamed = edit_cbor(
+        original_files.cifar2, tmp_path / "renamed.test", lambda d: d.update(classes=["a", "b", "c", "d", "e"])
+    )
     out = tmp_path / "run.deephys"
     result = run_convert(original_files.model, original_files.cifar, renamed, "-o", out)
     assert result.exit_code == 0, result.output
@@ -259,6 +281,7 @@ def test_differing_class_names_warn_and_the_first_file_wins(original_files, tmp_
 
 def test_tagged_items_are_read(original_files, tmp_path):
     """A self-described CBOR file (tag 55799 in front) and tagged values inside."""
+
     def tag_inside(data):
         data["images"][0]["categoryID"] = cbor2.CBORTag(4000, data["images"][0]["categoryID"])
         return cbor2.CBORTag(55799, data)

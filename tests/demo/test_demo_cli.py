@@ -19,7 +19,6 @@ import pytest
 from click.testing import CliRunner
 
 import deephys
-
 from deephys.cli import demo as demo_module
 from deephys.cli.demo import demo
 
@@ -64,9 +63,19 @@ def test_no_browser_serves_the_demo_file_until_ctrl_c(tmp_path: Path, viewer_htm
     python_dir = str(Path(__file__).resolve().parents[2] / "python")
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [python_dir, env.get("PYTHONPATH")]))
     proc = subprocess.Popen(
-        [sys.executable, "-c", RUN_DEMO, "--no-browser", "--out", str(tmp_path / "out"),
-         "--viewer-html", str(viewer_html)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+        [
+            sys.executable,
+            "-c",
+            RUN_DEMO,
+            "--no-browser",
+            "--out",
+            str(tmp_path / "out"),
+            "--viewer-html",
+            str(viewer_html),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
     )
     try:
         match, report = _wait_for_url(proc, timeout=60)
@@ -101,8 +110,12 @@ def _fake_run_demo(calls: list[tuple[str, Path]]):
         model = deephys.Model("tiny", layers={"fc1": 4, "fc2": 2}, classifier="fc2")
         rng = np.random.default_rng(0)
         with deephys.Writer(path, model=model, classes=["a", "b"]) as writer:
-            writer.add_dataset("coloured digits", images=rng.random((6, 8, 8, 3)), labels=rng.integers(0, 2, 6),
-                               activations={"fc1": rng.random((6, 4)), "fc2": rng.random((6, 2))})
+            writer.add_dataset(
+                "coloured digits",
+                images=rng.random((6, 8, 8, 3)),
+                labels=rng.integers(0, 2, 6),
+                activations={"fc1": rng.random((6, 4)), "fc2": rng.random((6, 2))},
+            )
         return type("Result", (), {"path": path})()
 
     return fake

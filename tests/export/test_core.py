@@ -51,8 +51,13 @@ def batches(n: int, seed: int, size: int = 4) -> list[tuple[np.ndarray, np.ndarr
 def test_run_export_writes_every_dataset(tmp_path: Path) -> None:
     capture = LinearCapture()
     data = {"ID": batches(12, 1), "OOD": batches(7, 2)}
-    result = run_export(tmp_path / "r.deephys", make_sources(data), capture, Thumbnailer(np.asarray),
-                        ExportOptions(model_name="linear", classes=list("abcd"), progress=False))
+    result = run_export(
+        tmp_path / "r.deephys",
+        make_sources(data),
+        capture,
+        Thumbnailer(np.asarray),
+        ExportOptions(model_name="linear", classes=list("abcd"), progress=False),
+    )
     assert os.fspath(result) == str(tmp_path / "r.deephys") and result.layers == {"hidden": 12, "logits": 4}
     with deephys.open(result) as run:
         assert run.model.name == "linear" and run.model.producer.framework == "numpy"
@@ -69,27 +74,45 @@ def test_interrupt_keeps_finished_datasets(tmp_path: Path) -> None:
         raise KeyboardInterrupt
 
     with pytest.raises(ExportInterrupted) as caught:
-        run_export(tmp_path / "r.deephys", make_sources({"ID": batches(10, 1), "OOD": stopped()}),
-                   LinearCapture(), None, ExportOptions(progress=False))
+        run_export(
+            tmp_path / "r.deephys",
+            make_sources({"ID": batches(10, 1), "OOD": stopped()}),
+            LinearCapture(),
+            None,
+            ExportOptions(progress=False),
+        )
     assert caught.value.result is not None and caught.value.result.datasets == {"ID": 10}
     assert os.listdir(tmp_path) == ["r.deephys"]
 
 
 def test_first_dataset_must_not_be_empty_but_others_may(tmp_path: Path) -> None:
     with pytest.raises(ExportError, match="'ID' is empty"):
-        run_export(tmp_path / "a.deephys", make_sources({"ID": []}), LinearCapture(), None,
-                   ExportOptions(progress=False))
-    result = run_export(tmp_path / "b.deephys", make_sources({"ID": batches(5, 1), "OOD": []}), LinearCapture(),
-                        None, ExportOptions(progress=False))
+        run_export(
+            tmp_path / "a.deephys", make_sources({"ID": []}), LinearCapture(), None, ExportOptions(progress=False)
+        )
+    result = run_export(
+        tmp_path / "b.deephys",
+        make_sources({"ID": batches(5, 1), "OOD": []}),
+        LinearCapture(),
+        None,
+        ExportOptions(progress=False),
+    )
     assert result.datasets == {"ID": 5, "OOD": 0}
 
 
 def test_an_empty_share_learns_the_layers_from_the_whole_datasets_first_batch(tmp_path: Path) -> None:
     whole = {"ID": batches(5, 1), "OOD": batches(4, 2)}
-    sources = [replace(source, first_batch=lambda data=data: data[0]) for source, data in
-               zip(make_sources({"ID": [], "OOD": []}), whole.values(), strict=True)]
-    result = run_export(tmp_path / "r.rank0.deephys", sources, LinearCapture(), Thumbnailer(np.asarray),
-                        ExportOptions(classes=list("abcd"), progress=False))
+    sources = [
+        replace(source, first_batch=lambda data=data: data[0])
+        for source, data in zip(make_sources({"ID": [], "OOD": []}), whole.values(), strict=True)
+    ]
+    result = run_export(
+        tmp_path / "r.rank0.deephys",
+        sources,
+        LinearCapture(),
+        Thumbnailer(np.asarray),
+        ExportOptions(classes=list("abcd"), progress=False),
+    )
     assert result.datasets == {"ID": 0, "OOD": 0} and result.layers == {"hidden": 12, "logits": 4}
     with deephys.open(result) as run:
         assert [len(d) for d in run.datasets.values()] == [0, 0]
@@ -97,8 +120,13 @@ def test_an_empty_share_learns_the_layers_from_the_whole_datasets_first_batch(tm
 
 
 def shard_writer(seed: int):
-    return lambda path: run_export(path, make_sources({"ID": batches(6, seed)}), LinearCapture(), None,
-                                   ExportOptions(classes=list("abcd"), progress=False))
+    return lambda path: run_export(
+        path,
+        make_sources({"ID": batches(6, seed)}),
+        LinearCapture(),
+        None,
+        ExportOptions(classes=list("abcd"), progress=False),
+    )
 
 
 def test_write_shards_merges_only_when_every_rank_succeeded(tmp_path: Path) -> None:
@@ -128,8 +156,9 @@ def test_write_shards_merges_only_when_every_rank_succeeded(tmp_path: Path) -> N
         write_shards(tmp_path / "y.deephys", 0, 3, shard_writer(1), merge=True, failed_ranks=lambda failed: [2])
     assert (tmp_path / "y.rank0.deephys").exists() and not (tmp_path / "y.deephys").exists()
     with pytest.raises(DistributedExportError, match="rank 0 could not merge") as info:  # rank 1's shard is missing
-        write_shards(tmp_path / "z.deephys", 0, 2, shard_writer(1), merge=True,
-                     failed_ranks=lambda failed: [0] if failed else [])
+        write_shards(
+            tmp_path / "z.deephys", 0, 2, shard_writer(1), merge=True, failed_ranks=lambda failed: [0] if failed else []
+        )
     assert info.value.failed_ranks == [0] and (tmp_path / "z.rank0.deephys").exists()
 
     def interrupted(path: Path):
@@ -137,8 +166,14 @@ def test_write_shards_merges_only_when_every_rank_succeeded(tmp_path: Path) -> N
 
     told: list[bool] = []
     with pytest.raises(KeyboardInterrupt):  # Ctrl-C stays Ctrl-C, once the other ranks are told
-        write_shards(tmp_path / "w.deephys", 0, 2, interrupted, merge=True,
-                     failed_ranks=lambda failed: told.append(failed) or [0])
+        write_shards(
+            tmp_path / "w.deephys",
+            0,
+            2,
+            interrupted,
+            merge=True,
+            failed_ranks=lambda failed: told.append(failed) or [0],
+        )
     assert told == [True]
 
 
@@ -184,8 +219,9 @@ def test_pooling_plan_and_reference() -> None:
         plan.for_layer("conv", (2, 3, 4))
     x = np.arange(2 * 3 * 2 * 2, dtype=np.float32).reshape(2, 3, 2, 2)
     np.testing.assert_array_equal(pool_numpy(x, "spatial_max"), x.max(axis=(2, 3)))
-    np.testing.assert_array_equal(pool_numpy(x.transpose(0, 2, 3, 1), "spatial_mean", channels_last=True),
-                                  x.mean(axis=(2, 3)))
+    np.testing.assert_array_equal(
+        pool_numpy(x.transpose(0, 2, 3, 1), "spatial_mean", channels_last=True), x.mean(axis=(2, 3))
+    )
     with pytest.raises(ExportError, match="pooling= names 'nope'"):
         PoolingPlan({"nope": "mean"}).check_choices(["conv"])
 

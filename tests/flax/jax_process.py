@@ -42,13 +42,24 @@ def make_data() -> dict:
 def export(data: dict, path: Path, progress: bool = False, **options):
     import deephys.flax
 
-    return deephys.flax.export(make_model(), data, layers=LAYERS, classes=CLASSES, path=path, batch_size=4,
-                               mean=MEAN, std=STD, progress=progress, **options)
+    return deephys.flax.export(
+        make_model(),
+        data,
+        layers=LAYERS,
+        classes=CLASSES,
+        path=path,
+        batch_size=4,
+        mean=MEAN,
+        std=STD,
+        progress=progress,
+        **options,
+    )
 
 
 def main(process_id: int, port: int, folder: Path) -> None:
-    jax.distributed.initialize(coordinator_address=f"127.0.0.1:{port}", num_processes=2, process_id=process_id,
-                               initialization_timeout=60)
+    jax.distributed.initialize(
+        coordinator_address=f"127.0.0.1:{port}", num_processes=2, process_id=process_id, initialization_timeout=60
+    )
     import deephys.flax
 
     outcome: dict = {"process_index": jax.process_index(), "process_count": jax.process_count()}

@@ -10,9 +10,9 @@ from flax import nnx
 from flax_models import (
     CLASSES,
     MEAN,
+    NNXCNN,
     STD,
     LinenCNN,
-    NNXCNN,
     TokenNet,
     as_jax_generator,
     batches,
@@ -50,8 +50,14 @@ def test_nnx_cnn(tmp_path: Path) -> None:
         model,
         # a list of NumPy batches with a short last batch; a generator of JAX batches
         {"ID": batches(id_inputs, id_labels, 4), "OOD": as_jax_generator(batches(ood_inputs, ood_labels, 4))},
-        layers=layers, classes=CLASSES, path=tmp_path / "run.deephys", progress=False,
-        pooling={"blocks.0": "max"}, relu=["blocks.1.conv2"], mean=MEAN, std=STD,
+        layers=layers,
+        classes=CLASSES,
+        path=tmp_path / "run.deephys",
+        progress=False,
+        pooling={"blocks.0": "max"},
+        relu=["blocks.1.conv2"],
+        mean=MEAN,
+        std=STD,
     )
     assert result.datasets == {"ID": 10, "OOD": 7}
     # the user's model is unchanged: train-mode flags, classes of the recorded modules
@@ -76,8 +82,14 @@ def test_nnx_token_model(tmp_path: Path) -> None:
     images, labels = pixels(9, seed=3)
     inputs = images.astype(np.float32) / 255 - 0.5  # not displayable as such
     result = deephys.flax.export(
-        model, {"ID": (inputs, labels)}, layers=["embed", "norm", "mixer", "head"], path=tmp_path / "t.deephys",
-        pooling={"embed": "max", "mixer": "first"}, batch_size=4, display={"ID": images}, progress=False,
+        model,
+        {"ID": (inputs, labels)},
+        layers=["embed", "norm", "mixer", "head"],
+        path=tmp_path / "t.deephys",
+        pooling={"embed": "max", "mixer": "first"},
+        batch_size=4,
+        display={"ID": images},
+        progress=False,
     )
     with deephys.open(result) as run:
         assert [layer.pooling for layer in run.model.layers] == ["token_max", "token_mean", "token_first", "none"]
@@ -90,19 +102,26 @@ def test_linen_cnn(tmp_path: Path) -> None:
     id_pixels, id_labels = pixels(9, seed=4)
     ood_pixels, ood_labels = pixels(5, seed=5)
     layers = ["stem", "block.Conv_0", "block", "head"]
-    common = dict(layers=layers, classes=CLASSES, pooling={"block.Conv_0": "max"}, call_kwargs={"train": False},
-                  progress=False)
+    common = dict(
+        layers=layers, classes=CLASSES, pooling={"block.Conv_0": "max"}, call_kwargs={"train": False}, progress=False
+    )
     datasets = {"ID": (id_pixels, id_labels), "OOD": batches(ood_pixels, ood_labels, 4)}
-    unbound = deephys.flax.export(LinenCNN(), datasets, variables=variables, batch_size=4,
-                                  path=tmp_path / "unbound.deephys", **common)
-    bound = deephys.flax.export(LinenCNN().bind(variables), datasets, batch_size=4,
-                                path=tmp_path / "bound.deephys", **common)
+    unbound = deephys.flax.export(
+        LinenCNN(), datasets, variables=variables, batch_size=4, path=tmp_path / "unbound.deephys", **common
+    )
+    bound = deephys.flax.export(
+        LinenCNN().bind(variables), datasets, batch_size=4, path=tmp_path / "bound.deephys", **common
+    )
 
     for result in (unbound, bound):
         with deephys.open(result) as run:
             assert run.model.layer_names == layers and run.model.classifier == "head"
-            assert [layer.pooling for layer in run.model.layers] == ["spatial_mean", "spatial_max", "spatial_mean",
-                                                                     "none"]
+            assert [layer.pooling for layer in run.model.layers] == [
+                "spatial_mean",
+                "spatial_max",
+                "spatial_mean",
+                "none",
+            ]
             assert run.metadata["flax_api"] == "linen"
             # uint8 NHWC inputs go to the model as they are, and make the thumbnails
             check_dataset(run, "ID", id_labels, linen_cnn_reference(variables, jnp.asarray(id_pixels)))

@@ -73,8 +73,13 @@ class Bf16(nnx.Module):
 
 def test_bfloat16_outputs_are_stored_as_bfloat16_and_means_in_float32(tmp_path: Path) -> None:
     images, labels = pixels(4)
-    result = deephys.flax.export(Bf16(nnx.Rngs(0)), {"ID": [(images / 255, labels % 3)]}, layers=["conv", "fc"],
-                                 path=tmp_path / "bf16.deephys", progress=False)
+    result = deephys.flax.export(
+        Bf16(nnx.Rngs(0)),
+        {"ID": [(images / 255, labels % 3)]},
+        layers=["conv", "fc"],
+        path=tmp_path / "bf16.deephys",
+        progress=False,
+    )
     with deephys.open(result) as run:
         assert run.datasets["ID"].dtype("fc") == "bfloat16"
         assert run.datasets["ID"].dtype("conv") == "float32"

@@ -35,11 +35,21 @@ def free_port() -> int:
 def run_processes(folder: Path) -> list[dict]:
     """Start both processes, wait for them (killed after LIMIT_S), and return their outcomes."""
     port = free_port()
-    env = {**os.environ, "JAX_PLATFORMS": "cpu", "PYTHONPATH": os.pathsep.join(
-        [str(HERE), *filter(None, [os.environ.get("PYTHONPATH")])])}
+    env = {
+        **os.environ,
+        "JAX_PLATFORMS": "cpu",
+        "PYTHONPATH": os.pathsep.join([str(HERE), *filter(None, [os.environ.get("PYTHONPATH")])]),
+    }
     logs = [open(folder / f"log{i}.txt", "w") for i in range(2)]  # noqa: SIM115 - closed below
-    processes = [subprocess.Popen([sys.executable, str(HERE / "jax_process.py"), str(i), str(port), str(folder)],
-                                  env=env, stdout=logs[i], stderr=subprocess.STDOUT) for i in range(2)]
+    processes = [
+        subprocess.Popen(
+            [sys.executable, str(HERE / "jax_process.py"), str(i), str(port), str(folder)],
+            env=env,
+            stdout=logs[i],
+            stderr=subprocess.STDOUT,
+        )
+        for i in range(2)
+    ]
     try:
         codes = [p.wait(timeout=LIMIT_S) for p in processes]
     except subprocess.TimeoutExpired:
@@ -51,8 +61,10 @@ def run_processes(folder: Path) -> list[dict]:
             log.close()
     output = "\n".join((folder / f"log{i}.txt").read_text()[-3000:] for i in range(2))
     assert codes == [0, 0], f"the JAX processes ended with {codes}:\n{output}"
-    return [{**json.loads((folder / f"outcome{i}.json").read_text()), "log": (folder / f"log{i}.txt").read_text()}
-            for i in range(2)]
+    return [
+        {**json.loads((folder / f"outcome{i}.json").read_text()), "log": (folder / f"log{i}.txt").read_text()}
+        for i in range(2)
+    ]
 
 
 def assert_same_files(a: Path, b: Path) -> None:
@@ -70,8 +82,16 @@ def assert_same_files(a: Path, b: Path) -> None:
                 # the same batches ran through the same compiled program: bit-identical
                 np.testing.assert_array_equal(x.activations(layer), y.activations(layer))
                 sx, sy = x.summary(layer), y.summary(layer)
-                for field in ("min", "max", "nan_count", "inf_count", "top_indices", "top_values", "class_counts",
-                              "histogram"):
+                for field in (
+                    "min",
+                    "max",
+                    "nan_count",
+                    "inf_count",
+                    "top_indices",
+                    "top_values",
+                    "class_counts",
+                    "histogram",
+                ):
                     np.testing.assert_array_equal(getattr(sx, field), getattr(sy, field), err_msg=field)
                 np.testing.assert_allclose(sx.mean, sy.mean, rtol=1e-12)
                 np.testing.assert_allclose(sx.class_means, sy.class_means, rtol=1e-6)

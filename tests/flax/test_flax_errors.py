@@ -23,8 +23,12 @@ def small_data(n: int = 6, size: int = 4, seed: int = 0) -> list[tuple[np.ndarra
 
 def test_unknown_nnx_layer_lists_close_matches(tmp_path: Path) -> None:
     with pytest.raises(UnknownLayerError, match=r"'blocks\.1\.conv3' is not a module.*did you mean 'blocks\.1\.conv2'"):
-        deephys.flax.export(NNXCNN(nnx.Rngs(0)), {"ID": small_data()}, layers=["blocks.1.conv2", "blocks.1.conv3"],
-                            path=tmp_path / "x.deephys")
+        deephys.flax.export(
+            NNXCNN(nnx.Rngs(0)),
+            {"ID": small_data()},
+            layers=["blocks.1.conv2", "blocks.1.conv3"],
+            path=tmp_path / "x.deephys",
+        )
     with pytest.raises(UnknownLayerError, match=r"did you mean 'head'"):
         deephys.flax.export(NNXCNN(nnx.Rngs(0)), {"ID": small_data()}, layers=["haed"], path=tmp_path / "x.deephys")
     assert os.listdir(tmp_path) == []
@@ -32,12 +36,24 @@ def test_unknown_nnx_layer_lists_close_matches(tmp_path: Path) -> None:
 
 def test_unknown_linen_layer_lists_close_matches(tmp_path: Path) -> None:
     with pytest.raises(UnknownLayerError, match=r"'block\.conv_0' is not a module.*did you mean 'block\.Conv_0'"):
-        deephys.flax.export(LinenCNN(), {"ID": small_data(size=8)}, variables=linen_cnn_variables(),
-                            call_kwargs={"train": False}, layers=["block.conv_0", "head"], path=tmp_path / "x.deephys",
-                            progress=False)
+        deephys.flax.export(
+            LinenCNN(),
+            {"ID": small_data(size=8)},
+            variables=linen_cnn_variables(),
+            call_kwargs={"train": False},
+            layers=["block.conv_0", "head"],
+            path=tmp_path / "x.deephys",
+            progress=False,
+        )
     with pytest.raises(ExportError, match=r"(?s)immutable.*training mode.*call_kwargs=\{'train': False\}"):
-        deephys.flax.export(LinenCNN(), {"ID": small_data(size=8)}, variables=linen_cnn_variables(),
-                            layers=["head"], path=tmp_path / "x.deephys", progress=False)
+        deephys.flax.export(
+            LinenCNN(),
+            {"ID": small_data(size=8)},
+            variables=linen_cnn_variables(),
+            layers=["head"],
+            path=tmp_path / "x.deephys",
+            progress=False,
+        )
     with pytest.raises(ExportError, match="needs its variables"):
         deephys.flax.export(LinenCNN(), {"ID": small_data(size=8)}, layers=["head"], path=tmp_path / "x.deephys")
     assert os.listdir(tmp_path) == []
@@ -47,27 +63,42 @@ def test_container_reused_module_and_tuple_output(tmp_path: Path) -> None:
     model = NNXCNN(nnx.Rngs(0))
     # a container: nnx.List is a module that is never called (a plain list, in older Flax, is no module)
     with pytest.raises(ExportError, match=r"layer 'blocks' (did not run|is not a module)"):
-        deephys.flax.export(model, {"ID": small_data()}, layers=["blocks", "head"], path=tmp_path / "x.deephys",
-                            progress=False)
+        deephys.flax.export(
+            model, {"ID": small_data()}, layers=["blocks", "head"], path=tmp_path / "x.deephys", progress=False
+        )
     assert type(model.head) is nnx.Linear
     pair = PairNet(nnx.Rngs(0))
     with pytest.raises(ExportError, match=r"layer 'act' ran 2 times"):
-        deephys.flax.export(pair, {"ID": small_data()}, layers=["act", "head"], path=tmp_path / "x.deephys",
-                            progress=False)
+        deephys.flax.export(
+            pair, {"ID": small_data()}, layers=["act", "head"], path=tmp_path / "x.deephys", progress=False
+        )
     with pytest.raises(ExportError, match=r"returned a tuple \(Array\[4, 6\], Array\[4\]\).*select=\{'pair': 0\}"):
-        deephys.flax.export(pair, {"ID": small_data()}, layers=["pair", "head"], path=tmp_path / "x.deephys",
-                            progress=False)
+        deephys.flax.export(
+            pair, {"ID": small_data()}, layers=["pair", "head"], path=tmp_path / "x.deephys", progress=False
+        )
     assert os.listdir(tmp_path) == []
-    result = deephys.flax.export(pair, {"ID": small_data()}, layers=["pair", "head"], select={"pair": 0},
-                                 path=tmp_path / "x.deephys", progress=False, thumbnails=False)
+    result = deephys.flax.export(
+        pair,
+        {"ID": small_data()},
+        layers=["pair", "head"],
+        select={"pair": 0},
+        path=tmp_path / "x.deephys",
+        progress=False,
+        thumbnails=False,
+    )
     with deephys.open(result) as run:
         assert run.model.layer("pair").units == 6
 
 
 def test_nan_activations_warn_and_are_kept(tmp_path: Path) -> None:
     with pytest.warns(NonFiniteActivationWarning, match=r"dataset 'ID' has non-finite activations \('log'"):
-        result = deephys.flax.export(LogNet(nnx.Rngs(0)), {"ID": small_data(9)}, layers=["log", "head"],
-                                     path=tmp_path / "nan.deephys", progress=False)
+        result = deephys.flax.export(
+            LogNet(nnx.Rngs(0)),
+            {"ID": small_data(9)},
+            layers=["log", "head"],
+            path=tmp_path / "nan.deephys",
+            progress=False,
+        )
     counts = result.nonfinite["ID"]["log"]
     assert counts.nan > 0 and counts.images > 0 and "head" not in result.nonfinite["ID"]
     with deephys.open(result) as run:

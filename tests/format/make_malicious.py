@@ -40,18 +40,32 @@ def write_sample(path: Path, *, images: int = 6, chunk_bytes: int = 40) -> Path:
     """A small valid file: 2 datasets (one with metadata), 2 layers in several chunks, 8x8 RGB images."""
     rng = np.random.default_rng(7)
     # An explicit producer keeps the bytes independent of the installed versions (PNG encoding aside).
-    model = deephys.Model("sample", layers={"fc": 4, "out": 3}, classifier="out",
-                          producer=deephys.Producer("make_malicious", "1", "numpy", "any"))
-    with deephys.Writer(path, model=model, classes=["cat", "dog", "eel"], chunk_bytes=chunk_bytes, top_k=4,
-                        histogram_bins=5, metadata=FIXED_METADATA, encode_threads=1) as w:
+    model = deephys.Model(
+        "sample",
+        layers={"fc": 4, "out": 3},
+        classifier="out",
+        producer=deephys.Producer("make_malicious", "1", "numpy", "any"),
+    )
+    with deephys.Writer(
+        path,
+        model=model,
+        classes=["cat", "dog", "eel"],
+        chunk_bytes=chunk_bytes,
+        top_k=4,
+        histogram_bins=5,
+        metadata=FIXED_METADATA,
+        encode_threads=1,
+    ) as w:
         for d, role in enumerate(("id", "ood")):
             w.add_dataset(
                 f"set{d}",
                 role=role,
                 images=rng.integers(0, 256, (images, 8, 8, 3), dtype=np.uint8),
                 labels=np.arange(images) % 3,
-                activations={"fc": rng.standard_normal((images, 4)).astype(np.float32),
-                             "out": rng.standard_normal((images, 3)).astype(np.float32)},
+                activations={
+                    "fc": rng.standard_normal((images, 4)).astype(np.float32),
+                    "out": rng.standard_normal((images, 3)).astype(np.float32),
+                },
                 metadata=[{"source": f"img{i}"} for i in range(images)] if d == 0 else None,
             )
     return path
@@ -116,8 +130,9 @@ def header(major: int = 1, minor: int = 0, magic: bytes = b"\x89DPHYS\r\n") -> b
     return body + struct.pack("<I", crc32(body))
 
 
-def trailer(footer_offset: int, length: int, crc: int, major: int = 1, minor: int = 0,
-            end: bytes = b"DPHYSEND") -> bytes:
+def trailer(
+    footer_offset: int, length: int, crc: int, major: int = 1, minor: int = 0, end: bytes = b"DPHYSEND"
+) -> bytes:
     body = TRAILER_BODY.pack(footer_offset, length, crc, major, minor)
     return body + struct.pack("<I", crc32(body)) + end
 
@@ -137,8 +152,9 @@ def with_footer(data: bytes, edit: Callable[[pb.Footer], None]) -> bytes:
     return finish(data[: parsed.footer_offset], footer)
 
 
-def with_record(data: bytes, record: pb.Record, point: Callable[[pb.Footer, pb.RecordRef], None],
-                raw_payload: bytes | None = None) -> bytes:
+def with_record(
+    data: bytes, record: pb.Record, point: Callable[[pb.Footer, pb.RecordRef], None], raw_payload: bytes | None = None
+) -> bytes:
     """The file with `record` added before the footer, and the footer changed by `point(footer, ref)`.
 
     The replaced record stays where it was, unreferenced, so no offset moves.
@@ -182,8 +198,12 @@ def patch(data: bytes, offset: int, new: bytes) -> bytes:
 
 def with_trailer(data: bytes, **fields: int) -> bytes:
     """The file with trailer fields changed and the trailer CRC recomputed."""
-    values = dict(zip(("footer_offset", "length", "crc", "major", "minor"),
-                      TRAILER_BODY.unpack_from(data, len(data) - TRAILER_SIZE)))
+    values = dict(
+        zip(
+            ("footer_offset", "length", "crc", "major", "minor"),
+            TRAILER_BODY.unpack_from(data, len(data) - TRAILER_SIZE),
+        )
+    )
     values.update(fields)
     return data[:-TRAILER_SIZE] + trailer(**values)
 
@@ -328,34 +348,53 @@ SAMPLES: dict[str, tuple[str, Callable[[bytes], bytes]]] = {
     "truncated_trailer": ("a valid file missing its last byte", lambda data: data[:-1]),
     "truncated_half": ("the first half of a valid file", lambda data: data[: len(data) // 2]),
     "header_only": ("only the 16-byte header", lambda data: data[:16]),
-    "wrong_magic": ("header magic PNG's instead of Deephys' (header CRC valid)",
-                    lambda data: with_header(data, magic=b"\x89PNG\r\n\x1a\n")),
+    "wrong_magic": (
+        "header magic PNG's instead of Deephys' (header CRC valid)",
+        lambda data: with_header(data, magic=b"\x89PNG\r\n\x1a\n"),
+    ),
     "wrong_end_magic": ("trailer end magic altered", lambda data: data[:-8] + b"DPHYSEOF"),
-    "future_major": ("format version 2.0 in header and trailer (CRCs valid): must ask to upgrade",
-                     lambda data: with_trailer(with_header(data, major=2), major=2)),
-    "version_mismatch": ("header says 1.0, trailer says 1.3 (CRCs valid)",
-                         lambda data: with_trailer(data, minor=3)),
+    "future_major": (
+        "format version 2.0 in header and trailer (CRCs valid): must ask to upgrade",
+        lambda data: with_trailer(with_header(data, major=2), major=2),
+    ),
+    "version_mismatch": ("header says 1.0, trailer says 1.3 (CRCs valid)", lambda data: with_trailer(data, minor=3)),
     "bit_flip_chunk": ("one bit flipped inside an activation chunk", _bit_flip),
     "zeroed_footer": ("the footer payload zeroed", _zeroed_footer),
-    "footer_length_huge": ("trailer claims a 4 GiB footer (trailer CRC valid)",
-                           lambda data: with_trailer(data, length=0xFFFFFFF0)),
-    "footer_offset_huge": ("trailer footer offset 2^64-1 (trailer CRC valid)",
-                           lambda data: with_trailer(data, footer_offset=2**64 - 1)),
-    "footer_offset_zero": ("trailer footer offset inside the header (trailer CRC valid)",
-                           lambda data: with_trailer(data, footer_offset=0)),
+    "footer_length_huge": (
+        "trailer claims a 4 GiB footer (trailer CRC valid)",
+        lambda data: with_trailer(data, length=0xFFFFFFF0),
+    ),
+    "footer_offset_huge": (
+        "trailer footer offset 2^64-1 (trailer CRC valid)",
+        lambda data: with_trailer(data, footer_offset=2**64 - 1),
+    ),
+    "footer_offset_zero": (
+        "trailer footer offset inside the header (trailer CRC valid)",
+        lambda data: with_trailer(data, footer_offset=0),
+    ),
     "frame_length_huge": ("an activation chunk's frame claims 4 GiB", _frame_length_huge),
-    "ref_outside_file": ("a chunk reference past the end of the file (footer CRCs valid)",
-                         _edit_footer(_set("datasets.0.layers.0.chunks.0.record.offset", 10**9))),
-    "ref_length_huge": ("a chunk reference of length 2^32-1 (footer CRCs valid)",
-                        _edit_footer(_set("datasets.0.layers.0.chunks.0.record.length", 0xFFFFFFFF))),
+    "ref_outside_file": (
+        "a chunk reference past the end of the file (footer CRCs valid)",
+        _edit_footer(_set("datasets.0.layers.0.chunks.0.record.offset", 10**9)),
+    ),
+    "ref_length_huge": (
+        "a chunk reference of length 2^32-1 (footer CRCs valid)",
+        _edit_footer(_set("datasets.0.layers.0.chunks.0.record.length", 0xFFFFFFFF)),
+    ),
     "ref_into_header": ("a summary reference at offset 0", _edit_footer(_set("datasets.0.layers.1.summary.offset", 0))),
     "image_ref_length_huge": ("an image reference of length 2^32-1 in a table chunk (CRCs valid)", _image_ref_huge),
-    "chunks_overlap": ("the second activation chunk starts one row early",
-                       _edit_footer(_set("datasets.0.layers.0.chunks.1.first_row", 1))),
-    "chunks_gap": ("the second activation chunk starts one row late",
-                   _edit_footer(_set("datasets.0.layers.0.chunks.1.first_row", 3))),
-    "chunks_short": ("the chunks cover fewer rows than the dataset has images",
-                     _edit_footer(_set("datasets.0.images", 7))),
+    "chunks_overlap": (
+        "the second activation chunk starts one row early",
+        _edit_footer(_set("datasets.0.layers.0.chunks.1.first_row", 1)),
+    ),
+    "chunks_gap": (
+        "the second activation chunk starts one row late",
+        _edit_footer(_set("datasets.0.layers.0.chunks.1.first_row", 3)),
+    ),
+    "chunks_short": (
+        "the chunks cover fewer rows than the dataset has images",
+        _edit_footer(_set("datasets.0.images", 7)),
+    ),
     "images_huge": ("a dataset claiming 2^63 images", _edit_footer(_set("datasets.0.images", 2**63))),
     "label_out_of_range": ("a label equal to the number of classes (CRCs valid)", _table_edit("labels", 3)),
     "prediction_out_of_range": ("a prediction of 2^32-1 (CRCs valid)", _table_edit("predictions", 0xFFFFFFFF)),
@@ -363,14 +402,19 @@ SAMPLES: dict[str, tuple[str, Callable[[bytes], bytes]]] = {
     "chunk_data_short": ("an activation chunk one byte short of rows x units (CRCs valid)", _chunk_short),
     "wrong_record_kind": ("an activation chunk reference pointing at a table record", _wrong_kind),
     "image_not_png": ("an image record holding bytes that are no image (CRCs valid)", _image_payload(b"<svg/>" * 8)),
-    "image_bomb": ("an image record holding a PNG that claims 100000 x 100000 pixels (CRCs valid)",
-                   _image_payload(png_claiming(100_000, 100_000))),
+    "image_bomb": (
+        "an image record holding a PNG that claims 100000 x 100000 pixels (CRCs valid)",
+        _image_payload(png_claiming(100_000, 100_000)),
+    ),
     "unknown_dtype": ("a layer with dtype 99", _edit_footer(_set("datasets.0.layers.0.dtype", 99))),
     "unknown_role": ("a dataset with role 7", _edit_footer(_set("datasets.0.role", 7))),
     "duplicate_dataset": ("two datasets with the same name", _edit_footer(_duplicate_dataset)),
     "classes_mismatch": ("4 class names for a 3-unit classifier", _edit_footer(_classes_mismatch)),
     "classifier_missing": ("a classifier that is not a layer", _edit_footer(_set("model.classifier", "nope"))),
-    "footer_not_footer": ("the trailer points at the Model record instead of the footer", lambda data: _footer_is_model(data)),
+    "footer_not_footer": (
+        "the trailer points at the Model record instead of the footer",
+        lambda data: _footer_is_model(data),
+    ),
 }
 
 

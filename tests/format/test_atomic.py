@@ -167,8 +167,9 @@ def test_failed_append_restores_the_original_bytes(tmp_path: Path, in_place: boo
 
 
 @pytest.mark.parametrize("in_place", [False, True])
-def test_append_on_a_full_disk_restores_the_original_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                          in_place: bool) -> None:
+def test_append_on_a_full_disk_restores_the_original_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_place: bool
+) -> None:
     path = tmp_path / "run.deephys"
     original = write_previous(path)
     _failing_disk(monkeypatch, after_writes=10)
@@ -181,8 +182,9 @@ def test_append_on_a_full_disk_restores_the_original_bytes(tmp_path: Path, monke
 
 
 @pytest.mark.parametrize(("mode", "in_place"), [("w", False), ("a", False), ("a", True)])
-def test_a_failure_while_finishing_keeps_the_previous_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                           mode: str, in_place: bool) -> None:
+def test_a_failure_while_finishing_keeps_the_previous_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: str, in_place: bool
+) -> None:
     # The footer is written, then the disk fills up before the trailer.
     path = tmp_path / "run.deephys"
     previous = write_previous(path)
@@ -225,8 +227,11 @@ SLOW_WRITER = textwrap.dedent(
                         in_place=sys.argv[3] == "in-place") as w:
         with w.dataset("slow") as d:
             for i in range(10_000):
-                d.append(labels=rng.integers(0, 3, 8), activations={"fc": rng.random((8, 6)), "out": rng.random((8, 3))},
-                         images=rng.integers(0, 256, (8, 8, 8, 3), dtype=np.uint8))
+                d.append(
+                    labels=rng.integers(0, 3, 8),
+                    activations={"fc": rng.random((8, 6)), "out": rng.random((8, 3))},
+                    images=rng.integers(0, 256, (8, 8, 8, 3), dtype=np.uint8),
+                )
                 if i == 3:
                     print("started", flush=True)
                 time.sleep(0.01)
@@ -251,8 +256,9 @@ def test_interrupted_process_leaves_the_previous_file(tmp_path: Path, mode: str,
     in_place = mode == "a-in-place"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     arguments = [str(path), mode[0], "in-place" if in_place else "copy"]
-    process = subprocess.Popen([sys.executable, "-c", SLOW_WRITER, *arguments], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, env=env)
+    process = subprocess.Popen(
+        [sys.executable, "-c", SLOW_WRITER, *arguments], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+    )
     try:
         assert process.stdout.readline() == b"started\n", process.stderr.read().decode()
         if in_place:

@@ -74,7 +74,10 @@ def test_the_footer_lists_the_footers_left_in_place(appended_twice) -> None:
     _, versions = appended_twice
     assert list(footer_of(versions[0]).earlier_footers) == []
     assert list(footer_of(versions[1]).earlier_footers) == [footer_offset_of(versions[0])]
-    assert list(footer_of(versions[2]).earlier_footers) == [footer_offset_of(versions[0]), footer_offset_of(versions[1])]
+    assert list(footer_of(versions[2]).earlier_footers) == [
+        footer_offset_of(versions[0]),
+        footer_offset_of(versions[1]),
+    ]
 
 
 def test_a_copying_append_carries_the_list_forward(appended_twice) -> None:

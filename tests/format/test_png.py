@@ -17,12 +17,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from format_helpers import time_limit  # noqa: F401 (autouse: no test may hang)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from PIL import Image
-
-from format_helpers import time_limit  # noqa: F401 (autouse: no test may hang)
 
 from deephys.format import images, png
 
@@ -54,8 +53,13 @@ def test_pillow_decodes_exactly_what_was_encoded(shape: tuple[int, ...]) -> None
 
 
 @settings(max_examples=60, deadline=None)
-@given(hnp.arrays(np.uint8, st.tuples(st.integers(1, 4), st.integers(1, 12), st.integers(1, 12),
-                                       st.sampled_from([1, 3])), elements=st.integers(0, 255)))
+@given(
+    hnp.arrays(
+        np.uint8,
+        st.tuples(st.integers(1, 4), st.integers(1, 12), st.integers(1, 12), st.sampled_from([1, 3])),
+        elements=st.integers(0, 255),
+    )
+)
 def test_any_batch_round_trips(batch: np.ndarray) -> None:
     batch = batch[..., 0] if batch.shape[-1] == 1 else batch
     for picture, data in zip(batch, png.encode_batch(batch)):
@@ -172,9 +176,21 @@ window.addEventListener("load", () => {{
   document.getElementById("out").textContent = JSON.stringify(result);
 }});
 </script></body></html>""")
-    done = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                           "--virtual-time-budget=10000", "--dump-dom", page.as_uri()],
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--virtual-time-budget=10000",
+            "--dump-dom",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     found = re.search(r'<pre id="out">(.+?)</pre>', done.stdout, re.S)
     assert found, done.stderr[-2000:]
     decoded = json.loads(html.unescape(found.group(1)))
@@ -198,8 +214,15 @@ def reference_uint8(x: np.ndarray) -> np.ndarray:
 def test_float_pixels_round_as_before(dtype) -> None:
     # Exact halves k + 0.5 (after * 255), their neighbours, the ends of the allowed range, and random values.
     halves = (np.arange(256) + 0.5) / 255
-    values = np.concatenate([halves, np.nextafter(halves, 2), np.nextafter(halves, -1),
-                             np.random.default_rng(0).random(5000), [0.0, 1.0, -1e-3, 1 + 1e-3, -0.0]]).astype(dtype)
+    values = np.concatenate(
+        [
+            halves,
+            np.nextafter(halves, 2),
+            np.nextafter(halves, -1),
+            np.random.default_rng(0).random(5000),
+            [0.0, 1.0, -1e-3, 1 + 1e-3, -0.0],
+        ]
+    ).astype(dtype)
     wide = values.astype(np.float64)
     values = values[(wide >= -1e-3) & (wide <= 1 + 1e-3)]  # what the check lets through
     got = images.to_uint8(values.reshape(1, 1, -1))

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from format_helpers import time_limit  # noqa: F401 (autouse: no test may hang)
 
 import deephys
@@ -37,14 +36,24 @@ def write_file(path: Path, monkeypatch: pytest.MonkeyPatch, left_out: tuple[int,
             for start in range(0, N, 9):
                 n = min(9, N - start)
                 pixels = rng.integers(0, 256, (n, 6, 5, 3), dtype=np.uint8)
-                images = [EncodedImage.absent() if start + i in left_out
-                          else EncodedImage(encode(pixels[i]), 5, 6, 3, ENCODINGS["png"]) for i in range(n)]
-                out.append(labels=rng.integers(0, 3, n),
-                           activations={"hidden": rng.standard_normal((n, 4)),
-                                        "logits": rng.standard_normal((n, 3))},
-                           images=images, metadata=[{"row": str(start + i)} for i in range(n)])
-        writer.add_dataset("plain", role="ood", labels=rng.integers(0, 3, 8),
-                           activations={"hidden": rng.standard_normal((8, 4)), "logits": rng.standard_normal((8, 3))})
+                images = [
+                    EncodedImage.absent()
+                    if start + i in left_out
+                    else EncodedImage(encode(pixels[i]), 5, 6, 3, ENCODINGS["png"])
+                    for i in range(n)
+                ]
+                out.append(
+                    labels=rng.integers(0, 3, n),
+                    activations={"hidden": rng.standard_normal((n, 4)), "logits": rng.standard_normal((n, 3))},
+                    images=images,
+                    metadata=[{"row": str(start + i)} for i in range(n)],
+                )
+        writer.add_dataset(
+            "plain",
+            role="ood",
+            labels=rng.integers(0, 3, 8),
+            activations={"hidden": rng.standard_normal((8, 4)), "logits": rng.standard_normal((8, 3))},
+        )
     return path
 
 
@@ -90,8 +99,9 @@ def test_encoded_image_is_the_stored_image(tmp_path: Path, monkeypatch: pytest.M
             dataset.encoded_image(N)
 
 
-def test_encoded_image_while_streaming_reads_only_the_current_chunk(tmp_path: Path,
-                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_encoded_image_while_streaming_reads_only_the_current_chunk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = write_file(tmp_path / "f.deephys", monkeypatch)
     with deephys.open(path) as run, deephys.open(path) as other:
         dataset = run.datasets["images"]
@@ -135,8 +145,9 @@ def test_stored_bytes_add_up_to_the_file(tmp_path: Path, monkeypatch: pytest.Mon
 
 def test_prediction_confidence_is_what_the_file_holds(tmp_path: Path) -> None:
     logits = np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0], [np.inf, 0.0, 1.0]])
-    np.testing.assert_allclose(prediction_confidence(logits, np.array([2, 0, 0])),
-                               [np.exp(3) / np.exp([1, 2, 3]).sum(), 1 / 3, np.nan])
+    np.testing.assert_allclose(
+        prediction_confidence(logits, np.array([2, 0, 0])), [np.exp(3) / np.exp([1, 2, 3]).sum(), 1 / 3, np.nan]
+    )
     assert prediction_confidence(np.zeros((0, 3)), np.zeros(0, np.int64)).shape == (0,)
     model = deephys.Model("m", [deephys.Layer("logits", 3)], classes=CLASSES)
     finite = np.random.default_rng(1).standard_normal((6, 3))

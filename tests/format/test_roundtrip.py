@@ -15,11 +15,10 @@ from typing import Any
 
 import numpy as np
 import pytest
+from format_helpers import time_limit  # noqa: F401 (autouse: no test may hang)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
-
-from format_helpers import time_limit  # noqa: F401 (autouse: no test may hang)
 
 import deephys
 from deephys.format.summaries import compute_summary
@@ -149,8 +148,12 @@ def run_specs(draw) -> RunSpec:
                 relu=draw(st.booleans()),
             )
         )
-    model = deephys.Model(draw(st.one_of(st.just(""), names)), layers, classifier=classifier,
-                          fingerprint=draw(st.one_of(st.just(""), names)))
+    model = deephys.Model(
+        draw(st.one_of(st.just(""), names)),
+        layers,
+        classifier=classifier,
+        fingerprint=draw(st.one_of(st.just(""), names)),
+    )
     metadata = draw(st.dictionaries(names.filter(lambda k: k not in ("created", "modified")), names, max_size=3))
     datasets = []
     for name in draw(st.lists(names, min_size=1, max_size=3, unique=True)):
@@ -163,8 +166,12 @@ def run_specs(draw) -> RunSpec:
         }
         labels = np.array(draw(st.lists(st.integers(0, len(classes) - 1), min_size=n, max_size=n)), np.int64)
         explicit = draw(st.booleans())
-        predictions = np.array(draw(st.lists(st.integers(0, len(classes) - 1), min_size=n, max_size=n))) if explicit else None
-        metadata_rows = draw(st.one_of(st.none(), st.lists(st.dictionaries(names, names, max_size=2), min_size=n, max_size=n)))
+        predictions = (
+            np.array(draw(st.lists(st.integers(0, len(classes) - 1), min_size=n, max_size=n))) if explicit else None
+        )
+        metadata_rows = draw(
+            st.one_of(st.none(), st.lists(st.dictionaries(names, names, max_size=2), min_size=n, max_size=n))
+        )
         images, layout, expected = draw(images_for(n, draw(st.integers(0, 2**32 - 1))))
         datasets.append(
             DatasetSpec(
@@ -199,10 +206,19 @@ def run_specs(draw) -> RunSpec:
 
 def write_dataset(w: deephys.Writer, spec: DatasetSpec) -> None:
     if not spec.streamed:
-        w.add_dataset(spec.name, labels=spec.labels, activations=spec.activations, images=spec.images,
-                      role=spec.role, predictions=spec.predictions, metadata=spec.metadata,
-                      description=spec.description, layout=spec.layout, activation_dtype=spec.dtype,
-                      batch_size=max(1, spec.n // 3))
+        w.add_dataset(
+            spec.name,
+            labels=spec.labels,
+            activations=spec.activations,
+            images=spec.images,
+            role=spec.role,
+            predictions=spec.predictions,
+            metadata=spec.metadata,
+            description=spec.description,
+            layout=spec.layout,
+            activation_dtype=spec.dtype,
+            batch_size=max(1, spec.n // 3),
+        )
         return
     with w.dataset(spec.name, role=spec.role, description=spec.description, activation_dtype=spec.dtype) as d:
         bounds = [0, *spec.splits, spec.n]
@@ -270,8 +286,9 @@ def assert_within_precision(read: np.ndarray, given: np.ndarray, dtype: str) -> 
     """float16/bfloat16 keep each finite, in-range value to half a unit in the last place."""
     with np.errstate(over="ignore", invalid="ignore"):
         given = given.astype(np.float64)
-    relative, smallest, largest = {"float16": (2.0**-11, 2.0**-25, 65504.0),
-                                   "bfloat16": (2.0**-8, 2.0**-134, 3.38e38)}[dtype]
+    relative, smallest, largest = {"float16": (2.0**-11, 2.0**-25, 65504.0), "bfloat16": (2.0**-8, 2.0**-134, 3.38e38)}[
+        dtype
+    ]
     ok = np.isfinite(given) & (np.abs(given) <= largest)
     error = np.abs(read.astype(np.float64)[ok] - given[ok])
     assert (error <= relative * np.abs(given[ok]) + smallest).all()
@@ -386,8 +403,21 @@ def test_float16_is_numpy_rounding(values: np.ndarray) -> None:
 def test_bfloat16_edge_values() -> None:
     from deephys.format import dtypes
 
-    bits = np.array([0x3F808000, 0x3F818000, 0x3F808001, 0x7F7FFFFF, 0xFF7FFFFF, 0x00000001, 0x80000000,
-                     0x7F800000, 0x7FC00001, 0x7F800001], np.uint32)
+    bits = np.array(
+        [
+            0x3F808000,
+            0x3F818000,
+            0x3F808001,
+            0x7F7FFFFF,
+            0xFF7FFFFF,
+            0x00000001,
+            0x80000000,
+            0x7F800000,
+            0x7FC00001,
+            0x7F800001,
+        ],
+        np.uint32,
+    )
     values = bits.view(np.float32)
     got = dtypes.decode(dtypes.encode(values, "bfloat16"), "bfloat16", values.shape)
     want_bits = [0x3F80, 0x3F82, 0x3F81, 0x7F80, 0xFF80, 0x0000, 0x8000, 0x7F80]
@@ -410,8 +440,15 @@ def test_every_dtype_in_one_file(tmp_path: Path) -> None:
 def test_dtype_follows_the_input_by_default(tmp_path: Path) -> None:
     model = deephys.Model("m", layers={"a": 2, "b": 2, "c": 2}, classifier="c")
     with deephys.Writer(tmp_path / "r.deephys", model=model) as w:
-        w.add_dataset("d", labels=[0], activations={"a": np.ones((1, 2), np.float16), "b": np.ones((1, 2), np.float64),
-                                                    "c": np.ones((1, 2), np.int64)})
+        w.add_dataset(
+            "d",
+            labels=[0],
+            activations={
+                "a": np.ones((1, 2), np.float16),
+                "b": np.ones((1, 2), np.float64),
+                "c": np.ones((1, 2), np.int64),
+            },
+        )
     with deephys.open(tmp_path / "r.deephys") as run:
         assert [run.datasets["d"].dtype(x) for x in "abc"] == ["float16", "float64", "float32"]
 
@@ -419,8 +456,12 @@ def test_dtype_follows_the_input_by_default(tmp_path: Path) -> None:
 def test_empty_dataset_and_classes_without_images(tmp_path: Path) -> None:
     model = deephys.Model("m", layers={"fc": 4, "out": 3}, classifier="out")
     with deephys.Writer(tmp_path / "r.deephys", model=model, classes=["a", "b", "c"]) as w:
-        w.add_dataset("empty", labels=np.zeros(0, int), activations={"fc": np.zeros((0, 4)), "out": np.zeros((0, 3))},
-                      images=np.zeros((0, 8, 8, 3), np.uint8))
+        w.add_dataset(
+            "empty",
+            labels=np.zeros(0, int),
+            activations={"fc": np.zeros((0, 4)), "out": np.zeros((0, 3))},
+            images=np.zeros((0, 8, 8, 3), np.uint8),
+        )
         w.add_dataset("only-b", labels=[1, 1], activations={"fc": np.ones((2, 4)), "out": np.ones((2, 3))})
     with deephys.open(tmp_path / "r.deephys") as run:
         empty = run.datasets["empty"]
@@ -463,9 +504,19 @@ def test_a_reused_batch_buffer_does_not_change_what_was_written(tmp_path: Path, 
     monkeypatch.setattr(image_module, "encode_many", slow_encode_many)
     rng = np.random.default_rng(0)
     model = deephys.Model("m", layers={"fc": 300, "out": 2}, classifier="out")
-    batches = [(rng.integers(0, 256, (40, 8, 8, 3), dtype=np.uint8), rng.random((40, 300), dtype=np.float32),
-                rng.random((40, 2), dtype=np.float32)) for _ in range(3)]
-    pixels, fc, out = np.empty((40, 8, 8, 3), image_dtype), np.empty((40, 300), np.float32), np.empty((40, 2), np.float32)
+    batches = [
+        (
+            rng.integers(0, 256, (40, 8, 8, 3), dtype=np.uint8),
+            rng.random((40, 300), dtype=np.float32),
+            rng.random((40, 2), dtype=np.float32),
+        )
+        for _ in range(3)
+    ]
+    pixels, fc, out = (
+        np.empty((40, 8, 8, 3), image_dtype),
+        np.empty((40, 300), np.float32),
+        np.empty((40, 2), np.float32),
+    )
     with deephys.Writer(tmp_path / "r.deephys", model=model, classes=["a", "b"], chunk_bytes=50_000) as w:
         with w.dataset("d") as d:
             for batch_pixels, batch_fc, batch_out in batches:

@@ -6,11 +6,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from format_helpers import time_limit  # noqa: F401 (autouse: no test may hang)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
-
-from format_helpers import time_limit  # noqa: F401 (autouse: no test may hang)
 
 from deephys.format.limits import ABSENT_INDEX
 from deephys.format.summaries import HistogramBuilder, LayerSummary, SummaryBuilder, compute_summary
@@ -18,8 +17,9 @@ from deephys.format.summaries import HistogramBuilder, LayerSummary, SummaryBuil
 SPECIAL = [0.0, -0.0, np.nan, np.inf, -np.inf, 1.0, -1.0, 2.5, 1e-30, 3e38]
 
 
-def streamed(values: np.ndarray, labels: np.ndarray, classes: int, top_k: int, bins: int,
-             splits: list[int]) -> LayerSummary:
+def streamed(
+    values: np.ndarray, labels: np.ndarray, classes: int, top_k: int, bins: int, splits: list[int]
+) -> LayerSummary:
     """Feed `values` to a SummaryBuilder in chunks cut at `splits`, as the writer does."""
     builder = SummaryBuilder(values.shape[1], classes, top_k, bins)
     for part, part_labels in zip(np.split(values, splits), np.split(labels, splits)):
@@ -39,8 +39,9 @@ def assert_summaries_equal(got: LayerSummary, want: LayerSummary) -> None:
         np.testing.assert_array_equal(getattr(got, field), getattr(want, field), err_msg=field)
         assert getattr(got, field).shape == getattr(want, field).shape, field
     np.testing.assert_allclose(got.mean, want.mean, rtol=1e-9, atol=1e-9, equal_nan=True, err_msg="mean")
-    np.testing.assert_allclose(got.class_means, want.class_means, rtol=1e-6, atol=1e-6, equal_nan=True,
-                               err_msg="class_means")
+    np.testing.assert_allclose(
+        got.class_means, want.class_means, rtol=1e-6, atol=1e-6, equal_nan=True, err_msg="class_means"
+    )
 
 
 @st.composite
@@ -61,16 +62,18 @@ def layer_data(draw):
 @given(layer_data())
 def test_streaming_equals_direct(case) -> None:
     values, labels, classes, top_k, bins, splits = case
-    assert_summaries_equal(streamed(values, labels, classes, top_k, bins, splits),
-                           compute_summary(values, labels, classes, top_k, bins))
+    assert_summaries_equal(
+        streamed(values, labels, classes, top_k, bins, splits), compute_summary(values, labels, classes, top_k, bins)
+    )
 
 
 @settings(max_examples=100, deadline=None)
 @given(layer_data())
 def test_direct_equals_the_spec(case) -> None:
     values, labels, classes, top_k, bins, _ = case
-    assert_summaries_equal(compute_summary(values, labels, classes, top_k, bins),
-                           spec_summary(values, labels, classes, top_k, bins))
+    assert_summaries_equal(
+        compute_summary(values, labels, classes, top_k, bins), spec_summary(values, labels, classes, top_k, bins)
+    )
 
 
 def spec_summary(values: np.ndarray, labels: np.ndarray, classes: int, top_k: int, bins: int) -> LayerSummary:
@@ -97,8 +100,12 @@ def spec_summary(values: np.ndarray, labels: np.ndarray, classes: int, top_k: in
         out["hist"].append(counts)
     class_counts = [int(np.sum(labels == c)) for c in range(classes)]
     class_means = [
-        [sum(float(values[i, u]) for i in range(n) if labels[i] == c) / class_counts[c] if class_counts[c] else math.nan
-         for u in range(units)]
+        [
+            sum(float(values[i, u]) for i in range(n) if labels[i] == c) / class_counts[c]
+            if class_counts[c]
+            else math.nan
+            for u in range(units)
+        ]
         for c in range(classes)
     ]
     return LayerSummary(

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from format_helpers import time_limit  # noqa: F401 (autouse: no test may hang)
 
 import deephys
@@ -44,14 +43,20 @@ BAD_BATCHES = {
     "predictions of the wrong length": ({**good(), "predictions": [0, 1]}, r"predictions must have shape \(5,\)"),
     "metadata of the wrong length": ({**good(), "metadata": [{}]}, r"1 metadata entries for 5 images"),
     "too few images": ({**good(), "images": np.zeros((4, 8, 8, 3), np.uint8)}, r"4 images for 5 labels"),
-    "ambiguous layout": ({**good(), "images": np.zeros((5, 3, 8, 3), np.uint8)},
-                         r"channels-first or channels-last.*layout='NCHW'"),
+    "ambiguous layout": (
+        {**good(), "images": np.zeros((5, 3, 8, 3), np.uint8)},
+        r"channels-first or channels-last.*layout='NCHW'",
+    ),
     "no channel axis": ({**good(), "images": np.zeros((5, 8, 8, 5), np.uint8)}, r"no channel axis of size 1 or 3"),
-    "four channels": ({**good(), "images": np.zeros((5, 8, 8, 4), np.uint8), "layout": "NHWC"},
-                      r"greyscale or RGB; got 4 channels"),
+    "four channels": (
+        {**good(), "images": np.zeros((5, 8, 8, 4), np.uint8), "layout": "NHWC"},
+        r"greyscale or RGB; got 4 channels",
+    ),
     "five-dimensional images": ({**good(), "images": np.zeros((5, 1, 8, 8, 3))}, r"\(N, H, W\)"),
-    "normalized float images": ({**good(), "images": np.full((5, 8, 8, 3), -1.9)},
-                                r"\[0, 1\].*normalized.*x \* std \+ mean"),
+    "normalized float images": (
+        {**good(), "images": np.full((5, 8, 8, 3), -1.9)},
+        r"\[0, 1\].*normalized.*x \* std \+ mean",
+    ),
     "float images in 0..255": ({**good(), "images": np.full((5, 8, 8, 3), 200.0)}, r"must lie in \[0, 1\]"),
     "NaN pixels": ({**good(), "images": np.full((5, 8, 8), np.nan)}, r"NaN or infinite pixels"),
     "integer pixels above 255": ({**good(), "images": np.full((5, 8, 8), 300, np.int32)}, r"\[0, 255\]"),

@@ -39,17 +39,28 @@ class Case:
 
 CASES = {
     "resnet": Case(
-        lambda: randomize_batch_norm(ResNet()), resnet_reference, ["stem", "layers.0", "layers.1", "fc"], 24,
+        lambda: randomize_batch_norm(ResNet()),
+        resnet_reference,
+        ["stem", "layers.0", "layers.1", "fc"],
+        24,
         {"pooling": {"layers.0": "max"}},
         {"stem": "spatial_mean", "layers.0": "spatial_max", "layers.1": "spatial_mean", "fc": "none"},
     ),
     "vit": Case(
-        ViT, vit_reference, ["blocks.0", "blocks.1", "head"], 16,
+        ViT,
+        vit_reference,
+        ["blocks.0", "blocks.1", "head"],
+        16,
         {"pooling": {"blocks.1": "first"}},
         {"blocks.0": "token_mean", "blocks.1": "token_first", "head": "none"},
     ),
     "mlp": Case(
-        MLP, mlp_reference, ["fc1", "fc2"], 8, {"relu": ["fc1"]}, {"fc1": "none", "fc2": "none"},
+        MLP,
+        mlp_reference,
+        ["fc1", "fc2"],
+        8,
+        {"relu": ["fc1"]},
+        {"fc1": "none", "fc2": "none"},
     ),
 }
 
@@ -62,8 +73,13 @@ def test_activations_labels_predictions_thumbnails(name: str, tmp_path: Path) ->
     id_batches = image_batches(40, case.image_size, 16, seed=1)
     ood_batches = image_batches(24, case.image_size, 10, seed=2)
     result = deephys.torch.export(
-        model, {"ID": id_batches, "OOD": ood_batches}, layers=case.layers, classes=CLASSES,
-        path=tmp_path / "run.deephys", progress=False, **case.options,
+        model,
+        {"ID": id_batches, "OOD": ood_batches},
+        layers=case.layers,
+        classes=CLASSES,
+        path=tmp_path / "run.deephys",
+        progress=False,
+        **case.options,
     )
     assert model.training and all(m.training for m in model.modules())
     assert result.datasets == {"ID": 40, "OOD": 24}
@@ -78,8 +94,13 @@ def test_activations_labels_predictions_thumbnails(name: str, tmp_path: Path) ->
             inputs = torch.cat([x for x, _ in batches])
             expected = case.reference(model, inputs)
             for layer in case.layers:
-                np.testing.assert_allclose(dataset.activations(layer), expected[layer], rtol=1e-5, atol=1e-5,
-                                           err_msg=f"{name} {dataset_name} {layer}")
+                np.testing.assert_allclose(
+                    dataset.activations(layer),
+                    expected[layer],
+                    rtol=1e-5,
+                    atol=1e-5,
+                    err_msg=f"{name} {dataset_name} {layer}",
+                )
             labels = torch.cat([y for _, y in batches]).numpy()
             np.testing.assert_array_equal(dataset.labels, labels)
             np.testing.assert_array_equal(dataset.predictions, expected[case.layers[-1]].argmax(1))
@@ -90,8 +111,15 @@ def test_activations_labels_predictions_thumbnails(name: str, tmp_path: Path) ->
 
 
 def test_mlp_relu_is_recorded(tmp_path: Path) -> None:
-    result = deephys.torch.export(MLP(), {"ID": image_batches(8, 8, 8)}, layers=["fc1", "fc2"], relu=True,
-                                  path=tmp_path / "r.deephys", progress=False, thumbnails=False)
+    result = deephys.torch.export(
+        MLP(),
+        {"ID": image_batches(8, 8, 8)},
+        layers=["fc1", "fc2"],
+        relu=True,
+        path=tmp_path / "r.deephys",
+        progress=False,
+        thumbnails=False,
+    )
     with result.open() as run:
         assert [layer.relu for layer in run.model.layers] == [True, False]  # never the classifier
         assert (run.datasets["ID"].activations("fc1") >= 0).all()
@@ -105,8 +133,13 @@ def test_datasets_as_torch_datasets_and_loaders(tmp_path: Path) -> None:
     dataset = TensorDataset(x, y)
     dataset.classes = CLASSES  # torchvision style: picked up when classes= is not given
     result = deephys.torch.export(
-        MLP(), {"ID": dataset, "OOD": DataLoader(dataset, batch_size=7)}, layers=["fc1", "fc2"],
-        path=tmp_path / "r.deephys", batch_size=8, progress=False, roles=["id", "id"],
+        MLP(),
+        {"ID": dataset, "OOD": DataLoader(dataset, batch_size=7)},
+        layers=["fc1", "fc2"],
+        path=tmp_path / "r.deephys",
+        batch_size=8,
+        progress=False,
+        roles=["id", "id"],
     )
     with result.open() as run:
         assert list(run.classes) == CLASSES
@@ -117,7 +150,13 @@ def test_datasets_as_torch_datasets_and_loaders(tmp_path: Path) -> None:
 
 def test_layers_as_modules_and_classifier(tmp_path: Path) -> None:
     model = MLP()
-    result = deephys.torch.export(model, {"ID": image_batches(8, 8, 4)}, layers=[model.fc2, model.fc1],
-                                  classifier=model.fc2, path=tmp_path / "r.deephys", progress=False)
+    result = deephys.torch.export(
+        model,
+        {"ID": image_batches(8, 8, 4)},
+        layers=[model.fc2, model.fc1],
+        classifier=model.fc2,
+        path=tmp_path / "r.deephys",
+        progress=False,
+    )
     with result.open() as run:
         assert run.model.layer_names == ["fc2", "fc1"] and run.model.classifier == "fc2"

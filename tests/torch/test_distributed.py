@@ -21,7 +21,6 @@ from torch_models import CLASSES, ResNet, randomize_batch_norm
 import deephys
 import deephys.torch
 from deephys.cli import main
-from deephys.export import DistributedExportError
 from deephys.format.validate import validate
 from deephys.merge import MergeError, merge
 
@@ -50,8 +49,16 @@ UNEVEN = (37, 22)
 
 
 def export(path: Path, sizes: tuple[int, int], **options) -> deephys.export.ExportResult:
-    return deephys.torch.export(make_model(), make_data(sizes), layers=LAYERS, classes=CLASSES, path=path,
-                                batch_size=8, progress=False, **options)
+    return deephys.torch.export(
+        make_model(),
+        make_data(sizes),
+        layers=LAYERS,
+        classes=CLASSES,
+        path=path,
+        batch_size=8,
+        progress=False,
+        **options,
+    )
 
 
 def worker(rank: int, world: int, port: int, path: str, sizes: tuple[int, int], merge_shards: bool) -> None:
@@ -77,8 +84,16 @@ def scenario_worker(rank: int, world: int, port: int, folder: str, scenario: str
             data = make_data(ALIGNED)
             images, labels = data["ID"].tensors
             data["ID"] = TensorDataset(images, torch.cat([labels[:-1], torch.tensor([99])]))  # in rank 1's half
-            deephys.torch.export(make_model(), data, layers=LAYERS, classes=CLASSES, path=Path(folder, "run.deephys"),
-                                 batch_size=8, progress=False, merge=True)
+            deephys.torch.export(
+                make_model(),
+                data,
+                layers=LAYERS,
+                classes=CLASSES,
+                path=Path(folder, "run.deephys"),
+                batch_size=8,
+                progress=False,
+                merge=True,
+            )
     except Exception as exc:  # noqa: BLE001 - reported to the test
         outcome = f"{type(exc).__name__}: {exc}"
     finally:
@@ -109,8 +124,11 @@ def run_ranks(world: int, path: Path, sizes: tuple[int, int], merge_shards: bool
 
 
 def assert_same_files(a: Path, b: Path, exact: bool = True) -> None:
-    same = np.testing.assert_array_equal if exact else (
-        lambda x, y, err_msg="": np.testing.assert_allclose(x, y, rtol=1e-5, atol=1e-6, err_msg=err_msg))
+    same = (
+        np.testing.assert_array_equal
+        if exact
+        else (lambda x, y, err_msg="": np.testing.assert_allclose(x, y, rtol=1e-5, atol=1e-6, err_msg=err_msg))
+    )
     with deephys.open(a) as left, deephys.open(b) as right:
         assert left.model.layers == right.model.layers and left.classes == right.classes
         assert list(left.datasets) == list(right.datasets)
@@ -143,8 +161,9 @@ def test_two_ranks_then_deephys_merge_equals_one_process(tmp_path: Path) -> None
     with deephys.open(shards[0]) as first, deephys.open(shards[1]) as second:
         assert len(first.datasets["ID"]) == len(second.datasets["ID"]) == 24
         assert first.metadata["shard"] == "0/2"
-    out = CliRunner().invoke(main, ["merge", *map(str, shards), "-o", str(tmp_path / "merged.deephys"),
-                                    "--no-progress"])
+    out = CliRunner().invoke(
+        main, ["merge", *map(str, shards), "-o", str(tmp_path / "merged.deephys"), "--no-progress"]
+    )
     assert out.exit_code == 0, out.output
     assert "'ID' (48 images), 'OOD' (30 images)" in out.output
     assert_same_files(single, tmp_path / "merged.deephys")
@@ -169,8 +188,11 @@ def test_ranks_with_empty_shares_write_valid_shards_that_merge(tmp_path: Path) -
         with deephys.open(shard) as run, deephys.open(single) as whole:
             assert run.model.layers == whole.model.layers and run.classes == whole.classes
             sizes.append([len(d) for d in run.datasets.values()])
-            assert all(run.datasets[name].dtype(layer) == whole.datasets[name].dtype(layer)
-                       for name in run.datasets for layer in LAYERS)
+            assert all(
+                run.datasets[name].dtype(layer) == whole.datasets[name].dtype(layer)
+                for name in run.datasets
+                for layer in LAYERS
+            )
     assert sizes == [[0, 0], [1, 0], [1, 1]]
     merged = merge(shards, tmp_path / "merged.deephys")
     assert merged.datasets == {"ID": 2, "OOD": 1}
@@ -190,8 +212,14 @@ def test_a_failed_rank_stops_the_merge_on_every_rank(tmp_path: Path) -> None:
 
 def test_merge_refuses_different_models(tmp_path: Path) -> None:
     a = export(tmp_path / "a.deephys", UNEVEN)
-    b = deephys.torch.export(make_model(), make_data(UNEVEN), layers=["layers.1", "fc"], classes=CLASSES,
-                             path=tmp_path / "b.deephys", progress=False)
+    b = deephys.torch.export(
+        make_model(),
+        make_data(UNEVEN),
+        layers=["layers.1", "fc"],
+        classes=CLASSES,
+        path=tmp_path / "b.deephys",
+        progress=False,
+    )
     with pytest.raises(MergeError, match="hold different models"):
         merge([a, b], tmp_path / "c.deephys")
     assert not (tmp_path / "c.deephys").exists()
@@ -207,8 +235,14 @@ def test_merge_in_small_blocks_keeps_every_row_in_order(tmp_path: Path, monkeypa
 
     monkeypatch.setattr(deephys.format.copying, "BLOCK_BYTES", 3000)  # a few rows per block, images cut blocks short
     a = export(tmp_path / "a.deephys", (9, 4))
-    b = deephys.torch.export(make_model(), {"ID": make_data((6, 3))["ID"], "OOD": []}, layers=LAYERS,
-                             classes=CLASSES, path=tmp_path / "b.deephys", progress=False)
+    b = deephys.torch.export(
+        make_model(),
+        {"ID": make_data((6, 3))["ID"], "OOD": []},
+        layers=LAYERS,
+        classes=CLASSES,
+        path=tmp_path / "b.deephys",
+        progress=False,
+    )
     with_empty = merge([a, b], tmp_path / "e.deephys")  # a shard's empty dataset adds nothing
     assert with_empty.datasets == {"ID": 15, "OOD": 4}
     c = export(tmp_path / "c.deephys", (6, 3))
@@ -219,7 +253,8 @@ def test_merge_in_small_blocks_keeps_every_row_in_order(tmp_path: Path, monkeypa
             parts, joined = (x.datasets[name], y.datasets[name]), m.datasets[name]
             np.testing.assert_array_equal(joined.labels, np.concatenate([p.labels for p in parts]))
             for layer in LAYERS:
-                np.testing.assert_array_equal(joined.activations(layer),
-                                              np.concatenate([p.activations(layer) for p in parts]))
+                np.testing.assert_array_equal(
+                    joined.activations(layer), np.concatenate([p.activations(layer) for p in parts])
+                )
             images = [p.image_bytes(i) for p in parts for i in range(len(p))]
             assert [joined.image_bytes(i) for i in range(len(joined))] == images

@@ -56,8 +56,9 @@ def test_tuple_output_needs_select(tmp_path: Path) -> None:
     with pytest.raises(ExportError, match=r"'encoder' returned a tuple \(Tensor\[4, 6\], Tensor\[4, 6\]\).*select="):
         export(model, {"ID": image_batches(4, 8, 4)}, ["encoder", "head"], tmp_path / "r.deephys")
     assert hook_count(model) == 0 and not os.listdir(tmp_path)
-    result = export(model, {"ID": image_batches(4, 8, 4)}, ["encoder", "head"], tmp_path / "r.deephys",
-                    select={"encoder": 1})
+    result = export(
+        model, {"ID": image_batches(4, 8, 4)}, ["encoder", "head"], tmp_path / "r.deephys", select={"encoder": 1}
+    )
     with result.open() as run:
         np.testing.assert_allclose(run.datasets["ID"].activations("encoder").sum(1), 1, rtol=1e-5)
 
@@ -65,8 +66,11 @@ def test_tuple_output_needs_select(tmp_path: Path) -> None:
 def test_labels_out_of_range_name_the_batch(tmp_path: Path) -> None:
     batches = image_batches(12, 8, 4)
     batches[2][1][3] = 10
-    with pytest.raises(ExportError, match=r"dataset 'ID', batch 2: label 10 of image 3 in the batch "
-                                          r"\(image 11 of the dataset\) is out of range: the model has 10 classes"):
+    with pytest.raises(
+        ExportError,
+        match=r"dataset 'ID', batch 2: label 10 of image 3 in the batch "
+        r"\(image 11 of the dataset\) is out of range: the model has 10 classes",
+    ):
         export(MLP(), {"ID": batches}, ["fc1", "fc2"], tmp_path / "r.deephys")
     assert not os.listdir(tmp_path)
 
@@ -103,8 +107,10 @@ class Flexible(nn.Module):
 
 
 def test_shape_change_between_batches(tmp_path: Path) -> None:
-    batches = [(torch.rand(2, 3, 4, 10), torch.zeros(2, dtype=torch.long)),
-               (torch.rand(2, 3, 4, 12), torch.zeros(2, dtype=torch.long))]
+    batches = [
+        (torch.rand(2, 3, 4, 10), torch.zeros(2, dtype=torch.long)),
+        (torch.rand(2, 3, 4, 12), torch.zeros(2, dtype=torch.long)),
+    ]
     with pytest.raises(ExportError, match=r"batch 1: layer 'head' gave 12 units after pooling, but 10"):
         export(Flexible(), {"ID": batches}, ["head"], tmp_path / "r.deephys", thumbnails=False)
     assert not os.listdir(tmp_path)
@@ -136,8 +142,7 @@ def test_layer_that_does_not_run(tmp_path: Path) -> None:
 
 def test_pooling_that_does_not_fit(tmp_path: Path) -> None:
     with pytest.raises(ExportError, match=r"pooling 'first' does not apply to conv maps"):
-        export(ResNet(), {"ID": image_batches(4, 8, 4)}, ["layers.1", "fc"], tmp_path / "r.deephys",
-               pooling="first")
+        export(ResNet(), {"ID": image_batches(4, 8, 4)}, ["layers.1", "fc"], tmp_path / "r.deephys", pooling="first")
 
 
 def test_classifier_width_must_match_classes(tmp_path: Path) -> None:
@@ -152,8 +157,7 @@ def test_normalized_inputs_without_mean_std(tmp_path: Path) -> None:
 
 
 def test_one_select_for_every_layer_leaves_tensor_outputs_alone(tmp_path: Path) -> None:
-    result = export(WithTuple(), {"ID": image_batches(4, 8, 4)}, ["encoder", "head"], tmp_path / "r.deephys",
-                    select=0)
+    result = export(WithTuple(), {"ID": image_batches(4, 8, 4)}, ["encoder", "head"], tmp_path / "r.deephys", select=0)
     with result.open() as run:
         assert len(run.datasets["ID"]) == 4 and run.model.layer("head").units == 10
 

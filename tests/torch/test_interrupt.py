@@ -25,8 +25,11 @@ def test_ctrl_c_keeps_the_finished_datasets(tmp_path: Path) -> None:
     model = MLP()
     finished = image_batches(20, 8, 8, seed=1)
     path = tmp_path / "run.deephys"
-    datasets = {"ID": finished, "OOD-1": interrupted_after(image_batches(40, 8, 8, seed=2), 2),
-                "OOD-2": image_batches(8, 8, 8, seed=3)}
+    datasets = {
+        "ID": finished,
+        "OOD-1": interrupted_after(image_batches(40, 8, 8, seed=2), 2),
+        "OOD-2": image_batches(8, 8, 8, seed=3),
+    }
     with pytest.raises(KeyboardInterrupt) as caught:
         deephys.torch.export(model, datasets, layers=["fc1", "fc2"], path=path, progress=False)
     error = caught.value
@@ -47,8 +50,13 @@ def test_ctrl_c_keeps_the_finished_datasets(tmp_path: Path) -> None:
 def test_ctrl_c_in_the_first_dataset_leaves_nothing(tmp_path: Path) -> None:
     path = tmp_path / "run.deephys"
     with pytest.raises(ExportInterrupted, match="before any dataset was finished: nothing was written"):
-        deephys.torch.export(MLP(), {"ID": interrupted_after(image_batches(24, 8, 8), 1)}, layers=["fc1", "fc2"],
-                             path=path, progress=False)
+        deephys.torch.export(
+            MLP(),
+            {"ID": interrupted_after(image_batches(24, 8, 8), 1)},
+            layers=["fc1", "fc2"],
+            path=path,
+            progress=False,
+        )
     assert os.listdir(tmp_path) == []
 
 
@@ -56,6 +64,5 @@ def test_ctrl_c_before_the_first_batch_leaves_an_existing_file_alone(tmp_path: P
     path = tmp_path / "run.deephys"
     path.write_bytes(b"previous")
     with pytest.raises(ExportInterrupted):
-        deephys.torch.export(MLP(), {"ID": interrupted_after([], 0)}, layers=["fc1", "fc2"], path=path,
-                             progress=False)
+        deephys.torch.export(MLP(), {"ID": interrupted_after([], 0)}, layers=["fc1", "fc2"], path=path, progress=False)
     assert path.read_bytes() == b"previous" and os.listdir(tmp_path) == ["run.deephys"]

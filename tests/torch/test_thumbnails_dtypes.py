@@ -40,8 +40,9 @@ def test_large_images_shrink_keeping_the_aspect_ratio(tmp_path: Path) -> None:
 
 def test_thumbnail_function_and_display_dataset(tmp_path: Path) -> None:
     batches = image_batches(10, 8, 4)
-    grey = export(MLP(), {"ID": batches}, ["fc1", "fc2"], tmp_path / "a.deephys",
-                  thumbnails=lambda x: x.mean(1))  # (N, H, W) greyscale
+    grey = export(
+        MLP(), {"ID": batches}, ["fc1", "fc2"], tmp_path / "a.deephys", thumbnails=lambda x: x.mean(1)
+    )  # (N, H, W) greyscale
     display = [(torch.randint(0, 256, (5, 12, 12, 3), dtype=torch.uint8),) for _ in range(2)]  # other batch size
     shown = export(MLP(), {"ID": batches}, ["fc1", "fc2"], tmp_path / "b.deephys", display={"ID": display})
     with grey.open() as run:
@@ -66,13 +67,11 @@ def test_bfloat16_model_stores_bfloat16_vectors_and_float32_means(tmp_path: Path
 
 def test_autocast_and_float16(tmp_path: Path) -> None:
     batches = image_batches(8, 8, 4)
-    result = export(ResNet(), {"ID": batches}, ["layers.1", "fc"], tmp_path / "r.deephys",
-                    autocast=torch.bfloat16)
+    result = export(ResNet(), {"ID": batches}, ["layers.1", "fc"], tmp_path / "r.deephys", autocast=torch.bfloat16)
     with result.open() as run:
         assert run.datasets["ID"].dtype("fc") == "bfloat16"
         assert np.isfinite(run.datasets["ID"].activations("layers.1")).all()
-    half = export(MLP().half(), {"ID": batches}, ["fc1", "fc2"], tmp_path / "h.deephys",
-                  activation_dtype="float32")
+    half = export(MLP().half(), {"ID": batches}, ["fc1", "fc2"], tmp_path / "h.deephys", activation_dtype="float32")
     with half.open() as run:
         assert run.datasets["ID"].dtype("fc2") == "float32"
 
@@ -80,9 +79,14 @@ def test_autocast_and_float16(tmp_path: Path) -> None:
 @pytest.mark.parametrize("pooling", ["mean", "max"])
 def test_custom_and_named_pooling(tmp_path: Path, pooling: str) -> None:
     model = ResNet()
-    result = export(model, {"ID": image_batches(4, 8, 4)}, ["layers.1", "fc"], tmp_path / "r.deephys",
-                    pooling={"layers.1": (lambda x: x.flatten(2).std(2)) if pooling == "max" else "mean"},
-                    thumbnails=False)
+    result = export(
+        model,
+        {"ID": image_batches(4, 8, 4)},
+        ["layers.1", "fc"],
+        tmp_path / "r.deephys",
+        pooling={"layers.1": (lambda x: x.flatten(2).std(2)) if pooling == "max" else "mean"},
+        thumbnails=False,
+    )
     with result.open() as run:
         layer = run.model.layer("layers.1")
         assert layer.pooling == ("custom" if pooling == "max" else "spatial_mean")

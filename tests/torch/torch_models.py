@@ -83,10 +83,12 @@ class ViT(nn.Module):
         self.embed = nn.Conv2d(3, dim, patch, patch)
         self.cls = nn.Parameter(torch.randn(1, 1, dim) * 0.1)
         self.pos = nn.Parameter(torch.randn(1, (image // patch) ** 2 + 1, dim) * 0.1)
-        self.blocks = nn.Sequential(*[
-            nn.TransformerEncoderLayer(dim, 4, 2 * dim, dropout=0.1, batch_first=True, norm_first=True)
-            for _ in range(depth)
-        ])
+        self.blocks = nn.Sequential(
+            *[
+                nn.TransformerEncoderLayer(dim, 4, 2 * dim, dropout=0.1, batch_first=True, norm_first=True)
+                for _ in range(depth)
+            ]
+        )
         self.norm = nn.LayerNorm(dim)
         self.head = nn.Linear(dim, classes)
 
@@ -125,8 +127,9 @@ def mlp_reference(model: MLP, x: torch.Tensor) -> dict[str, np.ndarray]:
     return {"fc1": torch.relu(hidden).numpy(), "fc2": logits.numpy()}
 
 
-def image_batches(n: int, size: int, batch: int, seed: int = 0,
-                  classes: int = 10) -> list[tuple[torch.Tensor, torch.Tensor]]:
+def image_batches(
+    n: int, size: int, batch: int, seed: int = 0, classes: int = 10
+) -> list[tuple[torch.Tensor, torch.Tensor]]:
     """(images in [0, 1], labels) batches; the last one may be smaller."""
     generator = torch.Generator().manual_seed(seed)
     images = torch.rand(n, 3, size, size, generator=generator)

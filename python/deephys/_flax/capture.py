@@ -149,8 +149,13 @@ def linen_forward(
     return raw, {k: v for k, v in variables.items() if k != "intermediates"}
 
 
-def _linen_apply(module: linen.Module, variables: Any, inputs: Any, kwargs: Mapping[str, Any],
-                 capture: bool | Callable[[linen.Module, str], bool]) -> tuple[Any, Any]:
+def _linen_apply(
+    module: linen.Module,
+    variables: Any,
+    inputs: Any,
+    kwargs: Mapping[str, Any],
+    capture: bool | Callable[[linen.Module, str], bool],
+) -> tuple[Any, Any]:
     apply = functools.partial(module.apply, variables, capture_intermediates=capture, mutable=["intermediates"])
     return call(apply, inputs, kwargs)
 

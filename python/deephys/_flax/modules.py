@@ -40,8 +40,12 @@ def resolve_nnx_layers(model: nnx.Module, layers: Sequence[str | nnx.Module]) ->
     by_identity = {id(module): dotted(path) for path, module in iter_modules(model) if path}
     by_identity[id(model)] = OUTPUT_NAME
     names = layer_names(
-        layers, nnx.Module, by_identity, list(paths),
-        "pass submodules of the model itself, or their paths such as 'blocks.0.conv'", "module paths or submodules",
+        layers,
+        nnx.Module,
+        by_identity,
+        list(paths),
+        "pass submodules of the model itself, or their paths such as 'blocks.0.conv'",
+        "module paths or submodules",
     )
     return {name: paths[name] for name in names}
 

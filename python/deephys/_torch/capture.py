@@ -119,8 +119,9 @@ class TorchCapture(Capture):
             return value.numpy()
         return np.asarray(value)
 
-    def thumbnails(self, inputs: Any, size: int, mean: Sequence[float] | None,
-                   std: Sequence[float] | None) -> np.ndarray | None:
+    def thumbnails(
+        self, inputs: Any, size: int, mean: Sequence[float] | None, std: Sequence[float] | None
+    ) -> np.ndarray | None:
         """Thumbnails made on the accelerator from the batch just run (see `Thumbnailer.fast_path`).
 
         None on the CPU, where the NumPy path is faster (some PyTorch CPU kernels, e.g. round, are slow).

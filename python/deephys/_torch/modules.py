@@ -26,8 +26,12 @@ def resolve_layers(model: nn.Module, layers: Sequence[str | nn.Module]) -> dict[
         by_identity.setdefault(id(module), name)
     by_identity[id(model)] = OUTPUT_NAME
     names = layer_names(
-        layers, nn.Module, by_identity, list(available),
-        "pass modules of the model itself, or their names as in model.named_modules()", "module names or modules",
+        layers,
+        nn.Module,
+        by_identity,
+        list(available),
+        "pass modules of the model itself, or their names as in model.named_modules()",
+        "module names or modules",
     )
     return {name: available[name] for name in names}
 

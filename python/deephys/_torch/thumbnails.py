@@ -15,8 +15,9 @@ import torch.nn.functional as F
 _RANGE_TOLERANCE = 0.02  # as in deephys.export.thumbnails
 
 
-def thumbnail_pixels(x: torch.Tensor, size: int, mean: Sequence[float] | None,
-                     std: Sequence[float] | None) -> np.ndarray | None:
+def thumbnail_pixels(
+    x: torch.Tensor, size: int, mean: Sequence[float] | None, std: Sequence[float] | None
+) -> np.ndarray | None:
     """uint8 (N, h, w, 3) or (N, h, w) thumbnails of a float image batch (N, C, H, W), C in {1, 3};
     None when the batch is something else or out of range (the NumPy path then explains the problem)."""
     if not isinstance(x, torch.Tensor) or x.ndim != 4 or x.shape[1] not in (1, 3) or not x.is_floating_point():

@@ -62,9 +62,9 @@ from .confusion import (
 from .densities import density
 from .histograms import histogram
 from .normalization import normalize, reference_max
+from .prediction import confidence, predictions, softmax, top_predictions
 from .ranking import most_shifted_units, top_classes, top_images, top_units
 from .scores import novelty_scores, spearman_columns, spurious_scores
-from .prediction import confidence, predictions, softmax, top_predictions
 from .tuning import class_counts, class_means, tuning_matrix
 
 __all__ = [

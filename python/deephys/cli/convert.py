@@ -21,10 +21,21 @@ def _parse_roles(ctx: click.Context, param: click.Parameter, values: tuple[str, 
 @click.command()
 @click.argument("model", type=click.Path(exists=True, dir_okay=False))
 @click.argument("tests", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True),
-              help="The .deephys file to write (replaced if it exists).")
-@click.option("--role", "roles", multiple=True, callback=_parse_roles, metavar="NAME=id|ood",
-              help="Role of the dataset NAME (default: the first test file is 'id', the others 'ood'). Repeatable.")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, writable=True),
+    help="The .deephys file to write (replaced if it exists).",
+)
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    callback=_parse_roles,
+    metavar="NAME=id|ood",
+    help="Role of the dataset NAME (default: the first test file is 'id', the others 'ood'). Repeatable.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars or summary.")
 def convert(model: str, tests: tuple[str, ...], output: str, roles: dict[str, str], quiet: bool) -> None:
     """Import files of the original Deephys (0.14 and older): MODEL is the

@@ -22,20 +22,40 @@ _INSTALL = {"torch": "pip install 'deephys[demo]'", "jax": "pip install 'deephys
 
 
 @click.command()
-@click.option("--framework", type=click.Choice(FRAMEWORKS), default="torch", show_default=True,
-              help="Train and export with PyTorch or with JAX/Flax.")
-@click.option("--out", "out_dir", default=".", show_default=True,
-              type=click.Path(file_okay=False, writable=True, path_type=Path),
-              help="Folder for colored-mnist-<framework>.deephys.")
+@click.option(
+    "--framework",
+    type=click.Choice(FRAMEWORKS),
+    default="torch",
+    show_default=True,
+    help="Train and export with PyTorch or with JAX/Flax.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    default=".",
+    show_default=True,
+    type=click.Path(file_okay=False, writable=True, path_type=Path),
+    help="Folder for colored-mnist-<framework>.deephys.",
+)
 @click.option("--no-browser", is_flag=True, help="Serve the viewer and print its URL, but do not open a browser.")
 @click.option("--no-view", is_flag=True, help="Write the file, print the report and exit.")
 @click.option("--seed", default=0, show_default=True, help="Seed of the train/test split and of the training.")
-@click.option("--viewer-html", hidden=True,
-              type=click.Path(exists=True, dir_okay=False, readable=True, path_type=Path),
-              help="Serve this HTML file instead of the packaged viewer (tests).")
+@click.option(
+    "--viewer-html",
+    hidden=True,
+    type=click.Path(exists=True, dir_okay=False, readable=True, path_type=Path),
+    help="Serve this HTML file instead of the packaged viewer (tests).",
+)
 @click.pass_context
-def demo(ctx: click.Context, framework: str, out_dir: Path, no_browser: bool, no_view: bool, seed: int,
-         viewer_html: Path | None) -> None:
+def demo(
+    ctx: click.Context,
+    framework: str,
+    out_dir: Path,
+    no_browser: bool,
+    no_view: bool,
+    seed: int,
+    viewer_html: Path | None,
+) -> None:
     """Colored MNIST, the Deephys paper's first experiment, in under a minute on a CPU.
 
     Trains a small CNN on scikit-learn's bundled digits (nothing is downloaded), binarized and tinted
@@ -61,6 +81,4 @@ def demo(ctx: click.Context, framework: str, out_dir: Path, no_browser: bool, no
 def _check_installed(framework: str) -> None:
     missing = [name for module, name in _NEEDS[framework] if importlib.util.find_spec(module) is None]
     if missing:
-        raise click.ClickException(
-            f"the {framework} demo needs {' and '.join(missing)}: {_INSTALL[framework]}"
-        )
+        raise click.ClickException(f"the {framework} demo needs {' and '.join(missing)}: {_INSTALL[framework]}")

@@ -8,7 +8,6 @@ from typing import Any
 import click
 
 from .. import format as fmt
-
 from ._common import friendly_errors, human_bytes
 
 

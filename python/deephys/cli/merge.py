@@ -10,10 +10,16 @@ from ._common import friendly_errors
 
 
 @click.command()
-@click.argument("shards", nargs=-1, required=True,
-                type=click.Path(exists=True, dir_okay=False, readable=True, path_type=Path))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True, path_type=Path),
-              help="The merged file to write.")
+@click.argument(
+    "shards", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, readable=True, path_type=Path)
+)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="The merged file to write.",
+)
 @click.option("-f", "--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
 @click.option("--progress/--no-progress", default=True, show_default=True, help="Show a progress bar per dataset.")
 def merge(shards: tuple[Path, ...], output: Path, force: bool, progress: bool) -> None:

@@ -21,8 +21,10 @@ def repair(file: str, dry_run: bool) -> None:
     with friendly_errors():
         result = repair_file(file, dry_run=dry_run)
     verb = "would cut" if dry_run else "cut"
-    click.echo(f"{file}: {verb} {result.cut:,} bytes ({human_bytes(result.cut)}) after byte "
-               f"{result.restored_size:,}, the end of its last complete version")
+    click.echo(
+        f"{file}: {verb} {result.cut:,} bytes ({human_bytes(result.cut)}) after byte "
+        f"{result.restored_size:,}, the end of its last complete version"
+    )
     names = ", ".join(repr(name) for name in result.datasets) or "none"
     state = "would hold" if dry_run else "holds"
     click.echo(f"the restored file {state} {len(result.datasets)} dataset(s): {names}")

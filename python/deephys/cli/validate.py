@@ -19,8 +19,14 @@ def validate(files: tuple[str, ...], quick: bool, quiet: bool) -> None:
     stored summaries match the data. Exits with status 1 if any problem is found."""
     failed = 0
     for path in files:
-        with tqdm(total=os.path.getsize(path), unit="B", unit_scale=True, desc=os.path.basename(path),
-                  leave=False, disable=quiet or None) as bar:
+        with tqdm(
+            total=os.path.getsize(path),
+            unit="B",
+            unit_scale=True,
+            desc=os.path.basename(path),
+            leave=False,
+            disable=quiet or None,
+        ) as bar:
             report = validate_file(path, progress=bar.update, summaries=not quick)
         if report.ok:
             if not quiet:

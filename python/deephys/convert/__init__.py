@@ -1,6 +1,6 @@
 """Import files of the original Deephys (PyPI `deephys` <= 0.14.1, CBOR) into the `.deephys` format."""
 
-from .converter import ConvertError, ConvertResult, ConvertedDataset, convert
+from .converter import ConvertedDataset, ConvertError, ConvertResult, convert
 from .original import OriginalImage, OriginalModel, TestHeader, iter_images, read_model, read_test_header
 
 __all__ = [

@@ -25,8 +25,16 @@ import numpy as np
 from ..errors import FormatError
 
 UINT, NEGINT, BYTES, TEXT, ARRAY, MAP, TAG, SIMPLE = range(8)
-MAJOR_NAMES = ("an unsigned integer", "a negative integer", "a byte string", "a text string",
-               "an array", "a map", "a tag", "a float or simple value")
+MAJOR_NAMES = (
+    "an unsigned integer",
+    "a negative integer",
+    "a byte string",
+    "a text string",
+    "an array",
+    "a map",
+    "a tag",
+    "a float or simple value",
+)
 
 MAX_DEPTH = 32
 _READ_SIZE = 256 << 10
@@ -93,12 +101,14 @@ class CborStream:
     def _take(self, n: int, what: str) -> bytes:
         end = self._pos + n
         if end <= len(self._buf):
-            data = self._buf[self._pos:end]
+            data = self._buf[self._pos : end]
             self._pos = end
             return data
         if n > self.remaining:
-            raise self.error(f"the file ends in the middle of {what} (needs {n} bytes, "
-                             f"{max(self.remaining, 0)} left): it is truncated")
+            raise self.error(
+                f"the file ends in the middle of {what} (needs {n} bytes, "
+                f"{max(self.remaining, 0)} left): it is truncated"
+            )
         self._refill(n)
         if n > len(self._buf):
             raise self.error(f"the file ends in the middle of {what}: it is truncated (or changed while read)")
@@ -109,11 +119,11 @@ class CborStream:
         """Up to `n` bytes from the position, without consuming them (fewer at the end of the file)."""
         if self._pos + n > len(self._buf):
             self._refill(n)
-        return self._buf[self._pos:self._pos + n]
+        return self._buf[self._pos : self._pos + n]
 
     def _refill(self, n: int) -> None:
         """Make the buffer start at the position and hold `n` bytes (fewer at the end of the file)."""
-        head = self._buf[self._pos:]
+        head = self._buf[self._pos :]
         self._base += self._pos
         self._buf = b""  # let the old buffer go before reading the next one
         self._buf = head + self._file.read(max(n - len(head), _READ_SIZE))
@@ -121,8 +131,9 @@ class CborStream:
 
     def _skip_bytes(self, n: int, what: str) -> None:
         if n > self.remaining:
-            raise self.error(f"{what} declares {n} bytes but only {self.remaining} are left: "
-                             "the file is truncated or not CBOR")
+            raise self.error(
+                f"{what} declares {n} bytes but only {self.remaining} are left: the file is truncated or not CBOR"
+            )
         if self._pos + n <= len(self._buf):
             self._pos += n
         else:
@@ -142,20 +153,32 @@ class CborStream:
         elif info <= 27:
             arg = int.from_bytes(self._take(1 << (info - 24), "a CBOR item head"), "big")
         elif info == 31 and major in (BYTES, TEXT, ARRAY, MAP):
-            raise self.error(f"indefinite-length {MAJOR_NAMES[major]} (byte 0x{first:02x}) is not supported; "
-                             "original Deephys files use definite lengths only", offset)
+            raise self.error(
+                f"indefinite-length {MAJOR_NAMES[major]} (byte 0x{first:02x}) is not supported; "
+                "original Deephys files use definite lengths only",
+                offset,
+            )
         else:
             raise self.error(f"invalid CBOR initial byte 0x{first:02x}: this is not a CBOR file", offset)
         head = Head(major, info, arg, offset)
         if major in (BYTES, TEXT) and arg > self.remaining:
-            raise self.error(f"{head.kind} declares {arg} bytes but only {self.remaining} are left: "
-                             "the file is truncated or not CBOR", offset)
+            raise self.error(
+                f"{head.kind} declares {arg} bytes but only {self.remaining} are left: "
+                "the file is truncated or not CBOR",
+                offset,
+            )
         if major == ARRAY and arg > self.remaining:
-            raise self.error(f"an array declares {arg} items but only {self.remaining} bytes are left: "
-                             "the file is truncated or not CBOR", offset)
+            raise self.error(
+                f"an array declares {arg} items but only {self.remaining} bytes are left: "
+                "the file is truncated or not CBOR",
+                offset,
+            )
         if major == MAP and 2 * arg > self.remaining:
-            raise self.error(f"a map declares {arg} entries but only {self.remaining} bytes are left: "
-                             "the file is truncated or not CBOR", offset)
+            raise self.error(
+                f"a map declares {arg} entries but only {self.remaining} bytes are left: "
+                "the file is truncated or not CBOR",
+                offset,
+            )
         return head
 
     def next_head(self, depth: int = 0) -> Head:

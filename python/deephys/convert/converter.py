@@ -14,7 +14,15 @@ from .._version import __version__
 from ..errors import DeephysError, FormatError
 from ..format.writer import Writer
 from ..model import Layer, Model, Producer
-from .original import OriginalImage, OriginalModel, TestHeader, iter_images, read_model, read_test_header, scan_categories
+from .original import (
+    OriginalImage,
+    OriginalModel,
+    TestHeader,
+    iter_images,
+    read_model,
+    read_test_header,
+    scan_categories,
+)
 
 ROLES = ("id", "ood")
 BATCH_IMAGES = 256
@@ -86,22 +94,32 @@ def convert(
 def to_model(original: OriginalModel, classes: Sequence[str]) -> Model:
     layers = [Layer(layer.name, layer.neurons, pooling="none") for layer in original.layers]
     try:
-        return Model(original.name, layers, classifier=original.classification_layer, classes=classes,
-                     producer=Producer("deephys convert", __version__, "original deephys (CBOR)", ""))
+        return Model(
+            original.name,
+            layers,
+            classifier=original.classification_layer,
+            classes=classes,
+            producer=Producer("deephys convert", __version__, "original deephys (CBOR)", ""),
+        )
     except ValueError as exc:
         raise FormatError(original.path, None, str(exc)) from None
 
 
-def resolve_classes(original: OriginalModel, headers: Sequence[TestHeader], warn: Warn,
-                    progress: bool | None = False) -> tuple[str, ...]:
+def resolve_classes(
+    original: OriginalModel, headers: Sequence[TestHeader], warn: Warn, progress: bool | None = False
+) -> tuple[str, ...]:
     """Class names: the first test file's `classes`, else the images' `category` texts, else "0".."K-1"."""
     count = original.classes
     given = [h for h in headers if h.classes is not None]
     for header in given:
         assert header.classes is not None
         if len(header.classes) != count:
-            raise FormatError(header.path, None, f"{len(header.classes)} class names, but the classification layer "
-                              f"{original.classification_layer!r} of the model has {count} neurons")
+            raise FormatError(
+                header.path,
+                None,
+                f"{len(header.classes)} class names, but the classification layer "
+                f"{original.classification_layer!r} of the model has {count} neurons",
+            )
     if given:
         first = given[0]
         for header in given[1:]:
@@ -135,22 +153,26 @@ def dataset_names(headers: Sequence[TestHeader], warn: Warn) -> list[str]:
 def assign_roles(names: Sequence[str], overrides: Mapping[str, str]) -> list[str]:
     unknown = [name for name in overrides if name not in names]
     if unknown:
-        raise ConvertError(f"no dataset named {', '.join(map(repr, unknown))}; the datasets are: "
-                           f"{', '.join(map(repr, names))}")
+        raise ConvertError(
+            f"no dataset named {', '.join(map(repr, unknown))}; the datasets are: {', '.join(map(repr, names))}"
+        )
     for name, role in overrides.items():
         if role not in ROLES:
             raise ConvertError(f"the role of {name!r} must be 'id' or 'ood', not {role!r}")
     return [overrides.get(name, "id" if i == 0 else "ood") for i, name in enumerate(names)]
 
 
-def _write_dataset(writer: Writer, original: OriginalModel, header: TestHeader, name: str, role: str,
-                   progress: bool | None) -> int:
+def _write_dataset(
+    writer: Writer, original: OriginalModel, header: TestHeader, name: str, role: str, progress: bool | None
+) -> int:
     layer_names = [layer.name for layer in original.layers]
     batch: list[OriginalImage] = []
     batch_bytes = 0
     written = 0
-    with writer.dataset(name, role=role, activation_dtype=header.dtype, total=header.images) as dataset, \
-            _bar(header, Path(header.path).name, progress) as bar:
+    with (
+        writer.dataset(name, role=role, activation_dtype=header.dtype, total=header.images) as dataset,
+        _bar(header, Path(header.path).name, progress) as bar,
+    ):
 
         def flush() -> None:
             nonlocal batch, batch_bytes, written
@@ -158,7 +180,8 @@ def _write_dataset(writer: Writer, original: OriginalModel, header: TestHeader, 
                 labels=np.array([image.category_id for image in batch], np.int64),
                 activations={
                     layer: np.stack([image.activations[k] for image in batch])
-                    if batch else np.zeros((0, original.layers[k].neurons), header.dtype)
+                    if batch
+                    else np.zeros((0, original.layers[k].neurons), header.dtype)
                     for k, layer in enumerate(layer_names)
                 },
                 images=[image.pixels for image in batch] if batch else None,
@@ -182,8 +205,9 @@ def _bar(header: TestHeader, desc: str, progress: bool | None):
     from tqdm.auto import tqdm
 
     disable = None if progress is None else not progress
-    return tqdm(total=header.size - header.images_offset, desc=desc, unit="B", unit_scale=True,
-                leave=False, disable=disable)
+    return tqdm(
+        total=header.size - header.images_offset, desc=desc, unit="B", unit_scale=True, leave=False, disable=disable
+    )
 
 
 def _check_output(output: str | os.PathLike[str], inputs: Sequence[str | os.PathLike[str]]) -> None:

@@ -96,8 +96,12 @@ def read_model(path: str | os.PathLike[str]) -> OriginalModel:
             elif key in ("name", "classification_layer", "suffix"):
                 fields[key] = _text_or_none(stream, f"the model's {key!r}")
             elif key == "images":  # say so now rather than after skipping a large file
-                raise FormatError(path, None, "not an original Deephys .model file: it has 'images' "
-                                  "(this looks like a .test file: give the .model file first)")
+                raise FormatError(
+                    path,
+                    None,
+                    "not an original Deephys .model file: it has 'images' "
+                    "(this looks like a .test file: give the .model file first)",
+                )
             else:
                 stream.skip(f"the model's {key!r}")
         _check_end(stream, "the model")
@@ -115,8 +119,9 @@ def read_model(path: str | os.PathLike[str]) -> OriginalModel:
     if classification is None:
         raise FormatError(where, None, "the model has no 'classification_layer'")
     if classification not in names:
-        raise FormatError(where, None, f"the classification layer {classification!r} is not one of the layers: "
-                          f"{', '.join(names)}")
+        raise FormatError(
+            where, None, f"the classification layer {classification!r} is not one of the layers: {', '.join(names)}"
+        )
     return OriginalModel(
         path=where,
         name=fields.get("name") or Path(where).stem,
@@ -187,8 +192,12 @@ def read_test_header(path: str | os.PathLike[str]) -> TestHeader:
             elif key == "classes":
                 fields[key] = _read_classes(stream)
             elif key == "classification_layer":
-                raise FormatError(path, None, "not an original Deephys .test file: it has a 'classification_layer' "
-                                  "(this looks like a .model file)")
+                raise FormatError(
+                    path,
+                    None,
+                    "not an original Deephys .test file: it has a 'classification_layer' "
+                    "(this looks like a .model file)",
+                )
             else:
                 stream.skip(f"the test's {key!r}")
         else:
@@ -284,7 +293,9 @@ def _read_image(stream: CborStream, index: int, header: TestHeader, model: Origi
     if values["categoryID"] >= model.classes:
         raise stream.error(
             f"{where}: categoryID {values['categoryID']} is out of range: the classification layer "
-            f"{model.classification_layer!r} has {model.classes} neurons", offset)
+            f"{model.classification_layer!r} has {model.classes} neurons",
+            offset,
+        )
     return OriginalImage(
         index=index,
         image_id=values.get("imageID"),
@@ -309,8 +320,11 @@ def _read_pixels(stream: CborStream, where: str) -> np.ndarray:
                 raise stream.error(f"{where}: the pixel rows of channel {c} have different lengths", offset)
             pixels = np.frombuffer(b"".join(rows), np.uint8).reshape(height, len(rows[0]) if rows else 0)
         if channels and pixels.shape != channels[0].shape:
-            raise stream.error(f"{where}: channel {c} is {pixels.shape[1]}x{pixels.shape[0]} but channel 0 is "
-                               f"{channels[0].shape[1]}x{channels[0].shape[0]}", offset)
+            raise stream.error(
+                f"{where}: channel {c} is {pixels.shape[1]}x{pixels.shape[0]} but channel 0 is "
+                f"{channels[0].shape[1]}x{channels[0].shape[0]}",
+                offset,
+            )
         channels.append(pixels)
     if len(channels) not in (1, 3):
         raise stream.error(f"{where} has {len(channels)} colour channels; expected 3 (RGB) or 1", offset)
@@ -338,8 +352,11 @@ def _read_activations(stream: CborStream, where: str, dtype: str, model: Origina
     if layers is None:
         raise stream.error(f"the 'activations' of {where} have no 'activations' array", offset)
     if len(layers) != len(model.layers):
-        raise stream.error(f"{where} has activations for {len(layers)} layers but the model "
-                           f"({Path(model.path).name}) has {len(model.layers)}", offset)
+        raise stream.error(
+            f"{where} has activations for {len(layers)} layers but the model "
+            f"({Path(model.path).name}) has {len(model.layers)}",
+            offset,
+        )
     size = ITEMSIZE[dtype]
     arrays = []
     for k, (data, layer) in enumerate(zip(layers, model.layers)):
@@ -347,7 +364,9 @@ def _read_activations(stream: CborStream, where: str, dtype: str, model: Origina
             raise stream.error(
                 f"{where}, layer {k} ({layer.name!r}): {len(data)} bytes of {dtype} "
                 f"({len(data) / size:g} values) but the model ({Path(model.path).name}) gives this layer "
-                f"{layer.neurons} neurons; is this test file from another model, or in the wrong order?", offset)
+                f"{layer.neurons} neurons; is this test file from another model, or in the wrong order?",
+                offset,
+            )
         arrays.append(np.frombuffer(data, _BIG_ENDIAN[dtype]).astype(_NATIVE[dtype]))
     return arrays
 
@@ -388,12 +407,15 @@ def _open(path: str | os.PathLike[str]) -> tuple[Any, CborStream]:
 def _top_map(stream: CborStream, what: str) -> int:
     major = stream.peek_major()
     if major is not None and major not in (MAP, TAG, SIMPLE):  # (simple values are described once read)
-        raise stream.error(f"not {what} of the original Deephys: it should hold a CBOR map but starts with "
-                           f"{MAJOR_NAMES[major]}")
+        raise stream.error(
+            f"not {what} of the original Deephys: it should hold a CBOR map but starts with {MAJOR_NAMES[major]}"
+        )
     head = stream.next_head()
     if head.major != MAP:
-        raise stream.error(f"not {what} of the original Deephys: it should hold a CBOR map but starts with "
-                           f"{stream.describe(head)}", head.offset)
+        raise stream.error(
+            f"not {what} of the original Deephys: it should hold a CBOR map but starts with {stream.describe(head)}",
+            head.offset,
+        )
     return head.arg
 
 

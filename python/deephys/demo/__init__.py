@@ -1,8 +1,8 @@
 """`deephys demo`: the paper's Colored MNIST experiment on scikit-learn's bundled digits, in PyTorch or Flax.
 
-    from deephys.demo import run_demo
-    result = run_demo("torch", out_dir="out")     # trains, writes out/colored-mnist-torch.deephys, reports
-    print(result.findings.format())
+from deephys.demo import run_demo
+result = run_demo("torch", out_dir="out")     # trains, writes out/colored-mnist-torch.deephys, reports
+print(result.findings.format())
 """
 
 from .run import FRAMEWORKS, DemoResult, demo_path, run_demo

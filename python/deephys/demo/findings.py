@@ -46,15 +46,20 @@ class Findings:
         width = max(len(name) for name in [*self.datasets, control_name])
         lines = [f"{'dataset':<{width}}  accuracy  spurious score of the {ANALYSED_LAYER} units (mean / median)"]
         for finding in self.datasets.values():
-            scores = ("(reference)" if finding.spurious is None
-                      else f"{finding.spurious_mean:.2f} / {finding.spurious_median:.2f}")
+            scores = (
+                "(reference)"
+                if finding.spurious is None
+                else f"{finding.spurious_mean:.2f} / {finding.spurious_median:.2f}"
+            )
             lines.append(f"{finding.name:<{width}}  {finding.accuracy:8.3f}  {scores}")
         control = f"{np.nanmean(self.control):.2f} / {np.nanmedian(self.control):.2f}"
         lines.append(f"{control_name:<{width}}  {'':8}  {control}")
         for finding in self.datasets.values():
             if finding.follows_colour is not None:
-                lines.append(f"{finding.name}: {finding.follows_colour:.0%} of the images are classified as the "
-                             "digit whose colour they wear")
+                lines.append(
+                    f"{finding.name}: {finding.follows_colour:.0%} of the images are classified as the "
+                    "digit whose colour they wear"
+                )
         if self.dead_units:
             lines.append(f"({self.dead_units} {ANALYSED_LAYER} units never fire on the ID set: left out)")
         return "\n".join(lines)

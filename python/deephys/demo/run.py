@@ -36,8 +36,13 @@ def demo_path(out_dir: str | os.PathLike[str], framework: Framework) -> Path:
     return Path(out_dir) / f"colored-mnist-{framework}.deephys"
 
 
-def run_demo(framework: Framework = "torch", out_dir: str | os.PathLike[str] = ".", seed: int = 0,
-             progress: bool = True, echo: Callable[[str], None] = print) -> DemoResult:
+def run_demo(
+    framework: Framework = "torch",
+    out_dir: str | os.PathLike[str] = ".",
+    seed: int = 0,
+    progress: bool = True,
+    echo: Callable[[str], None] = print,
+) -> DemoResult:
     """Train the paper's CNN on coloured digits with `framework`, write `DIR/colored-mnist-<framework>.deephys`."""
     if framework not in FRAMEWORKS:
         raise ValueError(f"framework must be one of {', '.join(FRAMEWORKS)}, not {framework!r}")
@@ -46,12 +51,13 @@ def run_demo(framework: Framework = "torch", out_dir: str | os.PathLike[str] = "
     data = load_demo_data(seed)
     config = TrainConfig(seed=seed)
     test_images = len(data.test[ID_NAME][1])
-    echo(f"Colored MNIST from scikit-learn's digits: {len(data.train_labels)} training images, {test_images} test "
-         f"images per dataset ({framework}, seed {seed})")
+    echo(
+        f"Colored MNIST from scikit-learn's digits: {len(data.train_labels)} training images, {test_images} test "
+        f"images per dataset ({framework}, seed {seed})"
+    )
     run = _run_torch if framework == "torch" else _run_jax
     training, export_seconds = run(data, config, path, progress)
-    echo(f"trained in {training.seconds:.1f} s ({training.steps} steps), exported in {export_seconds:.1f} s "
-         f"-> {path}")
+    echo(f"trained in {training.seconds:.1f} s ({training.steps} steps), exported in {export_seconds:.1f} s -> {path}")
     findings = read_findings(path)
     echo(findings.format())
     return DemoResult(path, framework, training, export_seconds, findings)
@@ -65,12 +71,23 @@ def _run_torch(data: DemoData, config: TrainConfig, path: Path, progress: bool) 
     from .train_torch import threads, to_nchw, train
 
     model, stats = train(data.train_images, data.train_labels, config, progress=progress)
-    datasets = {name: torch.utils.data.TensorDataset(to_nchw(images), torch.from_numpy(labels))
-                for name, (images, labels) in data.test.items()}
+    datasets = {
+        name: torch.utils.data.TensorDataset(to_nchw(images), torch.from_numpy(labels))
+        for name, (images, labels) in data.test.items()
+    }
     start = time.perf_counter()
     with threads(config.threads):
-        deephys.torch.export(model, datasets, layers=list(LAYERS), classes=list(CLASSES), path=path, relu=True,
-                             batch_size=_EXPORT_BATCH, model_name=MODEL_NAME, progress=progress)
+        deephys.torch.export(
+            model,
+            datasets,
+            layers=list(LAYERS),
+            classes=list(CLASSES),
+            path=path,
+            relu=True,
+            batch_size=_EXPORT_BATCH,
+            model_name=MODEL_NAME,
+            progress=progress,
+        )
     return stats, time.perf_counter() - start
 
 
@@ -81,6 +98,15 @@ def _run_jax(data: DemoData, config: TrainConfig, path: Path, progress: bool) ->
 
     model, stats = train(data.train_images, data.train_labels, config, progress=progress)
     start = time.perf_counter()
-    deephys.flax.export(model, dict(data.test), layers=list(LAYERS), classes=list(CLASSES), path=path, relu=True,
-                        batch_size=_EXPORT_BATCH, model_name=MODEL_NAME, progress=progress)
+    deephys.flax.export(
+        model,
+        dict(data.test),
+        layers=list(LAYERS),
+        classes=list(CLASSES),
+        path=path,
+        relu=True,
+        batch_size=_EXPORT_BATCH,
+        model_name=MODEL_NAME,
+        progress=progress,
+    )
     return stats, time.perf_counter() - start

@@ -18,8 +18,9 @@ __all__ = ["train"]
 
 
 @nnx.jit
-def _step(model: ColourNet, optimizer: nnx.Optimizer, images: jax.Array,
-          labels: jax.Array) -> tuple[jax.Array, jax.Array]:
+def _step(
+    model: ColourNet, optimizer: nnx.Optimizer, images: jax.Array, labels: jax.Array
+) -> tuple[jax.Array, jax.Array]:
     def loss_fn(model: ColourNet) -> tuple[jax.Array, jax.Array]:
         logits = model(images)
         return optax.softmax_cross_entropy_with_integer_labels(logits, labels).mean(), logits
@@ -29,9 +30,11 @@ def _step(model: ColourNet, optimizer: nnx.Optimizer, images: jax.Array,
     return loss, jnp.sum(jnp.argmax(logits, axis=-1) == labels)
 
 
-def train(images: NDArray[np.float32], labels: NDArray[np.int64], config: TrainConfig = TrainConfig(),
-          progress: bool = True) -> tuple[ColourNet, TrainStats]:
+def train(
+    images: NDArray[np.float32], labels: NDArray[np.int64], config: TrainConfig | None = None, progress: bool = True
+) -> tuple[ColourNet, TrainStats]:
     """A trained `ColourNet` and how the training went."""
+    config = config or TrainConfig()
     model = ColourNet(rngs=nnx.Rngs(config.seed))
     optimizer = nnx.Optimizer(model, optax.adam(config.learning_rate), wrt=nnx.Param)
     start = time.perf_counter()

@@ -32,10 +32,12 @@ def threads(n: int) -> Iterator[None]:
         torch.set_num_threads(before)
 
 
-def train(images: NDArray[np.float32], labels: NDArray[np.int64], config: TrainConfig = TrainConfig(),
-          progress: bool = True) -> tuple[ColourNet, TrainStats]:
+def train(
+    images: NDArray[np.float32], labels: NDArray[np.int64], config: TrainConfig | None = None, progress: bool = True
+) -> tuple[ColourNet, TrainStats]:
     """A trained `ColourNet` (in eval mode) and how the training went. Leaves torch's global RNG as it was."""
     inputs, targets = to_nchw(images), torch.from_numpy(labels)
+    config = config or TrainConfig()
     with torch.random.fork_rng(devices=[]), threads(config.threads):
         torch.manual_seed(config.seed)
         model = ColourNet()

@@ -50,5 +50,10 @@ def batch_order(n: int, config: TrainConfig) -> Iterator[NDArray[np.int64]]:
 
 def progress_bar(n: int, config: TrainConfig, framework: str, enabled: bool) -> tqdm:
     steps = config.epochs * steps_per_epoch(n, config)
-    return tqdm(total=steps, desc=f"training ({framework}, {config.epochs} epochs)", unit="step",
-                disable=not enabled, leave=True)
+    return tqdm(
+        total=steps,
+        desc=f"training ({framework}, {config.epochs} epochs)",
+        unit="step",
+        disable=not enabled,
+        leave=True,
+    )

@@ -104,8 +104,10 @@ def check_labels(labels: np.ndarray, classes: int, dataset: str, batch: int, fir
     labels = labels.reshape(-1) if labels.ndim == 2 else labels
     if labels.ndim != 1:
         raise ExportError(f"{where}: labels must have shape (N,), got {tuple(labels.shape)}")
-    if labels.size and not np.issubdtype(labels.dtype, np.integer) and (
-        labels.dtype == np.bool_ or not np.all(np.mod(labels, 1) == 0)
+    if (
+        labels.size
+        and not np.issubdtype(labels.dtype, np.integer)
+        and (labels.dtype == np.bool_ or not np.all(np.mod(labels, 1) == 0))
     ):
         raise ExportError(f"{where}: labels must be integer class indices, got dtype {labels.dtype}")
     labels = labels.astype(np.int64, copy=False)

@@ -79,7 +79,6 @@ def handle_interrupt(
         if writer is not None:
             writer.abort()
     message = (
-        f"export interrupted{where} before any dataset was finished: nothing was written "
-        f"({path} was left as it was)"
+        f"export interrupted{where} before any dataset was finished: nothing was written ({path} was left as it was)"
     )
     return ExportInterrupted(message, None)

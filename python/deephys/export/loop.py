@@ -57,8 +57,14 @@ def run_export(
 
 
 class _Export:
-    def __init__(self, path: Path, sources: list[DatasetSource], capture: Capture,
-                 thumbnailer: Thumbnailer | None, options: ExportOptions):
+    def __init__(
+        self,
+        path: Path,
+        sources: list[DatasetSource],
+        capture: Capture,
+        thumbnailer: Thumbnailer | None,
+        options: ExportOptions,
+    ):
         if not sources:
             raise ExportError("nothing to export: give at least one dataset")
         names = [s.name for s in sources]
@@ -84,7 +90,12 @@ class _Export:
             self.writer.close()
         except KeyboardInterrupt:
             raise handle_interrupt(
-                self.writer, self.path, self.finished, self.units, self.current, self.rows,
+                self.writer,
+                self.path,
+                self.finished,
+                self.units,
+                self.current,
+                self.rows,
                 [s.name for s in self.sources],
             ) from None
         except BaseException:
@@ -99,12 +110,16 @@ class _Export:
         from tqdm.auto import tqdm
 
         self.current, self.rows = source.name, 0
-        display = DisplayStream(source.display, self.thumbnailer, source.name) if source.display is not None \
-            and self.thumbnailer is not None else None
+        display = (
+            DisplayStream(source.display, self.thumbnailer, source.name)
+            if source.display is not None and self.thumbnailer is not None
+            else None
+        )
         counts: dict[str, NonFiniteCount] = {}
         stream: DatasetWriter | None = None
-        bar = tqdm(total=source.total, desc=source.name, unit="img", disable=not self.options.progress,
-                   dynamic_ncols=True)
+        bar = tqdm(
+            total=source.total, desc=source.name, unit="img", disable=not self.options.progress, dynamic_ncols=True
+        )
         try:
             for index, batch in enumerate(source.batches):
                 inputs, raw_labels = self.options.split(batch, source.name, index)
@@ -115,11 +130,14 @@ class _Export:
                     stream = self._writer().dataset(source.name, role=source.role, total=source.total)
                 arrays = self._check_activations(activations, source.name, index)
                 n = next(iter(arrays.values())).shape[0]
-                labels = check_labels(self.capture.to_numpy(raw_labels), len(self._writer().classes),
-                                      source.name, index, self.rows)
+                labels = check_labels(
+                    self.capture.to_numpy(raw_labels), len(self._writer().classes), source.name, index, self.rows
+                )
                 if labels.shape[0] != n:
-                    raise ExportError(f"dataset {source.name!r}, batch {index}: {labels.shape[0]} labels for "
-                                      f"{n} inputs; give one label per input")
+                    raise ExportError(
+                        f"dataset {source.name!r}, batch {index}: {labels.shape[0]} labels for "
+                        f"{n} inputs; give one label per input"
+                    )
                 _count_nonfinite(arrays, counts)
                 images = None
                 if display is not None:
@@ -127,8 +145,9 @@ class _Export:
                 elif self.thumbnailer is not None:
                     images = self.thumbnailer.from_inputs(inputs)
                     if len(images) != n:
-                        raise ExportError(f"dataset {source.name!r}, batch {index}: {len(images)} thumbnails "
-                                          f"for {n} inputs")
+                        raise ExportError(
+                            f"dataset {source.name!r}, batch {index}: {len(images)} thumbnails for {n} inputs"
+                        )
                 stream.append(labels=labels, activations=arrays, images=images, layout="NHWC")
                 self.rows += n
                 bar.update(n)
@@ -153,8 +172,10 @@ class _Export:
                 "layers' shapes are known (put a non-empty dataset first)"
             )
         stream = self.writer.dataset(source.name, role=source.role, total=0)
-        stream.append(labels=np.zeros(0, np.int64),
-                      activations={name: np.zeros((0, units), self.dtypes[name]) for name, units in self.units.items()})
+        stream.append(
+            labels=np.zeros(0, np.int64),
+            activations={name: np.zeros((0, units), self.dtypes[name]) for name, units in self.units.items()},
+        )
         return stream
 
     # ---- model and writer ---------------------------------------------------
@@ -190,22 +211,29 @@ class _Export:
         metadata = {**dict(writer_options.pop("metadata", {}) or {}), **dict(options.metadata)}
         self.writer = Writer(self.path, model=model, metadata=metadata, **writer_options)
 
-    def _check_activations(self, activations: Mapping[str, np.ndarray], dataset: str,
-                           index: int) -> dict[str, np.ndarray]:
+    def _check_activations(
+        self, activations: Mapping[str, np.ndarray], dataset: str, index: int
+    ) -> dict[str, np.ndarray]:
         if list(activations) != list(self.units):
-            raise ExportError(f"dataset {dataset!r}, batch {index}: the capture returned layers "
-                              f"{list(activations)}, expected {list(self.units)}")
+            raise ExportError(
+                f"dataset {dataset!r}, batch {index}: the capture returned layers "
+                f"{list(activations)}, expected {list(self.units)}"
+            )
         arrays = {}
         n = None
         for name, value in activations.items():
             array = np.asarray(value)
             if array.ndim != 2:
-                raise ExportError(f"dataset {dataset!r}, batch {index}: layer {name!r} has shape "
-                                  f"{array.shape} after pooling; expected (N, units)")
+                raise ExportError(
+                    f"dataset {dataset!r}, batch {index}: layer {name!r} has shape "
+                    f"{array.shape} after pooling; expected (N, units)"
+                )
             check_units(name, array.shape[1], self.units[name], dataset, index)
             if n is not None and array.shape[0] != n:
-                raise ExportError(f"dataset {dataset!r}, batch {index}: layer {name!r} has {array.shape[0]} rows, "
-                                  f"other layers {n}; every layer must give one row per input")
+                raise ExportError(
+                    f"dataset {dataset!r}, batch {index}: layer {name!r} has {array.shape[0]} rows, "
+                    f"other layers {n}; every layer must give one row per input"
+                )
             n = array.shape[0]
             arrays[name] = array
         return arrays
@@ -224,8 +252,9 @@ def _count_nonfinite(arrays: Mapping[str, np.ndarray], counts: dict[str, NonFini
 
 
 def _warn_nonfinite(dataset: str, counts: Mapping[str, NonFiniteCount], images: int) -> None:
-    parts = [f"{name!r}: {c.nan} NaN and {c.inf} inf values in {c.images} of {images} images"
-             for name, c in counts.items()]
+    parts = [
+        f"{name!r}: {c.nan} NaN and {c.inf} inf values in {c.images} of {images} images" for name, c in counts.items()
+    ]
     warnings.warn(
         f"dataset {dataset!r} has non-finite activations ({'; '.join(parts)}). They are kept as they are "
         "and left out of min/max, top images and histograms; check the inputs and the model's numerics "

@@ -39,8 +39,13 @@ class ArrayKind:
         if selector is None:
             if isinstance(output, self.type):
                 return output
-            example = "0" if isinstance(output, (tuple, list)) else repr(self.example_key) if isinstance(
-                output, Mapping) else "lambda out: out.logits"
+            example = (
+                "0"
+                if isinstance(output, (tuple, list))
+                else repr(self.example_key)
+                if isinstance(output, Mapping)
+                else "lambda out: out.logits"
+            )
             raise ExportError(
                 f"layer {layer!r} returned a {self.describe(output)}, not {self.noun}. Pick what to record with "
                 f"select={{{layer!r}: {example}}} (an index, a key, or a function of the output)"

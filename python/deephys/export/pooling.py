@@ -48,8 +48,7 @@ def file_pooling(kind: MapKind, choice: str, layer: str) -> str:
     if choice not in table:
         what = "conv maps" if kind == "conv" else "token maps"
         raise ExportError(
-            f"layer {layer!r}: pooling {choice!r} does not apply to {what}; choose one of "
-            f"{', '.join(map(repr, table))}"
+            f"layer {layer!r}: pooling {choice!r} does not apply to {what}; choose one of {', '.join(map(repr, table))}"
         )
     return table[choice]
 
@@ -102,9 +101,7 @@ class PoolingPlan:
         if isinstance(self.choice, Mapping):
             extra = [name for name in self.choice if name not in layers]
             if extra:
-                raise ExportError(
-                    f"pooling= names {', '.join(map(repr, extra))}, which are not in layers={layers}"
-                )
+                raise ExportError(f"pooling= names {', '.join(map(repr, extra))}, which are not in layers={layers}")
         elif not callable(self.choice) and self.choice not in {*CONV_POOLINGS, *TOKEN_POOLINGS}:
             raise ExportError(f"unknown pooling {self.choice!r}; choose 'mean', 'max' or 'first'")
 

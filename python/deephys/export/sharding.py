@@ -39,8 +39,15 @@ def shard_path(path: str | os.PathLike[str], rank: int) -> Path:
     return path.with_name(f"{stem}.rank{rank}{suffix}")
 
 
-def write_shards(path: str | os.PathLike[str], rank: int, world: int, write: Callable[[Path], ExportResult], *,
-                 merge: bool, failed_ranks: FailedRanks) -> ExportResult:
+def write_shards(
+    path: str | os.PathLike[str],
+    rank: int,
+    world: int,
+    write: Callable[[Path], ExportResult],
+    *,
+    merge: bool,
+    failed_ranks: FailedRanks,
+) -> ExportResult:
     """`write(shard_path(path, rank))` on this rank; with `merge`, rank 0 then joins all shards into `path`.
 
     Without `merge` no rank waits for another. With it, every rank returns once the merged file is
@@ -55,26 +62,33 @@ def write_shards(path: str | os.PathLike[str], rank: int, world: int, write: Cal
         failed = failed_ranks(True)
         if isinstance(exc, KeyboardInterrupt):
             raise  # Ctrl-C stays Ctrl-C (ExportInterrupted says what the shard holds)
-        raise DistributedExportError(f"rank {rank} failed ({type(exc).__name__}: {exc}); {_not_merged(failed)}",
-                                     failed) from exc
+        raise DistributedExportError(
+            f"rank {rank} failed ({type(exc).__name__}: {exc}); {_not_merged(failed)}", failed
+        ) from exc
     failed = failed_ranks(False)
     if failed:
         raise DistributedExportError(_not_merged(failed), failed)
     error = _merge_on_rank_zero(target, rank, world)
     failed = failed_ranks(error is not None)  # the other ranks wait here while rank 0 merges
     if error is not None:
-        raise DistributedExportError(f"rank 0 could not merge the shards into {target} ({error}); the shards are "
-                                     f"kept: merge them with `deephys merge`", failed) from error
+        raise DistributedExportError(
+            f"rank 0 could not merge the shards into {target} ({error}); the shards are "
+            f"kept: merge them with `deephys merge`",
+            failed,
+        ) from error
     if failed:
-        raise DistributedExportError(f"rank 0 could not merge the shards into {target} (see its error); the "
-                                     "shards are kept", failed)
+        raise DistributedExportError(
+            f"rank 0 could not merge the shards into {target} (see its error); the shards are kept", failed
+        )
     return ExportResult(target, result.datasets, result.layers, result.nonfinite)
 
 
 def _not_merged(failed: list[int]) -> str:
     ranks = ", ".join(map(str, failed))
-    return (f"the distributed export failed on rank{'s' if len(failed) > 1 else ''} {ranks} (see "
-            f"{'their errors' if len(failed) > 1 else 'its error'}), so the shards were not merged")
+    return (
+        f"the distributed export failed on rank{'s' if len(failed) > 1 else ''} {ranks} (see "
+        f"{'their errors' if len(failed) > 1 else 'its error'}), so the shards were not merged"
+    )
 
 
 def _merge_on_rank_zero(target: Path, rank: int, world: int) -> Exception | None:

@@ -59,8 +59,9 @@ class Thumbnailer:
                 return pixels
         return self.from_images(self.to_numpy(inputs), layout=self.layout, denormalize=True)
 
-    def from_images(self, batch: np.ndarray | Sequence[np.ndarray], layout: Layout | None,
-                    denormalize: bool) -> Thumbnails:
+    def from_images(
+        self, batch: np.ndarray | Sequence[np.ndarray], layout: Layout | None, denormalize: bool
+    ) -> Thumbnails:
         """uint8 thumbnails of a batch array (N, ...) or a sequence of single images.
 
         A batch array gives one contiguous uint8 array (N, h, w[, 3]) (what batch encoders like best).
@@ -93,9 +94,7 @@ class Thumbnailer:
             pixels = hwc.astype(np.uint8) * 255
         elif np.issubdtype(hwc.dtype, np.integer):
             if hwc.size and (hwc.min() < 0 or hwc.max() > 255):
-                raise ExportError(
-                    f"integer images must lie in [0, 255]; found values in [{hwc.min()}, {hwc.max()}]"
-                )
+                raise ExportError(f"integer images must lie in [0, 255]; found values in [{hwc.min()}, {hwc.max()}]")
             pixels = hwc.astype(np.uint8)
         else:
             pixels = self._float_to_uint8(hwc, denormalize)

@@ -97,8 +97,9 @@ def parse_trailer(path: str, data: bytes, file_size: int) -> Trailer:
         raise FormatError(path, offset, f"footer length {trailer.footer_length} exceeds the {MAX_FOOTER}-byte limit")
     if trailer.footer_offset < HEADER_SIZE or trailer.footer_offset + FRAME_SIZE + trailer.footer_length != offset:
         raise FormatError(
-            path, offset,
-            f"footer at {trailer.footer_offset} with length {trailer.footer_length} does not end at the trailer"
+            path,
+            offset,
+            f"footer at {trailer.footer_offset} with length {trailer.footer_length} does not end at the trailer",
         )
     return trailer
 

@@ -23,8 +23,9 @@ from .reader import Dataset, TableChunk
 BLOCK_BYTES = 4 * DEFAULT_CHUNK_BYTES
 
 
-def copy_blocks(dataset: Dataset, keep: Container[int] | None = None, *,
-                block_bytes: int | None = None) -> Iterator[dict[str, Any]]:
+def copy_blocks(
+    dataset: Dataset, keep: Container[int] | None = None, *, block_bytes: int | None = None
+) -> Iterator[dict[str, Any]]:
     """`DatasetWriter.append` arguments covering `dataset` in order, in blocks of about `block_bytes`.
 
     With `keep`, only the images whose index it contains are copied; the others are left out (absent).
@@ -51,8 +52,9 @@ def copy_blocks(dataset: Dataset, keep: Container[int] | None = None, *,
             start = stop
 
 
-def _images(dataset: Dataset, chunk: TableChunk, start: int, stop: int, keep: Container[int] | None,
-            block_bytes: int) -> list[EncodedImage]:
+def _images(
+    dataset: Dataset, chunk: TableChunk, start: int, stop: int, keep: Container[int] | None, block_bytes: int
+) -> list[EncodedImage]:
     """Encoded images of rows [start, stop) of a table chunk, or of its first rows holding `block_bytes`."""
     images: list[EncodedImage] = []
     held = 0

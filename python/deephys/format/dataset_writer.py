@@ -82,8 +82,9 @@ class _ImageSlice:
 class DatasetWriter:
     """Returned by `Writer.dataset(...)`; call `append` once per batch."""
 
-    def __init__(self, writer: Writer, index: int, name: str, role: str, description: str,
-                 dtype_choice: Any, total: int | None):
+    def __init__(
+        self, writer: Writer, index: int, name: str, role: str, description: str, dtype_choice: Any, total: int | None
+    ):
         self._writer = writer
         self.index = index
         self.name = name
@@ -154,8 +155,9 @@ class DatasetWriter:
                 layer.pending_rows += n
                 self._flush_layer(layer, final=False, source=value)
                 self._drain_images(block=False)  # write what is encoded: it is not kept in memory meanwhile
-            self._table.extend(zip(labels.tolist(), preds.tolist(), confidence.tolist(),
-                                   [None] * n if metadata is None else metadata))
+            self._table.extend(
+                zip(labels.tolist(), preds.tolist(), confidence.tolist(), [None] * n if metadata is None else metadata)
+            )
             # The caller may change its arrays once we return: wait until every slice is converted (a copy),
             # writing the images encoded meanwhile. Then at most two slices per thread go on encoding.
             while not all(event.is_set() for event in converting):
@@ -284,8 +286,9 @@ class DatasetWriter:
             raise ValueError(f"dataset {self.name!r}: predictions out of range 0..{self._classes - 1}")
         return preds
 
-    def _check_images(self, batch: Any, n: int,
-                      layout: str) -> tuple[np.ndarray | list[np.ndarray] | list[EncodedImage] | None, bool]:
+    def _check_images(
+        self, batch: Any, n: int, layout: str
+    ) -> tuple[np.ndarray | list[np.ndarray] | list[EncodedImage] | None, bool]:
         """The batch's images checked, and whether they are encodable as they are (else they are still
         the caller's arrays, to convert: see `images.checked_batch`)."""
         has = batch is not None
@@ -310,8 +313,10 @@ class DatasetWriter:
 
     def _check_pixels(self, i: int, width: int, height: int) -> None:
         if width * height > MAX_IMAGE_PIXELS:
-            raise ValueError(f"dataset {self.name!r}: image {self.rows + i} has {width}x{height} pixels, more than "
-                             f"readers accept ({MAX_IMAGE_PIXELS:,}); make a smaller thumbnail")
+            raise ValueError(
+                f"dataset {self.name!r}: image {self.rows + i} has {width}x{height} pixels, more than "
+                f"readers accept ({MAX_IMAGE_PIXELS:,}); make a smaller thumbnail"
+            )
 
     # ---- records ------------------------------------------------------------
 
@@ -343,7 +348,9 @@ class DatasetWriter:
 
     def _finish_layer(self, layer: _LayerStream) -> pb.LayerData:
         partial = layer.summary.partial()
-        histogram = HistogramBuilder(np.nan_to_num(partial.min), np.nan_to_num(partial.max), self._writer.histogram_bins)
+        histogram = HistogramBuilder(
+            np.nan_to_num(partial.min), np.nan_to_num(partial.max), self._writer.histogram_bins
+        )
         # Second, bounded-memory pass over the chunks just written: bin ranges
         # are only known once every value has been seen.
         for ref in layer.chunks:
@@ -374,8 +381,9 @@ class DatasetWriter:
         ref = self._writer._write_record(pb.Record(summary=summary))
         return pb.LayerData(layer=layer.index, dtype=dtypes.to_proto(layer.dtype), chunks=layer.chunks, summary=ref)
 
-    def _submit_images(self, first: int, batch: np.ndarray | list[np.ndarray] | list[EncodedImage],
-                       converted: bool) -> list[threading.Event]:
+    def _submit_images(
+        self, first: int, batch: np.ndarray | list[np.ndarray] | list[EncodedImage], converted: bool
+    ) -> list[threading.Event]:
         """Start encoding a batch, in slices, in the threads. An array batch not `converted` yet is converted
         to uint8 there too: the events returned are set once each slice no longer reads the caller's array."""
         if isinstance(batch, list) and batch and isinstance(batch[0], EncodedImage):
@@ -411,7 +419,9 @@ class DatasetWriter:
     def _drain_images(self, block: bool, keep: int = 0) -> None:
         """Write the images encoded so far, in order; with `block`, wait until at most `keep` slices are left."""
         default_encoding = images.ENCODINGS.get(self._writer.image_encoding, 0)
-        while self._pending_images and (block and len(self._pending_images) > keep or self._pending_images[0].future.done()):
+        while self._pending_images and (
+            block and len(self._pending_images) > keep or self._pending_images[0].future.done()
+        ):
             pending = self._pending_images.popleft()
             self._pending_bytes -= pending.raw_bytes
             payloads, indices = [], []

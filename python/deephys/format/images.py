@@ -51,9 +51,7 @@ def checked_batch(images: np.ndarray | Sequence[np.ndarray], layout: Layout = "a
             if not _channels_last(array.shape[1:], layout):
                 array = array.transpose(0, 2, 3, 1)
         elif array.ndim != 3:
-            raise ValueError(
-                f"images must have shape (N, H, W), (N, H, W, C) or (N, C, H, W); got {array.shape}"
-            )
+            raise ValueError(f"images must have shape (N, H, W), (N, H, W, C) or (N, C, H, W); got {array.shape}")
         return _checked(array, batch=True)
     return [_checked_image(np.asarray(img), layout) for img in images]
 
@@ -183,8 +181,9 @@ def _encode_jpeg_fast(image: np.ndarray, quality: int) -> bytes:
     # the GIL, so the writer's encoding threads really run in parallel.
     grey = image.ndim == 2
     pixels = image[..., None] if grey else image
-    return _simplejpeg.encode_jpeg(pixels, quality=quality, colorspace="GRAY" if grey else "RGB",
-                                   colorsubsampling="Gray" if grey else "420")
+    return _simplejpeg.encode_jpeg(
+        pixels, quality=quality, colorspace="GRAY" if grey else "RGB", colorsubsampling="Gray" if grey else "420"
+    )
 
 
 def encode_many(pictures: np.ndarray | Sequence[np.ndarray], encoding: str = "png", quality: int = 90) -> list[bytes]:

@@ -136,7 +136,9 @@ def deflate(data: bytes | memoryview, raw_size: int | None = None) -> bytes:
 def encode_batch(images: np.ndarray) -> list[bytes]:
     """PNG files of a batch of uint8 images (N, H, W) (grey) or (N, H, W, 3) (RGB)."""
     if images.dtype != np.uint8 or images.ndim not in (3, 4) or (images.ndim == 4 and images.shape[3] not in (1, 3)):
-        raise ValueError(f"encode_batch takes uint8 (N, H, W) or (N, H, W, 3) arrays, not {images.dtype} {images.shape}")
+        raise ValueError(
+            f"encode_batch takes uint8 (N, H, W) or (N, H, W, 3) arrays, not {images.dtype} {images.shape}"
+        )
     n, height, width = images.shape[:3]
     channels = 1 if images.ndim == 3 else images.shape[3]
     if n == 0:

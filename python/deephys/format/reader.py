@@ -105,14 +105,22 @@ class Run:
         self.path = Path(path)
         self._file = _File(self.path)
         try:
-            self._trailer = parse_trailer(self._file.path, self._file.read(self._file.size - TRAILER_SIZE, TRAILER_SIZE)
-                                          if self._file.size >= TRAILER_SIZE else b"", self._file.size)
+            self._trailer = parse_trailer(
+                self._file.path,
+                self._file.read(self._file.size - TRAILER_SIZE, TRAILER_SIZE)
+                if self._file.size >= TRAILER_SIZE
+                else b"",
+                self._file.size,
+            )
             self.format_version = parse_header(self._file.path, self._file.read(0, HEADER_SIZE))
             if self.format_version != (self._trailer.major, self._trailer.minor):
                 raise FormatError(self._file.path, 8, "header and trailer disagree on the format version")
             record = self._record(
-                pb.RecordRef(offset=self._trailer.footer_offset, length=self._trailer.footer_length,
-                             crc32=self._trailer.footer_crc),
+                pb.RecordRef(
+                    offset=self._trailer.footer_offset,
+                    length=self._trailer.footer_length,
+                    crc32=self._trailer.footer_crc,
+                ),
                 "footer",
             )
             self._footer: pb.Footer = record
@@ -296,8 +304,10 @@ class Dataset:
             raise LookupError(f"dataset {self.name!r} was written without images")
         offset, length, crc = self._image_ref(i)
         if offset == length == crc == 0:
-            raise LookupError(f"image {i} of dataset {self.name!r} is not in this file: it was left out "
-                              "(e.g. by `deephys bundle --slim`)")
+            raise LookupError(
+                f"image {i} of dataset {self.name!r} is not in this file: it was left out "
+                "(e.g. by `deephys bundle --slim`)"
+            )
         image = self._run._record(pb.RecordRef(offset=offset, length=length, crc32=crc), "image")
         if image.index != i or image.dataset != self.index:
             raise FormatError(self._run._file.path, offset, f"image record is not image {i} of {self.name!r}")
@@ -333,8 +343,12 @@ class Dataset:
         where = self._image_offset(self._check_index(i))
         path = self._run._file.path
         if record.width * record.height > MAX_IMAGE_PIXELS:
-            raise FormatError(path, where, f"image {i} of {self.name!r} claims {record.width}x{record.height} "
-                                           f"pixels, more than the {MAX_IMAGE_PIXELS:,} a reader decodes")
+            raise FormatError(
+                path,
+                where,
+                f"image {i} of {self.name!r} claims {record.width}x{record.height} "
+                f"pixels, more than the {MAX_IMAGE_PIXELS:,} a reader decodes",
+            )
         try:
             # The encoded header must say the record's size before any pixel is decoded: a small
             # record cannot unpack into a huge image.
@@ -367,7 +381,9 @@ class Dataset:
         units = self._run.model.layers[data.layer].units
         parts = [chunk for chunk in self._chunks(data, start, stop)]
         if not parts:
-            return np.zeros((0, units), np.float32 if data.dtype == pb.DTYPE_BFLOAT16 else dtypes.from_proto(data.dtype))
+            return np.zeros(
+                (0, units), np.float32 if data.dtype == pb.DTYPE_BFLOAT16 else dtypes.from_proto(data.dtype)
+            )
         return np.concatenate(parts) if len(parts) > 1 else parts[0]
 
     def iter_activations(self, layer: str | int) -> Iterator[tuple[int, np.ndarray]]:
@@ -390,7 +406,12 @@ class Dataset:
         name = dtypes.from_proto(data.dtype)
         path, where = self._run._file.path, ref.record.offset
         if (chunk.dataset, chunk.layer, chunk.first_row, chunk.rows, chunk.units, chunk.dtype) != (
-            self.index, data.layer, ref.first_row, ref.rows, units, data.dtype,
+            self.index,
+            data.layer,
+            ref.first_row,
+            ref.rows,
+            units,
+            data.dtype,
         ):
             raise FormatError(path, where, "activation chunk does not match its index entry")
         if name is None or len(chunk.data) != ref.rows * units * dtypes.ITEMSIZE[name]:
@@ -411,9 +432,16 @@ class Dataset:
         name = dtypes.from_proto(data.dtype) or "float32"
         path, where = self._run._file.path, data.summary.offset
         sizes = {
-            "min": 8 * units, "max": 8 * units, "mean": 8 * units, "nan_count": 4 * units, "inf_count": 4 * units,
-            "top_indices": 4 * units * k, "top_values": dtypes.ITEMSIZE[name] * units * k,
-            "class_means": 4 * classes * units, "class_counts": 4 * classes, "histogram": 4 * units * bins,
+            "min": 8 * units,
+            "max": 8 * units,
+            "mean": 8 * units,
+            "nan_count": 4 * units,
+            "inf_count": 4 * units,
+            "top_indices": 4 * units * k,
+            "top_values": dtypes.ITEMSIZE[name] * units * k,
+            "class_means": 4 * classes * units,
+            "class_counts": 4 * classes,
+            "histogram": 4 * units * bins,
         }
         if (s.dataset, s.layer, s.units, s.classes, s.images) != (self.index, data.layer, units, classes, len(self)):
             raise FormatError(path, where, "summary does not match its dataset and layer")
@@ -449,8 +477,10 @@ class Dataset:
         return StoredBytes(
             table=sum(frame + ref.record.length for ref in info.table),
             images=images,
-            activations={name: sum(frame + ref.record.length for ref in data.chunks)
-                         for name, data in zip(names, info.layers, strict=True)},
+            activations={
+                name: sum(frame + ref.record.length for ref in data.chunks)
+                for name, data in zip(names, info.layers, strict=True)
+            },
             summaries={name: frame + data.summary.length for name, data in zip(names, info.layers, strict=True)},
         )
 

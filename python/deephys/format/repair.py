@@ -60,8 +60,10 @@ def repair(path: str | os.PathLike[str], *, dry_run: bool = False) -> Repaired:
         restored_size, footer, stop = _last_complete_version(fd, size)
         if footer is None:
             raise FormatError(
-                path, stop, "no complete version found: no verified trailer before the records end; "
-                "nothing can be recovered, the file is left as it is"
+                path,
+                stop,
+                "no complete version found: no verified trailer before the records end; "
+                "nothing can be recovered, the file is left as it is",
             )
         if not dry_run:
             os.ftruncate(fd, restored_size)

@@ -34,8 +34,9 @@ class ValidationReport:
         return not self.problems
 
 
-def validate(path: str | os.PathLike[str], progress: Callable[[int], None] | None = None,
-             summaries: bool = True) -> ValidationReport:
+def validate(
+    path: str | os.PathLike[str], progress: Callable[[int], None] | None = None, summaries: bool = True
+) -> ValidationReport:
     """Check the file completely; problems are returned, not raised.
 
     `progress(n)` is called with the number of bytes checked since the last call.
@@ -91,8 +92,11 @@ def _scan_records(run: Run, report: ValidationReport, progress: Callable[[int], 
             if record.model != run._footer.model:
                 raise FormatError(path, offset, "the model record differs from the footer's model")
         elif kind == "footer":
-            raise FormatError(path, offset, "footer record inside the data area that the footer does not list "
-                                            "among its earlier footers")
+            raise FormatError(
+                path,
+                offset,
+                "footer record inside the data area that the footer does not list among its earlier footers",
+            )
         elif kind is not None and expected.pop(offset, None) != kind:
             raise FormatError(path, offset, f"{kind or 'unknown'} record is not referenced by the footer")
         first = False
@@ -113,8 +117,9 @@ def _check_earlier_footer(run: Run, offset: int, kind: str | None, length: int, 
     """Check the footer an in-place append left at `offset` and the trailer after it; return the trailer's size."""
     path = str(run.path)
     if kind != "footer":
-        raise FormatError(path, offset, f"the footer lists an earlier footer here, but this is a "
-                                        f"{kind or 'unknown'} record")
+        raise FormatError(
+            path, offset, f"the footer lists an earlier footer here, but this is a {kind or 'unknown'} record"
+        )
     at = offset + FRAME_SIZE + length
     if at + TRAILER_SIZE > run.trailer.footer_offset:
         raise FormatError(path, at, "the earlier footer is not followed by its trailer")
@@ -124,8 +129,12 @@ def _check_earlier_footer(run: Run, offset: int, kind: str | None, length: int, 
     if (trailer.footer_offset, trailer.footer_length, trailer.footer_crc) != (offset, length, crc):
         raise FormatError(path, at, "the trailer of the earlier footer does not point at it")
     if trailer.major != run.format_version[0]:
-        raise FormatError(path, at, f"the trailer of the earlier footer says format version {trailer.major}."
-                                    f"{trailer.minor}, the header {run.format_version[0]}.{run.format_version[1]}")
+        raise FormatError(
+            path,
+            at,
+            f"the trailer of the earlier footer says format version {trailer.major}."
+            f"{trailer.minor}, the header {run.format_version[0]}.{run.format_version[1]}",
+        )
     return TRAILER_SIZE
 
 

@@ -87,7 +87,7 @@ class Writer:
         self._original_size: int | None = None  # in place: the size to truncate back to on failure
         self._earlier_footers: list[int] = []
         self._early_sync: threading.Thread | None = None
-        self._metadata = {"created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")}
+        self._metadata = {"created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")}
         self._metadata.update(metadata or {})
 
         try:
@@ -167,8 +167,14 @@ class Writer:
         n = labels.shape[0] if labels.ndim else 0
         with self.dataset(name, role, description, activation_dtype, total=n) as d:
             if n == 0:
-                d.append(labels=labels, activations=activations, images=images, predictions=predictions,
-                         metadata=metadata, layout=layout)
+                d.append(
+                    labels=labels,
+                    activations=activations,
+                    images=images,
+                    predictions=predictions,
+                    metadata=metadata,
+                    layout=layout,
+                )
             for start in range(0, n, batch_size):
                 stop = min(n, start + batch_size)
                 d.append(
@@ -302,14 +308,15 @@ class Writer:
         given = None if model is None else model.with_classes(classes or existing.classes)
         # The producer says what wrote the file, not which model: it may differ.
         if given is not None and dataclasses.replace(given, producer=existing.producer) != existing:
-            raise ValueError(f"{self.path}: the model given differs from the one in the file; "
-                             "append only datasets of the same model")
+            raise ValueError(
+                f"{self.path}: the model given differs from the one in the file; append only datasets of the same model"
+            )
         if classes is not None and tuple(classes) != existing.classes:
             raise ValueError(f"{self.path}: the classes given differ from those in the file")
         self.model = existing
         self._datasets = list(footer.datasets)
         self._metadata = {**dict(footer.metadata), **{k: v for k, v in self._metadata.items() if k != "created"}}
-        self._metadata["modified"] = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+        self._metadata["modified"] = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
         if in_place:
             # The old footer and trailer stay where they are and the new records follow them: until the new
             # trailer is written the file ends with garbage, and `deephys repair` cuts back to the old one.
@@ -371,8 +378,9 @@ class Writer:
         file durable before it is renamed into place then has little left to do."""
         self._join_sync()
         self._file.flush()
-        self._early_sync = threading.Thread(target=_fsync_quietly, args=(self._file.fileno(),),
-                                            name="deephys-sync", daemon=True)
+        self._early_sync = threading.Thread(
+            target=_fsync_quietly, args=(self._file.fileno(),), name="deephys-sync", daemon=True
+        )
         self._early_sync.start()
 
     def _join_sync(self) -> None:
