@@ -21,10 +21,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
-from .errors import DeephysError
+from .errors import BundleTooLargeError, ViewerNotBuiltError
 from .format.atomic import final_mode
 from .format.reader import open_run
-from .server import VIEWER_HTML, ViewerNotBuiltError
+from .server import VIEWER_HTML
 from .slim import DEFAULT_IMAGES_PER_LIST
 from .slim import slim as slim_copy
 
@@ -37,10 +37,6 @@ DEFAULT_MAX_BYTES = 256_000_000
 EMBED_TYPE = "application/x-deephys;base64"
 
 _READ_BYTES = 3 << 20  # a multiple of 3: the base64 of each block joins up with no padding
-
-
-class BundleTooLargeError(DeephysError, ValueError):
-    """The data is too large for a single HTML file."""
 
 
 def bundle(

@@ -15,15 +15,11 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import DeephysError
+from .errors import MergeError
 from .export.result import ExportResult
 from .format.copying import copy_blocks
 from .format.reader import Dataset, Run, open_run
 from .format.writer import Writer
-
-
-class MergeError(DeephysError, ValueError):
-    """The shards cannot be merged: they differ in model, datasets or layout."""
 
 
 def merge(

@@ -35,6 +35,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, BinaryIO, TypeAlias
 
+from .errors import RangeNotSatisfiable, ViewerNotBuiltError
+
 __all__ = ["VIEWER_HTML", "RangeNotSatisfiable", "ViewerNotBuiltError", "ViewerServer", "parse_range"]
 
 #: Where `make viewer` puts the built single-file viewer.
@@ -57,21 +59,6 @@ _SECURITY_HEADERS = {
 _RANGE = re.compile(r"\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*", re.IGNORECASE)
 _INDEX = re.compile(r"0|[1-9][0-9]{0,8}")
 _Request: TypeAlias = socket.socket | tuple[bytes, socket.socket]  # as socketserver's stubs have it
-
-
-class ViewerNotBuiltError(FileNotFoundError):
-    """The single-file viewer has not been built into the package."""
-
-    def __init__(self, path: Path) -> None:
-        super().__init__(
-            f"The Deephys viewer is not built: {path} does not exist. "
-            "Build it with `make viewer` (needs Node.js; see DEVELOPERS.md)."
-        )
-        self.path = path
-
-
-class RangeNotSatisfiable(ValueError):
-    """A Range header none of whose bytes lie in the file (HTTP 416)."""
 
 
 def parse_range(header: str | None, size: int) -> tuple[int, int] | None:

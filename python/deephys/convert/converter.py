@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from .._version import __version__
-from ..errors import DeephysError, FormatError
+from ..errors import ConvertError, FormatError
 from ..format.writer import Writer
 from ..model import Layer, Model, Producer
 from .original import (
@@ -29,10 +29,6 @@ BATCH_IMAGES = 256
 BATCH_BYTES = 32 << 20
 
 Warn = Callable[[str], None]
-
-
-class ConvertError(DeephysError):
-    """The inputs of a conversion do not fit together (names, roles, paths)."""
 
 
 @dataclass(frozen=True)

@@ -8,15 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import DeephysError
-
-
-class ExportError(DeephysError, ValueError):
-    """An export cannot go on: a bad argument, a layer or label that does not fit, a shape that changed."""
-
-
-class UnknownLayerError(ExportError):
-    """A requested layer name matches no module of the model."""
+from ..errors import ExportError, UnknownLayerError
 
 
 class NonFiniteActivationWarning(UserWarning):

@@ -15,22 +15,11 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..errors import ExportInterrupted
 from .result import ExportResult
 
 if TYPE_CHECKING:
     from ..format.writer import Writer
-
-
-class ExportInterrupted(KeyboardInterrupt):
-    """Raised after Ctrl-C once the file is in a clean state; `result` is None when nothing was written."""
-
-    def __init__(self, message: str, result: ExportResult | None):
-        super().__init__(message)
-        self.message = message
-        self.result = result
-
-    def __str__(self) -> str:
-        return self.message
 
 
 @contextlib.contextmanager

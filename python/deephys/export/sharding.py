@@ -13,22 +13,11 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from .errors import ExportError
+from ..errors import DistributedExportError
 from .result import ExportResult
 
 #: Collective: this rank's failure flag in, the sorted ranks whose flag is set out (on every rank).
 FailedRanks = Callable[[bool], list[int]]
-
-
-class DistributedExportError(ExportError):
-    """A multi-process export failed on some rank (or its merge failed): the shards were not merged.
-
-    `failed_ranks` lists the ranks that failed; the shards they did write are kept.
-    """
-
-    def __init__(self, message: str, failed_ranks: list[int]):
-        super().__init__(message)
-        self.failed_ranks = failed_ranks
 
 
 def shard_path(path: str | os.PathLike[str], rank: int) -> Path:
