@@ -105,6 +105,10 @@ class NothingToRepair(UsageError):
     """`deephys.repair` was given a file that ends with a trailer: no append to it was cut short."""
 
 
+class ImageSizeMismatch(UsageError):
+    """An encoded image's own header gives another width and height than the record or the caller expects."""
+
+
 class BundleTooLargeError(UsageError):
     """The data is too large for a single HTML file."""
 

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ._generated.deephys.v1 import deephys_pb2 as pb
+from .errors import OutOfRangeError, UsageError
 
 POOLINGS = {
     "none": pb.POOLING_NONE,
@@ -40,17 +41,17 @@ class Layer:
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name:
-            raise ValueError("a layer name must be a non-empty string")
+            raise UsageError("a layer name must be a non-empty string")
         if int(self.units) <= 0:
-            raise ValueError(f"layer {self.name!r} must have at least one unit, not {self.units}")
+            raise UsageError(f"layer {self.name!r} must have at least one unit, not {self.units}")
         object.__setattr__(self, "units", int(self.units))
         if self.pooling not in POOLINGS:
-            raise ValueError(
+            raise UsageError(
                 f"layer {self.name!r}: unknown pooling {self.pooling!r}; choose one of {', '.join(POOLINGS)}"
             )
         object.__setattr__(self, "unit_labels", tuple(self.unit_labels))
         if self.unit_labels and len(self.unit_labels) != self.units:
-            raise ValueError(f"layer {self.name!r} has {self.units} units but {len(self.unit_labels)} unit labels")
+            raise UsageError(f"layer {self.name!r} has {self.units} units but {len(self.unit_labels)} unit labels")
 
 
 @dataclass(frozen=True)
@@ -79,14 +80,14 @@ class Model:
         items = layers.items() if isinstance(layers, Mapping) else layers
         built = tuple(item if isinstance(item, Layer) else Layer(*item) for item in items)
         if not built:
-            raise ValueError("a model needs at least one layer")
+            raise UsageError("a model needs at least one layer")
         names = [layer.name for layer in built]
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
-            raise ValueError(f"duplicate layer names: {', '.join(duplicates)}")
+            raise UsageError(f"duplicate layer names: {', '.join(duplicates)}")
         classifier = classifier or built[-1].name
         if classifier not in names:
-            raise ValueError(f"classifier {classifier!r} is not one of the layers: {', '.join(names)}")
+            raise UsageError(f"classifier {classifier!r} is not one of the layers: {', '.join(names)}")
         object.__setattr__(self, "name", str(name))
         object.__setattr__(self, "layers", built)
         object.__setattr__(self, "classifier", classifier)
@@ -99,7 +100,7 @@ class Model:
     def _check_classes(self, classes: Sequence[str]) -> None:
         units = self.layer(self.classifier).units
         if len(classes) != units:
-            raise ValueError(
+            raise UsageError(
                 f"{len(classes)} class names given but the classifier layer {self.classifier!r} has {units} units"
             )
 
@@ -121,7 +122,7 @@ class Model:
     def layer_index(self, key: str | int) -> int:
         if isinstance(key, int):
             if not -len(self.layers) <= key < len(self.layers):
-                raise IndexError(f"layer index {key} out of range for {len(self.layers)} layers")
+                raise OutOfRangeError(f"layer index {key} out of range for {len(self.layers)} layers")
             return key % len(self.layers)
         for i, layer in enumerate(self.layers):
             if layer.name == key:

@@ -17,7 +17,7 @@ from format_helpers import CLASSES, MODEL, batch, read_everything, time_limit  #
 
 import deephys
 from deephys.format import images as image_module
-from deephys.format.writer import Writer
+from deephys.format.sink import RecordSink
 
 
 def write_previous(path: Path) -> bytes:
@@ -93,7 +93,7 @@ def test_interrupt_while_encoding_images(tmp_path: Path, monkeypatch: pytest.Mon
 def _failing_disk(monkeypatch: pytest.MonkeyPatch, after_writes: int) -> None:
     """The disk fills up at the write after `after_writes` (what the failed export wrote is then freed)."""
     calls = {"n": 0}
-    write = Writer._write
+    write = RecordSink.write
 
     def full(self, data: bytes) -> None:
         calls["n"] += 1
@@ -101,7 +101,7 @@ def _failing_disk(monkeypatch: pytest.MonkeyPatch, after_writes: int) -> None:
             raise OSError(errno.ENOSPC, "No space left on device")
         write(self, data)
 
-    monkeypatch.setattr(Writer, "_write", full)
+    monkeypatch.setattr(RecordSink, "write", full)
 
 
 @pytest.mark.parametrize("after_writes", [1, 4, 12])  # the model record, images, summaries

@@ -35,7 +35,7 @@ from make_malicious import (
 
 import deephys
 from deephys._generated.deephys.v1 import deephys_pb2 as pb
-from deephys.format import reader
+from deephys.format.records import RecordFile
 from deephys.format.validate import validate
 
 READ_DEADLINE_S = 5
@@ -48,17 +48,17 @@ def valid(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, dict, np.nda
     path = write_sample(tmp_path_factory.mktemp("valid") / "valid.deephys")
     data = path.read_bytes()
     covered = np.zeros(len(data), bool)
-    original = reader._File.read
+    original = RecordFile.read
 
     def recording_read(self, offset: int, length: int) -> bytes:
         covered[offset : offset + length] = True
         return original(self, offset, length)
 
-    reader._File.read = recording_read
+    RecordFile.read = recording_read
     try:
         reads = read_everything(path)
     finally:
-        reader._File.read = original
+        RecordFile.read = original
     return data, reads, covered
 
 

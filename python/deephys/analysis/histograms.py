@@ -7,6 +7,7 @@ import math
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ..errors import UsageError
 from ._arrays import I64, _real_array
 
 
@@ -24,7 +25,7 @@ def histogram(column: ArrayLike, bins: int = 64) -> tuple[I64, float, float]:
     halved numbers: ``((v/2 - lo/2) / (hi/2 - lo/2)) * bins``.
     """
     if bins < 1:
-        raise ValueError(f"bins must be >= 1, got {bins}")
+        raise UsageError(f"bins must be >= 1, got {bins}")
     values = _real_array(column, "column", 1).astype(np.float64)
     x = values[np.isfinite(values)]
     if x.size == 0:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ..errors import UsageError
 from ._arrays import F64, _real_array, _rows_per_block
 
 
@@ -47,7 +48,7 @@ def normalize(acts: ArrayLike, ref_max: ArrayLike) -> F64:
     arr = _real_array(acts, "acts", (1, 2))
     den = _ref_denominator(ref_max)
     if arr.shape[-1] != den.shape[0]:
-        raise ValueError(f"acts has {arr.shape[-1]} units but ref_max has {den.shape[0]}")
+        raise UsageError(f"acts has {arr.shape[-1]} units but ref_max has {den.shape[0]}")
     out = arr.astype(np.float64)
     out /= den
     return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ..errors import UsageError
 from ._arrays import F64, I64, _real_array, _seq_sum_last
 
 
@@ -30,7 +31,7 @@ def softmax(logits: ArrayLike, axis: int = -1) -> F64:
     """
     arr = np.asarray(logits)
     if arr.dtype.kind not in "biuf" or arr.ndim == 0:
-        raise ValueError(f"logits must be a real array with ndim >= 1, got {arr.dtype} {arr.shape}")
+        raise UsageError(f"logits must be a real array with ndim >= 1, got {arr.dtype} {arr.shape}")
     x = np.moveaxis(arr.astype(np.float64), axis, -1)
     if x.shape[-1] == 0:
         return np.moveaxis(x, -1, axis)
@@ -53,7 +54,7 @@ def predictions(logits: ArrayLike) -> I64:
     """
     x = _logits(logits)
     if x.shape[-1] == 0:
-        raise ValueError("logits have no classes")
+        raise UsageError("logits have no classes")
     return np.argmax(np.where(np.isnan(x), -np.inf, x), axis=-1).astype(np.int64)
 
 
@@ -66,7 +67,7 @@ def confidence(logits: ArrayLike) -> F64:
     """
     x = _logits(logits)
     if x.shape[-1] == 0:
-        raise ValueError("logits have no classes")
+        raise UsageError("logits have no classes")
     _, total = _softmax_last(x.copy())
     with np.errstate(invalid="ignore", divide="ignore"):
         return 1.0 / total
@@ -84,7 +85,7 @@ def top_predictions(logits: ArrayLike, k: int = 5) -> tuple[I64, F64]:
     ``(K,)`` -> ``(k,)`` arrays; ``(N, K)`` -> ``(N, k)`` arrays.
     """
     if k < 0:
-        raise ValueError(f"k must be >= 0, got {k}")
+        raise UsageError(f"k must be >= 0, got {k}")
     p = softmax(_logits(logits), axis=-1)
     k = min(k, p.shape[-1])
     if k > _ARGMAX_MAX_K:

@@ -10,6 +10,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ..errors import UsageError
 from ._arrays import F64, I64, _real_array, _seq_sum_rows
 
 
@@ -39,7 +40,7 @@ def top_units(acts_row_or_rows: ArrayLike, n: int = 25) -> tuple[I64, F64]:
     with at most ``n`` entries.
     """
     if n < 0:
-        raise ValueError(f"n must be >= 0, got {n}")
+        raise UsageError(f"n must be >= 0, got {n}")
     arr = _real_array(acts_row_or_rows, "acts", (1, 2))
     if arr.ndim == 1:
         values = arr.astype(np.float64)
@@ -60,7 +61,7 @@ def top_images(column: ArrayLike, k: int = 100) -> tuple[I64, F64]:
     Returns ``(indices, float64 values)`` with at most ``k`` entries.
     """
     if k < 0:
-        raise ValueError(f"k must be >= 0, got {k}")
+        raise UsageError(f"k must be >= 0, got {k}")
     values = _real_array(column, "column", 1).astype(np.float64)
     idx = _rank_desc(values, np.isfinite(values) & (values != 0))[:k]
     return idx, values[idx]
@@ -74,7 +75,7 @@ def top_classes(class_means_column: ArrayLike, n: int = 5) -> tuple[I64, F64]:
     Returns ``(classes, values)``.
     """
     if n < 0:
-        raise ValueError(f"n must be >= 0, got {n}")
+        raise UsageError(f"n must be >= 0, got {n}")
     values = _real_array(class_means_column, "class_means_column", 1).astype(np.float64)
     idx = _rank_desc(values, ~np.isnan(values))[:n]
     return idx, values[idx]
@@ -94,13 +95,13 @@ def most_shifted_units(
     s = _real_array(spurious, "spurious", 1).astype(np.float64)
     v = _real_array(novelty, "novelty", 1).astype(np.float64)
     if s.shape != v.shape:
-        raise ValueError(f"spurious and novelty differ in shape: {s.shape} vs {v.shape}")
+        raise UsageError(f"spurious and novelty differ in shape: {s.shape} vs {v.shape}")
     if by == "spurious":
         score = s
     elif by == "novelty":
         score = v
     else:
-        raise ValueError(f"by must be 'spurious' or 'novelty', got {by!r}")
+        raise UsageError(f"by must be 'spurious' or 'novelty', got {by!r}")
     if n is not None and n < 0:
-        raise ValueError(f"n must be >= 0, got {n}")
+        raise UsageError(f"n must be >= 0, got {n}")
     return _rank_desc_nan_last(score)[:n]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ..errors import UsageError
 from ._arrays import F64, _real_array
 
 
@@ -49,7 +50,7 @@ def spearman_columns(a: ArrayLike, b: ArrayLike) -> F64:
     x = _real_array(a, "a", 2).astype(np.float64)
     y = _real_array(b, "b", 2).astype(np.float64)
     if x.shape != y.shape:
-        raise ValueError(f"a and b differ in shape: {x.shape} vs {y.shape}")
+        raise UsageError(f"a and b differ in shape: {x.shape} vs {y.shape}")
     valid = ~(np.isnan(x) | np.isnan(y))
     x[~valid] = np.nan
     y[~valid] = np.nan
@@ -92,6 +93,6 @@ def novelty_scores(t_id: ArrayLike, t_ood: ArrayLike) -> F64:
     x = _real_array(t_id, "t_id", 2).astype(np.float64)
     y = _real_array(t_ood, "t_ood", 2).astype(np.float64)
     if x.shape[1] != y.shape[1]:
-        raise ValueError(f"t_id has {x.shape[1]} units but t_ood has {y.shape[1]}")
+        raise UsageError(f"t_id has {x.shape[1]} units but t_ood has {y.shape[1]}")
     with np.errstate(invalid="ignore"):
         return _nanmax_columns(x) - _nanmax_columns(y)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ..errors import UsageError
 from ._arrays import F64, I64, _class_labels, _real_array, _rows_per_block, _seq_add_rows
 from .normalization import _ref_denominator
 
@@ -26,7 +27,7 @@ def class_means(acts: ArrayLike, labels: ArrayLike, num_classes: int) -> F64:
     arr = _real_array(acts, "acts", 2)
     lab = _class_labels(labels, num_classes)
     if lab.shape[0] != arr.shape[0]:
-        raise ValueError(f"acts has {arr.shape[0]} rows but labels has {lab.shape[0]}")
+        raise UsageError(f"acts has {arr.shape[0]} rows but labels has {lab.shape[0]}")
     width = arr.shape[1]
     counts = np.bincount(lab, minlength=num_classes)
     order = np.argsort(lab, kind="stable")  # images grouped by class, ascending index
@@ -53,5 +54,5 @@ def tuning_matrix(acts: ArrayLike, labels: ArrayLike, num_classes: int, ref_max:
     den = _ref_denominator(ref_max)
     means = class_means(acts, labels, num_classes)
     if means.shape[1] != den.shape[0]:
-        raise ValueError(f"acts has {means.shape[1]} units but ref_max has {den.shape[0]}")
+        raise UsageError(f"acts has {means.shape[1]} units but ref_max has {den.shape[0]}")
     return means / den

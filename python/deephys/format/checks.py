@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import NoReturn, Protocol
+
 from .._generated.deephys.v1 import deephys_pb2 as pb
 from ..errors import FormatError
 from . import dtypes
 from .limits import HEADER_SIZE, MAX_RECORD
 
+Fail = Callable[[str, str], NoReturn]
+
+
+class _ChunkRef(Protocol):
+    first_row: int
+    rows: int
+    record: pb.RecordRef
+
 
 def check_footer(path: str, footer: pb.Footer, footer_offset: int) -> None:
-    def fail(problem: str) -> None:
-        raise FormatError(path, footer_offset, f"footer: {problem}")
+    def fail(problem: str, code: str = "bad-value") -> NoReturn:
+        raise FormatError(path, footer_offset, f"footer: {problem}", code)
 
     model = footer.model
     if not model.layers:
@@ -52,17 +63,17 @@ def check_footer(path: str, footer: pb.Footer, footer_offset: int) -> None:
             _check_ref(fail, f"{where}, layer {layer.name!r} summary", data.summary, footer_offset)
 
 
-def _check_ranges(fail, where: str, refs, images: int, footer_offset: int) -> None:
+def _check_ranges(fail: Fail, where: str, refs: Iterable[_ChunkRef], images: int, footer_offset: int) -> None:
     row = 0
     for ref in refs:
         if ref.first_row != row or ref.rows == 0:
-            fail(f"{where}: chunks are not contiguous at row {row}")
+            fail(f"{where}: chunks are not contiguous at row {row}", "bad-record")
         row += ref.rows
         _check_ref(fail, where, ref.record, footer_offset)
     if row != images:
-        fail(f"{where}: chunks cover {row} rows, the dataset has {images} images")
+        fail(f"{where}: chunks cover {row} rows, the dataset has {images} images", "bad-record")
 
 
-def _check_ref(fail, where: str, ref: pb.RecordRef, footer_offset: int) -> None:
+def _check_ref(fail: Fail, where: str, ref: pb.RecordRef, footer_offset: int) -> None:
     if ref.offset < HEADER_SIZE or ref.length > MAX_RECORD or ref.offset + 8 + ref.length > footer_offset:
-        fail(f"{where}: record reference at {ref.offset} (length {ref.length}) lies outside the data")
+        fail(f"{where}: record reference at {ref.offset} (length {ref.length}) lies outside the data", "bad-reference")

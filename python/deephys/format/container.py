@@ -7,7 +7,7 @@ import struct
 import zlib
 from dataclasses import dataclass
 
-from ..errors import FormatError
+from ..errors import FormatError, UsageError
 from .limits import (
     END_MAGIC,
     FORMAT_MAJOR,
@@ -21,7 +21,8 @@ from .limits import (
 )
 
 _HEADER = struct.Struct("<8sHHI")
-_FRAME = struct.Struct("<II")
+#: A record frame: the length and CRC-32 of the payload that follows.
+FRAME = struct.Struct("<II")
 _TRAILER_BODY = struct.Struct("<QIIHH")
 _TRAILER = struct.Struct("<QIIHHI8s")
 
@@ -37,8 +38,8 @@ def pack_header(major: int = FORMAT_MAJOR, minor: int = FORMAT_MINOR) -> bytes:
 
 def pack_frame(payload: bytes) -> bytes:
     if len(payload) > MAX_RECORD:
-        raise ValueError(f"record of {len(payload)} bytes exceeds the {MAX_RECORD}-byte limit")
-    return _FRAME.pack(len(payload), crc32(payload))
+        raise UsageError(f"record of {len(payload)} bytes exceeds the {MAX_RECORD}-byte limit of the format")
+    return FRAME.pack(len(payload), crc32(payload))
 
 
 @dataclass(frozen=True)
@@ -74,13 +75,14 @@ def check_version(path: str, offset: int, major: int, minor: int) -> None:
             f"version {FORMAT_MAJOR}.x: upgrade deephys (pip install -U deephys)"
             if major > FORMAT_MAJOR
             else f"unsupported format version {major}.{minor}",
+            "unsupported-version",
         )
 
 
 def parse_trailer(path: str, data: bytes, file_size: int) -> Trailer:
     offset = file_size - TRAILER_SIZE
     if file_size < HEADER_SIZE + TRAILER_SIZE or len(data) != TRAILER_SIZE:
-        raise FormatError(path, 0, f"file of {file_size} bytes is too small to be a Deephys file")
+        raise FormatError(path, 0, f"file of {file_size} bytes is too small to be a Deephys file", "not-deephys")
     trailer = unpack_trailer(data)
     if trailer is None and not data.endswith(END_MAGIC):
         raise FormatError(
@@ -89,35 +91,39 @@ def parse_trailer(path: str, data: bytes, file_size: int) -> Trailer:
             "no Deephys trailer at the end of the file: the file is truncated, still being "
             "written, or not a Deephys file; if an in-place append to it was interrupted, "
             f"`deephys repair {shlex.quote(path)}` restores its last complete version",
+            "truncated",
         )
     if trailer is None:
-        raise FormatError(path, offset, "trailer CRC mismatch: the end of the file is damaged")
+        raise FormatError(path, offset, "trailer CRC mismatch: the end of the file is damaged", "checksum")
     check_version(path, offset, trailer.major, trailer.minor)
     if trailer.footer_length > MAX_FOOTER:
-        raise FormatError(path, offset, f"footer length {trailer.footer_length} exceeds the {MAX_FOOTER}-byte limit")
+        raise FormatError(
+            path, offset, f"footer length {trailer.footer_length} exceeds the {MAX_FOOTER}-byte limit", "too-large"
+        )
     if trailer.footer_offset < HEADER_SIZE or trailer.footer_offset + FRAME_SIZE + trailer.footer_length != offset:
         raise FormatError(
             path,
             offset,
             f"footer at {trailer.footer_offset} with length {trailer.footer_length} does not end at the trailer",
+            "bad-reference",
         )
     return trailer
 
 
 def parse_header(path: str, data: bytes) -> tuple[int, int]:
     if len(data) < HEADER_SIZE:
-        raise FormatError(path, 0, "file too small to hold a Deephys header")
+        raise FormatError(path, 0, "file too small to hold a Deephys header", "not-deephys")
     magic, major, minor, crc = _HEADER.unpack(data[:HEADER_SIZE])
     if magic != MAGIC:
-        raise FormatError(path, 0, "not a Deephys file (wrong magic bytes)")
+        raise FormatError(path, 0, "not a Deephys file (wrong magic bytes)", "not-deephys")
     if crc32(data[:12]) != crc:
-        raise FormatError(path, 12, "header CRC mismatch: the start of the file is damaged")
+        raise FormatError(path, 12, "header CRC mismatch: the start of the file is damaged", "checksum")
     check_version(path, 8, major, minor)
     return major, minor
 
 
 def parse_frame(path: str, offset: int, data: bytes) -> tuple[int, int]:
-    length, crc = _FRAME.unpack(data)
+    length, crc = FRAME.unpack(data)
     if length > MAX_RECORD:
-        raise FormatError(path, offset, f"record length {length} exceeds the {MAX_RECORD}-byte limit")
+        raise FormatError(path, offset, f"record length {length} exceeds the {MAX_RECORD}-byte limit", "too-large")
     return length, crc

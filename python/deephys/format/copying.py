@@ -15,9 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from .dataset_writer import EncodedImage
 from .limits import DEFAULT_CHUNK_BYTES
 from .reader import Dataset, TableChunk
+from .records import EncodedImage
 
 #: Activations (as float64) or encoded images per block, about.
 BLOCK_BYTES = 4 * DEFAULT_CHUNK_BYTES

@@ -2,56 +2,56 @@
 
 from __future__ import annotations
 
-import struct
 import sys
 import threading
 import warnings
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from .._generated.deephys.v1 import deephys_pb2 as pb
+from ..errors import UsageError, WrongStateError
+from ..model import Model
 from . import dtypes, images
 from .confidence import prediction_confidence
-from .limits import IMAGE_REF_SIZE, MAX_IMAGE_PIXELS, MAX_RECORD, TABLE_CHUNK_ROWS
+from .limits import MAX_IMAGE_PIXELS, MAX_RECORD, TABLE_CHUNK_ROWS
+from .records import ABSENT_IMAGE_REF, EncodedImage, pack_image_ref
+from .sink import RecordSink
 from .summaries import HistogramBuilder, SummaryBuilder
 
-if TYPE_CHECKING:
-    from .writer import Writer
+__all__ = ["DatasetEvents", "DatasetSettings", "DatasetWriter", "EncodedImage"]
 
-_IMAGE_REF = struct.Struct("<QII")
-_ABSENT_IMAGE = bytes(IMAGE_REF_SIZE)
 _SLICE_BYTES = 256 << 10  # raw pixels per encoding task: enough to amortize the task
 _PENDING_BYTES = 8 << 20  # raw pixels waiting to be encoded and written, at most (beyond 2 tasks per thread)
 
 
 @dataclass(frozen=True)
-class EncodedImage:
-    """An image already encoded (e.g. read from another file), written as it is, without re-encoding.
+class DatasetSettings:
+    """What the `Writer` decides for each of its datasets."""
 
-    `encoding` is the file's enum value (`images.ENCODINGS["png"]`, or `pb.Image.encoding`).
-    `EncodedImage.absent()` (no data) leaves the image out: its reference in the table is all zero.
-    """
+    model: Model
+    top_k: int
+    histogram_bins: int
+    chunk_bytes: int
+    encode_threads: int
+    image_encoding: str
+    image_quality: int
+    progress: bool
 
-    data: bytes
-    width: int
-    height: int
-    channels: int
-    encoding: int
 
-    @classmethod
-    def absent(cls) -> EncodedImage:
-        """An image left out of the file (e.g. by `deephys bundle --slim`)."""
-        return cls(b"", 0, 0, 0, 0)
+@dataclass(frozen=True)
+class DatasetEvents:
+    """How a dataset tells its writer that it is done (with its index entry), dropped, or failed mid-way
+    (the writer then cuts its bytes off and may go on without it)."""
 
-    @property
-    def is_absent(self) -> bool:
-        return not self.data
+    done: Callable[[pb.DatasetInfo], None]
+    discarded: Callable[[], None]
+    failed: Callable[[DatasetWriter], None]
 
 
 class _LayerStream:
@@ -83,17 +83,29 @@ class DatasetWriter:
     """Returned by `Writer.dataset(...)`; call `append` once per batch."""
 
     def __init__(
-        self, writer: Writer, index: int, name: str, role: str, description: str, dtype_choice: Any, total: int | None
+        self,
+        sink: RecordSink,
+        settings: DatasetSettings,
+        events: DatasetEvents,
+        *,
+        index: int,
+        name: str,
+        role: str,
+        description: str,
+        dtype_choice: str | Mapping[str, str] | None,
+        total: int | None,
     ):
-        self._writer = writer
+        self._sink = sink
+        self._settings = settings
+        self._events = events
         self.index = index
         self.name = name
         self.role = role
         self.description = description
-        self.start_offset = writer._offset
+        self.start_offset = sink.offset
         self._dtype_choice = dtype_choice
-        self._model = writer.model
-        self._classes = len(writer.classes)
+        self._model = settings.model
+        self._classes = len(settings.model.classes or ())
         self._classifier = self._model.layer_index(self._model.classifier)
         self._layers: list[_LayerStream] | None = None
         self.rows = 0
@@ -106,7 +118,7 @@ class DatasetWriter:
         self._pending_bytes = 0
         self._pool: ThreadPoolExecutor | None = None
         self._progress = None
-        if writer.progress:
+        if settings.progress:
             from tqdm.auto import tqdm
 
             self._progress = tqdm(total=total, desc=name, unit="img", leave=False)
@@ -129,7 +141,7 @@ class DatasetWriter:
         `images` may also be a list of `EncodedImage`, copied into the file as they are.
         """
         if self._closed:
-            raise RuntimeError(f"dataset {self.name!r} is closed")
+            raise WrongStateError(f"dataset {self.name!r} is closed: start a new one with `writer.dataset(...)`")
         labels = self._check_labels(labels)
         n = labels.shape[0]
         values = self._check_activations(activations, n)
@@ -141,7 +153,7 @@ class DatasetWriter:
         preds = self._predictions(predictions, logits, n)
         confidence = prediction_confidence(logits, preds)
         if metadata is not None and len(metadata) != n:
-            raise ValueError(f"dataset {self.name!r}: {len(metadata)} metadata entries for {n} images")
+            raise UsageError(f"dataset {self.name!r}: {len(metadata)} metadata entries for {n} images")
         batch_images, converted = self._check_images(images, n, layout)
         first = self.rows
         converting: list[threading.Event] = []
@@ -162,7 +174,7 @@ class DatasetWriter:
             # writing the images encoded meanwhile. Then at most two slices per thread go on encoding.
             while not all(event.is_set() for event in converting):
                 self._drain_images(block=True, keep=len(self._pending_images) - 1)
-            self._drain_images(block=True, keep=2 * self._writer.encode_threads)
+            self._drain_images(block=True, keep=2 * self._settings.encode_threads)
         except BaseException:
             for event in converting:
                 event.wait()
@@ -176,10 +188,10 @@ class DatasetWriter:
         if self._closed:
             return
         if self._layers is None:
-            raise ValueError(f"dataset {self.name!r} has no batches: append at least one (it may be empty)")
+            raise UsageError(f"dataset {self.name!r} has no batches: append at least one (it may be empty)")
         for layer in self._layers:
             self._flush_layer(layer, final=True)
-        self._writer._sync_soon()
+        self._sink.sync_soon()
         # Histograms and summaries first: the threads finish encoding the last images meanwhile.
         infos = [self._finish_layer(layer) for layer in self._layers]
         self._drain_images(block=True)
@@ -194,7 +206,7 @@ class DatasetWriter:
                     RuntimeWarning,
                     stacklevel=_caller_level(),
                 )
-        self._writer._dataset_done(
+        self._events.done(
             pb.DatasetInfo(
                 name=self.name,
                 role=pb.ROLE_ID if self.role == "id" else pb.ROLE_OOD,
@@ -203,8 +215,8 @@ class DatasetWriter:
                 table=self._table_refs,
                 layers=infos,
                 has_images=bool(self._has_images),
-                top_k=self._writer.top_k,
-                histogram_bins=self._writer.histogram_bins,
+                top_k=self._settings.top_k,
+                histogram_bins=self._settings.histogram_bins,
             )
         )
 
@@ -215,7 +227,7 @@ class DatasetWriter:
         self._pending_images.clear()
         self._pending_bytes = 0
         self._shutdown()
-        self._writer._dataset_discarded()
+        self._events.discarded()
 
     def __enter__(self) -> DatasetWriter:
         return self
@@ -225,21 +237,21 @@ class DatasetWriter:
             self.close()
         elif not self._closed:
             # Drop this dataset: the writer may go on without it, or be aborted.
-            self._writer._drop_dataset(self)
+            self._events.failed(self)
 
     # ---- validation ---------------------------------------------------------
 
     def _check_labels(self, labels: Any) -> np.ndarray:
         labels = np.asarray(labels)
         if labels.ndim != 1:
-            raise ValueError(f"dataset {self.name!r}: labels must be a 1-D array, got shape {labels.shape}")
+            raise UsageError(f"dataset {self.name!r}: labels must be a 1-D array, got shape {labels.shape}")
         if labels.size and not np.issubdtype(labels.dtype, np.integer):
             if not np.all(np.equal(np.mod(labels, 1), 0)):
-                raise ValueError(f"dataset {self.name!r}: labels must be integer class indices")
+                raise UsageError(f"dataset {self.name!r}: labels must be integer class indices")
         labels = labels.astype(np.int64)
         bad = np.flatnonzero((labels < 0) | (labels >= self._classes))
         if bad.size:
-            raise ValueError(
+            raise UsageError(
                 f"dataset {self.name!r}: label {labels[bad[0]]} of image {self.rows + bad[0]} is out of range: "
                 f"there are {self._classes} classes (0..{self._classes - 1})"
             )
@@ -250,7 +262,7 @@ class DatasetWriter:
         missing = [name for name in expected if name not in activations]
         extra = [name for name in activations if name not in expected]
         if missing or extra:
-            raise ValueError(
+            raise UsageError(
                 f"dataset {self.name!r}: activations must have exactly the model's layers "
                 f"{expected}; missing {missing}, unknown {extra}"
             )
@@ -258,7 +270,7 @@ class DatasetWriter:
         for name, layer in zip(expected, self._model.layers):
             value = np.asarray(activations[name])
             if value.ndim != 2 or value.shape != (n, layer.units):
-                raise ValueError(
+                raise UsageError(
                     f"dataset {self.name!r}, layer {name!r}: expected activations of shape "
                     f"({n}, {layer.units}), got {value.shape}"
                     + (" (pool feature maps to one value per unit first)" if value.ndim > 2 else "")
@@ -267,12 +279,14 @@ class DatasetWriter:
         if self._layers is None:
             self._layers = []
             for i, (layer, value) in enumerate(zip(self._model.layers, arrays)):
-                dtype = self._writer._dtype_for(self._dtype_choice, layer.name, value)
+                dtype = dtypes.choose(self._dtype_choice, layer.name, value)
                 row_bytes = layer.units * dtypes.ITEMSIZE[dtype]
                 if row_bytes > MAX_RECORD - 1024:
-                    raise ValueError(f"layer {layer.name!r}: one row of {row_bytes} bytes is too large")
-                rows = max(1, min(self._writer.chunk_bytes // row_bytes, (MAX_RECORD - 1024) // row_bytes))
-                summary = SummaryBuilder(layer.units, self._classes, self._writer.top_k, self._writer.histogram_bins)
+                    raise UsageError(f"layer {layer.name!r}: one row of {row_bytes} bytes is too large")
+                rows = max(1, min(self._settings.chunk_bytes // row_bytes, (MAX_RECORD - 1024) // row_bytes))
+                summary = SummaryBuilder(
+                    layer.units, self._classes, self._settings.top_k, self._settings.histogram_bins
+                )
                 self._layers.append(_LayerStream(i, layer.units, dtype, rows, summary))
         return arrays
 
@@ -281,9 +295,9 @@ class DatasetWriter:
             return np.argmax(np.where(np.isnan(logits), -np.inf, logits), axis=1) if n else np.zeros(0, np.int64)
         preds = np.asarray(predictions).astype(np.int64)
         if preds.shape != (n,):
-            raise ValueError(f"dataset {self.name!r}: predictions must have shape ({n},), got {preds.shape}")
+            raise UsageError(f"dataset {self.name!r}: predictions must have shape ({n},), got {preds.shape}")
         if preds.size and (preds.min() < 0 or preds.max() >= self._classes):
-            raise ValueError(f"dataset {self.name!r}: predictions out of range 0..{self._classes - 1}")
+            raise UsageError(f"dataset {self.name!r}: predictions out of range 0..{self._classes - 1}")
         return preds
 
     def _check_images(
@@ -295,25 +309,25 @@ class DatasetWriter:
         if self._has_images is None:
             self._has_images = has
         elif has != self._has_images and n:
-            raise ValueError(f"dataset {self.name!r}: give images with every batch or with none")
+            raise UsageError(f"dataset {self.name!r}: give images with every batch or with none")
         if not has:
             return None, True
         if isinstance(batch, (list, tuple)) and batch and isinstance(batch[0], EncodedImage):
             if len(batch) != n or not all(isinstance(image, EncodedImage) for image in batch):
-                raise ValueError(f"dataset {self.name!r}: {len(batch)} encoded images for {n} labels")
+                raise UsageError(f"dataset {self.name!r}: {len(batch)} encoded images for {n} labels")
             for i, image in enumerate(batch):
                 self._check_pixels(i, image.width, image.height)
             return list(batch), True
         checked = images.checked_batch(batch, layout)  # type: ignore[arg-type]
         if len(checked) != n:
-            raise ValueError(f"dataset {self.name!r}: {len(checked)} images for {n} labels")
+            raise UsageError(f"dataset {self.name!r}: {len(checked)} images for {n} labels")
         for i, image in enumerate(checked[:1] if isinstance(checked, np.ndarray) else checked):
             self._check_pixels(i, image.shape[1], image.shape[0])
         return checked, False
 
     def _check_pixels(self, i: int, width: int, height: int) -> None:
         if width * height > MAX_IMAGE_PIXELS:
-            raise ValueError(
+            raise UsageError(
                 f"dataset {self.name!r}: image {self.rows + i} has {width}x{height} pixels, more than "
                 f"readers accept ({MAX_IMAGE_PIXELS:,}); make a smaller thumbnail"
             )
@@ -340,7 +354,7 @@ class DatasetWriter:
                     data=chunk.tobytes(),
                 )
             )
-            ref = self._writer._write_record(record)
+            ref = self._sink.write_record(record)
             layer.chunks.append(pb.ActivationChunkRef(first_row=layer.rows_written, rows=take, record=ref))
             layer.rows_written += take
         if source is not None and layer.pending and np.may_share_memory(layer.pending[-1], source):
@@ -349,12 +363,12 @@ class DatasetWriter:
     def _finish_layer(self, layer: _LayerStream) -> pb.LayerData:
         partial = layer.summary.partial()
         histogram = HistogramBuilder(
-            np.nan_to_num(partial.min), np.nan_to_num(partial.max), self._writer.histogram_bins
+            np.nan_to_num(partial.min), np.nan_to_num(partial.max), self._settings.histogram_bins
         )
         # Second, bounded-memory pass over the chunks just written: bin ranges
         # are only known once every value has been seen.
         for ref in layer.chunks:
-            payload = self._writer._read_at(ref.record.offset + 8, ref.record.length)
+            payload = self._sink.read_at(ref.record.offset + 8, ref.record.length)
             chunk = pb.Record.FromString(payload).activations
             stored = dtypes.decode(chunk.data, layer.dtype, (chunk.rows, chunk.units))
             histogram.add(dtypes.exact(stored, "float16") if layer.dtype == "float16" else stored)
@@ -370,15 +384,15 @@ class DatasetWriter:
             mean=partial.mean.astype("<f8").tobytes(),
             nan_count=partial.nan_count.astype("<u4").tobytes(),
             inf_count=partial.inf_count.astype("<u4").tobytes(),
-            top_k=self._writer.top_k,
+            top_k=self._settings.top_k,
             top_indices=partial.top_indices.astype("<u4").tobytes(),
             top_values=stored_top,
             class_means=partial.class_means.astype("<f4").tobytes(),
             class_counts=partial.class_counts.astype("<u4").tobytes(),
-            histogram_bins=self._writer.histogram_bins,
+            histogram_bins=self._settings.histogram_bins,
             histogram=histogram.result().astype("<u4").tobytes(),
         )
-        ref = self._writer._write_record(pb.Record(summary=summary))
+        ref = self._sink.write_record(pb.Record(summary=summary))
         return pb.LayerData(layer=layer.index, dtype=dtypes.to_proto(layer.dtype), chunks=layer.chunks, summary=ref)
 
     def _submit_images(
@@ -392,10 +406,10 @@ class DatasetWriter:
             shapes = [(image.height, image.width, image.channels) for image in batch]  # type: ignore[union-attr]
             self._pending_images.append(_ImageSlice(first, shapes, [image.encoding for image in batch], done))  # type: ignore[union-attr]
             return []
-        threads = self._writer.encode_threads
+        threads = self._settings.encode_threads
         if self._pool is None:
             self._pool = ThreadPoolExecutor(threads, thread_name_prefix="deephys-encode")
-        encoding, quality = self._writer.image_encoding, self._writer.image_quality
+        encoding, quality = self._settings.image_encoding, self._settings.image_quality
         n = len(batch)
         image_bytes = max(1, sum(image.size for image in batch[:8]) // max(1, min(n, 8)))  # type: ignore[union-attr]
         step = max(1, min(-(-n // threads), _SLICE_BYTES // image_bytes))
@@ -418,7 +432,7 @@ class DatasetWriter:
 
     def _drain_images(self, block: bool, keep: int = 0) -> None:
         """Write the images encoded so far, in order; with `block`, wait until at most `keep` slices are left."""
-        default_encoding = images.ENCODINGS.get(self._writer.image_encoding, 0)
+        default_encoding = images.ENCODINGS.get(self._settings.image_encoding, 0)
         while self._pending_images and (
             block and len(self._pending_images) > keep or self._pending_images[0].future.done()
         ):
@@ -430,7 +444,7 @@ class DatasetWriter:
             image, last_shape = record.image, None
             for j, data in enumerate(pending.future.result()):
                 if not data:  # EncodedImage.absent(): left out, an all-zero reference
-                    self._image_refs[pending.first + j] = _ABSENT_IMAGE
+                    self._image_refs[pending.first + j] = ABSENT_IMAGE_REF
                     continue
                 indices.append(pending.first + j)
                 shape = pending.shapes[j]
@@ -443,8 +457,8 @@ class DatasetWriter:
                 image.index = pending.first + j
                 image.data = data
                 payloads.append(record.SerializeToString())
-            for index, ref in zip(indices, self._writer._write_payloads(payloads), strict=True):
-                self._image_refs[index] = _IMAGE_REF.pack(*ref)
+            for index, ref in zip(indices, self._sink.write_payloads(payloads), strict=True):
+                self._image_refs[index] = pack_image_ref(*ref)
 
     def _flush_table(self, final: bool) -> None:
         while len(self._table) >= TABLE_CHUNK_ROWS or (final and self._table):
@@ -453,7 +467,7 @@ class DatasetWriter:
             if self._has_images and any(first + i not in self._image_refs for i in range(rows)):
                 return  # images of these rows are still being encoded
             entries, self._table = self._table[:rows], self._table[rows:]
-            refs = b"".join(self._image_refs.pop(first + i, _ABSENT_IMAGE) for i in range(rows))
+            refs = b"".join(self._image_refs.pop(first + i, ABSENT_IMAGE_REF) for i in range(rows))
             has_metadata = any(e[3] for e in entries)
             chunk = pb.ImageTableChunk(
                 dataset=self.index,
@@ -470,7 +484,7 @@ class DatasetWriter:
                 else [],
                 images=refs if self._has_images else b"",
             )
-            ref = self._writer._write_record(pb.Record(table=chunk))
+            ref = self._sink.write_record(pb.Record(table=chunk))
             self._table_refs.append(pb.ImageTableChunkRef(first_row=first, rows=rows, record=ref))
             self._table_start += rows
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
 from .._generated.deephys.v1 import deephys_pb2 as pb
+from ..errors import UsageError, WrongTypeError
 
 NAMES = ("float32", "float16", "bfloat16", "float64")
 
@@ -35,12 +38,12 @@ def name_of(array: np.ndarray) -> str:
         return array.dtype.name
     if np.issubdtype(array.dtype, np.integer) or array.dtype == np.bool_:
         return "float32"
-    raise TypeError(f"activations of dtype {array.dtype} are not supported; use a float dtype")
+    raise WrongTypeError(f"activations of dtype {array.dtype} are not supported; use a float dtype")
 
 
 def check_name(name: str) -> str:
     if name not in _TO_PROTO:
-        raise ValueError(f"unknown activation dtype {name!r}; choose one of {', '.join(NAMES)}")
+        raise UsageError(f"unknown activation dtype {name!r}; choose one of {', '.join(NAMES)}")
     return name
 
 
@@ -61,6 +64,13 @@ def store(array: np.ndarray, name: str) -> np.ndarray:
         if name == "bfloat16":
             return float32_to_bfloat16_bits(np.asarray(array, np.float32))
         return np.ascontiguousarray(array, dtype=_STORAGE[name])
+
+
+def choose(choice: str | Mapping[str, str] | None, layer: str, sample: np.ndarray) -> str:
+    """The file dtype of `layer`: the one chosen for it (one for all, or a mapping per layer), else `sample`'s."""
+    if isinstance(choice, Mapping):
+        choice = choice.get(layer)
+    return check_name(choice) if choice else name_of(sample)
 
 
 def exact(stored: np.ndarray, name: str) -> np.ndarray:
@@ -96,18 +106,6 @@ def float32_to_bfloat16_bits(values: np.ndarray) -> np.ndarray:
 
 def bfloat16_bits_to_float32(bits: np.ndarray) -> np.ndarray:
     return (bits.astype(np.uint32) << 16).view(np.float32)
-
-
-def widen(array: np.ndarray) -> np.ndarray:
-    """Exact float64 copy of any supported activation array."""
-    if array.dtype.name == "bfloat16":
-        return bfloat16_bits_to_float32(np.ascontiguousarray(array).view(np.uint16)).astype(np.float64)
-    return np.asarray(array, dtype=np.float64)
-
-
-def quantize(array: np.ndarray, name: str) -> np.ndarray:
-    """The values `array` takes once stored as `name`, as float64."""
-    return np.asarray(exact(store(array, name), name), dtype=np.float64)
 
 
 _FLOAT16_TABLE: np.ndarray | None = None

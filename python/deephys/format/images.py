@@ -10,6 +10,7 @@ import numpy as np
 from PIL import Image as PILImage
 
 from .._generated.deephys.v1 import deephys_pb2 as pb
+from ..errors import ImageSizeMismatch, UsageError
 from . import png
 
 Layout = Literal["auto", "NHWC", "NCHW"]
@@ -24,18 +25,9 @@ except ImportError:  # pragma: no cover - Pillow does the same, slower
     _simplejpeg = None
 
 
-def to_uint8_batch(images: np.ndarray | Sequence[np.ndarray], layout: Layout = "auto") -> list[np.ndarray]:
-    """Split a batch into per-image uint8 arrays of shape (H, W) or (H, W, 3).
-
-    Accepts an array (N, H, W), (N, H, W, C) or (N, C, H, W) with C in {1, 3},
-    or a sequence of per-image arrays (for images of different sizes).
-    """
-    return list(to_uint8(images, layout))
-
-
 def to_uint8(images: np.ndarray | Sequence[np.ndarray], layout: Layout = "auto") -> np.ndarray | list[np.ndarray]:
-    """As `to_uint8_batch`, but an array batch comes back as one new C-contiguous array (N, H, W) or
-    (N, H, W, 3), converted at once (the same values as image by image)."""
+    """A batch as uint8: an array (N, H, W), (N, H, W, C) or (N, C, H, W) with C in {1, 3} comes back as one
+    new C-contiguous array (N, H, W) or (N, H, W, 3); a sequence of images (of different sizes) as a list."""
     return convert(checked_batch(images, layout))
 
 
@@ -51,7 +43,7 @@ def checked_batch(images: np.ndarray | Sequence[np.ndarray], layout: Layout = "a
             if not _channels_last(array.shape[1:], layout):
                 array = array.transpose(0, 2, 3, 1)
         elif array.ndim != 3:
-            raise ValueError(f"images must have shape (N, H, W), (N, H, W, C) or (N, C, H, W); got {array.shape}")
+            raise UsageError(f"images must have shape (N, H, W), (N, H, W, C) or (N, C, H, W); got {array.shape}")
         return _checked(array, batch=True)
     return [_checked_image(np.asarray(img), layout) for img in images]
 
@@ -64,7 +56,7 @@ def _checked_image(image: np.ndarray, layout: Layout) -> np.ndarray:
     if image.ndim == 2:
         return _checked(image, batch=False)
     if image.ndim != 3:
-        raise ValueError(f"an image must have shape (H, W), (H, W, C) or (C, H, W); got {image.shape}")
+        raise UsageError(f"an image must have shape (H, W), (H, W, C) or (C, H, W); got {image.shape}")
     channels_last = _channels_last(image.shape, layout)
     return _checked(image if channels_last else np.moveaxis(image, 0, -1), batch=False)
 
@@ -75,18 +67,18 @@ def _channels_last(shape: tuple[int, ...], layout: Layout) -> bool:
     if layout == "NCHW":
         return False
     if layout != "auto":
-        raise ValueError(f"layout must be 'auto', 'NHWC' or 'NCHW', not {layout!r}")
+        raise UsageError(f"layout must be 'auto', 'NHWC' or 'NCHW', not {layout!r}")
     last, first = shape[-1] in _CHANNELS, shape[0] in _CHANNELS
     if last and not first:
         return True
     if first and not last:
         return False
     if first and last:
-        raise ValueError(
+        raise UsageError(
             f"cannot tell whether images of shape {shape} are channels-first or channels-last: "
             "pass layout='NCHW' or layout='NHWC'"
         )
-    raise ValueError(f"images of shape {shape} have no channel axis of size 1 or 3 (greyscale or RGB)")
+    raise UsageError(f"images of shape {shape} have no channel axis of size 1 or 3 (greyscale or RGB)")
 
 
 _CONVERT_BYTES = 256 << 10  # float64 scratch per step of a float conversion (stays in the caches)
@@ -98,13 +90,13 @@ def _checked(image: np.ndarray, batch: bool) -> np.ndarray:
     if image.ndim == colour and image.shape[-1] == 1:
         image = image[..., 0]
     if image.ndim == colour and image.shape[-1] != 3:
-        raise ValueError(f"images must be greyscale or RGB; got {image.shape[-1]} channels")
+        raise UsageError(f"images must be greyscale or RGB; got {image.shape[-1]} channels")
     if image.dtype in (np.uint8, np.bool_):
         return image
     if np.issubdtype(image.dtype, np.integer):
         lo, hi = int(image.min(initial=0)), int(image.max(initial=0))
         if lo < 0 or hi > 255:
-            raise ValueError(f"integer images must lie in [0, 255]; found values in [{lo}, {hi}]")
+            raise UsageError(f"integer images must lie in [0, 255]; found values in [{lo}, {hi}]")
         return image
     if image.dtype not in (np.float16, np.float32, np.float64):
         image = np.asarray(image, dtype=np.float64)
@@ -112,10 +104,10 @@ def _checked(image: np.ndarray, batch: bool) -> np.ndarray:
         # min/max propagate NaN and reach any inf; they are exact in any float dtype.
         lo, hi = float(image.min()), float(image.max())
         if not (np.isfinite(lo) and np.isfinite(hi)):
-            raise ValueError("images contain NaN or infinite pixels")
+            raise UsageError("images contain NaN or infinite pixels")
         lo, hi = min(lo, 0.0), max(hi, 0.0)
         if lo < -1e-3 or hi > 1 + 1e-3:
-            raise ValueError(
+            raise UsageError(
                 f"float images must lie in [0, 1]; found values in [{lo:.3g}, {hi:.3g}]. If they are "
                 "normalized, undo it (x * std + mean) or let the exporter do it (mean=..., std=...)"
             )
@@ -172,7 +164,7 @@ def encode(image: np.ndarray, encoding: str = "png", quality: int = 90) -> bytes
     elif encoding == "webp":
         pil.save(buffer, format="WEBP", quality=quality)
     else:
-        raise ValueError(f"unknown image encoding {encoding!r}; choose png, jpeg or webp")
+        raise UsageError(f"unknown image encoding {encoding!r}; choose png, jpeg or webp")
     return buffer.getvalue()
 
 
@@ -206,10 +198,6 @@ def encode_many(pictures: np.ndarray | Sequence[np.ndarray], encoding: str = "pn
     return out
 
 
-class SizeMismatch(ValueError):
-    """The encoded image's header does not give the expected width and height."""
-
-
 def decode(data: bytes, size: tuple[int, int] | None = None) -> np.ndarray:
     """Decode to uint8 (H, W, C) with C = 1 or 3.
 
@@ -217,7 +205,9 @@ def decode(data: bytes, size: tuple[int, int] | None = None) -> np.ndarray:
     """
     with PILImage.open(io.BytesIO(data)) as pil:
         if size is not None and tuple(pil.size) != tuple(size):
-            raise SizeMismatch(f"the encoded image is {pil.size[0]}x{pil.size[1]}, the record says {size[0]}x{size[1]}")
+            raise ImageSizeMismatch(
+                f"the encoded image is {pil.size[0]}x{pil.size[1]}, the record says {size[0]}x{size[1]}"
+            )
         pil.load()
         if pil.mode not in ("L", "RGB"):
             pil = pil.convert("RGB")

@@ -28,6 +28,8 @@ import zlib
 
 import numpy as np
 
+from ..errors import UsageError
+
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _IHDR = struct.Struct(">IIBBBBB")
 _LENGTH = struct.Struct(">I")
@@ -48,7 +50,7 @@ _IEND = _chunk(b"IEND", b"")
 def header(width: int, height: int, channels: int) -> bytes:
     """Signature and IHDR chunk of an 8-bit image of this size."""
     if not (0 < width <= MAX_SIDE and 0 < height <= MAX_SIDE):
-        raise ValueError(f"a PNG image must be 1 to {MAX_SIDE} pixels wide and high, not {width}x{height}")
+        raise UsageError(f"a PNG image must be 1 to {MAX_SIDE} pixels wide and high, not {width}x{height}")
     return SIGNATURE + _chunk(b"IHDR", _IHDR.pack(width, height, 8, _COLOUR_TYPE[channels], 0, 0, 0))
 
 
@@ -136,7 +138,7 @@ def deflate(data: bytes | memoryview, raw_size: int | None = None) -> bytes:
 def encode_batch(images: np.ndarray) -> list[bytes]:
     """PNG files of a batch of uint8 images (N, H, W) (grey) or (N, H, W, 3) (RGB)."""
     if images.dtype != np.uint8 or images.ndim not in (3, 4) or (images.ndim == 4 and images.shape[3] not in (1, 3)):
-        raise ValueError(
+        raise UsageError(
             f"encode_batch takes uint8 (N, H, W) or (N, H, W, 3) arrays, not {images.dtype} {images.shape}"
         )
     n, height, width = images.shape[:3]

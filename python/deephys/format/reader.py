@@ -11,29 +11,25 @@ leading underscore is private.
 from __future__ import annotations
 
 import os
-import stat
-import struct
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import numpy as np
-from google.protobuf.message import DecodeError
 
 from .._generated.deephys.v1 import deephys_pb2 as pb
-from ..errors import FormatError
+from ..errors import FormatError, ImageSizeMismatch, NotFoundError, OutOfRangeError
 from ..model import Model
 from . import dtypes, images
 from .checks import check_footer
-from .container import FRAME_SIZE, HEADER_SIZE, TRAILER_SIZE, Trailer, crc32, parse_frame, parse_header, parse_trailer
-from .dataset_writer import EncodedImage
+from .container import FRAME_SIZE, HEADER_SIZE, TRAILER_SIZE, Trailer, parse_header, parse_trailer
 from .limits import IMAGE_REF_SIZE, MAX_IMAGE_PIXELS
+from .records import IMAGE_REF_DTYPE, EncodedImage, RecordFile, image_refs_array, unpack_image_ref
 from .summaries import LayerSummary
 
-_IMAGE_REF = struct.Struct("<QII")
-#: Where an image's record lies in the file, as `TableChunk.image_refs` holds it; all zero: left out.
-IMAGE_REF_DTYPE = np.dtype([("offset", "<u8"), ("length", "<u4"), ("crc32", "<u4")])
+__all__ = ["IMAGE_REF_DTYPE", "Dataset", "EncodedImage", "Run", "StoredBytes", "TableChunk", "open_run"]
 
 
 @dataclass(frozen=True)
@@ -66,44 +62,12 @@ class StoredBytes:
         return self.table + self.images + sum(self.activations.values()) + sum(self.summaries.values())
 
 
-class _File:
-    """Bounds-checked positional reads."""
-
-    def __init__(self, path: Path):
-        self.path = str(path)
-        # O_NONBLOCK: opening a FIFO must not wait for a writer (it is refused below).
-        flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
-        try:
-            self._fd = os.open(path, flags)
-        except IsADirectoryError:
-            raise FormatError(path, 0, "is a folder, not a Deephys file") from None
-        info = os.fstat(self._fd)
-        if not stat.S_ISREG(info.st_mode):
-            os.close(self._fd)
-            kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
-            raise FormatError(path, 0, f"is {kind}, not a Deephys file")
-        self.size = info.st_size
-
-    def read(self, offset: int, length: int) -> bytes:
-        if offset < 0 or length < 0 or offset + length > self.size:
-            raise FormatError(self.path, offset, f"read of {length} bytes past the end of the {self.size}-byte file")
-        data = os.pread(self._fd, length, offset)
-        if len(data) != length:
-            raise FormatError(self.path, offset, "file shrank while being read")
-        return data
-
-    def close(self) -> None:
-        if self._fd >= 0:
-            os.close(self._fd)
-            self._fd = -1
-
-
 class Run:
     """An opened .deephys file: one model and its datasets. Reads lazily."""
 
     def __init__(self, path: str | os.PathLike[str]):
         self.path = Path(path)
-        self._file = _File(self.path)
+        self._file = RecordFile(self.path)
         try:
             self._trailer = parse_trailer(
                 self._file.path,
@@ -114,8 +78,10 @@ class Run:
             )
             self.format_version = parse_header(self._file.path, self._file.read(0, HEADER_SIZE))
             if self.format_version != (self._trailer.major, self._trailer.minor):
-                raise FormatError(self._file.path, 8, "header and trailer disagree on the format version")
-            record = self._record(
+                raise FormatError(
+                    self._file.path, 8, "header and trailer disagree on the format version", "unsupported-version"
+                )
+            record = self._file.record(
                 pb.RecordRef(
                     offset=self._trailer.footer_offset,
                     length=self._trailer.footer_length,
@@ -149,38 +115,28 @@ class Run:
     def trailer(self) -> Trailer:
         return self._trailer
 
+    @property
+    def footer(self) -> pb.Footer:
+        """The file's index as stored (protobuf `deephys.v1.Footer`), for tools that copy or check files."""
+        return self._footer
+
+    @property
+    def file(self) -> RecordFile:
+        """The open file, for tools that walk its records (`validate`, `repair`)."""
+        return self._file
+
     def close(self) -> None:
         self._file.close()
 
     def __enter__(self) -> Run:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def __repr__(self) -> str:
         names = ", ".join(f"{d.name!r} ({d.role}, {len(d)} images)" for d in self.datasets.values())
         return f"<deephys.Run {str(self.path)!r} model={self.model.name!r} datasets=[{names}]>"
-
-    def _record(self, ref: pb.RecordRef, kind: str):
-        """Read, check and decode the record `ref` points at, which must be of `kind`."""
-        path = self._file.path
-        if ref.offset < HEADER_SIZE or ref.offset + FRAME_SIZE + ref.length > self._file.size - TRAILER_SIZE:
-            raise FormatError(path, ref.offset, f"{kind} record reference points outside the file")
-        data = self._file.read(ref.offset, FRAME_SIZE + ref.length)
-        length, crc = parse_frame(path, ref.offset, data[:FRAME_SIZE])
-        if length != ref.length or crc != ref.crc32:
-            raise FormatError(path, ref.offset, f"{kind} record frame does not match its index entry")
-        payload = data[FRAME_SIZE:]
-        if crc32(payload) != crc:
-            raise FormatError(path, ref.offset, f"{kind} record CRC mismatch: the file is damaged")
-        try:
-            record = pb.Record.FromString(payload)
-        except DecodeError as exc:
-            raise FormatError(path, ref.offset, f"{kind} record does not decode: {exc}") from None
-        if record.WhichOneof("body") != kind:
-            raise FormatError(path, ref.offset, f"expected a {kind} record, found {record.WhichOneof('body')}")
-        return getattr(record, kind)
 
 
 class Dataset:
@@ -207,6 +163,11 @@ class Dataset:
         """The opened file this dataset belongs to (its model and classes)."""
         return self._run
 
+    @property
+    def info(self) -> pb.DatasetInfo:
+        """This dataset's entry in the file's index (protobuf `deephys.v1.DatasetInfo`)."""
+        return self._info
+
     def __len__(self) -> int:
         return int(self._info.images)
 
@@ -232,33 +193,33 @@ class Dataset:
 
     def _table_chunk(self, chunk_ref: pb.ImageTableChunkRef) -> TableChunk:
         classes = len(self._run.classes)
-        path = self._run._file.path
-        chunk = self._run._record(chunk_ref.record, "table")
+        path = self._run.file.path
+        chunk = self._run.file.record(chunk_ref.record, "table")
         rows = chunk_ref.rows
         where = chunk_ref.record.offset
         if chunk.first_row != chunk_ref.first_row or chunk.rows != rows or chunk.dataset != self.index:
-            raise FormatError(path, where, "table chunk does not match its index entry")
+            raise FormatError(path, where, "table chunk does not match its index entry", "bad-record")
         if len(chunk.labels) != rows or len(chunk.predictions) != rows or len(chunk.confidences) != 4 * rows:
-            raise FormatError(path, where, f"table chunk of {rows} rows has columns of the wrong length")
+            raise FormatError(path, where, f"table chunk of {rows} rows has columns of the wrong length", "bad-record")
         if len(chunk.metadata) not in (0, rows):
-            raise FormatError(path, where, "table chunk has metadata for some images only")
+            raise FormatError(path, where, "table chunk has metadata for some images only", "bad-record")
         if len(chunk.images) != (IMAGE_REF_SIZE * rows if self.has_images else 0):
-            raise FormatError(path, where, "table chunk has the wrong number of image references")
+            raise FormatError(path, where, "table chunk has the wrong number of image references", "bad-record")
         labels = np.array(chunk.labels, np.int64)
         predictions = np.array(chunk.predictions, np.int64)
         if rows and (labels.max() >= classes or predictions.max() >= classes):
-            raise FormatError(path, where, f"label or prediction out of range for {classes} classes")
+            raise FormatError(path, where, f"label or prediction out of range for {classes} classes", "bad-value")
         return TableChunk(
             first_row=int(chunk.first_row),
             labels=labels,
             predictions=predictions,
             confidences=np.frombuffer(chunk.confidences, "<f4").astype(np.float32),
             metadata=[{e.key: e.value for e in m.entries} for m in chunk.metadata] if chunk.metadata else None,
-            image_refs=np.frombuffer(chunk.images, IMAGE_REF_DTYPE),
+            image_refs=image_refs_array(chunk.images),
         )
 
     @cached_property
-    def _table(self) -> dict[str, object]:
+    def _table(self) -> dict[str, Any]:
         chunks = list(self.iter_table())
         meta: list[dict[str, str] | None] = []
         for chunk in chunks:
@@ -274,21 +235,21 @@ class Dataset:
     @property
     def labels(self) -> np.ndarray:
         """Ground-truth class index per image (int64)."""
-        return self._table["labels"]  # type: ignore[return-value]
+        return self._table["labels"]  # type: ignore[no-any-return]
 
     @property
     def predictions(self) -> np.ndarray:
         """Predicted class index per image (int64)."""
-        return self._table["predictions"]  # type: ignore[return-value]
+        return self._table["predictions"]  # type: ignore[no-any-return]
 
     @property
     def confidences(self) -> np.ndarray:
         """Softmax probability of the predicted class per image (float32)."""
-        return self._table["confidences"]  # type: ignore[return-value]
+        return self._table["confidences"]  # type: ignore[no-any-return]
 
     def metadata(self, i: int) -> dict[str, str]:
         """The key/value metadata of image `i` (empty if none)."""
-        return dict(self._table["metadata"][self._check_index(i)] or {})  # type: ignore[index]
+        return dict(self._table["metadata"][self._check_index(i)] or {})
 
     # ---- images -------------------------------------------------------------
 
@@ -301,16 +262,18 @@ class Dataset:
         """The stored record of image `i` (protobuf `deephys.v1.Image`); prefer `encoded_image(i)`."""
         i = self._check_index(i)
         if not self.has_images:
-            raise LookupError(f"dataset {self.name!r} was written without images")
+            raise NotFoundError(f"dataset {self.name!r} was written without images")
         offset, length, crc = self._image_ref(i)
         if offset == length == crc == 0:
-            raise LookupError(
+            raise NotFoundError(
                 f"image {i} of dataset {self.name!r} is not in this file: it was left out "
                 "(e.g. by `deephys bundle --slim`)"
             )
-        image = self._run._record(pb.RecordRef(offset=offset, length=length, crc32=crc), "image")
+        image: pb.Image = self._run.file.record(pb.RecordRef(offset=offset, length=length, crc32=crc), "image")
         if image.index != i or image.dataset != self.index:
-            raise FormatError(self._run._file.path, offset, f"image record is not image {i} of {self.name!r}")
+            raise FormatError(
+                self._run.file.path, offset, f"image record is not image {i} of {self.name!r}", "bad-reference"
+            )
         return image
 
     def _image_ref(self, i: int) -> tuple[int, int, int]:
@@ -320,8 +283,14 @@ class Dataset:
         if "_table" not in self.__dict__ and streamed is not None:
             first, refs = streamed
             if 0 <= i - first < len(refs) // IMAGE_REF_SIZE:
-                return _IMAGE_REF.unpack_from(refs, (i - first) * IMAGE_REF_SIZE)
-        return _IMAGE_REF.unpack_from(self._table["images"], i * IMAGE_REF_SIZE)  # type: ignore[arg-type]
+                return unpack_image_ref(refs, i - first)
+        return unpack_image_ref(self._table["images"], i)
+
+    def image_refs(self) -> np.ndarray:
+        """Where each image's record lies (`IMAGE_REF_DTYPE`: offset, length, crc32; all zero: left out).
+
+        Reads the whole table; empty when the dataset has no images."""
+        return image_refs_array(self._table["images"])
 
     def _image_offset(self, i: int) -> int:
         return self._image_ref(i)[0]
@@ -341,24 +310,27 @@ class Dataset:
         """Image `i` as uint8 (H, W, C), C = 1 (greyscale) or 3 (RGB)."""
         record = self.image_record(i)
         where = self._image_offset(self._check_index(i))
-        path = self._run._file.path
+        path = self._run.file.path
         if record.width * record.height > MAX_IMAGE_PIXELS:
             raise FormatError(
                 path,
                 where,
                 f"image {i} of {self.name!r} claims {record.width}x{record.height} "
                 f"pixels, more than the {MAX_IMAGE_PIXELS:,} a reader decodes",
+                "too-large",
             )
         try:
             # The encoded header must say the record's size before any pixel is decoded: a small
             # record cannot unpack into a huge image.
             array = images.decode(record.data, size=(record.width, record.height))
-        except images.SizeMismatch as exc:
-            raise FormatError(path, where, f"image {i} of {self.name!r} has the wrong size: {exc}") from None
+        except ImageSizeMismatch as exc:
+            raise FormatError(
+                path, where, f"image {i} of {self.name!r} has the wrong size: {exc}", "bad-image"
+            ) from None
         except Exception as exc:  # Pillow raises many kinds
-            raise FormatError(path, where, f"image {i} of {self.name!r} does not decode: {exc}") from None
+            raise FormatError(path, where, f"image {i} of {self.name!r} does not decode: {exc}", "bad-image") from None
         if array.shape != (record.height, record.width, record.channels):
-            raise FormatError(path, where, f"image {i} of {self.name!r} has the wrong size")
+            raise FormatError(path, where, f"image {i} of {self.name!r} has the wrong size", "bad-image")
         return array
 
     # ---- activations --------------------------------------------------------
@@ -376,7 +348,7 @@ class Dataset:
         n = len(self)
         stop = n if stop is None else stop
         if not 0 <= start <= stop <= n:
-            raise IndexError(f"rows [{start}, {stop}) out of range for {n} images")
+            raise OutOfRangeError(f"rows [{start}, {stop}) out of range for dataset {self.name!r} of {n} images")
         data = self._layer(layer)
         units = self._run.model.layers[data.layer].units
         parts = [chunk for chunk in self._chunks(data, start, stop)]
@@ -401,10 +373,10 @@ class Dataset:
             yield block[max(start, lo) - lo : min(stop, hi) - lo]
 
     def _decode_chunk(self, data: pb.LayerData, ref: pb.ActivationChunkRef) -> np.ndarray:
-        chunk = self._run._record(ref.record, "activations")
+        chunk = self._run.file.record(ref.record, "activations")
         units = self._run.model.layers[data.layer].units
         name = dtypes.from_proto(data.dtype)
-        path, where = self._run._file.path, ref.record.offset
+        path, where = self._run.file.path, ref.record.offset
         if (chunk.dataset, chunk.layer, chunk.first_row, chunk.rows, chunk.units, chunk.dtype) != (
             self.index,
             data.layer,
@@ -413,9 +385,9 @@ class Dataset:
             units,
             data.dtype,
         ):
-            raise FormatError(path, where, "activation chunk does not match its index entry")
+            raise FormatError(path, where, "activation chunk does not match its index entry", "bad-record")
         if name is None or len(chunk.data) != ref.rows * units * dtypes.ITEMSIZE[name]:
-            raise FormatError(path, where, "activation chunk has the wrong number of bytes")
+            raise FormatError(path, where, "activation chunk has the wrong number of bytes", "bad-record")
         return dtypes.decode(chunk.data, name, (ref.rows, units))
 
     def _layer(self, layer: str | int) -> pb.LayerData:
@@ -426,11 +398,11 @@ class Dataset:
     def summary(self, layer: str | int) -> LayerSummary:
         """The stored summary of `layer` over this dataset (see docs/format.md)."""
         data = self._layer(layer)
-        s = self._run._record(data.summary, "summary")
+        s = self._run.file.record(data.summary, "summary")
         units = self._run.model.layers[data.layer].units
         classes, k, bins = len(self._run.classes), s.top_k, s.histogram_bins
         name = dtypes.from_proto(data.dtype) or "float32"
-        path, where = self._run._file.path, data.summary.offset
+        path, where = self._run.file.path, data.summary.offset
         sizes = {
             "min": 8 * units,
             "max": 8 * units,
@@ -444,10 +416,12 @@ class Dataset:
             "histogram": 4 * units * bins,
         }
         if (s.dataset, s.layer, s.units, s.classes, s.images) != (self.index, data.layer, units, classes, len(self)):
-            raise FormatError(path, where, "summary does not match its dataset and layer")
+            raise FormatError(path, where, "summary does not match its dataset and layer", "bad-record")
         for key, size in sizes.items():
             if len(getattr(s, key)) != size:
-                raise FormatError(path, where, f"summary field {key} has {len(getattr(s, key))} bytes, not {size}")
+                raise FormatError(
+                    path, where, f"summary field {key} has {len(getattr(s, key))} bytes, not {size}", "bad-record"
+                )
         return LayerSummary(
             images=int(s.images),
             min=np.frombuffer(s.min, "<f8").copy(),
@@ -471,7 +445,7 @@ class Dataset:
         info = self._info
         images = 0
         if self.has_images:
-            refs = np.frombuffer(self._table["images"], IMAGE_REF_DTYPE)  # type: ignore[arg-type]
+            refs = self.image_refs()
             lengths = refs["length"][refs["length"] > 0]
             images = int(lengths.sum()) + frame * len(lengths)
         return StoredBytes(
@@ -487,7 +461,7 @@ class Dataset:
     def _check_index(self, i: int) -> int:
         n = len(self)
         if not -n <= i < n:
-            raise IndexError(f"image index {i} out of range for dataset {self.name!r} of {n} images")
+            raise OutOfRangeError(f"image index {i} out of range for dataset {self.name!r} of {n} images")
         return int(i) % n
 
 

@@ -17,7 +17,7 @@ from google.protobuf.message import DecodeError
 
 from .._generated.deephys.v1 import deephys_pb2 as pb
 from ..errors import FormatError, NothingToRepair
-from .container import _FRAME, crc32, parse_header, parse_trailer, unpack_trailer
+from .container import FRAME, crc32, parse_header, parse_trailer, unpack_trailer
 from .limits import FRAME_SIZE, HEADER_SIZE, MAX_FOOTER, TRAILER_SIZE
 
 
@@ -49,7 +49,7 @@ def repair(path: str | os.PathLike[str], *, dry_run: bool = False) -> Repaired:
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise FormatError(path, 0, "not a regular file, not a Deephys file")
+            raise FormatError(path, 0, "not a regular file, not a Deephys file", "not-deephys")
         size = info.st_size
         parse_header(path, os.pread(fd, HEADER_SIZE, 0))
         if size >= HEADER_SIZE + TRAILER_SIZE and unpack_trailer(os.pread(fd, TRAILER_SIZE, size - TRAILER_SIZE)):
@@ -64,6 +64,7 @@ def repair(path: str | os.PathLike[str], *, dry_run: bool = False) -> Repaired:
                 stop,
                 "no complete version found: no verified trailer before the records end; "
                 "nothing can be recovered, the file is left as it is",
+                "truncated",
             )
         if not dry_run:
             os.ftruncate(fd, restored_size)
@@ -86,7 +87,7 @@ def _last_complete_version(fd: int, size: int) -> tuple[int, pb.Footer | None, i
             position += TRAILER_SIZE
             last_end, last_footer = position, footer
             continue
-        length, _ = _FRAME.unpack(data[:FRAME_SIZE])
+        length, _ = FRAME.unpack(data[:FRAME_SIZE])
         if length > MAX_FOOTER or position + FRAME_SIZE + length > size:
             break
         position += FRAME_SIZE + length
@@ -102,7 +103,7 @@ def _footer_of_trailer(fd: int, position: int, data: bytes) -> pb.Footer | None:
     except FormatError:
         return None
     frame = os.pread(fd, FRAME_SIZE + trailer.footer_length, trailer.footer_offset)
-    length, crc = _FRAME.unpack(frame[:FRAME_SIZE])
+    length, crc = FRAME.unpack(frame[:FRAME_SIZE])
     payload = frame[FRAME_SIZE:]
     if (length, crc) != (trailer.footer_length, trailer.footer_crc) or crc32(payload) != crc:
         return None

@@ -1,8 +1,8 @@
 """Per-layer summaries (docs/format.md, "Summaries"), built while streaming.
 
 `SummaryBuilder` sees the activations chunk by chunk and keeps memory that does
-not grow with the number of images; `compute_summary` is the direct batch
-definition that `deephys validate` checks the stored summaries against.
+not grow with the number of images. The tests check it against a direct batch
+definition built on `deephys.analysis` (tests/format/summary_reference.py).
 """
 
 from __future__ import annotations
@@ -231,38 +231,3 @@ def _native(values: np.ndarray) -> np.ndarray:
     if values.dtype == np.float16 or values.dtype.name == "bfloat16":
         return values.astype(np.float32)
     return values.astype(np.float64)
-
-
-def compute_summary(values: np.ndarray, labels: np.ndarray, classes: int, top_k: int, bins: int) -> LayerSummary:
-    """Direct (non-streaming) definition of a layer summary, from `deephys.analysis`."""
-    from .. import analysis
-
-    values = np.asarray(values, dtype=np.float64)
-    labels = np.asarray(labels, dtype=np.int64)
-    n, units = values.shape
-    finite = np.isfinite(values)
-    nan = np.isnan(values)
-    top_indices = np.full((units, top_k), ABSENT_INDEX, np.int64)
-    top_values = np.zeros((units, top_k))
-    histogram = np.zeros((units, bins), np.int64)
-    lo, hi = np.full(units, np.nan), np.full(units, np.nan)
-    for u in range(units):
-        indices, top = analysis.top_images(values[:, u], k=top_k)
-        top_indices[u, : indices.size] = indices
-        top_values[u, : indices.size] = top
-        histogram[u], lo[u], hi[u] = analysis.histogram(values[:, u], bins)
-    with np.errstate(invalid="ignore"):
-        mean = values.mean(axis=0) if n else np.full(units, np.nan)
-    return LayerSummary(
-        images=n,
-        min=lo,
-        max=hi,
-        mean=mean,
-        nan_count=nan.sum(axis=0).astype(np.uint32),
-        inf_count=(~finite & ~nan).sum(axis=0).astype(np.uint32),
-        top_indices=top_indices.astype(np.uint32),
-        top_values=top_values,
-        class_means=analysis.class_means(values, labels, classes).astype(np.float32),
-        class_counts=np.bincount(labels, minlength=classes)[:classes].astype(np.uint32),
-        histogram=histogram.astype(np.uint32),
-    )

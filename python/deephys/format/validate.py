@@ -66,21 +66,21 @@ def _scan_records(run: Run, report: ValidationReport, progress: Callable[[int], 
     footers that in-place appends left behind are accepted exactly where the footer lists them."""
     path, end = str(run.path), run.trailer.footer_offset
     expected = _referenced_offsets(run)
-    earlier_footers = set(run._footer.earlier_footers)
+    earlier_footers = set(run.footer.earlier_footers)
     offset, first = HEADER_SIZE, True
     while offset < end:
         if offset + FRAME_SIZE > end:
-            raise FormatError(path, offset, f"{end - offset} stray bytes before the footer")
-        length, crc = parse_frame(path, offset, run._file.read(offset, FRAME_SIZE))
+            raise FormatError(path, offset, f"{end - offset} stray bytes before the footer", "bad-record")
+        length, crc = parse_frame(path, offset, run.file.read(offset, FRAME_SIZE))
         if offset + FRAME_SIZE + length > end:
-            raise FormatError(path, offset, "record runs into the footer")
-        payload = run._file.read(offset + FRAME_SIZE, length)
+            raise FormatError(path, offset, "record runs into the footer", "bad-record")
+        payload = run.file.read(offset + FRAME_SIZE, length)
         if crc32(payload) != crc:
-            raise FormatError(path, offset, "record CRC mismatch: the file is damaged")
+            raise FormatError(path, offset, "record CRC mismatch: the file is damaged", "checksum")
         try:
             record = pb.Record.FromString(payload)
         except DecodeError as exc:
-            raise FormatError(path, offset, f"record does not decode: {exc}") from None
+            raise FormatError(path, offset, f"record does not decode: {exc}", "bad-record") from None
         kind = record.WhichOneof("body")
         step = FRAME_SIZE + length
         if offset in earlier_footers:
@@ -88,17 +88,18 @@ def _scan_records(run: Run, report: ValidationReport, progress: Callable[[int], 
             step += _check_earlier_footer(run, offset, kind, length, crc)
         elif first:
             if kind != "model":
-                raise FormatError(path, offset, "the first record is not the model")
-            if record.model != run._footer.model:
-                raise FormatError(path, offset, "the model record differs from the footer's model")
+                raise FormatError(path, offset, "the first record is not the model", "bad-record")
+            if record.model != run.footer.model:
+                raise FormatError(path, offset, "the model record differs from the footer's model", "bad-record")
         elif kind == "footer":
             raise FormatError(
                 path,
                 offset,
                 "footer record inside the data area that the footer does not list among its earlier footers",
+                "bad-record",
             )
         elif kind is not None and expected.pop(offset, None) != kind:
-            raise FormatError(path, offset, f"{kind or 'unknown'} record is not referenced by the footer")
+            raise FormatError(path, offset, f"{kind or 'unknown'} record is not referenced by the footer", "bad-record")
         first = False
         report.records += 1
         report.bytes_checked += step
@@ -107,10 +108,14 @@ def _scan_records(run: Run, report: ValidationReport, progress: Callable[[int], 
         offset += step
     if expected:
         where = min(expected)
-        raise FormatError(path, where, f"{len(expected)} referenced records are missing, the first at {where}")
+        raise FormatError(
+            path, where, f"{len(expected)} referenced records are missing, the first at {where}", "bad-reference"
+        )
     if earlier_footers:
         where = min(earlier_footers)
-        raise FormatError(path, where, f"the footer lists an earlier footer at {where}, where no record starts")
+        raise FormatError(
+            path, where, f"the footer lists an earlier footer at {where}, where no record starts", "bad-reference"
+        )
 
 
 def _check_earlier_footer(run: Run, offset: int, kind: str | None, length: int, crc: int) -> int:
@@ -118,22 +123,26 @@ def _check_earlier_footer(run: Run, offset: int, kind: str | None, length: int, 
     path = str(run.path)
     if kind != "footer":
         raise FormatError(
-            path, offset, f"the footer lists an earlier footer here, but this is a {kind or 'unknown'} record"
+            path,
+            offset,
+            f"the footer lists an earlier footer here, but this is a {kind or 'unknown'} record",
+            "bad-reference",
         )
     at = offset + FRAME_SIZE + length
     if at + TRAILER_SIZE > run.trailer.footer_offset:
-        raise FormatError(path, at, "the earlier footer is not followed by its trailer")
-    trailer = unpack_trailer(run._file.read(at, TRAILER_SIZE))
+        raise FormatError(path, at, "the earlier footer is not followed by its trailer", "bad-record")
+    trailer = unpack_trailer(run.file.read(at, TRAILER_SIZE))
     if trailer is None:
-        raise FormatError(path, at, "the trailer of the earlier footer is damaged (end magic or CRC)")
+        raise FormatError(path, at, "the trailer of the earlier footer is damaged (end magic or CRC)", "checksum")
     if (trailer.footer_offset, trailer.footer_length, trailer.footer_crc) != (offset, length, crc):
-        raise FormatError(path, at, "the trailer of the earlier footer does not point at it")
+        raise FormatError(path, at, "the trailer of the earlier footer does not point at it", "bad-reference")
     if trailer.major != run.format_version[0]:
         raise FormatError(
             path,
             at,
             f"the trailer of the earlier footer says format version {trailer.major}."
             f"{trailer.minor}, the header {run.format_version[0]}.{run.format_version[1]}",
+            "unsupported-version",
         )
     return TRAILER_SIZE
 
@@ -141,14 +150,13 @@ def _check_earlier_footer(run: Run, offset: int, kind: str | None, length: int, 
 def _referenced_offsets(run: Run) -> dict[int, str]:
     offsets: dict[int, str] = {}
     for dataset in run.datasets.values():
-        info = dataset._info
+        info = dataset.info
         offsets.update({ref.record.offset: "table" for ref in info.table})
         for data in info.layers:
             offsets.update({ref.record.offset: "activations" for ref in data.chunks})
             offsets[data.summary.offset] = "summary"
         if dataset.has_images:
-            refs = np.frombuffer(dataset._table["images"], "<u8").reshape(-1, 2)[:, 0]
-            offsets.update({int(o): "image" for o in refs if o})
+            offsets.update({int(o): "image" for o in dataset.image_refs()["offset"] if o})
     return offsets
 
 
@@ -168,14 +176,14 @@ def _check_dataset(run: Run, dataset: Dataset, report: ValidationReport, summari
         recomputed = _recompute(dataset, index, classes, stored.top_k, stored.histogram.shape[1])
         for name in _mismatches(stored, recomputed):
             report.problems.append(
-                f"{path}: at byte {dataset._info.layers[index].summary.offset}: summary of dataset "
+                f"{path}: at byte {dataset.info.layers[index].summary.offset}: summary of dataset "
                 f"{dataset.name!r}, layer {layer.name!r}: {name} does not match the data"
             )
 
 
 def _recompute(dataset: Dataset, layer: int, classes: int, top_k: int, bins: int) -> LayerSummary:
     labels = dataset.labels
-    units = dataset._run.model.layers[layer].units
+    units = dataset.run.model.layers[layer].units
     builder = SummaryBuilder(units, classes, top_k, bins)
     for first, block in dataset.iter_activations(layer):
         builder.add(block.astype(np.float64), labels[first : first + block.shape[0]])

@@ -7,20 +7,19 @@ import datetime as _dt
 import os
 import shutil
 import tempfile
-import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, BinaryIO, Literal
 
 import numpy as np
 
 from .._generated.deephys.v1 import deephys_pb2 as pb
 from .._version import __version__
+from ..errors import MissingFileError, UsageError, WrongStateError, WrongTypeError
 from ..model import Model
-from . import dtypes
 from .atomic import final_mode
-from .container import _FRAME, Trailer, crc32, pack_frame, pack_header, pack_trailer
-from .dataset_writer import DatasetWriter
+from .container import Trailer, pack_header, pack_trailer
+from .dataset_writer import DatasetEvents, DatasetSettings, DatasetWriter
 from .limits import (
     DEFAULT_CHUNK_BYTES,
     DEFAULT_HISTOGRAM_BINS,
@@ -28,7 +27,10 @@ from .limits import (
     FORMAT_MAJOR,
     FORMAT_MINOR,
     FRAME_SIZE,
+    TRAILER_SIZE,
 )
+from .reader import open_run
+from .sink import RecordSink
 
 Role = Literal["id", "ood"]
 
@@ -68,9 +70,12 @@ class Writer:
         progress: bool = False,
     ):
         if mode not in ("w", "a"):
-            raise ValueError(f"mode must be 'w' or 'a', not {mode!r}")
+            raise UsageError(f"{path}: mode must be 'w' or 'a', not {mode!r} ('w' writes a new file, 'a' adds datasets)")
         if top_k < 1 or histogram_bins < 1 or chunk_bytes < 1:
-            raise ValueError("top_k, histogram_bins and chunk_bytes must be positive")
+            raise UsageError(
+                f"{path}: top_k, histogram_bins and chunk_bytes must be positive "
+                f"(given {top_k}, {histogram_bins}, {chunk_bytes})"
+            )
         self.path = Path(path)
         self.image_encoding = image_encoding
         self.image_quality = image_quality
@@ -86,7 +91,7 @@ class Writer:
         self._in_place = False
         self._original_size: int | None = None  # in place: the size to truncate back to on failure
         self._earlier_footers: list[int] = []
-        self._early_sync: threading.Thread | None = None
+        self._sink: RecordSink | None = None
         self._metadata = {"created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")}
         self._metadata.update(metadata or {})
 
@@ -95,15 +100,15 @@ class Writer:
                 self._open_for_append(model, classes, in_place)
             else:
                 if model is None:
-                    raise TypeError("Writer(path, model=...) needs a model when creating a file")
+                    raise WrongTypeError(f"{path}: Writer(path, model=...) needs a model when creating a file")
                 self.model = model.with_classes(classes)
                 self._producer_defaults()
-                self._file, self._tmp_path = self._create_temp()
-                self._offset = 0
-                self._write(pack_header())
-                self._write_record(pb.Record(model=self.model.to_proto()))
+                file, self._tmp_path = self._create_temp()
+                self._sink = RecordSink(file)
+                self._sink.write(pack_header())
+                self._sink.write_record(pb.Record(model=self.model.to_proto()))
         except BaseException:
-            if getattr(self, "_file", None) is not None:  # no temporary file may outlive a failed start
+            if self._sink is not None:  # no temporary file may outlive a failed start
                 self.abort()
             raise
 
@@ -127,17 +132,28 @@ class Writer:
         total: int | None = None,
     ) -> DatasetWriter:
         """Start a dataset to fill batch by batch with `append`; use it as a context manager."""
-        self._check_writable()
+        sink = self._writable()
         if self._open_dataset is not None:
-            raise RuntimeError(f"dataset {self._open_dataset.name!r} is still open; close it first")
+            raise WrongStateError(f"{self.path}: dataset {self._open_dataset.name!r} is still open; close it first")
         if not isinstance(name, str) or not name:
-            raise ValueError("a dataset name must be a non-empty string")
+            raise UsageError(f"{self.path}: a dataset name must be a non-empty string, not {name!r}")
         if name in self.dataset_names:
-            raise ValueError(f"this file already has a dataset named {name!r}")
+            raise UsageError(f"{self.path}: this file already has a dataset named {name!r}; choose another name")
         if role not in ("id", "ood"):
-            raise ValueError(f"role must be 'id' or 'ood', not {role!r}")
+            raise UsageError(f"{self.path}: dataset {name!r}: role must be 'id' or 'ood', not {role!r}")
         self._open_dataset = DatasetWriter(
-            self,
+            sink,
+            DatasetSettings(
+                model=self.model,
+                top_k=self.top_k,
+                histogram_bins=self.histogram_bins,
+                chunk_bytes=self.chunk_bytes,
+                encode_threads=self.encode_threads,
+                image_encoding=self.image_encoding,
+                image_quality=self.image_quality,
+                progress=self.progress,
+            ),
+            DatasetEvents(done=self._dataset_done, discarded=self._dataset_discarded, failed=self._drop_dataset),
             index=len(self._datasets),
             name=name,
             role=role,
@@ -217,56 +233,26 @@ class Writer:
             self._finish()
             return
         self._closed = True
-        self._join_sync()
+        assert self._sink is not None
+        self._sink.join_sync()
         try:
             if self._in_place:
                 self._rollback_in_place()
         finally:
-            self._file.close()
+            self._sink.close()
             if not self._in_place:
                 Path(self._tmp_path).unlink(missing_ok=True)
 
     def __enter__(self) -> Writer:
         return self
 
-    def __exit__(self, exc_type, exc, tb) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
         if exc_type is None:
             self.close()
         else:
             self.abort()
 
-    # ---- internals used by DatasetWriter -------------------------------------
-
-    def _write(self, data: bytes) -> None:
-        self._file.write(data)
-        self._offset += len(data)
-
-    def _write_record(self, record: pb.Record) -> pb.RecordRef:
-        payload = record.SerializeToString()
-        ref = pb.RecordRef(offset=self._offset, length=len(payload), crc32=crc32(payload))
-        self._write(pack_frame(payload))
-        self._write(payload)
-        return ref
-
-    def _write_payloads(self, payloads: Sequence[bytes]) -> list[tuple[int, int, int]]:
-        """Write serialized records (small ones) in one call; return (offset, length, crc32) of each."""
-        refs, parts, offset = [], [], self._offset
-        for payload in payloads:
-            frame = pack_frame(payload)
-            refs.append((offset, len(payload), _FRAME.unpack(frame)[1]))
-            parts += (frame, payload)
-            offset += len(frame) + len(payload)
-        self._write(b"".join(parts))
-        return refs
-
-    def _read_at(self, offset: int, length: int) -> bytes:
-        self._file.flush()
-        return os.pread(self._file.fileno(), length, offset)
-
-    def _dtype_for(self, choice: str | Mapping[str, str] | None, layer: str, sample: np.ndarray) -> str:
-        if isinstance(choice, Mapping):
-            choice = choice.get(layer)
-        return dtypes.check_name(choice) if choice else dtypes.name_of(sample)
+    # ---- what the open DatasetWriter reports (DatasetEvents) -----------------
 
     def _dataset_done(self, info: pb.DatasetInfo) -> None:
         self._datasets.append(info)
@@ -290,29 +276,27 @@ class Writer:
             )
             self.model = dataclasses.replace(self.model, producer=filled)
 
-    def _create_temp(self):
+    def _create_temp(self) -> tuple[BinaryIO, str]:
         directory = self.path.parent if str(self.path.parent) else Path(".")
         if not directory.is_dir():
-            raise FileNotFoundError(f"{self.path}: the folder {directory} does not exist")
+            raise MissingFileError(f"{self.path}: the folder {directory} does not exist; create it first")
         fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=directory)
         return os.fdopen(fd, "w+b"), tmp
 
     def _open_for_append(self, model: Model | None, classes: Sequence[str] | None, in_place: bool) -> None:
-        from .reader import open_run
-
         with open_run(self.path) as run:
             existing = run.model
-            footer = run._footer
-            footer_offset = run._trailer.footer_offset
+            footer = run.footer
+            footer_offset = run.trailer.footer_offset
             size = run.size
         given = None if model is None else model.with_classes(classes or existing.classes)
         # The producer says what wrote the file, not which model: it may differ.
         if given is not None and dataclasses.replace(given, producer=existing.producer) != existing:
-            raise ValueError(
+            raise UsageError(
                 f"{self.path}: the model given differs from the one in the file; append only datasets of the same model"
             )
         if classes is not None and tuple(classes) != existing.classes:
-            raise ValueError(f"{self.path}: the classes given differ from those in the file")
+            raise UsageError(f"{self.path}: the classes given differ from those in the file; pass the file's classes")
         self.model = existing
         self._datasets = list(footer.datasets)
         self._metadata = {**dict(footer.metadata), **{k: v for k, v in self._metadata.items() if k != "created"}}
@@ -321,29 +305,28 @@ class Writer:
             # The old footer and trailer stay where they are and the new records follow them: until the new
             # trailer is written the file ends with garbage, and `deephys repair` cuts back to the old one.
             self._in_place = True
-            self._file = open(self.path, "r+b")  # noqa: SIM115 - closed in _finish/abort
+            self._sink = RecordSink(open(self.path, "r+b"))  # noqa: SIM115 - closed in _finish/abort
             self._tmp_path = str(self.path)
             self._original_size = size
             self._earlier_footers = [*footer.earlier_footers, footer_offset]
             self._truncate(size)
         else:
-            self._file, self._tmp_path = self._create_temp()
+            file, self._tmp_path = self._create_temp()
+            self._sink = RecordSink(file)
             with open(self.path, "rb") as source:
-                shutil.copyfileobj(source, self._file, 16 << 20)
+                shutil.copyfileobj(source, file, 16 << 20)
             self._earlier_footers = [offset for offset in footer.earlier_footers if offset < footer_offset]
             self._truncate(footer_offset)
 
     def _truncate(self, offset: int) -> None:
-        self._file.flush()
-        self._file.truncate(offset)
-        self._file.seek(offset)
-        self._offset = offset
+        assert self._sink is not None
+        self._sink.truncate(offset)
 
     def _rollback_in_place(self) -> None:
-        if self._original_size is None:  # failed before anything was changed
+        if self._original_size is None or self._sink is None:  # failed before anything was changed
             return
-        self._truncate(self._original_size)
-        os.fsync(self._file.fileno())
+        self._sink.truncate(self._original_size)
+        self._sink.sync()
 
     def _finish(self) -> None:
         footer = pb.Footer(
@@ -354,47 +337,24 @@ class Writer:
             metadata=self._metadata,
             earlier_footers=self._earlier_footers,
         )
+        sink = self._sink
+        assert sink is not None
         if self._in_place:
             # The records must be on the disk before the trailer that makes them part of the file: after a
             # power loss, a file that ends with a valid trailer must hold what that trailer points at.
-            self._file.flush()
-            self._join_sync()
-            os.fsync(self._file.fileno())
-        footer_offset = self._offset
-        ref = self._write_record(pb.Record(footer=footer))
-        self._write(pack_trailer(Trailer(footer_offset, ref.length, ref.crc32, FORMAT_MAJOR, FORMAT_MINOR)))
-        assert footer_offset + FRAME_SIZE + ref.length + 32 == self._offset
-        self._file.flush()
-        self._join_sync()
-        os.fsync(self._file.fileno())
-        self._file.close()
+            sink.sync()
+        footer_offset = sink.offset
+        ref = sink.write_record(pb.Record(footer=footer))
+        sink.write(pack_trailer(Trailer(footer_offset, ref.length, ref.crc32, FORMAT_MAJOR, FORMAT_MINOR)))
+        assert footer_offset + FRAME_SIZE + ref.length + TRAILER_SIZE == sink.offset
+        sink.sync()
+        sink.close()
         self._closed = True
         if not self._in_place:
             os.chmod(self._tmp_path, final_mode(self.path))  # mkstemp made it private (0o600)
             os.replace(self._tmp_path, self.path)
 
-    def _sync_soon(self) -> None:
-        """Start writing what the file holds so far to the disk, in the background: the fsync that makes the
-        file durable before it is renamed into place then has little left to do."""
-        self._join_sync()
-        self._file.flush()
-        self._early_sync = threading.Thread(
-            target=_fsync_quietly, args=(self._file.fileno(),), name="deephys-sync", daemon=True
-        )
-        self._early_sync.start()
-
-    def _join_sync(self) -> None:
-        if self._early_sync is not None:
-            self._early_sync.join()
-            self._early_sync = None
-
-    def _check_writable(self) -> None:
-        if self._closed:
-            raise RuntimeError(f"{self.path}: the writer is closed")
-
-
-def _fsync_quietly(fd: int) -> None:
-    try:
-        os.fsync(fd)
-    except OSError:  # the fsync before the rename reports it
-        pass
+    def _writable(self) -> RecordSink:
+        if self._closed or self._sink is None:
+            raise WrongStateError(f"{self.path}: the writer is closed; open a new one (mode='a' adds datasets)")
+        return self._sink
