@@ -1,5 +1,7 @@
 /** The files written by test/fixtures/make_fixtures.py and what the Python reader read from them. */
 import { readFileSync } from "node:fs";
+import { buildColumns, type Column } from "../src/app/columns";
+import { Run } from "../src/format/run";
 import { MemorySource } from "../src/format/source";
 import { FIXTURES_DIR } from "./paths";
 
@@ -9,6 +11,16 @@ export function fixtureBytes(name: string): Uint8Array {
 
 export function fixtureSource(name: string): MemorySource {
   return new MemorySource(fixtureBytes(name), name);
+}
+
+/** The columns of small.deephys (file 1: ID, OOD shifted) and dtypes.deephys (file 2: edges). */
+export async function fixtureColumns(): Promise<Column[]> {
+  const small = await Run.open(fixtureSource("small.deephys"));
+  const dtypes = await Run.open(fixtureSource("dtypes.deephys"));
+  return buildColumns([
+    { fileId: 1, info: small.info },
+    { fileId: 2, info: dtypes.info },
+  ]);
 }
 
 export interface ExpectedLayer {

@@ -11,7 +11,7 @@ export interface Ranked {
 }
 
 /** Indices i with keep(values[i]), by value descending, ties by lower index; at most `n`. */
-export function rankDescending(values: Numbers, keep: (v: number) => boolean, n = Infinity): Ranked {
+function rankDescending(values: Numbers, keep: (v: number) => boolean, n = Infinity): Ranked {
   const idx: number[] = [];
   for (let i = 0; i < values.length; i++) if (keep(values[i])) idx.push(i);
   idx.sort((a, b) => (values[a] > values[b] ? -1 : values[a] < values[b] ? 1 : a - b));

@@ -137,7 +137,7 @@ export function spuriousScores(tId: Numbers, tOod: Numbers, units: number): Floa
 }
 
 /** Max over rows ignoring NaN; NaN for an all-NaN column or no rows. */
-export function nanMaxColumns(t: Numbers, units: number): Float64Array {
+function nanMaxColumns(t: Numbers, units: number): Float64Array {
   rowCount(t, units);
   const best = new Float64Array(units).fill(NaN);
   for (let o = 0; o < t.length; o += units) {

@@ -4,7 +4,7 @@
  */
 import { useState } from "preact/hooks";
 import { useApp } from "./context";
-import { csvBlob, downloadBlob, safeFileName, toCsv, type CsvCell } from "./csv";
+import { csvBlob, safeFileName, toCsv, type CsvCell } from "../shared/csv";
 
 interface Props {
   /** Parts of the file name (sanitised and joined with "-"). */
@@ -47,4 +47,17 @@ export function CsvButton({ name, what, table, blob }: Props) {
       {busy ? "CSV…" : "CSV"}
     </button>
   );
+}
+
+/** Offers `blob` as a download called `name`.csv (a blob: URL, so nothing leaves the tab). */
+function downloadBlob(name: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = `${name}.csv`;
+  a.rel = "noopener";
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }

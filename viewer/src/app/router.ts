@@ -17,7 +17,6 @@ export interface Route {
   norm: string;
 }
 
-export const EMPTY_ROUTE: Route = { view: "", layer: "", params: [], lead: "", norm: "" };
 
 export function parseHash(hash: string): Route {
   const text = hash.replace(/^#\/?/, "");
@@ -67,7 +66,7 @@ export function navigate(route: Route, replace = false): void {
  * `hash` as an absolute URL of this document. A relative "#..." resolves against the document's
  * base URL, which in an iframe srcdoc (`deephys.show` in a notebook) is the notebook's page.
  */
-export function hashUrl(hash: string): string {
+function hashUrl(hash: string): string {
   return location.href.replace(/#.*$/s, "") + hash;
 }
 

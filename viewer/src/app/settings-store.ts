@@ -43,7 +43,7 @@ export function updateSettings(change: Partial<Settings>): void {
   publish(next);
 }
 
-export function subscribeSettings(listener: (settings: Settings) => void): () => void {
+function subscribeSettings(listener: (settings: Settings) => void): () => void {
   listeners.add(listener);
   return () => listeners.delete(listener);
 }

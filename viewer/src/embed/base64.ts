@@ -4,7 +4,7 @@
  */
 
 /** Characters per slice: a multiple of 4, so that every slice decodes on its own. */
-export const SLICE_CHARS = 4 << 20;
+const SLICE_CHARS = 4 << 20;
 
 type FromBase64 = (text: string) => Uint8Array<ArrayBuffer>;
 const nativeFromBase64 = (Uint8Array as unknown as { fromBase64?: FromBase64 }).fromBase64;

@@ -10,9 +10,9 @@ import { base64ToBlob } from "./base64";
 import DecodeWorker from "./decode-worker?worker&inline";
 import { markReport } from "./report";
 
-export const EMBEDDED_TYPE = "application/x-deephys;base64";
+const EMBEDDED_TYPE = "application/x-deephys;base64";
 /** Base64 characters beyond which a file is decoded in a worker, so the page stays responsive. */
-export const WORKER_THRESHOLD = 8 << 20;
+const WORKER_THRESHOLD = 8 << 20;
 
 export interface EmbeddedText {
   name: string;

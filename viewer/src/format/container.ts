@@ -61,7 +61,7 @@ function checkVersion(file: string, offset: number, major: number, minor: number
   );
 }
 
-export function parseHeader(file: string, bytes: Uint8Array): { major: number; minor: number } {
+function parseHeader(file: string, bytes: Uint8Array): { major: number; minor: number } {
   if (bytes.length < HEADER_SIZE) throw new FormatError(file, 0, "file too small to hold a Deephys header");
   if (!equalBytes(bytes.subarray(0, 8), MAGIC)) {
     throw new FormatError(file, 0, "not a Deephys file (wrong magic bytes)");
@@ -76,7 +76,7 @@ export function parseHeader(file: string, bytes: Uint8Array): { major: number; m
   return { major, minor };
 }
 
-export function parseTrailer(file: string, bytes: Uint8Array, fileSize: number): Trailer {
+function parseTrailer(file: string, bytes: Uint8Array, fileSize: number): Trailer {
   const offset = fileSize - TRAILER_SIZE;
   if (fileSize < HEADER_SIZE + TRAILER_SIZE || bytes.length !== TRAILER_SIZE) {
     throw new FormatError(file, 0, `file of ${fileSize} bytes is too small to be a Deephys file`);
@@ -111,7 +111,7 @@ export function parseTrailer(file: string, bytes: Uint8Array, fileSize: number):
  * Checks a frame (header + payload) against the reference that led to it and
  * decodes its Record, which must be of kind `kind`.
  */
-export function parseRecord<K extends RecordKind>(
+function parseRecord<K extends RecordKind>(
   file: string,
   location: RecordLocation,
   frame: Uint8Array,

@@ -31,7 +31,7 @@ export interface DatasetTable {
   confidences: Float32Array;
 }
 
-export const DEFAULT_CACHE_BYTES = 256 * 1024 * 1024;
+const DEFAULT_CACHE_BYTES = 256 * 1024 * 1024;
 
 type Cached = TableChunk | ActivationBlock | DecodedSummary | DatasetTable | EncodedImage;
 

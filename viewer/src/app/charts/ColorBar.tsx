@@ -1,5 +1,5 @@
 /** The legend of a viridis heatmap: a gradient from `lo` to `hi` with its end labels. */
-import { viridisCss } from "./colormap";
+import { viridisCss } from "../../shared/colormap";
 
 export function ColorBar({ lo, hi, loLabel, hiLabel, nanLabel }: { lo: string; hi: string; loLabel?: string; hiLabel?: string; nanLabel?: string }) {
   const stops = Array.from({ length: 11 }, (_, i) => `${viridisCss(i / 10)} ${i * 10}%`).join(", ");

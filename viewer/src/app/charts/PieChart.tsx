@@ -17,11 +17,11 @@ interface Props {
   size?: number;
 }
 
-export function shareText(slice: Pick<Slice, "count" | "fraction">): string {
+function shareText(slice: Pick<Slice, "count" | "fraction">): string {
   return `${slice.count} (${formatNumber(slice.fraction * 100)}%)`;
 }
 
-export function sliceName(slice: Slice, classes: readonly string[]): string {
+function sliceName(slice: Slice, classes: readonly string[]): string {
   return slice.cls === -1 ? `${slice.members.length} other classes` : classes[slice.cls] ?? `class ${slice.cls}`;
 }
 

@@ -57,8 +57,8 @@ export function slicePath(slice: Pick<Slice, "start" | "end">, cx: number, cy: n
 }
 
 /** A categorical palette (Okabe-Ito, colour-blind safe, with purple for its black; grey for "other"). */
-export const SLICE_COLORS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#8C6BB1"];
-export const OTHER_COLOR = "#9aa4b0";
+const SLICE_COLORS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#8C6BB1"];
+const OTHER_COLOR = "#9aa4b0";
 
 export function sliceColor(slice: Slice, position: number): string {
   return slice.cls === -1 ? OTHER_COLOR : SLICE_COLORS[position % SLICE_COLORS.length];

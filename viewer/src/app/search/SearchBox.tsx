@@ -10,7 +10,7 @@ import { isTypingTarget } from "../keys";
 import { categoryHref, followHref, hrefOf, imageHref, neuronHref } from "../links";
 import { parseQuery, rankNames } from "./query";
 
-export interface SearchResult {
+interface SearchResult {
   key: string;
   /** What kind of thing the result is: "class", "unit", "image", "layer". */
   kind: string;

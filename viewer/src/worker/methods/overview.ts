@@ -5,8 +5,8 @@
 import { accuracy, classAccuracy, confusionCellImages, confusionMatrix } from "../../analysis/confusion";
 import { normalize } from "../../analysis/normalize";
 import { classCounts } from "../../analysis/tuning";
-import { alphaRgba, CONFUSION_RGB, viridisRgba } from "../../app/charts/colormap";
-import { csvBlob, toCsv } from "../../app/csv";
+import { alphaRgba, CONFUSION_RGB, viridisRgba } from "../../shared/colormap";
+import { csvBlob, toCsv } from "../../shared/csv";
 import {
   checkClass,
   checkLimit,

@@ -6,8 +6,8 @@ import { layerIndex, type Column } from "../../columns";
 import { errorText } from "../../ErrorBanner";
 
 /** Units listed per image (the original's 25) and the most top images kept per unit row (the setting's maximum). */
-export const TOP_UNITS = 25;
-export const MAX_ROW_IMAGES = 18;
+const TOP_UNITS = 25;
+const MAX_ROW_IMAGES = 18;
 
 export interface ImageColumnData {
   column: Column;

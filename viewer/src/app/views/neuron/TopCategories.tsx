@@ -11,7 +11,7 @@ const TOP_CATEGORIES = 5;
  * the others, so ties still go to the lower index; NaN is left out), without sorting every class
  * of a 1,000-class model on each unit switch.
  */
-export function topClassesOf(means: ArrayLike<number>, n: number): Ranked {
+function topClassesOf(means: ArrayLike<number>, n: number): Ranked {
   // The n largest means, descending, ties kept.
   const best: number[] = [];
   for (let i = 0; i < means.length; i++) {
