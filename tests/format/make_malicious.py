@@ -1,15 +1,16 @@
-"""Craft hostile .deephys files, and write the committed samples in tests/format/malicious/.
+"""Craft hostile .deephys files, and write the shared hostile corpus in tests/corpus/hostile/.
 
 The functions here take a valid file apart and put it back together with one
 lie in it, keeping every CRC that the lie does not target valid, so that each
 file reaches the check it is meant to test (like safetensors' attacks folder).
-The attack tests import them; run this file to regenerate the samples:
-
-    PYTHONPATH=python python tests/format/make_malicious.py
+The attack tests import them; `make corpus` regenerates the samples and their manifest.json, which
+names each file, what is wrong with it, and the `FormatError` code (deephys.errors.FORMAT_CODES) that
+both Python's reader (tests/format/test_attacks.py) and the viewer's (viewer/test) must raise for it.
 """
 
 from __future__ import annotations
 
+import json
 import struct
 import sys
 import zlib
@@ -27,7 +28,7 @@ FRAME = struct.Struct("<II")
 TRAILER_BODY = struct.Struct("<QIIHH")
 TRAILER_SIZE = 32
 IMAGE_REF = struct.Struct("<QII")
-FOLDER = Path(__file__).with_name("malicious")
+FOLDER = Path(__file__).parents[1] / "corpus" / "hostile"
 # A fixed creation time keeps the generated samples byte-for-byte reproducible.
 FIXED_METADATA = {"created": "2024-01-01T00:00:00+00:00"}
 
@@ -426,6 +427,47 @@ def _footer_is_model(data: bytes) -> bytes:
     return finish(data[: parsed.footer_offset], model)
 
 
+#: The code of the FormatError each sample must raise, in Python and in the viewer alike.
+CODES = {
+    "empty": "not-deephys",
+    "random_bytes": "not-deephys",
+    "truncated_trailer": "truncated",
+    "truncated_half": "truncated",
+    "header_only": "truncated",
+    "wrong_magic": "not-deephys",
+    "wrong_end_magic": "truncated",
+    "future_major": "unsupported-version",
+    "version_mismatch": "unsupported-version",
+    "bit_flip_chunk": "checksum",
+    "zeroed_footer": "checksum",
+    "footer_length_huge": "too-large",
+    "footer_offset_huge": "bad-reference",
+    "footer_offset_zero": "bad-reference",
+    "frame_length_huge": "too-large",
+    "ref_outside_file": "bad-reference",
+    "ref_length_huge": "bad-reference",
+    "ref_into_header": "bad-reference",
+    "image_ref_length_huge": "bad-reference",
+    "chunks_overlap": "bad-record",
+    "chunks_gap": "bad-record",
+    "chunks_short": "bad-record",
+    "images_huge": "bad-record",
+    "label_out_of_range": "bad-value",
+    "prediction_out_of_range": "bad-value",
+    "summary_field_short": "bad-record",
+    "chunk_data_short": "bad-record",
+    "wrong_record_kind": "bad-reference",
+    "image_not_png": "bad-image",
+    "image_bomb": "bad-image",
+    "unknown_dtype": "bad-value",
+    "unknown_role": "bad-value",
+    "duplicate_dataset": "bad-value",
+    "classes_mismatch": "bad-value",
+    "classifier_missing": "bad-value",
+    "footer_not_footer": "bad-reference",
+}
+
+
 def main(folder: Path = FOLDER) -> None:
     folder.mkdir(exist_ok=True)
     for old in folder.glob("*.deephys"):
@@ -435,15 +477,20 @@ def main(folder: Path = FOLDER) -> None:
     lines = [
         "# Hostile .deephys files",
         "",
-        "Each file must make `deephys.open` (or a read of its datasets) raise `deephys.FormatError`:",
-        "no other exception, no hang, no large allocation. Generated from one small valid file by",
-        "`tests/format/make_malicious.py`; `tests/format/test_attacks.py::test_malicious_sample` opens each.",
+        "Each file must make a full read (open, then every table, activation, summary and image) raise",
+        "a format error with the code `manifest.json` gives, in Python (`deephys.FormatError.code`) and in",
+        "the viewer (`FormatError.code`): no other exception, no hang, no large allocation. The codes are",
+        "listed in docs/format.md. Generated from one small valid file by `tests/format/make_malicious.py`",
+        "(`make corpus`); `tests/format/test_attacks.py` and `viewer/test/format/hostile-corpus.test.ts` read it.",
         "",
     ]
+    manifest = []
     for name, (what, make) in SAMPLES.items():
         (folder / f"{name}.deephys").write_bytes(make(valid))
-        lines.append(f"- `{name}.deephys`: {what}")
+        lines.append(f"- `{name}.deephys` ({CODES[name]}): {what}")
+        manifest.append({"file": f"{name}.deephys", "problem": what, "code": CODES[name]})
     (folder / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (folder / "manifest.json").write_text(json.dumps({"files": manifest}, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {len(SAMPLES)} files to {folder}", file=sys.stderr)
 
 

@@ -6,6 +6,7 @@ allocate what a lying length field asks for (checked with tracemalloc).
 
 from __future__ import annotations
 
+import json
 import os
 import struct
 import tracemalloc
@@ -35,6 +36,7 @@ from make_malicious import (
 
 import deephys
 from deephys._generated.deephys.v1 import deephys_pb2 as pb
+from deephys.errors import FORMAT_CODES
 from deephys.format.records import RecordFile
 from deephys.format.validate import validate
 
@@ -447,9 +449,14 @@ def test_decompression_bomb_is_refused_cheaply(tmp_path: Path) -> None:
 # ---- the committed samples --------------------------------------------------------------
 
 
+MANIFEST = {entry["file"]: entry for entry in json.loads((FOLDER / "manifest.json").read_text("utf-8"))["files"]}
+
+
 def test_malicious_folder_is_complete() -> None:
     names = {path.stem for path in FOLDER.glob("*.deephys")}
     assert names == set(SAMPLES)
+    assert set(MANIFEST) == {f"{name}.deephys" for name in SAMPLES}
+    assert all(entry["code"] in FORMAT_CODES for entry in MANIFEST.values())
     readme = (FOLDER / "README.md").read_text(encoding="utf-8")
     for name in SAMPLES:
         assert f"`{name}.deephys`" in readme
@@ -458,7 +465,8 @@ def test_malicious_folder_is_complete() -> None:
 @pytest.mark.parametrize("name", sorted(SAMPLES))
 def test_malicious_sample(name: str) -> None:
     path = FOLDER / f"{name}.deephys"
-    expect_format_error(path)
+    error = expect_format_error(path)
+    assert error.code == MANIFEST[path.name]["code"], error
     with deadline(READ_DEADLINE_S):
         report = validate(path)
     assert not report.ok and all(str(path) in problem for problem in report.problems), report.problems

@@ -80,9 +80,15 @@ def check_version(path: str, offset: int, major: int, minor: int) -> None:
 
 
 def parse_trailer(path: str, data: bytes, file_size: int) -> Trailer:
+    """The checked trailer `data` of a `file_size`-byte file whose header was found valid."""
     offset = file_size - TRAILER_SIZE
     if file_size < HEADER_SIZE + TRAILER_SIZE or len(data) != TRAILER_SIZE:
-        raise FormatError(path, 0, f"file of {file_size} bytes is too small to be a Deephys file", "not-deephys")
+        raise FormatError(
+            path,
+            0,
+            f"file of {file_size} bytes is too small to be a complete Deephys file: it was cut short",
+            "truncated",
+        )
     trailer = unpack_trailer(data)
     if trailer is None and not data.endswith(END_MAGIC):
         raise FormatError(

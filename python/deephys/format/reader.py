@@ -69,6 +69,8 @@ class Run:
         self.path = Path(path)
         self._file = RecordFile(self.path)
         try:
+            # The header first: foreign bytes are "not a Deephys file", not a truncated one.
+            self.format_version = parse_header(self._file.path, self._file.read(0, min(HEADER_SIZE, self._file.size)))
             self._trailer = parse_trailer(
                 self._file.path,
                 self._file.read(self._file.size - TRAILER_SIZE, TRAILER_SIZE)
@@ -76,7 +78,6 @@ class Run:
                 else b"",
                 self._file.size,
             )
-            self.format_version = parse_header(self._file.path, self._file.read(0, HEADER_SIZE))
             if self.format_version != (self._trailer.major, self._trailer.minor):
                 raise FormatError(
                     self._file.path, 8, "header and trailer disagree on the format version", "unsupported-version"

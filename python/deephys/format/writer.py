@@ -70,7 +70,9 @@ class Writer:
         progress: bool = False,
     ):
         if mode not in ("w", "a"):
-            raise UsageError(f"{path}: mode must be 'w' or 'a', not {mode!r} ('w' writes a new file, 'a' adds datasets)")
+            raise UsageError(
+                f"{path}: mode must be 'w' or 'a', not {mode!r} ('w' writes a new file, 'a' adds datasets)"
+            )
         if top_k < 1 or histogram_bins < 1 or chunk_bytes < 1:
             raise UsageError(
                 f"{path}: top_k, histogram_bins and chunk_bytes must be positive "
