@@ -11,20 +11,45 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from .errors import MergeError
-from .export.result import ExportResult
 from .format.copying import copy_blocks
 from .format.reader import Dataset, Run, open_run
 from .format.writer import Writer
 
 
+@dataclass(frozen=True)
+class MergeResult(os.PathLike):
+    """The file `merge` wrote: `os.fspath(result)` is its path; `result.open()` reads it.
+
+    `datasets` maps each dataset in the file to its number of images, `layers` each layer to its units.
+    """
+
+    path: Path
+    datasets: dict[str, int]
+    layers: dict[str, int]
+
+    def __fspath__(self) -> str:
+        return os.fspath(self.path)
+
+    __str__ = __fspath__
+
+    def open(self) -> Run:
+        return open_run(self.path)
+
+    def describe(self) -> str:
+        """One line saying what the file holds."""
+        held = ", ".join(f"{name!r} ({n} images)" for name, n in self.datasets.items()) or "no dataset"
+        return f"{self.path} holds {held}"
+
+
 def merge(
     shards: Sequence[str | os.PathLike[str]], output: str | os.PathLike[str], *, progress: bool = False
-) -> ExportResult:
+) -> MergeResult:
     """Write `output` holding each dataset of the shards, the shards' rows joined in the order given."""
     paths = [Path(p) for p in shards]
     out = Path(output)
@@ -47,7 +72,7 @@ def merge(
                 writer.histogram_bins = dataset.histogram_bins
                 counts[name] = _merge_dataset(writer, parts)
     layers = {layer.name: layer.units for layer in first.model.layers}
-    return ExportResult(out, counts, layers)
+    return MergeResult(out, counts, layers)
 
 
 def _merge_dataset(writer: Writer, parts: list[Dataset]) -> int:

@@ -5,10 +5,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from ..format.reader import Run
+from ..format.reader import Run, open_run
 
 
 @dataclass(frozen=True)
@@ -46,8 +44,6 @@ class ExportResult(os.PathLike):
         return os.fspath(self.path)
 
     def open(self) -> Run:
-        from ..format.reader import open_run
-
         return open_run(self.path)
 
     def describe(self) -> str:

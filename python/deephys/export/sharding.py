@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import DistributedExportError
+from ..merge import merge as merge_files
 from .result import ExportResult
 
 #: Collective: this rank's failure flag in, the sorted ranks whose flag is set out (on every rank).
@@ -83,11 +84,9 @@ def _not_merged(failed: list[int]) -> str:
 def _merge_on_rank_zero(target: Path, rank: int, world: int) -> Exception | None:
     if rank != 0:
         return None
-    from ..merge import merge  # not at import: deephys.merge imports this package
-
     shards = [shard_path(target, r) for r in range(world)]
     try:
-        merge(shards, target)
+        merge_files(shards, target)
     except Exception as exc:  # noqa: BLE001 - every rank is told, then it is raised
         return exc
     for shard in shards:
