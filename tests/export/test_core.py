@@ -224,6 +224,8 @@ def test_pooling_plan_and_reference() -> None:
     )
     with pytest.raises(ExportError, match="pooling= names 'nope'"):
         PoolingPlan({"nope": "mean"}).check_choices(["conv"])
+    with pytest.raises(ExportError, match=r"pool_numpy\(x, 'mean'\): 'mean' is not a pooling name.*'spatial_mean'"):
+        pool_numpy(x, "mean")
 
 
 def test_layer_names_and_shards() -> None:

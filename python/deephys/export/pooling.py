@@ -123,7 +123,11 @@ def pool_numpy(x: np.ndarray, name: str, channels_last: bool = False) -> np.ndar
         return x.max(axis=1)
     if name == "token_first":
         return x[:, 0]
-    raise ValueError(f"unknown pooling {name!r}")
+    known = ", ".join(map(repr, ["none", *CONV_POOLINGS.values(), *TOKEN_POOLINGS.values()]))
+    raise ExportError(
+        f"pool_numpy(x, {name!r}): {name!r} is not a pooling name of the file format; give one of {known} "
+        "(the names deephys.Layer(pooling=...) records, not the exporters' 'mean'/'max'/'first')"
+    )
 
 
 def describe(plan: LayerPooling) -> str:
