@@ -12,10 +12,10 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { FIXTURES_DIR, PYTHON, REPO_ROOT } from "../test/paths";
+import { PYTHON, REPO_ROOT, SCRATCH_DIR } from "../test/paths";
 import { ARTIFACTS, BUILT_PAGE, expectQuiet, launch, pressTwiceInOneTask, watchedPage, type Watched } from "./browser";
 
-const OUT = `${FIXTURES_DIR}/analysis`;
+const OUT = `${SCRATCH_DIR}/analysis`;
 const FILE = `${OUT}/analysis.deephys`;
 
 interface Ranked {

@@ -9,10 +9,10 @@ import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Frame, Page } from "playwright-core";
-import { FIXTURES_DIR, PYTHON, REPO_ROOT } from "../test/paths";
+import { PYTHON, REPO_ROOT, SCRATCH_DIR } from "../test/paths";
 import { ARTIFACTS, BUILT_PAGE, launch, watchedPage, type Watched, allThumbnailsSettled } from "./browser";
 
-const OUT = `${FIXTURES_DIR}/bundle`;
+const OUT = `${SCRATCH_DIR}/bundle`;
 const LOCAL = ["file:", "blob:", "data:", "about:"];
 
 interface DatasetExpect {

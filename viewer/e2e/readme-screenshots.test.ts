@@ -7,10 +7,10 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { FIXTURES_DIR, PYTHON, REPO_ROOT } from "../test/paths";
+import { PYTHON, REPO_ROOT, SCRATCH_DIR } from "../test/paths";
 import { ARTIFACTS, BUILT_PAGE, expectQuiet, launch, watchedPage, type Watched } from "./browser";
 
-const DIR = `${FIXTURES_DIR}/demo`;
+const DIR = `${SCRATCH_DIR}/demo`;
 const FILE = `${DIR}/colored-mnist-torch.deephys`;
 const OUT = process.env.DEEPHYS_SCREENSHOTS ?? ARTIFACTS;
 const LAYER = "fc1";

@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { FIXTURES_DIR, PYTHON, REPO_ROOT } from "../test/paths";
 import { ARTIFACTS, BUILT_PAGE, expectQuiet, launch, watchedPage } from "./browser";

@@ -7,10 +7,10 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { FIXTURES_DIR, PYTHON, REPO_ROOT } from "../test/paths";
+import { PYTHON, REPO_ROOT, SCRATCH_DIR } from "../test/paths";
 import { ARTIFACTS, BUILT_PAGE, expectQuiet, launch, pressTwiceInOneTask, watchedPage, type Watched } from "./browser";
 
-const DIR = `${FIXTURES_DIR}/views`;
+const DIR = `${SCRATCH_DIR}/views`;
 const VIEW = `${DIR}/view.deephys`;
 const JPEG = `${DIR}/jpeg.deephys`;
 const OOD = "OOD <b>shift</b>";

@@ -1,14 +1,12 @@
-/** Writes the test files with the Python deephys.Writer before any test runs. */
-import { execFileSync } from "node:child_process";
+/** The test files are committed (test/fixtures): no Python needed, only a check that they are there. */
 import { existsSync } from "node:fs";
-import { FIXTURES_DIR, PYTHON, REPO_ROOT } from "./paths";
+import { FIXTURES_DIR } from "./paths";
+
+const FILES = ["small.deephys", "dtypes.deephys", "appended.deephys", "expected.json"];
 
 export default function setup(): void {
-  if (!existsSync(PYTHON)) {
-    throw new Error(`no Python at ${PYTHON}: run \`make setup\` in the repository root, or set DEEPHYS_PYTHON`);
+  const missing = FILES.filter((name) => !existsSync(`${FIXTURES_DIR}/${name}`));
+  if (missing.length > 0) {
+    throw new Error(`missing test files in ${FIXTURES_DIR}: ${missing.join(", ")}; \`npm run fixtures\` writes them`);
   }
-  execFileSync(PYTHON, [`${REPO_ROOT}/viewer/test/fixtures/make_fixtures.py`, FIXTURES_DIR], {
-    env: { ...process.env, PYTHONPATH: `${REPO_ROOT}/python` },
-    stdio: "inherit",
-  });
 }
