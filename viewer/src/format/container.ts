@@ -7,11 +7,23 @@ import {
   END_MAGIC,
   FORMAT_MAJOR,
   FORMAT_MINOR,
+  FRAME_CRC_AT,
+  FRAME_LENGTH_AT,
   FRAME_SIZE,
+  HEADER_CRC_AT,
+  HEADER_MAJOR_AT,
+  HEADER_MINOR_AT,
   HEADER_SIZE,
   MAGIC,
   MAX_FOOTER,
   MAX_RECORD,
+  TRAILER_CRC_AT,
+  TRAILER_END_MAGIC_AT,
+  TRAILER_FOOTER_CRC_AT,
+  TRAILER_FOOTER_LENGTH_AT,
+  TRAILER_FOOTER_OFFSET_AT,
+  TRAILER_MAJOR_AT,
+  TRAILER_MINOR_AT,
   TRAILER_SIZE,
 } from "./limits";
 import type { ByteSource } from "./source";
@@ -63,16 +75,16 @@ function checkVersion(file: string, offset: number, major: number, minor: number
 
 function parseHeader(file: string, bytes: Uint8Array): { major: number; minor: number } {
   if (bytes.length < HEADER_SIZE) throw new FormatError(file, 0, "file too small to hold a Deephys header");
-  if (!equalBytes(bytes.subarray(0, 8), MAGIC)) {
+  if (!equalBytes(bytes.subarray(0, MAGIC.length), MAGIC)) {
     throw new FormatError(file, 0, "not a Deephys file (wrong magic bytes)");
   }
   const v = view(bytes);
-  if (crc32(bytes.subarray(0, 12)) !== v.getUint32(12, true)) {
-    throw new FormatError(file, 12, "header CRC mismatch: the start of the file is damaged");
+  if (crc32(bytes.subarray(0, HEADER_CRC_AT)) !== v.getUint32(HEADER_CRC_AT, true)) {
+    throw new FormatError(file, HEADER_CRC_AT, "header CRC mismatch: the start of the file is damaged");
   }
-  const major = v.getUint16(8, true);
-  const minor = v.getUint16(10, true);
-  checkVersion(file, 8, major, minor);
+  const major = v.getUint16(HEADER_MAJOR_AT, true);
+  const minor = v.getUint16(HEADER_MINOR_AT, true);
+  checkVersion(file, HEADER_MAJOR_AT, major, minor);
   return { major, minor };
 }
 
@@ -81,7 +93,7 @@ function parseTrailer(file: string, bytes: Uint8Array, fileSize: number): Traile
   if (fileSize < HEADER_SIZE + TRAILER_SIZE || bytes.length !== TRAILER_SIZE) {
     throw new FormatError(file, 0, `file of ${fileSize} bytes is too small to be a Deephys file`);
   }
-  if (!equalBytes(bytes.subarray(24, 32), END_MAGIC)) {
+  if (!equalBytes(bytes.subarray(TRAILER_END_MAGIC_AT, TRAILER_SIZE), END_MAGIC)) {
     throw new FormatError(
       file,
       fileSize - END_MAGIC.length,
@@ -90,21 +102,22 @@ function parseTrailer(file: string, bytes: Uint8Array, fileSize: number): Traile
     );
   }
   const v = view(bytes);
-  if (crc32(bytes.subarray(0, 20)) !== v.getUint32(20, true)) {
+  if (crc32(bytes.subarray(0, TRAILER_CRC_AT)) !== v.getUint32(TRAILER_CRC_AT, true)) {
     throw new FormatError(file, offset, "trailer CRC mismatch: the end of the file is damaged");
   }
-  const major = v.getUint16(16, true);
-  const minor = v.getUint16(18, true);
+  const major = v.getUint16(TRAILER_MAJOR_AT, true);
+  const minor = v.getUint16(TRAILER_MINOR_AT, true);
   checkVersion(file, offset, major, minor);
-  const footerOffset = Number(v.getBigUint64(0, true)); // exact below 2^53; larger never equals `offset` below
-  const footerLength = v.getUint32(8, true);
+  // Exact below 2^53; larger never equals `offset` below.
+  const footerOffset = Number(v.getBigUint64(TRAILER_FOOTER_OFFSET_AT, true));
+  const footerLength = v.getUint32(TRAILER_FOOTER_LENGTH_AT, true);
   if (footerLength > MAX_FOOTER) {
     throw new FormatError(file, offset, `footer length ${footerLength} exceeds the ${MAX_FOOTER}-byte limit`);
   }
   if (footerOffset < HEADER_SIZE || footerOffset + FRAME_SIZE + footerLength !== offset) {
     throw new FormatError(file, offset, `footer at ${footerOffset} with length ${footerLength} does not end at the trailer`);
   }
-  return { footerOffset, footerLength, footerCrc: v.getUint32(12, true), major, minor };
+  return { footerOffset, footerLength, footerCrc: v.getUint32(TRAILER_FOOTER_CRC_AT, true), major, minor };
 }
 
 /**
@@ -119,8 +132,8 @@ function parseRecord<K extends RecordKind>(
 ): RecordOf<K> {
   const { offset } = location;
   const v = view(frame);
-  const length = v.getUint32(0, true);
-  const crc = v.getUint32(4, true);
+  const length = v.getUint32(FRAME_LENGTH_AT, true);
+  const crc = v.getUint32(FRAME_CRC_AT, true);
   if (length !== location.length) {
     throw new FormatError(file, offset, `record length ${length} differs from the ${location.length} of its reference`);
   }
@@ -180,7 +193,7 @@ export async function openContainer(source: ByteSource): Promise<Container> {
     source.read(0, HEADER_SIZE),
     source.read(source.size - TRAILER_SIZE, TRAILER_SIZE),
   ]);
-  if (!equalBytes(head.subarray(0, 8), MAGIC)) parseHeader(file, head); // foreign file: say so first
+  if (!equalBytes(head.subarray(0, MAGIC.length), MAGIC)) parseHeader(file, head); // foreign file: say so first
   const trailer = parseTrailer(file, tail, source.size);
   const footerLocation = { offset: trailer.footerOffset, length: trailer.footerLength, crc: trailer.footerCrc };
   checkLocation(file, footerLocation, source.size - TRAILER_SIZE, MAX_FOOTER);
@@ -188,7 +201,7 @@ export async function openContainer(source: ByteSource): Promise<Container> {
   const footer = parseRecord(file, footerLocation, frame, "footer");
   const header = parseHeader(file, head);
   if (header.major !== trailer.major || header.minor !== trailer.minor) {
-    throw new FormatError(file, 8, `header version ${header.major}.${header.minor} differs from the trailer's ${trailer.major}.${trailer.minor}`);
+    throw new FormatError(file, HEADER_MAJOR_AT, `header version ${header.major}.${header.minor} differs from the trailer's ${trailer.major}.${trailer.minor}`);
   }
   if (footer.formatMajor !== trailer.major || footer.formatMinor !== trailer.minor) {
     throw new FormatError(

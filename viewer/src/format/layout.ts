@@ -8,7 +8,7 @@ import { checkLocation } from "./container";
 import { dtypeName, itemSize } from "./dtypes";
 import { FormatError, safeNumber } from "./errors";
 import type { DatasetInfo, ModelInfo, Role, RunInfo } from "./info";
-import { MAX_RECORD } from "./limits";
+import { MAX_IMAGES, MAX_RECORD } from "./limits";
 
 export interface RowChunk {
   firstRow: number;
@@ -36,9 +36,6 @@ export interface FileLayout {
   /** End of the data area: records lie in [16, dataEnd). */
   dataEnd: number;
 }
-
-/** Images are addressed by u32 indices in the summaries. */
-const MAX_IMAGES = 0xfffffffe;
 
 export function buildLayout(file: string, size: number, container: Container): FileLayout {
   const { footer, trailer } = container;

@@ -10,7 +10,15 @@ import type { RecordLocation } from "./container";
 import { decodeFloat32, decodeFloat64, decodeFloats, decodeUint32, dtypeName, type FloatArray } from "./dtypes";
 import { FormatError } from "./errors";
 import type { LayerLayout, RowChunk } from "./layout";
-import { ABSENT_INDEX, IMAGE_REF_SIZE } from "./limits";
+import {
+  ABSENT_INDEX,
+  FRAME_SIZE,
+  HEADER_SIZE,
+  IMAGE_REF_CRC_AT,
+  IMAGE_REF_LENGTH_AT,
+  IMAGE_REF_OFFSET_AT,
+  IMAGE_REF_SIZE,
+} from "./limits";
 
 export interface KeyValue {
   key: string;
@@ -103,14 +111,14 @@ export function decodeTableChunk(
   const refs = new DataView(t.images.buffer, t.images.byteOffset, t.images.byteLength);
   const images: (RecordLocation | null)[] = [];
   for (let i = 0; i < (hasImages ? rows : 0); i++) {
-    const offset = Number(refs.getBigUint64(i * IMAGE_REF_SIZE, true));
-    const length = refs.getUint32(i * IMAGE_REF_SIZE + 8, true);
-    const crc = refs.getUint32(i * IMAGE_REF_SIZE + 12, true);
+    const offset = Number(refs.getBigUint64(i * IMAGE_REF_SIZE + IMAGE_REF_OFFSET_AT, true));
+    const length = refs.getUint32(i * IMAGE_REF_SIZE + IMAGE_REF_LENGTH_AT, true);
+    const crc = refs.getUint32(i * IMAGE_REF_SIZE + IMAGE_REF_CRC_AT, true);
     if (offset === 0 && length === 0 && crc === 0) {
       images.push(null);
       continue;
     }
-    check(offset >= 16 && offset + 8 + length <= dataEnd, `image ${chunk.firstRow + i} points at ${offset}+${length}, outside the data area`);
+    check(offset >= HEADER_SIZE && offset + FRAME_SIZE + length <= dataEnd, `image ${chunk.firstRow + i} points at ${offset}+${length}, outside the data area`);
     images.push({ offset, length, crc });
   }
   return {
