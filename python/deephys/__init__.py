@@ -7,7 +7,7 @@ datasets unit by unit, image by image and class by class in the viewer.
 
 from . import analysis
 from ._version import __version__
-from .errors import DeephysError, FormatError, NothingToRepair
+from .errors import DeephysError, ExportError, FormatError, NothingToRepair, ServerError, UsageError
 from .format import Dataset, LayerSummary, Run, Writer
 from .format import open_run as open
 from .format.repair import repair
@@ -17,6 +17,7 @@ from .model import Layer, Model, Producer
 __all__ = [
     "Dataset",
     "DeephysError",
+    "ExportError",
     "FormatError",
     "Layer",
     "LayerSummary",
@@ -24,6 +25,8 @@ __all__ = [
     "NothingToRepair",
     "Producer",
     "Run",
+    "ServerError",
+    "UsageError",
     "ValidationReport",
     "Writer",
     "__version__",
@@ -35,7 +38,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> object:
     # `deephys.show` (notebooks) is imported on first use: `import deephys` stays light.
     if name == "show":
         from .notebook import show

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
-from .errors import BundleTooLargeError, ViewerNotBuiltError
+from .errors import BundleTooLargeError, MissingFileError, UsageError, ViewerNotBuiltError
 from .format.atomic import final_mode
 from .format.reader import open_run
 from .server import VIEWER_HTML
@@ -60,7 +60,7 @@ def bundle(
     sources = _checked(files)
     for path in sources:
         if out.exists() and os.path.samefile(path, out):
-            raise ValueError(f"the output {out} is one of the files to bundle; choose another name")
+            raise UsageError(f"the output {out} is one of the files to bundle; choose another name")
     page = _viewer_page(viewer_html)
     with _embedded(sources, slim, max_bytes, dtype, images_per_list, log) as embedded:
         _atomic_write(out, lambda f: write_html(f, page, embedded))
@@ -123,10 +123,10 @@ def _checked(files: Sequence[str | os.PathLike[str]]) -> list[Path]:
         files = [files]
     paths = [Path(f) for f in files]
     if not paths:
-        raise ValueError("nothing to bundle: give at least one .deephys file")
+        raise UsageError("nothing to bundle: give at least one .deephys file")
     for path in paths:
         if not path.is_file():
-            raise FileNotFoundError(f"not a file: {path}")
+            raise MissingFileError(f"not a file: {path}")
         with open_run(path):  # a FormatError now, rather than a report the viewer cannot open
             pass
     return paths
@@ -203,7 +203,7 @@ def _check_size(paths: list[Path], max_bytes: int, slim: bool) -> None:
 def _atomic_write(path: Path, write: Callable[[BinaryIO], None]) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
-        raise FileNotFoundError(f"{path}: the folder {folder} does not exist")
+        raise MissingFileError(f"{path}: the folder {folder} does not exist")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as f:

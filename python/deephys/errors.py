@@ -93,6 +93,13 @@ class NotFoundError(UsageError, LookupError):
     """A name or index that the run does not have (a dataset, a layer, an image)."""
 
 
+class UnknownNameError(NotFoundError, KeyError):
+    """A layer or dataset name that the model or run does not have (a `KeyError` too)."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
+
+
 class OutOfRangeError(NotFoundError, IndexError):
     """An index past the end of a dataset or layer."""
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ._generated.deephys.v1 import deephys_pb2 as pb
-from .errors import OutOfRangeError, UsageError
+from .errors import OutOfRangeError, UnknownNameError, UsageError
 
 POOLINGS = {
     "none": pb.POOLING_NONE,
@@ -127,7 +127,7 @@ class Model:
         for i, layer in enumerate(self.layers):
             if layer.name == key:
                 return i
-        raise KeyError(f"no layer named {key!r}; layers are: {', '.join(self.layer_names)}")
+        raise UnknownNameError(f"no layer named {key!r}; layers are: {', '.join(self.layer_names)}")
 
     def to_proto(self) -> pb.Model:
         return pb.Model(

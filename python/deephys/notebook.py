@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .bundle import BundleTooLargeError, human_bytes, render
+from .errors import UsageError
 from .server import ViewerServer
 from .slim import DEFAULT_IMAGES_PER_LIST
 
@@ -97,7 +98,7 @@ def show(
     else:
         paths = [Path(p) for p in path_or_paths]
     if height <= 0:
-        raise ValueError("height must be positive")
+        raise UsageError("height must be positive")
     try:
         page = render(paths, slim=slim, max_bytes=max_bytes, images_per_list=images_per_list, viewer_html=viewer_html)
     except BundleTooLargeError:

@@ -35,7 +35,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, BinaryIO, TypeAlias
 
-from .errors import RangeNotSatisfiable, ViewerNotBuiltError
+from .errors import MissingFileError, RangeNotSatisfiable, UsageError, ViewerNotBuiltError, WrongStateError
 
 __all__ = ["VIEWER_HTML", "RangeNotSatisfiable", "ViewerNotBuiltError", "ViewerServer", "parse_range"]
 
@@ -112,11 +112,11 @@ class ViewerServer:
         except ValueError:
             loopback = False
         if not loopback:
-            raise ValueError(f"refusing to serve on {host!r}: only an IPv4 loopback address (127.x.x.x) is allowed")
+            raise UsageError(f"refusing to serve on {host!r}: only an IPv4 loopback address (127.x.x.x) is allowed")
         self.files: tuple[Path, ...] = tuple(Path(f).absolute() for f in files)  # .name: as the user named it
         for path in self.files:
             if not path.is_file():
-                raise FileNotFoundError(f"not a file: {path}")
+                raise MissingFileError(f"not a file: {path}")
         html = Path(viewer_html) if viewer_html is not None else VIEWER_HTML
         if not html.is_file():
             raise ViewerNotBuiltError(html)
@@ -147,7 +147,7 @@ class ViewerServer:
         """Serve in the current thread until `shutdown()` (from another thread) or an exception."""
         with self._lock:
             if self._closed:
-                raise RuntimeError("the server is shut down")
+                raise WrongStateError("the server is shut down")
             self._serving = True
         self._httpd.serve_forever(poll_interval)
 
@@ -155,7 +155,7 @@ class ViewerServer:
         """Serve in a daemon thread; returns self."""
         with self._lock:
             if self._closed or self._serving:
-                raise RuntimeError("the server is shut down or already serving")
+                raise WrongStateError("the server is shut down or already serving")
             self._serving = True
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, args=(0.05,), name="deephys-viewer-server", daemon=True

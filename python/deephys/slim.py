@@ -13,12 +13,14 @@ dtype is kept).
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from . import analysis
+from .errors import UsageError
 from .format import dtypes as dt
 from .format.confidence import prediction_confidence
 from .format.copying import copy_blocks
@@ -53,12 +55,12 @@ def slim(
     """Write a slim copy of `source` to `output` (atomically); `dtype` (e.g. "float16") re-stores the
     activations of every layer, else each layer keeps its dtype."""
     if images_per_list < 0:
-        raise ValueError("images_per_list must be >= 0")
+        raise UsageError("images_per_list must be >= 0")
     if dtype is not None:
         dt.check_name(dtype)
     src, out = Path(source), Path(output)
     if out.exists() and src.exists() and os.path.samefile(src, out):
-        raise ValueError(f"{out} is the source file; write the slim copy elsewhere")
+        raise UsageError(f"{out} is the source file; write the slim copy elsewhere")
     kept: dict[str, int] = {}
     images: dict[str, int] = {}
     with open_run(src) as run:
@@ -84,6 +86,7 @@ def images_to_keep(
     """
     model = dataset.run.model
     changed = dtype is not None and any(dataset.dtype(i) != dtype for i in range(len(model.layers)))
+    tops: Iterable[np.ndarray]
     if changed:
         assert dtype is not None
         tops, confidences = _recomputed(dataset, dtype)
@@ -129,7 +132,7 @@ def _copy_dataset(writer: Writer, dataset: Dataset, keep: set[int], dtype: str |
     with writer.dataset(
         dataset.name,
         role=dataset.role,
-        description=dataset.description,  # type: ignore[arg-type]
+        description=dataset.description,
         activation_dtype=layer_dtypes,
         total=len(dataset),
     ) as out:

@@ -47,4 +47,5 @@ def density(scores: ArrayLike, grid: ArrayLike) -> F64:
             terms = np.exp(-0.5 * z * z)
         terms[:, 0] += acc
         acc = _seq_sum_last(terms)
-    return (acc / ((n * h) * _SQRT_2PI)).reshape(shape)
+    density: F64 = (acc / ((n * h) * _SQRT_2PI)).reshape(shape)
+    return density

@@ -55,7 +55,8 @@ def predictions(logits: ArrayLike) -> I64:
     x = _logits(logits)
     if x.shape[-1] == 0:
         raise UsageError("logits have no classes")
-    return np.argmax(np.where(np.isnan(x), -np.inf, x), axis=-1).astype(np.int64)
+    best: I64 = np.argmax(np.where(np.isnan(x), -np.inf, x), axis=-1).astype(np.int64)
+    return best
 
 
 def confidence(logits: ArrayLike) -> F64:

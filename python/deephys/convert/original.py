@@ -28,8 +28,8 @@ from ..errors import FormatError
 from .cbor_stream import ARRAY, MAJOR_NAMES, MAP, SIMPLE, TAG, UINT, CborStream, open_stream
 
 ITEMSIZE = {"float32": 4, "float64": 8}
-_BIG_ENDIAN = {"float32": np.dtype(">f4"), "float64": np.dtype(">f8")}
-_NATIVE = {"float32": np.dtype(np.float32), "float64": np.dtype(np.float64)}
+_BIG_ENDIAN: dict[str, np.dtype[Any]] = {"float32": np.dtype(">f4"), "float64": np.dtype(">f8")}
+_NATIVE: dict[str, np.dtype[Any]] = {"float32": np.dtype(np.float32), "float64": np.dtype(np.float64)}
 _NEW_FORMAT_MAGIC = b"\x89DPHYS\r\n"
 
 Progress = Callable[[int], None]
@@ -310,7 +310,7 @@ def _read_image(stream: CborStream, index: int, header: TestHeader, model: Origi
 def _read_pixels(stream: CborStream, where: str) -> np.ndarray:
     """`data`: channels, each an array of H rows of W bytes -> uint8 (H, W, C), or (H, W) for one channel."""
     offset = stream.offset
-    channels = []
+    channels: list[np.ndarray] = []
     for c in range(stream.read_array(f"the 'data' of {where}")):
         height = stream.read_array(f"channel {c} of {where}")
         pixels = stream.read_byte_rows(height, f"the pixels of {where}")

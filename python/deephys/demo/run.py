@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from ..errors import UsageError
 from .data import CLASSES, ID_NAME, DemoData, load_demo_data
 from .findings import Findings, read_findings
 from .training import TrainConfig, TrainStats
@@ -45,7 +46,7 @@ def run_demo(
 ) -> DemoResult:
     """Train the paper's CNN on coloured digits with `framework`, write `DIR/colored-mnist-<framework>.deephys`."""
     if framework not in FRAMEWORKS:
-        raise ValueError(f"framework must be one of {', '.join(FRAMEWORKS)}, not {framework!r}")
+        raise UsageError(f"framework must be one of {', '.join(FRAMEWORKS)}, not {framework!r}")
     path = demo_path(out_dir, framework)
     path.parent.mkdir(parents=True, exist_ok=True)
     data = load_demo_data(seed)

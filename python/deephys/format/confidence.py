@@ -18,4 +18,5 @@ def prediction_confidence(logits: np.ndarray, predictions: np.ndarray) -> np.nda
     with np.errstate(over="ignore", invalid="ignore"):
         exp = np.exp(logits - finite_max)
         probs = exp / exp.sum(axis=1, keepdims=True)
-    return probs[np.arange(logits.shape[0]), predictions]
+    chosen: np.ndarray = probs[np.arange(logits.shape[0]), predictions]
+    return chosen

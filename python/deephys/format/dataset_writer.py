@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import numpy as np
@@ -73,9 +74,9 @@ class _ImageSlice:
     """Consecutive images being encoded by one task, which returns their encoded bytes."""
 
     first: int
-    shapes: list[tuple[int, ...]]
+    shapes: Sequence[tuple[int, ...]]
     encodings: list[int] | None  # None: the writer's encoding
-    future: Future
+    future: Future[list[bytes]]
     raw_bytes: int = 0
 
 
@@ -232,7 +233,7 @@ class DatasetWriter:
     def __enter__(self) -> DatasetWriter:
         return self
 
-    def __exit__(self, exc_type, exc, tb) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
         if exc_type is None:
             self.close()
         elif not self._closed:
@@ -255,7 +256,8 @@ class DatasetWriter:
                 f"dataset {self.name!r}: label {labels[bad[0]]} of image {self.rows + bad[0]} is out of range: "
                 f"there are {self._classes} classes (0..{self._classes - 1})"
             )
-        return labels
+        checked: np.ndarray = labels
+        return checked
 
     def _check_activations(self, activations: Mapping[str, Any], n: int) -> list[np.ndarray]:
         expected = self._model.layer_names
@@ -401,19 +403,28 @@ class DatasetWriter:
         """Start encoding a batch, in slices, in the threads. An array batch not `converted` yet is converted
         to uint8 there too: the events returned are set once each slice no longer reads the caller's array."""
         if isinstance(batch, list) and batch and isinstance(batch[0], EncodedImage):
-            done: Future = Future()
-            done.set_result([image.data for image in batch])
-            shapes = [(image.height, image.width, image.channels) for image in batch]  # type: ignore[union-attr]
-            self._pending_images.append(_ImageSlice(first, shapes, [image.encoding for image in batch], done))  # type: ignore[union-attr]
+            self._submit_encoded(first, [image for image in batch if isinstance(image, EncodedImage)])
             return []
+        return self._submit_pixels(first, batch, converted)  # type: ignore[arg-type]  # arrays, not EncodedImage
+
+    def _submit_encoded(self, first: int, batch: list[EncodedImage]) -> None:
+        """Queue images encoded already: they are written as they are."""
+        done: Future[list[bytes]] = Future()
+        done.set_result([image.data for image in batch])
+        shapes = [(image.height, image.width, image.channels) for image in batch]
+        self._pending_images.append(_ImageSlice(first, shapes, [image.encoding for image in batch], done))
+
+    def _submit_pixels(
+        self, first: int, batch: np.ndarray | list[np.ndarray], converted: bool
+    ) -> list[threading.Event]:
         threads = self._settings.encode_threads
         if self._pool is None:
             self._pool = ThreadPoolExecutor(threads, thread_name_prefix="deephys-encode")
         encoding, quality = self._settings.image_encoding, self._settings.image_quality
         n = len(batch)
-        image_bytes = max(1, sum(image.size for image in batch[:8]) // max(1, min(n, 8)))  # type: ignore[union-attr]
+        image_bytes = max(1, sum(int(image.size) for image in batch[:8]) // max(1, min(n, 8)))
         step = max(1, min(-(-n // threads), _SLICE_BYTES // image_bytes))
-        converting = []
+        converting: list[threading.Event] = []
         for start in range(0, n, step):
             part = batch[start : start + step]
             shapes = [part.shape[1:]] * len(part) if isinstance(part, np.ndarray) else [p.shape for p in part]
@@ -423,7 +434,7 @@ class DatasetWriter:
                 future = self._pool.submit(_convert_and_encode, [part], encoding, quality, converting[-1])
             else:
                 future = self._pool.submit(images.encode_many, part, encoding, quality)
-            self._pending_images.append(_ImageSlice(first + start, shapes, None, future, len(part) * image_bytes))  # type: ignore[arg-type]
+            self._pending_images.append(_ImageSlice(first + start, shapes, None, future, len(part) * image_bytes))
             self._pending_bytes += len(part) * image_bytes
             self._drain_images(block=False)
             while self._pending_bytes > _PENDING_BYTES and len(self._pending_images) > 2 * threads:
@@ -432,13 +443,14 @@ class DatasetWriter:
 
     def _drain_images(self, block: bool, keep: int = 0) -> None:
         """Write the images encoded so far, in order; with `block`, wait until at most `keep` slices are left."""
-        default_encoding = images.ENCODINGS.get(self._settings.image_encoding, 0)
+        default_encoding = images.ENCODINGS.get(self._settings.image_encoding, pb.IMAGE_ENCODING_UNSPECIFIED)
         while self._pending_images and (
             block and len(self._pending_images) > keep or self._pending_images[0].future.done()
         ):
             pending = self._pending_images.popleft()
             self._pending_bytes -= pending.raw_bytes
-            payloads, indices = [], []
+            payloads: list[bytes] = []
+            indices: list[int] = []
             # One message, its fields set as they change (a new message per image costs three times as much).
             record = pb.Record(image=pb.Image(dataset=self.index, encoding=default_encoding))
             image, last_shape = record.image, None
@@ -453,7 +465,7 @@ class DatasetWriter:
                     image.channels = shape[2] if len(shape) == 3 else 1
                     last_shape = shape
                 if pending.encodings is not None:
-                    image.encoding = pending.encodings[j]
+                    image.encoding = pending.encodings[j]  # type: ignore[assignment]  # an enum value from a file
                 image.index = pending.first + j
                 image.data = data
                 payloads.append(record.SerializeToString())
@@ -500,13 +512,16 @@ class DatasetWriter:
 def _caller_level() -> int:
     """`stacklevel` for a warning raised here that points at the first caller outside deephys."""
     package = str(Path(__file__).resolve().parents[1])
-    frame, level = sys._getframe(1), 1
+    frame: FrameType | None = sys._getframe(1)
+    level = 1
     while frame is not None and str(Path(frame.f_code.co_filename).resolve()).startswith(package):
         frame, level = frame.f_back, level + 1
     return level
 
 
-def _convert_and_encode(holder: list, encoding: str, quality: int, converted: threading.Event) -> list[bytes]:
+def _convert_and_encode(
+    holder: list[np.ndarray | list[np.ndarray]], encoding: str, quality: int, converted: threading.Event
+) -> list[bytes]:
     """Encoding task of a slice of a checked batch (see `images.checked_batch`), given in `holder`."""
     try:
         pixels = images.convert(holder.pop())  # a copy of the caller's memory

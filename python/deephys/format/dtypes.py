@@ -11,18 +11,18 @@ from ..errors import UsageError, WrongTypeError
 
 NAMES = ("float32", "float16", "bfloat16", "float64")
 
-_TO_PROTO = {
+_TO_PROTO: dict[str, pb.DType] = {
     "float32": pb.DTYPE_FLOAT32,
     "float16": pb.DTYPE_FLOAT16,
     "bfloat16": pb.DTYPE_BFLOAT16,
     "float64": pb.DTYPE_FLOAT64,
 }
-_FROM_PROTO = {v: k for k, v in _TO_PROTO.items()}
+_FROM_PROTO: dict[int, str] = {int(v): k for k, v in _TO_PROTO.items()}
 ITEMSIZE = {"float32": 4, "float16": 2, "bfloat16": 2, "float64": 8}
 _STORAGE = {"float32": "<f4", "float16": "<f2", "bfloat16": "<u2", "float64": "<f8"}
 
 
-def to_proto(name: str) -> int:
+def to_proto(name: str) -> pb.DType:
     return _TO_PROTO[name]
 
 

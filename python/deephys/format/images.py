@@ -94,9 +94,9 @@ def _checked(image: np.ndarray, batch: bool) -> np.ndarray:
     if image.dtype in (np.uint8, np.bool_):
         return image
     if np.issubdtype(image.dtype, np.integer):
-        lo, hi = int(image.min(initial=0)), int(image.max(initial=0))
-        if lo < 0 or hi > 255:
-            raise UsageError(f"integer images must lie in [0, 255]; found values in [{lo}, {hi}]")
+        low, high = int(image.min(initial=0)), int(image.max(initial=0))
+        if low < 0 or high > 255:
+            raise UsageError(f"integer images must lie in [0, 255]; found values in [{low}, {high}]")
         return image
     if image.dtype not in (np.float16, np.float32, np.float64):
         image = np.asarray(image, dtype=np.float64)
@@ -147,8 +147,9 @@ def _rounded(x: np.ndarray) -> np.ndarray:
     Checked values lie in [-1e-3, 1 + 1e-3], so x * 255 rounds into [-0, 255]: clipping x to [0, 1]
     first would change nothing.
     """
-    scaled = np.multiply(x, 255.0, dtype=np.float64)
-    return np.rint(scaled, out=scaled)
+    scaled: np.ndarray = np.multiply(x, 255.0, dtype=np.float64)
+    np.rint(scaled, out=scaled)
+    return scaled
 
 
 def encode(image: np.ndarray, encoding: str = "png", quality: int = 90) -> bytes:
@@ -173,9 +174,10 @@ def _encode_jpeg_fast(image: np.ndarray, quality: int) -> bytes:
     # the GIL, so the writer's encoding threads really run in parallel.
     grey = image.ndim == 2
     pixels = image[..., None] if grey else image
-    return _simplejpeg.encode_jpeg(
+    encoded: bytes = _simplejpeg.encode_jpeg(
         pixels, quality=quality, colorspace="GRAY" if grey else "RGB", colorsubsampling="Gray" if grey else "420"
     )
+    return encoded
 
 
 def encode_many(pictures: np.ndarray | Sequence[np.ndarray], encoding: str = "png", quality: int = 90) -> list[bytes]:
@@ -209,7 +211,5 @@ def decode(data: bytes, size: tuple[int, int] | None = None) -> np.ndarray:
                 f"the encoded image is {pil.size[0]}x{pil.size[1]}, the record says {size[0]}x{size[1]}"
             )
         pil.load()
-        if pil.mode not in ("L", "RGB"):
-            pil = pil.convert("RGB")
-        array = np.asarray(pil)
+        array = np.asarray(pil if pil.mode in ("L", "RGB") else pil.convert("RGB"))
     return array[..., None] if array.ndim == 2 else array

@@ -24,8 +24,8 @@ from ..errors import FormatError, ImageSizeMismatch, NotFoundError, OutOfRangeEr
 from ..model import Model
 from . import dtypes, images
 from .checks import check_footer
-from .container import FRAME_SIZE, HEADER_SIZE, TRAILER_SIZE, Trailer, parse_header, parse_trailer
-from .limits import IMAGE_REF_SIZE, MAX_IMAGE_PIXELS
+from .container import Trailer, parse_header, parse_trailer
+from .limits import FRAME_SIZE, HEADER_SIZE, IMAGE_REF_SIZE, MAX_IMAGE_PIXELS, TRAILER_SIZE
 from .records import IMAGE_REF_DTYPE, EncodedImage, RecordFile, image_refs_array, unpack_image_ref
 from .summaries import LayerSummary
 
@@ -392,7 +392,8 @@ class Dataset:
         return dtypes.decode(chunk.data, name, (ref.rows, units))
 
     def _layer(self, layer: str | int) -> pb.LayerData:
-        return self._info.layers[self._run.model.layer_index(layer)]
+        data: pb.LayerData = self._info.layers[self._run.model.layer_index(layer)]
+        return data
 
     # ---- summaries ----------------------------------------------------------
 

@@ -18,8 +18,8 @@ from google.protobuf.message import DecodeError
 
 from .._generated.deephys.v1 import deephys_pb2 as pb
 from ..errors import FormatError
-from .container import FRAME_SIZE, HEADER_SIZE, TRAILER_SIZE, crc32, parse_frame
-from .limits import IMAGE_REF_SIZE
+from .container import crc32, parse_frame
+from .limits import FRAME_SIZE, HEADER_SIZE, IMAGE_REF_SIZE, TRAILER_SIZE
 
 #: An image's place in the file as the table stores it: offset, length and CRC of its record.
 IMAGE_REF = struct.Struct("<QII")

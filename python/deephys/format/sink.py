@@ -32,7 +32,9 @@ class RecordSink:
 
     def write_payloads(self, payloads: Sequence[bytes]) -> list[tuple[int, int, int]]:
         """Write serialized records (small ones) in one call; return (offset, length, crc32) of each."""
-        refs, parts, offset = [], [], self.offset
+        refs: list[tuple[int, int, int]] = []
+        parts: list[bytes] = []
+        offset = self.offset
         for payload in payloads:
             frame = pack_frame(payload)
             refs.append((offset, len(payload), FRAME.unpack(frame)[1]))

@@ -128,7 +128,7 @@ class Writer:
     def dataset(
         self,
         name: str,
-        role: Role = "id",
+        role: Role | str = "id",
         description: str = "",
         activation_dtype: str | Mapping[str, str] | None = None,
         total: int | None = None,
@@ -172,7 +172,7 @@ class Writer:
         labels: Any,
         activations: Mapping[str, Any],
         images: Any = None,
-        role: Role = "id",
+        role: Role | str = "id",
         predictions: Any = None,
         metadata: Sequence[Mapping[str, str]] | None = None,
         description: str = "",
