@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PROTO := proto/deephys/v1/deephys.proto
 ES_PLUGIN := viewer/node_modules/.bin/protoc-gen-es
 
-.PHONY: setup setup-viewer proto viewer viewer-build demo test bench bench-viewer screenshots clean
+.PHONY: setup setup-viewer proto viewer viewer-build demo test lint corpus fixtures bench bench-viewer screenshots clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -38,7 +38,19 @@ demo: setup
 
 test: setup setup-viewer viewer-build
 	bash .ci/install-browser
+	bash .ci/lint
 	bash .ci/test
+
+# Lint and types: ruff (lint, format), mypy, the viewer's tsc, and the import layering of both (ARCHITECTURE.md).
+lint: setup setup-viewer
+	bash .ci/lint
+
+# Regenerate the shared hostile corpus (tests/corpus/hostile) and the viewer's unit-test fixtures.
+corpus: setup
+	$(PY) tests/format/make_malicious.py
+
+fixtures: setup setup-viewer
+	cd viewer && npm run --silent fixtures
 
 # Benchmarks print ratios against a baseline measured in the same run (they are not tests).
 bench: setup

@@ -37,9 +37,7 @@ def _raised_names(tree: ast.AST) -> list[tuple[str, int]]:
 def test_no_bare_builtin_exception_is_raised(path: Path) -> None:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     bare = [
-        f"{name} at line {line}"
-        for name, line in _raised_names(tree)
-        if name in BUILTIN_EXCEPTIONS - PROTOCOL_RAISES
+        f"{name} at line {line}" for name, line in _raised_names(tree) if name in BUILTIN_EXCEPTIONS - PROTOCOL_RAISES
     ]
     assert not bare, f"{path}: raise a deephys.errors class instead of {bare}"
 
