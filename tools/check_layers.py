@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Check the import layering of the Python package and of the viewer (ARCHITECTURE.md draws it).
 
-Each module may import only from its own layer or the layers below it, and no set of modules may
-import each other in a circle (a late import inside a function counts: it only hides the circle).
+Each module may import only from its own layer or the layers below it, no set of modules may import
+each other in a circle (a late import inside a function counts: it only hides the circle), and no
+Python module imports a name that another module keeps private (`_name`).
 
     python tools/check_layers.py          # exit 1 and one line per violation, or "layers ok"
 
@@ -103,6 +104,22 @@ def python_imports(name: str, path: Path, modules: Mapping[str, Path]) -> set[st
     return found
 
 
+def private_imports(name: str, path: Path, modules: Mapping[str, Path]) -> list[str]:
+    """`from deephys.x import _name` of a private name that is not a module: a name private to another module."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            base = _resolve(name, path.name == "__init__.py", node.level, node.module)
+            if not base.startswith("deephys"):
+                continue
+            for alias in node.names:
+                private = alias.name.startswith("_") and not alias.name.startswith("__")
+                if private and f"{base}.{alias.name}" not in modules:
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno}: imports {alias.name}, private to {base}")
+    return found
+
+
 def python_layer(module: str) -> tuple[int, str]:
     parts = module.split(".")
     first = parts[1] if len(parts) > 1 else "__init__"
@@ -115,7 +132,7 @@ def python_layer(module: str) -> tuple[int, str]:
 def check_python() -> tuple[list[str], dict[str, set[str]]]:
     modules = python_modules()
     graph = {name: python_imports(name, path, modules) for name, path in modules.items()}
-    problems = []
+    problems = [problem for name, path in modules.items() for problem in private_imports(name, path, modules)]
     for importer, targets in sorted(graph.items()):
         rank, group = python_layer(importer)
         for target in sorted(targets):

@@ -21,7 +21,7 @@ I64 = NDArray[np.int64]
 _BLOCK_ELEMENTS = 1 << 22
 
 
-def _real_array(x: ArrayLike, name: str, ndim: int | tuple[int, ...]) -> NDArray[np.generic]:
+def real_array(x: ArrayLike, name: str, ndim: int | tuple[int, ...]) -> NDArray[np.generic]:
     """``x`` as an array of a real numeric dtype with the allowed ``ndim``."""
     arr = np.asarray(x)
     if arr.dtype.kind not in "biuf":
@@ -32,7 +32,7 @@ def _real_array(x: ArrayLike, name: str, ndim: int | tuple[int, ...]) -> NDArray
     return arr
 
 
-def _int_array(x: ArrayLike, name: str) -> I64:
+def int_array(x: ArrayLike, name: str) -> I64:
     """``x`` as a 1-D int64 array (integer or bool dtype only)."""
     arr = np.asarray(x)
     if arr.ndim != 1:
@@ -42,17 +42,17 @@ def _int_array(x: ArrayLike, name: str) -> I64:
     return arr.astype(np.int64, copy=False)
 
 
-def _class_labels(labels: ArrayLike, num_classes: int, name: str = "labels") -> I64:
+def class_labels(labels: ArrayLike, num_classes: int, name: str = "labels") -> I64:
     """Validate integer labels in ``[0, num_classes)``."""
     if num_classes < 0:
         raise UsageError(f"num_classes must be >= 0, got {num_classes}")
-    arr = _int_array(labels, name)
+    arr = int_array(labels, name)
     if arr.size and (arr.min() < 0 or arr.max() >= num_classes):
         raise UsageError(f"{name} must lie in [0, {num_classes})")
     return arr
 
 
-def _rows_per_block(width: int) -> int:
+def rows_per_block(width: int) -> int:
     return max(1, _BLOCK_ELEMENTS // max(1, width))
 
 
@@ -62,7 +62,7 @@ def _rows_per_block(width: int) -> int:
 _LOOP_MIN_WIDTH = 16
 
 
-def _seq_add_rows(acc: F64, x: NDArray[np.generic]) -> None:
+def seq_add_rows(acc: F64, x: NDArray[np.generic]) -> None:
     """``for r in x: acc += float64(r)`` (in place, strictly sequential).
 
     NumPy's ``sum`` may add pairwise; ``np.add.accumulate`` and an explicit
@@ -76,33 +76,33 @@ def _seq_add_rows(acc: F64, x: NDArray[np.generic]) -> None:
             for row in x:
                 np.add(acc, row, out=acc)
             return
-        step = _rows_per_block(x.shape[1])
+        step = rows_per_block(x.shape[1])
         for start in range(0, x.shape[0], step):
             blk = x[start : start + step].astype(np.float64)
             blk[0] = acc + blk[0]
             acc[:] = np.add.accumulate(blk, axis=0)[-1]
 
 
-def _seq_sum_rows(x: NDArray[np.generic]) -> F64:
+def seq_sum_rows(x: NDArray[np.generic]) -> F64:
     """Sequential float64 sum over axis 0 of a 2-D array."""
     acc = np.zeros(x.shape[1], dtype=np.float64)
-    _seq_add_rows(acc, x)
+    seq_add_rows(acc, x)
     return acc
 
 
-def _seq_sum_1d(x: F64) -> float:
+def seq_sum_1d(x: F64) -> float:
     """Sequential sum of a 1-D float64 array (0.0 when empty)."""
     return float(np.add.accumulate(x)[-1]) if x.size else 0.0
 
 
-def _seq_sum_last(x: F64) -> F64:
+def seq_sum_last(x: F64) -> F64:
     """Sequential sum over the last axis (float64 input), in row blocks."""
     width = x.shape[-1]
     if width == 0:
         return np.zeros(x.shape[:-1], dtype=np.float64)
     flat = x.reshape(-1, width)
     out = np.empty(flat.shape[0], dtype=np.float64)
-    step = _rows_per_block(width)
+    step = rows_per_block(width)
     for start in range(0, flat.shape[0], step):
         out[start : start + step] = np.add.accumulate(flat[start : start + step], axis=-1)[:, -1]
     return out.reshape(x.shape[:-1])

@@ -11,13 +11,13 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ..errors import UsageError
-from ._arrays import F64, I64, _class_labels, _int_array, _real_array
-from .ranking import _rank_desc_nan_last
+from ._arrays import F64, I64, class_labels, int_array, real_array
+from .ranking import rank_desc_nan_last
 
 
 def _pair(labels: ArrayLike, preds: ArrayLike) -> tuple[I64, I64]:
-    lab = _int_array(labels, "labels")
-    pre = _int_array(preds, "preds")
+    lab = int_array(labels, "labels")
+    pre = int_array(preds, "preds")
     if lab.shape != pre.shape:
         raise UsageError(f"labels and preds differ in length: {lab.shape} vs {pre.shape}")
     return lab, pre
@@ -37,7 +37,7 @@ def class_accuracy(labels: ArrayLike, preds: ArrayLike, num_classes: int) -> F64
     ``labels`` must lie in ``[0, C)``; ``preds`` may be any integers.
     """
     lab, pre = _pair(labels, preds)
-    lab = _class_labels(lab, num_classes)
+    lab = class_labels(lab, num_classes)
     counts = np.bincount(lab, minlength=num_classes)
     correct = np.bincount(lab[lab == pre], minlength=num_classes)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -50,8 +50,8 @@ def confusion_matrix(labels: ArrayLike, preds: ArrayLike, num_classes: int) -> I
     Both ``labels`` and ``preds`` must lie in ``[0, C)``.
     """
     lab, pre = _pair(labels, preds)
-    lab = _class_labels(lab, num_classes)
-    pre = _class_labels(pre, num_classes, "preds")
+    lab = class_labels(lab, num_classes)
+    pre = class_labels(pre, num_classes, "preds")
     flat = np.bincount(lab * num_classes + pre, minlength=num_classes * num_classes)
     return flat.astype(np.int64).reshape(num_classes, num_classes)
 
@@ -88,11 +88,11 @@ def false_negatives(labels: ArrayLike, preds: ArrayLike, c: int) -> list[tuple[i
 
 
 def _by_confidence(mask: NDArray[np.bool_], conf: ArrayLike) -> I64:
-    cf = _real_array(conf, "conf", 1).astype(np.float64)
+    cf = real_array(conf, "conf", 1).astype(np.float64)
     if cf.shape != mask.shape:
         raise UsageError(f"conf has shape {cf.shape}, expected {mask.shape}")
     idx = np.flatnonzero(mask)
-    order = _rank_desc_nan_last(cf[idx])
+    order = rank_desc_nan_last(cf[idx])
     return idx[order].astype(np.int64)
 
 

@@ -7,7 +7,7 @@ import math
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._arrays import F64, _real_array, _rows_per_block, _seq_sum_1d, _seq_sum_last
+from ._arrays import F64, real_array, rows_per_block, seq_sum_1d, seq_sum_last
 
 _SQRT_2PI = math.sqrt(2.0 * math.pi)
 
@@ -23,8 +23,8 @@ def density(scores: ArrayLike, grid: ArrayLike) -> F64:
     Same as ``scipy.stats.gaussian_kde(x)(grid)``. Returns zeros (grid shape)
     if ``n < 2`` or ``h`` is zero or not finite.
     """
-    s = _real_array(scores, "scores", (0, 1)).astype(np.float64).reshape(-1)
-    g = _real_array(grid, "grid", (0, 1)).astype(np.float64)
+    s = real_array(scores, "scores", (0, 1)).astype(np.float64).reshape(-1)
+    g = real_array(grid, "grid", (0, 1)).astype(np.float64)
     shape = g.shape
     g = g.reshape(-1)
     x = s[np.isfinite(s)]
@@ -32,20 +32,20 @@ def density(scores: ArrayLike, grid: ArrayLike) -> F64:
     if n < 2:
         return np.zeros(shape)
     with np.errstate(over="ignore", invalid="ignore"):
-        mean = _seq_sum_1d(x) / n
+        mean = seq_sum_1d(x) / n
         dev = x - mean
-        std = math.sqrt(_seq_sum_1d(dev * dev) / (n - 1))
+        std = math.sqrt(seq_sum_1d(dev * dev) / (n - 1))
         h = std * n ** (-1.0 / 5.0)
     if not (math.isfinite(h) and h > 0):
         return np.zeros(shape)
     acc = np.zeros(g.size, dtype=np.float64)
-    step = _rows_per_block(g.size)
+    step = rows_per_block(g.size)
     for start in range(0, n, step):
         # (G, b): one row per grid point, summed along the contiguous last axis.
         with np.errstate(over="ignore", invalid="ignore"):
             z = (g[:, None] - x[None, start : start + step]) / h
             terms = np.exp(-0.5 * z * z)
         terms[:, 0] += acc
-        acc = _seq_sum_last(terms)
+        acc = seq_sum_last(terms)
     density: F64 = (acc / ((n * h) * _SQRT_2PI)).reshape(shape)
     return density

@@ -8,7 +8,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ..errors import UsageError
-from ._arrays import I64, _real_array
+from ._arrays import I64, real_array
 
 
 def histogram(column: ArrayLike, bins: int = 64) -> tuple[I64, float, float]:
@@ -26,7 +26,7 @@ def histogram(column: ArrayLike, bins: int = 64) -> tuple[I64, float, float]:
     """
     if bins < 1:
         raise UsageError(f"bins must be >= 1, got {bins}")
-    values = _real_array(column, "column", 1).astype(np.float64)
+    values = real_array(column, "column", 1).astype(np.float64)
     x = values[np.isfinite(values)]
     if x.size == 0:
         return np.zeros(bins, dtype=np.int64), math.nan, math.nan

@@ -6,12 +6,12 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ..errors import UsageError
-from ._arrays import F64, _real_array, _rows_per_block
+from ._arrays import F64, real_array, rows_per_block
 
 
-def _ref_denominator(ref_max: ArrayLike) -> F64:
+def ref_denominator(ref_max: ArrayLike) -> F64:
     """``ref_max`` as float64 with dead units (not finite or <= 0) set to NaN."""
-    ref = _real_array(ref_max, "ref_max", 1).astype(np.float64)
+    ref = real_array(ref_max, "ref_max", 1).astype(np.float64)
     ok = np.isfinite(ref) & (ref > 0)
     return np.where(ok, ref, np.nan)
 
@@ -24,10 +24,10 @@ def reference_max(acts: ArrayLike) -> F64:
     ``N == 0``) gets NaN. Computed in row blocks, so memory stays small for
     50,000 x 2,048 inputs.
     """
-    arr = _real_array(acts, "acts", 2)
+    arr = real_array(acts, "acts", 2)
     width = arr.shape[1]
     best = np.full(width, -np.inf)
-    step = _rows_per_block(width)
+    step = rows_per_block(width)
     for start in range(0, arr.shape[0], step):
         blk = arr[start : start + step].astype(np.float64)
         blk[~np.isfinite(blk)] = -np.inf
@@ -45,8 +45,8 @@ def normalize(acts: ArrayLike, ref_max: ArrayLike) -> F64:
     Otherwise this is the IEEE division ``float64(a) / ref_max`` (NaN stays
     NaN, +/-inf stays +/-inf). Multiply by 100 for the viewer's percentage.
     """
-    arr = _real_array(acts, "acts", (1, 2))
-    den = _ref_denominator(ref_max)
+    arr = real_array(acts, "acts", (1, 2))
+    den = ref_denominator(ref_max)
     if arr.shape[-1] != den.shape[0]:
         raise UsageError(f"acts has {arr.shape[-1]} units but ref_max has {den.shape[0]}")
     out = arr.astype(np.float64)

@@ -6,7 +6,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ..errors import UsageError
-from ._arrays import F64, I64, _real_array, _seq_sum_last
+from ._arrays import F64, I64, real_array, seq_sum_last
 
 
 def _softmax_last(x: F64) -> tuple[F64, F64]:
@@ -17,7 +17,7 @@ def _softmax_last(x: F64) -> tuple[F64, F64]:
     with np.errstate(invalid="ignore"):
         x -= x.max(axis=-1, keepdims=True)  # max is NaN if any NaN
         np.exp(x, out=x)
-    return x, _seq_sum_last(x)
+    return x, seq_sum_last(x)
 
 
 def softmax(logits: ArrayLike, axis: int = -1) -> F64:
@@ -43,7 +43,7 @@ def softmax(logits: ArrayLike, axis: int = -1) -> F64:
 
 def _logits(logits: ArrayLike) -> F64:
     """Validated ``(K,)`` or ``(N, K)`` float64 logits (not copied if already float64)."""
-    return np.asarray(_real_array(logits, "logits", (1, 2)), dtype=np.float64)
+    return np.asarray(real_array(logits, "logits", (1, 2)), dtype=np.float64)
 
 
 def predictions(logits: ArrayLike) -> I64:

@@ -11,7 +11,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ..errors import UsageError
-from ._arrays import F64, I64, _real_array, _seq_sum_rows
+from ._arrays import F64, I64, real_array, seq_sum_rows
 
 
 def _rank_desc(values: F64, keep: NDArray[np.bool_]) -> I64:
@@ -22,7 +22,7 @@ def _rank_desc(values: F64, keep: NDArray[np.bool_]) -> I64:
     return idx[order].astype(np.int64)
 
 
-def _rank_desc_nan_last(values: F64) -> I64:
+def rank_desc_nan_last(values: F64) -> I64:
     """All indices by value descending, NaN last; ties (and NaNs) by index."""
     nan = np.isnan(values)
     key = np.where(nan, 0.0, -values)
@@ -41,13 +41,13 @@ def top_units(acts_row_or_rows: ArrayLike, n: int = 25) -> tuple[I64, F64]:
     """
     if n < 0:
         raise UsageError(f"n must be >= 0, got {n}")
-    arr = _real_array(acts_row_or_rows, "acts", (1, 2))
+    arr = real_array(acts_row_or_rows, "acts", (1, 2))
     if arr.ndim == 1:
         values = arr.astype(np.float64)
     elif arr.shape[0] == 0:
         values = np.full(arr.shape[1], np.nan)
     else:
-        values = _seq_sum_rows(arr) / arr.shape[0]
+        values = seq_sum_rows(arr) / arr.shape[0]
     idx = _rank_desc(values, ~np.isnan(values))[:n]
     return idx, values[idx]
 
@@ -62,7 +62,7 @@ def top_images(column: ArrayLike, k: int = 100) -> tuple[I64, F64]:
     """
     if k < 0:
         raise UsageError(f"k must be >= 0, got {k}")
-    values = _real_array(column, "column", 1).astype(np.float64)
+    values = real_array(column, "column", 1).astype(np.float64)
     idx = _rank_desc(values, np.isfinite(values) & (values != 0))[:k]
     return idx, values[idx]
 
@@ -76,7 +76,7 @@ def top_classes(class_means_column: ArrayLike, n: int = 5) -> tuple[I64, F64]:
     """
     if n < 0:
         raise UsageError(f"n must be >= 0, got {n}")
-    values = _real_array(class_means_column, "class_means_column", 1).astype(np.float64)
+    values = real_array(class_means_column, "class_means_column", 1).astype(np.float64)
     idx = _rank_desc(values, ~np.isnan(values))[:n]
     return idx, values[idx]
 
@@ -92,8 +92,8 @@ def most_shifted_units(
     NaN scores come last (in index order); ties by lower index. ``n`` keeps
     the first ``n`` (``None``: all units). Returns int64 indices.
     """
-    s = _real_array(spurious, "spurious", 1).astype(np.float64)
-    v = _real_array(novelty, "novelty", 1).astype(np.float64)
+    s = real_array(spurious, "spurious", 1).astype(np.float64)
+    v = real_array(novelty, "novelty", 1).astype(np.float64)
     if s.shape != v.shape:
         raise UsageError(f"spurious and novelty differ in shape: {s.shape} vs {v.shape}")
     if by == "spurious":
@@ -104,4 +104,4 @@ def most_shifted_units(
         raise UsageError(f"by must be 'spurious' or 'novelty', got {by!r}")
     if n is not None and n < 0:
         raise UsageError(f"n must be >= 0, got {n}")
-    return _rank_desc_nan_last(score)[:n]
+    return rank_desc_nan_last(score)[:n]

@@ -9,7 +9,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ..errors import UsageError
-from ._arrays import F64, _real_array
+from ._arrays import F64, real_array
 
 
 def _average_ranks(x: F64) -> F64:
@@ -47,8 +47,8 @@ def spearman_columns(a: ArrayLike, b: ArrayLike) -> F64:
     order independent.) NaN when ``k < 2`` or either side is constant over the
     kept rows. Returns ``(U,)`` float64.
     """
-    x = _real_array(a, "a", 2).astype(np.float64)
-    y = _real_array(b, "b", 2).astype(np.float64)
+    x = real_array(a, "a", 2).astype(np.float64)
+    y = real_array(b, "b", 2).astype(np.float64)
     if x.shape != y.shape:
         raise UsageError(f"a and b differ in shape: {x.shape} vs {y.shape}")
     valid = ~(np.isnan(x) | np.isnan(y))
@@ -90,8 +90,8 @@ def novelty_scores(t_id: ArrayLike, t_ood: ArrayLike) -> F64:
     ignore NaN rows (empty classes); a column that is all NaN (or has no rows)
     gives NaN. inf is kept (``inf - inf = NaN``). Returns ``(U,)`` float64.
     """
-    x = _real_array(t_id, "t_id", 2).astype(np.float64)
-    y = _real_array(t_ood, "t_ood", 2).astype(np.float64)
+    x = real_array(t_id, "t_id", 2).astype(np.float64)
+    y = real_array(t_ood, "t_ood", 2).astype(np.float64)
     if x.shape[1] != y.shape[1]:
         raise UsageError(f"t_id has {x.shape[1]} units but t_ood has {y.shape[1]}")
     with np.errstate(invalid="ignore"):

@@ -6,13 +6,13 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ..errors import UsageError
-from ._arrays import F64, I64, _class_labels, _real_array, _rows_per_block, _seq_add_rows
-from .normalization import _ref_denominator
+from ._arrays import F64, I64, class_labels, real_array, rows_per_block, seq_add_rows
+from .normalization import ref_denominator
 
 
 def class_counts(labels: ArrayLike, num_classes: int) -> I64:
     """Number of images per class, ``(C,)`` int64."""
-    lab = _class_labels(labels, num_classes)
+    lab = class_labels(labels, num_classes)
     return np.bincount(lab, minlength=num_classes).astype(np.int64)
 
 
@@ -24,8 +24,8 @@ def class_means(acts: ArrayLike, labels: ArrayLike, num_classes: int) -> F64:
     NaN/inf propagate exactly as in a plain sum (``inf + -inf = NaN``).
     A class with no images gets a row of NaN.
     """
-    arr = _real_array(acts, "acts", 2)
-    lab = _class_labels(labels, num_classes)
+    arr = real_array(acts, "acts", 2)
+    lab = class_labels(labels, num_classes)
     if lab.shape[0] != arr.shape[0]:
         raise UsageError(f"acts has {arr.shape[0]} rows but labels has {lab.shape[0]}")
     width = arr.shape[1]
@@ -33,12 +33,12 @@ def class_means(acts: ArrayLike, labels: ArrayLike, num_classes: int) -> F64:
     order = np.argsort(lab, kind="stable")  # images grouped by class, ascending index
     ends = np.cumsum(counts)
     out = np.full((num_classes, width), np.nan)
-    rows = _rows_per_block(width)
+    rows = rows_per_block(width)
     for c in np.flatnonzero(counts):
         members = order[ends[c] - counts[c] : ends[c]]
         acc = np.zeros(width, dtype=np.float64)
         for start in range(0, members.size, rows):
-            _seq_add_rows(acc, arr[members[start : start + rows]])
+            seq_add_rows(acc, arr[members[start : start + rows]])
         out[c] = acc / counts[c]
     return out
 
@@ -51,7 +51,7 @@ def tuning_matrix(acts: ArrayLike, labels: ArrayLike, num_classes: int, ref_max:
     :func:`normalize` guard: units whose ``ref_max`` is not finite or ``<= 0``
     are NaN columns. Empty classes are NaN rows.
     """
-    den = _ref_denominator(ref_max)
+    den = ref_denominator(ref_max)
     means = class_means(acts, labels, num_classes)
     if means.shape[1] != den.shape[0]:
         raise UsageError(f"acts has {means.shape[1]} units but ref_max has {den.shape[0]}")
