@@ -370,7 +370,7 @@ def _table(field: str, value):
     return "table", edit
 
 
-def _chunk(edit):
+def chunk(edit):
     return "chunk", edit
 
 
@@ -387,13 +387,13 @@ RECORDS = {
     "table of another dataset": ("table", lambda r: setattr(r.table, "dataset", 1)),
     "table rows disagree with the index": ("table", lambda r: setattr(r.table, "rows", 7)),
     "metadata for some images only": ("table", lambda r: r.table.metadata.pop()),
-    "chunk data one byte short": _chunk(lambda r: setattr(r.activations, "data", r.activations.data[:-1])),
-    "chunk data one byte long": _chunk(lambda r: setattr(r.activations, "data", r.activations.data + b"\0")),
-    "chunk of another layer": _chunk(lambda r: setattr(r.activations, "layer", 1)),
-    "chunk of another dataset": _chunk(lambda r: setattr(r.activations, "dataset", 1)),
-    "chunk first row disagrees": _chunk(lambda r: setattr(r.activations, "first_row", 1)),
-    "chunk units disagree": _chunk(lambda r: setattr(r.activations, "units", 5)),
-    "chunk dtype disagrees": _chunk(lambda r: setattr(r.activations, "dtype", pb.DTYPE_FLOAT16)),
+    "chunk data one byte short": chunk(lambda r: setattr(r.activations, "data", r.activations.data[:-1])),
+    "chunk data one byte long": chunk(lambda r: setattr(r.activations, "data", r.activations.data + b"\0")),
+    "chunk of another layer": chunk(lambda r: setattr(r.activations, "layer", 1)),
+    "chunk of another dataset": chunk(lambda r: setattr(r.activations, "dataset", 1)),
+    "chunk first row disagrees": chunk(lambda r: setattr(r.activations, "first_row", 1)),
+    "chunk units disagree": chunk(lambda r: setattr(r.activations, "units", 5)),
+    "chunk dtype disagrees": chunk(lambda r: setattr(r.activations, "dtype", pb.DTYPE_FLOAT16)),
     "summary min short": _summary(lambda r: setattr(r.summary, "min", r.summary.min[:-1])),
     "summary histogram long": _summary(lambda r: setattr(r.summary, "histogram", r.summary.histogram + b"\0" * 4)),
     "summary top_k disagrees": _summary(lambda r: setattr(r.summary, "top_k", 5)),
@@ -488,7 +488,7 @@ def _png_bomb(width: int, height: int) -> bytes:
     from deephys.format import png
 
     rows = zlib.compress(bytes((3 * width + 1) * min(height, 64)), 9)  # only the first rows: enough to lie
-    return png.header(width, height, 3) + png._chunk(b"IDAT", rows) + png._IEND
+    return png.header(width, height, 3) + png.chunk(b"IDAT", rows) + png.IEND
 
 
 def _file_with_image(tmp_path: Path, data: bytes, width: int, height: int, monkeypatch: pytest.MonkeyPatch) -> Path:

@@ -9,10 +9,10 @@ from deephys.format import images
 @pytest.mark.parametrize("shape", [(17, 23), (17, 23, 3), (1, 5, 3), (64, 48, 3)])
 @pytest.mark.parametrize("fast", [True, False])
 def test_jpeg_round_trip_keeps_size_and_channels(shape, fast, monkeypatch):
-    if fast and images._simplejpeg is None:
+    if fast and images.simplejpeg is None:
         pytest.skip("simplejpeg not installed")
     if not fast:
-        monkeypatch.setattr(images, "_simplejpeg", None)
+        monkeypatch.setattr(images, "simplejpeg", None)
     yy, xx = np.mgrid[: shape[0], : shape[1]]
     smooth = ((yy * 7 + xx * 3) % 256).astype(np.uint8)
     picture = smooth if len(shape) == 2 else np.stack([smooth, 255 - smooth, smooth // 2], axis=-1)

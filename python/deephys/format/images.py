@@ -20,9 +20,9 @@ _CHANNELS = (1, 3)
 
 
 try:  # optional accelerator for JPEG thumbnails (pip install simplejpeg)
-    import simplejpeg as _simplejpeg
+    import simplejpeg
 except ImportError:  # pragma: no cover - Pillow does the same, slower
-    _simplejpeg = None
+    simplejpeg = None
 
 
 def to_uint8(images: np.ndarray | Sequence[np.ndarray], layout: Layout = "auto") -> np.ndarray | list[np.ndarray]:
@@ -156,7 +156,7 @@ def encode(image: np.ndarray, encoding: str = "png", quality: int = 90) -> bytes
     """Encode a uint8 (H, W) or (H, W, 3) array."""
     if encoding == "png":
         return png.encode(np.asarray(image))
-    if encoding == "jpeg" and _simplejpeg is not None:
+    if encoding == "jpeg" and simplejpeg is not None:
         return _encode_jpeg_fast(np.ascontiguousarray(image), quality)
     pil = PILImage.fromarray(np.ascontiguousarray(image))  # (H, W) -> L, (H, W, 3) -> RGB
     buffer = io.BytesIO()
@@ -174,7 +174,7 @@ def _encode_jpeg_fast(image: np.ndarray, quality: int) -> bytes:
     # the GIL, so the writer's encoding threads really run in parallel.
     grey = image.ndim == 2
     pixels = image[..., None] if grey else image
-    encoded: bytes = _simplejpeg.encode_jpeg(
+    encoded: bytes = simplejpeg.encode_jpeg(
         pixels, quality=quality, colorspace="GRAY" if grey else "RGB", colorsubsampling="Gray" if grey else "420"
     )
     return encoded

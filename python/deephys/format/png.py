@@ -40,18 +40,18 @@ _FILTER_BYTES = 64 << 10  # raw bytes filtered per step: the work arrays (about 
 MAX_SIDE = 2**31 - 1  # PNG's limit on width and height
 
 
-def _chunk(kind: bytes, data: bytes) -> bytes:
+def chunk(kind: bytes, data: bytes) -> bytes:
     return _LENGTH.pack(len(data)) + kind + data + _LENGTH.pack(zlib.crc32(data, zlib.crc32(kind)))
 
 
-_IEND = _chunk(b"IEND", b"")
+IEND = chunk(b"IEND", b"")
 
 
 def header(width: int, height: int, channels: int) -> bytes:
     """Signature and IHDR chunk of an 8-bit image of this size."""
     if not (0 < width <= MAX_SIDE and 0 < height <= MAX_SIDE):
         raise UsageError(f"a PNG image must be 1 to {MAX_SIDE} pixels wide and high, not {width}x{height}")
-    return SIGNATURE + _chunk(b"IHDR", _IHDR.pack(width, height, 8, _COLOUR_TYPE[channels], 0, 0, 0))
+    return SIGNATURE + chunk(b"IHDR", _IHDR.pack(width, height, 8, _COLOUR_TYPE[channels], 0, 0, 0))
 
 
 def filter_rows(rows: np.ndarray, bpp: int) -> np.ndarray:
@@ -149,12 +149,12 @@ def encode_batch(images: np.ndarray) -> list[bytes]:
     rows = images.reshape(n, height, width * channels)
     raw_size = height * width * channels
     if raw_size > _FILTER_BYTES:  # large images: filtered a band of rows at a time
-        return [head + _chunk(b"IDAT", deflate(_filter_bands(image, channels), raw_size)) + _IEND for image in rows]
+        return [head + chunk(b"IDAT", deflate(_filter_bands(image, channels), raw_size)) + IEND for image in rows]
     step = _FILTER_BYTES // raw_size
     out = []
     for start in range(0, n, step):
         for image in filter_rows(rows[start : start + step], channels):
-            out.append(head + _chunk(b"IDAT", deflate(image.tobytes(), raw_size)) + _IEND)
+            out.append(head + chunk(b"IDAT", deflate(image.tobytes(), raw_size)) + IEND)
     return out
 
 
