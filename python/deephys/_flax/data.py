@@ -9,7 +9,7 @@ from typing import Any
 import jax
 import numpy as np
 
-from ..export.errors import ExportError
+from ..errors import ExportError
 from ..export.sources import split_batch
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import jax
 import numpy as np
 
-from ..export.errors import ExportError
+from ..errors import ExportError
 from .data import ProcessShare, in_memory, is_array
 
 

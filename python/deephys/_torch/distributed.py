@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 import torch.distributed as dist
 
-from ..export.errors import ExportError
+from ..errors import ExportError
 
 
 def rank_and_world(distributed: bool | None) -> tuple[int, int] | None:

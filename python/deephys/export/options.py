@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TypeVar
 
-from .errors import ExportError
+from ..errors import ExportError
 
 T = TypeVar("T")
 

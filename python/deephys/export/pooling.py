@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from .errors import ExportError
+from ..errors import ExportError
 
 MapKind = Literal["vector", "conv", "tokens"]
 PoolingChoice = str | Callable[[Any], Any]

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .errors import ExportError
+from ..errors import ExportError
 
 Role = Literal["id", "ood"]
 
