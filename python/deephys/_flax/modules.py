@@ -7,10 +7,16 @@ from typing import Any
 
 from flax import nnx
 
-from ..export.errors import ExportError, layer_names, resolve_layer_names
+from ..errors import ExportError
+from ..export.layers import ModuleKind, resolve_layer_names
 
 OUTPUT_NAME = "output"  # the model itself: its final output (a submodule named "output" takes precedence)
 Path = tuple[Any, ...]
+NNX_MODULES = ModuleKind(
+    nnx.Module,
+    "pass submodules of the model itself, or their paths such as 'blocks.0.conv'",
+    "module paths or submodules",
+)
 
 
 def dotted(path: Sequence[Any]) -> str:
@@ -39,30 +45,22 @@ def resolve_nnx_layers(model: nnx.Module, layers: Sequence[str | nnx.Module]) ->
     paths = nnx_module_paths(model)
     by_identity = {id(module): dotted(path) for path, module in iter_modules(model) if path}
     by_identity[id(model)] = OUTPUT_NAME
-    names = layer_names(
-        layers,
-        nnx.Module,
-        by_identity,
-        list(paths),
-        "pass submodules of the model itself, or their paths such as 'blocks.0.conv'",
-        "module paths or submodules",
-    )
-    return {name: paths[name] for name in names}
+    return NNX_MODULES.resolve(layers, paths, by_identity)
 
 
 # ---- Linen --------------------------------------------------------------------------------
 
 
-def linen_names(layers: Sequence[str]) -> list[str]:
+def linen_names(layers: str | Sequence[object]) -> list[str]:
     """Check the Linen layer names given; they are matched against the model at its first trace."""
-    if isinstance(layers, str):
-        layers = [layers]
-    for layer in layers:
+    names: list[str] = []
+    for layer in [layers] if isinstance(layers, str) else layers:
         if not isinstance(layer, str):
             raise ExportError(
                 f"layers= takes Linen module paths such as 'Conv_0' or 'block1.Dense_0', not {type(layer).__name__}"
             )
-    return resolve_layer_names(list(layers), list(layers))
+        names.append(layer)
+    return resolve_layer_names(names, names)
 
 
 def linen_called_paths(tree: Mapping[str, Any], prefix: Path = ()) -> list[str]:

@@ -6,9 +6,12 @@ from collections.abc import Sequence
 
 from torch import nn
 
-from ..export.errors import ExportError, layer_names
+from ..export.layers import ModuleKind
 
 OUTPUT_NAME = "output"  # the name given to the model itself when it is passed as a layer
+MODULES = ModuleKind(
+    nn.Module, "pass modules of the model itself, or their names as in model.named_modules()", "module names or modules"
+)
 
 
 def module_names(model: nn.Module) -> dict[str, nn.Module]:
@@ -25,22 +28,4 @@ def resolve_layers(model: nn.Module, layers: Sequence[str | nn.Module]) -> dict[
     for name, module in available.items():
         by_identity.setdefault(id(module), name)
     by_identity[id(model)] = OUTPUT_NAME
-    names = layer_names(
-        layers,
-        nn.Module,
-        by_identity,
-        list(available),
-        "pass modules of the model itself, or their names as in model.named_modules()",
-        "module names or modules",
-    )
-    return {name: available[name] for name in names}
-
-
-def resolve_one(model: nn.Module, layer: str | nn.Module | None, recorded: Sequence[str], what: str) -> str | None:
-    """Name of a single layer argument (e.g. classifier=) that must be one of the recorded layers."""
-    if layer is None:
-        return None
-    name = next(iter(resolve_layers(model, [layer])))
-    if name not in recorded:
-        raise ExportError(f"{what}={name!r} is not one of the recorded layers {list(recorded)}; add it to layers=")
-    return name
+    return MODULES.resolve(layers, available, by_identity)

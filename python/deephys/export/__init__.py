@@ -1,6 +1,9 @@
 """Framework-neutral core of the exporters (`deephys.torch`, `deephys.flax`).
 
-A framework adapter implements one class and calls one function:
+Two levels. The exporters' `export()` functions share one body, `exporter.export_model`: each builds a
+`FrameworkAdapter` (its model, layer names, `Capture`, data and process group; `deephys._torch.adapter`,
+`deephys._flax.adapter`) and passes its other arguments as `ExportSettings` (see exporter.py). Below it,
+the export loop needs only a `Capture` and one function call:
 
     from deephys.export import Capture, DatasetSource, ExportOptions, Thumbnailer, run_export
 
@@ -11,6 +14,7 @@ A framework adapter implements one class and calls one function:
         def to_numpy(self, value) -> np.ndarray: ...            # labels, images for thumbnails
         def layer(self, name, units) -> deephys.Layer: ...      # pooling/ReLU recorded in the file
         def stored_dtype(self, name) -> str | None: ...         # "bfloat16" to store bf16 outputs as such
+        # optional: prefetch(batches), thumbnails(inputs, size, mean, std) (see capture.py)
 
     sources = make_sources(datasets, roles=roles, display=display,
                            batches_of=..., total_of=...)         # first dataset "id", the rest "ood"
@@ -36,22 +40,14 @@ raises `DistributedExportError` naming the failed ranks). A `DatasetSource` with
 whole dataset's first batch) lets an empty share still write a valid shard.
 """
 
+from ..errors import DistributedExportError, ExportError, ExportInterrupted, UnknownLayerError
 from .capture import Capture
-from .errors import (
-    ExportError,
-    NonFiniteActivationWarning,
-    UnknownLayerError,
-    check_labels,
-    check_units,
-    close_matches,
-    resolve_layer_names,
-    unknown_layer,
-)
-from .interrupt import ExportInterrupted
+from .errors import NonFiniteActivationWarning, check_labels, check_units
+from .layers import close_matches, resolve_layer_names, unknown_layer
 from .loop import ExportOptions, run_export
 from .pooling import CONV_POOLINGS, TOKEN_POOLINGS, LayerPooling, PoolingPlan, pool_numpy
 from .result import ExportResult, NonFiniteCount
-from .sharding import DistributedExportError, shard_path, write_shards
+from .sharding import shard_path, write_shards
 from .sources import DatasetSource, make_sources, split_batch
 from .thumbnails import DisplayStream, Thumbnailer
 
