@@ -18,28 +18,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 from flax import linen, nnx
 
-from ._flax.capture import FlaxCapture, Selector, linen_forward, nnx_forward
-from ._flax.data import count_images, display_batches, first_batch, to_batches
-from ._flax.distributed import failed_processes, process_and_count, process_share
-from ._flax.modules import linen_names, resolve_nnx_layers
-from .export import (
-    DistributedExportError,
-    ExportError,
-    ExportOptions,
-    ExportResult,
-    PoolingPlan,
-    Thumbnailer,
-    make_sources,
-    run_export,
-    write_shards,
-)
-from .export.options import per_layer, relu_layers
+from ._flax.adapter import FlaxAdapter
+from ._flax.capture import Selector
+from ._flax.distributed import process_share
+from .export import DistributedExportError, ExportError, ExportResult
+from .export.exporter import ExportSettings, export_model
 
 __all__ = ["DistributedExportError", "ExportError", "ExportResult", "export", "process_share"]
 
@@ -118,104 +105,5 @@ def export(
         An `ExportResult` (usable as a path) naming the file written and its datasets. Ctrl-C leaves a
         valid file holding the finished datasets, or nothing, and raises `ExportInterrupted` saying which.
     """
-    kwargs = dict(call_kwargs or {})
-    if isinstance(model, nnx.Module):
-        if variables is not None:
-            raise ExportError("variables= is for Linen models; an NNX model holds its own variables")
-        recorded = resolve_nnx_layers(model, layers)
-        names = list(recorded)
-        raw, state = nnx_forward(model, recorded, kwargs)
-    elif isinstance(model, linen.Module):
-        module, variables = _linen_parts(model, variables)
-        names = linen_names(layers)  # checked against the model at the first batch
-        raw, state = linen_forward(module, variables, names, kwargs)
-    else:
-        raise ExportError(f"model must be a Flax nnx.Module or linen.Module, not {type(model).__name__}")
-    classifier_name = _classifier(model, classifier, names)
-    plan = PoolingPlan(pooling)
-    plan.check_choices(names)
-    capture = FlaxCapture(
-        raw, state, names, plan, relu_layers(relu, names, classifier_name), per_layer(select, names, "select")
-    )
-
-    shard = process_and_count(distributed)
-
-    def write(out_path: Path) -> ExportResult:
-        sources = make_sources(
-            datasets,
-            roles=roles,
-            display=display,
-            batches_of=lambda value: to_batches(value, batch_size),
-            display_of=lambda value: display_batches(value, batch_size),
-        )
-        sources = [
-            replace(
-                source,
-                total=count_images(source.batches),
-                batches=capture.prefetch(source.batches),
-                first_batch=first_batch(value, batch_size),
-            )  # for an empty share
-            for source, value in zip(sources, datasets.values(), strict=True)
-        ]
-        thumbnailer = _thumbnailer(capture, thumbnails, thumbnail_size, mean, std)
-        options = ExportOptions(
-            model_name=model_name or type(model).__name__,
-            classifier=classifier_name,
-            classes=classes,
-            writer_options={
-                **dict(writer_options or {}),
-                **({"activation_dtype": activation_dtype} if activation_dtype else {}),
-            },
-            metadata={
-                "exporter": "deephys.flax",
-                "flax_api": "nnx" if isinstance(model, nnx.Module) else "linen",
-                **({"shard": f"{shard[0]}/{shard[1]}"} if shard else {}),
-            },
-            progress=progress and (shard is None or shard[0] == 0),
-        )
-        return run_export(out_path, sources, capture, thumbnailer, options)
-
-    if shard is None:
-        return write(Path(path))
-    return write_shards(path, *shard, write, merge=merge, failed_ranks=failed_processes)
-
-
-def _linen_parts(model: linen.Module, variables: Mapping[str, Any] | None) -> tuple[linen.Module, Mapping[str, Any]]:
-    if model.scope is not None:  # bound: module.bind(variables)
-        if variables is not None:
-            raise ExportError("the Linen model is bound to its variables already; do not pass variables= too")
-        module, bound = model.unbind()
-        return module, bound
-    if variables is None:
-        raise ExportError(
-            "a Linen model needs its variables: export(model, ..., variables=variables) with the "
-            "variables of model.init (e.g. {'params': ..., 'batch_stats': ...}), or pass model.bind(variables)"
-        )
-    if not isinstance(variables, Mapping):
-        raise ExportError(f"variables= must be a mapping such as {{'params': ...}}, not {type(variables).__name__}")
-    return model, variables
-
-
-def _classifier(model: Any, classifier: str | nnx.Module | None, names: list[str]) -> str:
-    if classifier is None:
-        return names[-1]
-    if isinstance(classifier, nnx.Module):
-        classifier = next(iter(resolve_nnx_layers(model, [classifier])))
-    if classifier not in names:
-        raise ExportError(f"classifier={classifier!r} is not one of the recorded layers {names}; add it to layers=")
-    return classifier
-
-
-def _thumbnailer(
-    capture: FlaxCapture,
-    thumbnails: bool | Callable[[Any], Any],
-    size: int,
-    mean: Sequence[float] | None,
-    std: Sequence[float] | None,
-) -> Thumbnailer | None:
-    if thumbnails is False or thumbnails is None:
-        return None
-    fn = None if thumbnails is True else thumbnails
-    if fn is not None and not callable(fn):
-        raise ExportError(f"thumbnails= takes True, False or a function images -> images, not {thumbnails!r}")
-    return Thumbnailer(capture.to_numpy, layout="NHWC", size=size, mean=mean, std=std, fn=fn)
+    adapter = FlaxAdapter(model, layers, variables, call_kwargs)
+    return export_model(adapter, ExportSettings.of(locals()))

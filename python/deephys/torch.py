@@ -9,30 +9,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import torch
 from torch import nn
 
-from ._torch.capture import TorchCapture, eval_mode, model_device
-from ._torch.data import classes_of, count_images, first_batch, to_batches
-from ._torch.distributed import failed_ranks, rank_and_world
-from ._torch.modules import resolve_layers, resolve_one
+from ._torch.adapter import TorchAdapter
 from ._torch.pooling import Selector
-from .export import (
-    DistributedExportError,
-    ExportError,
-    ExportOptions,
-    ExportResult,
-    PoolingPlan,
-    Thumbnailer,
-    make_sources,
-    run_export,
-    write_shards,
-)
-from .export.options import per_layer, relu_layers
+from .export import DistributedExportError, ExportError, ExportResult
+from .export.exporter import ExportSettings, export_model
 
 __all__ = ["DistributedExportError", "ExportError", "ExportResult", "export"]
 
@@ -104,76 +89,5 @@ def export(
         An `ExportResult` (usable as a path) naming the file written and its datasets. Ctrl-C leaves a
         valid file holding the finished datasets, or nothing, and raises `ExportInterrupted` saying which.
     """
-    if not isinstance(model, nn.Module):
-        raise ExportError(f"model must be a torch.nn.Module, not {type(model).__name__}")
-    recorded = resolve_layers(model, layers)
-    names = list(recorded)
-    classifier_name = resolve_one(model, classifier, names, "classifier") or names[-1]
-    plan = PoolingPlan(pooling)
-    plan.check_choices(names)
-    selectors = per_layer(select, names, "select")
-    shard = rank_and_world(distributed)
-
-    def write(out_path: Path) -> ExportResult:
-        sources = make_sources(
-            datasets,
-            roles=roles,
-            display=display,
-            batches_of=lambda value: to_batches(value, batch_size, num_workers, shard),
-        )
-        sources = [
-            replace(
-                source, total=count_images(source.batches), first_batch=first_batch(value) if shard else None
-            )  # for an empty share
-            for source, value in zip(sources, datasets.values(), strict=True)
-        ]
-        run_device = torch.device(device) if device is not None else model_device(model)
-        capture = TorchCapture(
-            model, recorded, plan, relu_layers(relu, names, classifier_name), selectors, run_device, autocast
-        )
-        thumbnailer = _thumbnailer(capture, thumbnails, thumbnail_size, mean, std)
-        options = ExportOptions(
-            model_name=model_name or type(model).__name__,
-            classifier=classifier_name,
-            classes=classes,
-            classes_hint=classes_of(next(iter(datasets.values()))) if classes is None else None,
-            writer_options=_writer_options(writer_options, activation_dtype, run_device),
-            metadata={"exporter": "deephys.torch", **({"shard": f"{shard[0]}/{shard[1]}"} if shard else {})},
-            progress=progress and (shard is None or shard[0] == 0),
-        )
-        with eval_mode(model), capture:
-            return run_export(out_path, sources, capture, thumbnailer, options)
-
-    if shard is None:
-        return write(Path(path))
-    return write_shards(path, *shard, write, merge=merge, failed_ranks=failed_ranks)
-
-
-def _writer_options(
-    given: Mapping[str, Any] | None, activation_dtype: str | Mapping[str, str] | None, device: torch.device
-) -> dict[str, Any]:
-    options = dict(given or {})
-    if activation_dtype:
-        options["activation_dtype"] = activation_dtype
-    if device.type == "cpu":
-        # PyTorch already keeps every core busy: one encoding thread (thousands of thumbnails a second)
-        # keeps up with CPU inference, and more would only preempt PyTorch's threads.
-        options.setdefault("encode_threads", 1)
-    return options
-
-
-def _thumbnailer(
-    capture: TorchCapture,
-    thumbnails: bool | Callable[[Any], Any],
-    size: int,
-    mean: Sequence[float] | None,
-    std: Sequence[float] | None,
-) -> Thumbnailer | None:
-    if thumbnails is False or thumbnails is None:
-        return None
-    fn = None if thumbnails is True else thumbnails
-    if fn is not None and not callable(fn):
-        raise ExportError(f"thumbnails= takes True, False or a function inputs -> images, not {thumbnails!r}")
-    return Thumbnailer(
-        capture.to_numpy, layout="NCHW", size=size, mean=mean, std=std, fn=fn, fast_path=capture.thumbnails
-    )
+    adapter = TorchAdapter(model, layers, device, autocast, num_workers)
+    return export_model(adapter, ExportSettings.of(locals()))

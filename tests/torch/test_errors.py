@@ -88,10 +88,10 @@ def test_nan_activations_warn_with_counts_and_go_on(tmp_path: Path) -> None:
 
 
 def test_nan_and_inf_counting() -> None:
-    from deephys.export.loop import _count_nonfinite
+    from deephys.export.loop import count_nonfinite
 
     counts: dict = {}
-    _count_nonfinite({"a": np.array([[np.nan, np.inf], [1.0, -np.inf]], np.float32)}, counts)
+    count_nonfinite({"a": np.array([[np.nan, np.inf], [1.0, -np.inf]], np.float32)}, counts)
     assert (counts["a"].nan, counts["a"].inf, counts["a"].images) == (1, 2, 2)
 
 

@@ -25,8 +25,9 @@ import jax.numpy as jnp
 import numpy as np
 from flax import linen, nnx
 
+from ..errors import ExportError
 from ..export.capture import Capture
-from ..export.errors import ExportError, unknown_layer
+from ..export.layers import unknown_layer
 from ..export.outputs import ArrayKind, Selector
 from ..export.pooling import LayerPooling, PoolingPlan, describe
 from ..export.sources import split_batch
@@ -279,8 +280,9 @@ class FlaxCapture(Capture):
         n = _batch_length(prepared)
         if not self.batch_size:
             self.batch_size = n
-        if n < self.batch_size:
-            prepared = jax.tree.map(lambda x: _pad(x, self.batch_size), prepared)
+        size = self.batch_size
+        if n < size:
+            prepared = jax.tree.map(lambda x: _pad(x, size), prepared)
         return inputs, n, self.forward(self.state, prepared)
 
     def _host(self, name: str, value: np.ndarray) -> np.ndarray:

@@ -10,8 +10,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from ..errors import ExportError
 from ..export.capture import Capture
-from ..export.errors import ExportError
 from ..export.pooling import PoolingPlan, describe
 from ..model import Layer
 from .pooling import Selector, pool, select_tensor

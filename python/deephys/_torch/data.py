@@ -15,7 +15,7 @@ from torch.utils.data import (
     Subset,
 )
 
-from ..export.errors import ExportError
+from ..errors import ExportError
 
 
 class ContiguousShard(Sampler[int]):
@@ -81,7 +81,7 @@ def shard_loader(loader: DataLoader, shard: tuple[int, int]) -> DataLoader:
 def first_batch(value: Any) -> Callable[[], Any] | None:
     """The whole dataset's first image as a batch, for a rank whose share is empty (it learns the layers'
     shapes from it); None when `value` is not a map-style dataset (or a DataLoader of one) with images."""
-    dataset = value.dataset if isinstance(value, DataLoader) else value
+    dataset: Any = value.dataset if isinstance(value, DataLoader) else value
     if not is_map_dataset(dataset) or len(dataset) == 0:
         return None
     collate = value.collate_fn if isinstance(value, DataLoader) else None

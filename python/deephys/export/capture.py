@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 import numpy as np
@@ -24,6 +24,10 @@ class Capture:
       dtype of the arrays returned.
     - `framework`, `framework_version` go into the file's producer; `layout` is the layout of image
       batches ("NCHW" in PyTorch, "NHWC" in JAX) for thumbnails.
+
+    Optional: `prefetch(batches)` -> the batches, handed out as the framework likes (JAX starts the next
+    batch's forward before handing out the current one); `thumbnails(inputs, size, mean, std)` -> uint8
+    thumbnails made by the framework (e.g. on the accelerator), or None for the NumPy path.
     """
 
     framework: str = "numpy"
@@ -40,4 +44,12 @@ class Capture:
         return Layer(name, units)
 
     def stored_dtype(self, name: str) -> str | None:
+        return None
+
+    def prefetch(self, batches: Iterable[Any]) -> Iterable[Any]:
+        return batches
+
+    def thumbnails(
+        self, inputs: Any, size: int, mean: Sequence[float] | None, std: Sequence[float] | None
+    ) -> np.ndarray | None:
         return None

@@ -7,8 +7,8 @@ it overlaps the next forward pass.
 
 from __future__ import annotations
 
+import inspect
 import os
-import sys
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -18,15 +18,16 @@ from typing import Any
 import numpy as np
 
 from .._version import __version__
+from ..errors import ExportError
 from ..format.dataset_writer import DatasetWriter
 from ..format.writer import Writer
 from ..model import Layer, Model, Producer
 from .capture import Capture
-from .errors import ExportError, NonFiniteActivationWarning, check_labels, check_units
+from .errors import NonFiniteActivationWarning, check_labels, check_units
 from .interrupt import handle_interrupt
 from .result import ExportResult, NonFiniteCount
 from .sources import DatasetSource, split_batch
-from .thumbnails import DisplayStream, Thumbnailer
+from .thumbnails import DisplayStream, Thumbnailer, Thumbnails
 
 SplitBatch = Callable[[Any, str, int], tuple[Any, Any]]
 
@@ -138,8 +139,8 @@ class _Export:
                         f"dataset {source.name!r}, batch {index}: {labels.shape[0]} labels for "
                         f"{n} inputs; give one label per input"
                     )
-                _count_nonfinite(arrays, counts)
-                images = None
+                count_nonfinite(arrays, counts)
+                images: Thumbnails | None = None
                 if display is not None:
                     images = display.take(n)
                 elif self.thumbnailer is not None:
@@ -185,6 +186,21 @@ class _Export:
         return self.writer
 
     def _open_writer(self, activations: Mapping[str, np.ndarray]) -> None:
+        model = self._first_batch_model(activations)
+        writer_options = dict(self.options.writer_options)
+        dtypes = {name: self.capture.stored_dtype(name) for name in self.units}
+        chosen = writer_options.get("activation_dtype")
+        if chosen is None and any(dtypes.values()):
+            writer_options["activation_dtype"] = {name: d for name, d in dtypes.items() if d}
+        metadata = {**dict(writer_options.pop("metadata", {}) or {}), **dict(self.options.metadata)}
+        self.writer = Writer(self.path, model=model, metadata=metadata, **writer_options)
+
+    def _first_batch_model(self, activations: Mapping[str, np.ndarray]) -> Model:
+        """The model the file describes, from what the first batch tells: each layer's width and dtype.
+
+        The arguments that can only be checked against the first batch (the classes against the
+        classifier's width) are checked here, for every framework.
+        """
         layers: list[Layer] = []
         for name, value in activations.items():
             shape = np.shape(value)
@@ -200,16 +216,9 @@ class _Export:
         if classes is None and hint is not None and len(hint) == self.units[options.classifier or layers[-1].name]:
             classes = hint
         try:
-            model = Model(options.model_name, layers, options.classifier, classes, producer=producer)
+            return Model(options.model_name, layers, options.classifier, classes, producer=producer)
         except ValueError as exc:
             raise ExportError(str(exc)) from None
-        writer_options = dict(options.writer_options)
-        dtypes = {name: capture.stored_dtype(name) for name in self.units}
-        chosen = writer_options.get("activation_dtype")
-        if chosen is None and any(dtypes.values()):
-            writer_options["activation_dtype"] = {name: d for name, d in dtypes.items() if d}
-        metadata = {**dict(writer_options.pop("metadata", {}) or {}), **dict(options.metadata)}
-        self.writer = Writer(self.path, model=model, metadata=metadata, **writer_options)
 
     def _check_activations(
         self, activations: Mapping[str, np.ndarray], dataset: str, index: int
@@ -239,7 +248,8 @@ class _Export:
         return arrays
 
 
-def _count_nonfinite(arrays: Mapping[str, np.ndarray], counts: dict[str, NonFiniteCount]) -> None:
+def count_nonfinite(arrays: Mapping[str, np.ndarray], counts: dict[str, NonFiniteCount]) -> None:
+    """Add the NaN and infinite values of one batch's `arrays` (layer -> (N, units)) to `counts`."""
     for name, array in arrays.items():
         if array.dtype.kind != "f" or np.isfinite(array.sum()):
             continue  # one reduction answers for the common, all-finite case
@@ -267,7 +277,8 @@ def _warn_nonfinite(dataset: str, counts: Mapping[str, NonFiniteCount], images: 
 def _user_stacklevel() -> int:
     """The `stacklevel` that points a warning at the first frame outside deephys (the user's call)."""
     package = str(Path(__file__).resolve().parent.parent)
-    frame, level = sys._getframe(1), 1
+    here = inspect.currentframe()
+    frame, level = here.f_back if here is not None else None, 1
     while frame is not None and str(Path(frame.f_code.co_filename).resolve()).startswith(package):
         frame, level = frame.f_back, level + 1
     return level

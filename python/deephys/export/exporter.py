@@ -1,0 +1,243 @@
+"""The one body of `deephys.torch.export` and `deephys.flax.export`: `export_model(adapter, settings)`.
+
+Each framework's `export()` keeps its own signature and docstring (users read them per framework) and
+does two things: it builds its `FrameworkAdapter` from the arguments only that framework has (the model,
+`layers=`, PyTorch's `device=`, Flax's `variables=`...), which checks the model and resolves the layer
+names in the framework's terms; and it hands every other argument, the same in every framework, to
+`export_model` as `ExportSettings`:
+
+    def export(model, datasets, layers, classes=None, path="run.deephys", *, device=None, ...):
+        return export_model(TorchAdapter(model, layers, device, ...), ExportSettings.of(locals()))
+
+`export_model` checks the shared arguments (classifier, pooling, relu, select), chooses between one file
+and one shard per rank (`write_shards`), turns the datasets into `DatasetSource`s, makes the thumbnailer,
+the writer options and the file's metadata, and runs `run_export` inside the adapter's `running`
+context. A new shared argument goes into `ExportSettings`, its checks into `ModelExport` (or, for those
+that need the first batch, into `run_export`'s first-batch step, fed by `ExportOptions`), once for every
+framework.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from ..errors import ExportError
+from .capture import Capture
+from .loop import ExportOptions, run_export
+from .options import per_layer, relu_layers
+from .pooling import PoolingPlan
+from .result import ExportResult
+from .sharding import write_shards
+from .sources import DatasetSource, make_sources
+from .thumbnails import Thumbnailer
+
+C = TypeVar("C", bound=Capture)
+Shard = tuple[int, int]  # (rank, world size)
+
+
+@dataclass(frozen=True)
+class ExportSettings:
+    """The arguments of `export()` that mean the same in every framework (see its docstrings)."""
+
+    datasets: Mapping[str, Any]
+    classes: Sequence[str] | None
+    path: str | os.PathLike[str]
+    classifier: Any
+    roles: Mapping[str, str] | Sequence[str] | None
+    pooling: Any
+    relu: bool | Sequence[str]
+    select: Any
+    thumbnails: bool | Callable[[Any], Any]
+    thumbnail_size: int
+    mean: Sequence[float] | None
+    std: Sequence[float] | None
+    display: Mapping[str, Any] | None
+    batch_size: int
+    activation_dtype: str | Mapping[str, str] | None
+    model_name: str | None
+    distributed: bool | None
+    merge: bool
+    progress: bool
+    writer_options: Mapping[str, Any] | None
+
+    @classmethod
+    def of(cls, arguments: Mapping[str, Any]) -> ExportSettings:
+        """The settings among `arguments` (an `export()`'s `locals()`), picked by name."""
+        return cls(**{field.name: arguments[field.name] for field in fields(cls)})
+
+
+class FrameworkAdapter(ABC, Generic[C]):
+    """What one framework does for `export_model`; made by its `export()` from the model and `layers=`.
+
+    The constructor checks the model and resolves `layers=` into `names` (the recorded layers, in order).
+    """
+
+    exporter: str  # the file's metadata "exporter", e.g. "deephys.torch"
+    inputs: str = "inputs"  # what a `thumbnails=` function takes, in its error message
+    model: Any
+    names: list[str]
+
+    @abstractmethod
+    def layer_name(self, layer: Any) -> str:
+        """The name of a single layer argument (`classifier=`): a name or a module of the model."""
+
+    @abstractmethod
+    def shard(self, distributed: bool | None) -> Shard | None:
+        """(rank, world size) when this export writes one shard per rank (see `distributed=`), else None."""
+
+    @abstractmethod
+    def failed_ranks(self, failed: bool) -> list[int]:
+        """Collective: this rank's failure flag in, the ranks that failed out (see `write_shards`)."""
+
+    @abstractmethod
+    def capture(self, pooling: PoolingPlan, relu: set[str], select: dict[str, Any]) -> C:
+        """The `Capture` recording `names` with these per-layer options."""
+
+    @abstractmethod
+    def batches(self, value: Any, batch_size: int, shard: Shard | None) -> Iterable[Any]:
+        """The `(inputs, labels)` batches of one dataset given by the user (this rank's share)."""
+
+    def display_batches(self, value: Any, batch_size: int, shard: Shard | None) -> Iterable[Any]:
+        """The batches of one `display=` dataset."""
+        return self.batches(value, batch_size, shard)
+
+    @abstractmethod
+    def count_images(self, batches: Iterable[Any]) -> int | None:
+        """How many images `batches` holds, when that is known without reading them."""
+
+    def first_batch(self, value: Any, batch_size: int, shard: Shard | None) -> Callable[[], Any] | None:
+        """For a share of a dataset: the whole dataset's first batch (see `DatasetSource.first_batch`)."""
+        return None
+
+    def classes_of(self, value: Any) -> Sequence[str] | None:
+        """Class names a dataset carries (e.g. torchvision's `.classes`), used if they fit the classifier."""
+        return None
+
+    def writer_defaults(self, capture: C) -> Mapping[str, Any]:
+        """`deephys.Writer` options that suit the framework, unless the user gives them."""
+        return {}
+
+    def metadata(self) -> Mapping[str, str]:
+        """More of the file's metadata, after "exporter"."""
+        return {}
+
+    def running(self, capture: C) -> AbstractContextManager[object]:
+        """The context the export runs in (e.g. eval mode and hooks)."""
+        return contextlib.nullcontext()
+
+
+def export_model(adapter: FrameworkAdapter[C], settings: ExportSettings) -> ExportResult:
+    """Export `adapter.model` as `settings` say: one file, or one shard per rank (merged with `merge=True`)."""
+    return ModelExport(adapter, settings).run()
+
+
+class ModelExport(Generic[C]):
+    """One call of an `export()`: the shared arguments are checked on construction, before any data is read."""
+
+    def __init__(self, adapter: FrameworkAdapter[C], settings: ExportSettings):
+        names = adapter.names
+        self.adapter, self.settings = adapter, settings
+        self.classifier = classifier_name(adapter, settings.classifier, names)
+        self.pooling = PoolingPlan(settings.pooling)
+        self.pooling.check_choices(names)
+        self.relu = relu_layers(settings.relu, names, self.classifier)
+        self.select = per_layer(settings.select, names, "select")
+        self.shard = adapter.shard(settings.distributed)
+
+    def run(self) -> ExportResult:
+        if self.shard is None:
+            return self.write(Path(self.settings.path))
+        merge, failed_ranks = self.settings.merge, self.adapter.failed_ranks
+        return write_shards(self.settings.path, *self.shard, self.write, merge=merge, failed_ranks=failed_ranks)
+
+    def write(self, path: Path) -> ExportResult:
+        """Record every dataset into `path` (the file, or this rank's shard)."""
+        settings, shard = self.settings, self.shard
+        sources = make_sources(
+            settings.datasets,
+            roles=settings.roles,
+            display=settings.display,
+            batches_of=lambda value: self.adapter.batches(value, settings.batch_size, shard),
+            display_of=lambda value: self.adapter.display_batches(value, settings.batch_size, shard),
+        )
+        capture = self.adapter.capture(self.pooling, self.relu, self.select)
+        sources = self.prepared(sources, capture)
+        thumbnailer = self.thumbnailer(capture)
+        options = self.options(capture)
+        with self.adapter.running(capture):
+            return run_export(path, sources, capture, thumbnailer, options)
+
+    def prepared(self, sources: list[DatasetSource], capture: C) -> list[DatasetSource]:
+        """The sources with their sizes, the capture's prefetching and (for a share) the first batch."""
+        adapter, settings = self.adapter, self.settings
+        return [
+            replace(
+                source,
+                total=adapter.count_images(source.batches),
+                batches=capture.prefetch(source.batches),
+                first_batch=adapter.first_batch(value, settings.batch_size, self.shard),  # for an empty share
+            )
+            for source, value in zip(sources, settings.datasets.values(), strict=True)
+        ]
+
+    def thumbnailer(self, capture: C) -> Thumbnailer | None:
+        thumbnails = self.settings.thumbnails
+        if thumbnails is False or thumbnails is None:
+            return None
+        fn = None if thumbnails is True else thumbnails
+        if fn is not None and not callable(fn):
+            raise ExportError(
+                f"thumbnails= takes True, False or a function {self.adapter.inputs} -> images, not {thumbnails!r}"
+            )
+        settings = self.settings
+        return Thumbnailer(
+            capture.to_numpy,
+            layout=capture.layout,
+            size=settings.thumbnail_size,
+            mean=settings.mean,
+            std=settings.std,
+            fn=fn,
+            fast_path=capture.thumbnails,
+        )
+
+    def options(self, capture: C) -> ExportOptions:
+        adapter, settings, shard = self.adapter, self.settings, self.shard
+        first = next(iter(settings.datasets.values()))
+        return ExportOptions(
+            model_name=settings.model_name or type(adapter.model).__name__,
+            classifier=self.classifier,
+            classes=settings.classes,
+            classes_hint=adapter.classes_of(first) if settings.classes is None else None,
+            writer_options=self.writer_options(capture),
+            metadata={
+                "exporter": adapter.exporter,
+                **adapter.metadata(),
+                **({"shard": f"{shard[0]}/{shard[1]}"} if shard else {}),
+            },
+            progress=settings.progress and (shard is None or shard[0] == 0),
+        )
+
+    def writer_options(self, capture: C) -> dict[str, Any]:
+        options = dict(self.settings.writer_options or {})
+        if self.settings.activation_dtype:
+            options["activation_dtype"] = self.settings.activation_dtype
+        for key, value in self.adapter.writer_defaults(capture).items():
+            options.setdefault(key, value)
+        return options
+
+
+def classifier_name(adapter: FrameworkAdapter[Any], classifier: Any, names: list[str]) -> str:
+    """The classifier layer: `classifier=` (a name or module) if given, which must be recorded, else the last."""
+    if classifier is None:
+        return names[-1]
+    name = adapter.layer_name(classifier)
+    if name not in names:
+        raise ExportError(f"classifier={name!r} is not one of the recorded layers {names}; add it to layers=")
+    return name
