@@ -83,7 +83,7 @@ def _merge_dataset(writer: Writer, parts: list[Dataset]) -> int:
     with writer.dataset(
         head.name,
         role=head.role,
-        description=head.description,  # type: ignore[arg-type]
+        description=head.description,
         activation_dtype=dtypes,
         total=total,
     ) as out:

@@ -12,7 +12,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-_RANGE_TOLERANCE = 0.02  # as in deephys.export.thumbnails
+from ..export.thumbnails import RANGE_TOLERANCE
 
 
 def thumbnail_pixels(
@@ -35,13 +35,13 @@ def thumbnail_pixels(
         if not (math.isfinite(lo) and math.isfinite(hi)):  # rare: show bad pixels as black/white
             x = torch.nan_to_num(x, nan=0.0, posinf=1.0, neginf=0.0)
             lo, hi = (float(v) for v in torch.aminmax(x))
-        if lo < -_RANGE_TOLERANCE or hi > 1 + _RANGE_TOLERANCE:
+        if lo < -RANGE_TOLERANCE or hi > 1 + RANGE_TOLERANCE:
             return None
     height, width = x.shape[-2:]
     if max(height, width) > size:
         scale = size / max(height, width)
         new = (max(1, round(height * scale)), max(1, round(width * scale)))
         x = F.interpolate(x, size=new, mode="bilinear", antialias=True, align_corners=False)
-    pixels = x.clamp(0, 1).mul_(255).round_().to(torch.uint8)
-    pixels = pixels.permute(0, 2, 3, 1).contiguous().cpu().numpy()
+    on_device = x.clamp(0, 1).mul_(255).round_().to(torch.uint8)
+    pixels = on_device.permute(0, 2, 3, 1).contiguous().cpu().numpy()
     return pixels[..., 0] if channels == 1 else pixels

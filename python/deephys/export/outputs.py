@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
-from .errors import ExportError
+from ..errors import ExportError
 
 Selector = int | str | Callable[[Any], Any]
 
@@ -20,9 +20,13 @@ class ArrayKind:
     noun: str  # "a tensor", "an array"
     example_key: str  # a typical dict key in this framework's outputs
 
+    def is_array(self, value: Any) -> TypeGuard[Any]:
+        """Whether `value` is one of this framework's arrays (which have `shape` and `ndim`)."""
+        return isinstance(value, self.type)
+
     def describe(self, value: Any, depth: int = 0) -> str:
         """Short description of an output, e.g. "tuple (Tensor[8, 17, 32], None)"."""
-        if isinstance(value, self.type):
+        if self.is_array(value):
             return f"{self.name}{list(value.shape)}"
         if depth > 1:
             return type(value).__name__
@@ -65,8 +69,8 @@ class ArrayKind:
 
     def check_pooled(self, layer: str, pooled: Any, images: int) -> Any:
         """`pooled`, the result of a user's pooling function, if it is (N, units); else a clear error."""
-        if not isinstance(pooled, self.type) or pooled.ndim != 2 or pooled.shape[0] != images:
-            shape = list(pooled.shape) if isinstance(pooled, self.type) else type(pooled).__name__
+        if not self.is_array(pooled) or pooled.ndim != 2 or pooled.shape[0] != images:
+            shape = list(pooled.shape) if self.is_array(pooled) else type(pooled).__name__
             raise ExportError(
                 f"layer {layer!r}: the pooling function returned {shape}; it must return {self.noun} of shape "
                 f"(N, units) = ({images}, ...)"

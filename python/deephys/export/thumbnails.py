@@ -19,12 +19,12 @@ from typing import Any, Literal
 import numpy as np
 from PIL import Image as PILImage
 
-from .errors import ExportError
+from ..errors import ExportError
 
 Layout = Literal["NCHW", "NHWC"]
 ToNumpy = Callable[[Any], np.ndarray]
 Thumbnails = np.ndarray | list[np.ndarray]  # uint8 (N, h, w[, 3]) or one (h, w[, 3]) array per image
-_RANGE_TOLERANCE = 0.02  # of the [0, 1] range, for rounding after undoing a normalization
+RANGE_TOLERANCE = 0.02  # of the [0, 1] range, for rounding after undoing a normalization (both thumbnail paths)
 
 
 @dataclass
@@ -46,8 +46,11 @@ class Thumbnailer:
             raise ExportError(f"thumbnail_size must be a positive number of pixels, not {self.size}")
         if (self.mean is None) != (self.std is None):
             raise ExportError("give both mean= and std= (the normalization of the inputs), or neither")
-        self._mean = None if self.mean is None else np.asarray(self.mean, np.float32).reshape(-1)
-        self._std = None if self.std is None else np.asarray(self.std, np.float32).reshape(-1)
+        self._normalization = (
+            None
+            if self.mean is None or self.std is None
+            else (np.asarray(self.mean, np.float32).reshape(-1), np.asarray(self.std, np.float32).reshape(-1))
+        )
 
     def from_inputs(self, inputs: Any) -> Thumbnails:
         """Thumbnails of one batch of inputs (through the user function if there is one)."""
@@ -104,22 +107,22 @@ class Thumbnailer:
     def _float_to_uint8(self, hwc: np.ndarray, denormalize: bool) -> np.ndarray:
         values = np.asarray(hwc, np.float32)
         owned = values is not hwc and not np.shares_memory(values, hwc)
-        if denormalize and self._mean is not None:
+        if denormalize and self._normalization is not None:
+            mean, std = self._normalization
             channels = values.shape[-1]
-            if self._mean.size not in (1, channels) or self._std.size not in (1, channels):  # type: ignore[union-attr]
+            if mean.size not in (1, channels) or std.size not in (1, channels):
                 raise ExportError(
-                    f"mean= and std= have {self._mean.size} and {self._std.size} values "  # type: ignore[union-attr]
-                    f"but the images have {channels} channels"
+                    f"mean= and std= have {mean.size} and {std.size} values but the images have {channels} channels"
                 )
-            values, owned = values * self._std + self._mean, True
+            values, owned = values * std + mean, True
         lo, hi = (float(values.min()), float(values.max())) if values.size else (0.0, 0.0)
         if not (np.isfinite(lo) and np.isfinite(hi)):  # thumbnails are for looking at: bad pixels black/white
             values, owned = np.nan_to_num(values, nan=0.0, posinf=1.0, neginf=0.0), True
             lo, hi = (float(values.min()), float(values.max())) if values.size else (0.0, 0.0)
-        if lo < -_RANGE_TOLERANCE or hi > 1 + _RANGE_TOLERANCE:
+        if lo < -RANGE_TOLERANCE or hi > 1 + RANGE_TOLERANCE:
             hint = (
                 "the mean= and std= given do not undo the normalization of the inputs"
-                if denormalize and self._mean is not None
+                if denormalize and self._normalization is not None
                 else "if the inputs are normalized, pass mean= and std= (e.g. mean=(0.485, 0.456, 0.406), "
                 "std=(0.229, 0.224, 0.225)) so the exporter can undo it"
             )
