@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -28,3 +30,25 @@ def friendly_errors() -> Iterator[None]:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:
         raise click.ClickException(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": ")) from None
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+#: An existing file, given as a `Path`.
+EXISTING_FILE = click.Path(exists=True, dir_okay=False, readable=True, path_type=Path)
+
+
+def input_files(name: str) -> Callable[[F], F]:
+    """One or more existing files, e.g. `deephys view FILE...`."""
+    return click.argument(name, nargs=-1, required=True, type=EXISTING_FILE)
+
+
+def output_file(help: str) -> Callable[[F], F]:
+    """`-o/--output`: the file a command writes."""
+    return click.option(
+        "-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True, path_type=Path), help=help
+    )
+
+
+def viewer_html_option(help: str) -> Callable[[F], F]:
+    """The hidden `--viewer-html` of the commands that serve or embed the viewer (viewer development, tests)."""
+    return click.option("--viewer-html", hidden=True, type=EXISTING_FILE, help=help)

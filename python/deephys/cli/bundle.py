@@ -11,7 +11,7 @@ from ..bundle import DEFAULT_MAX_BYTES, human_bytes
 from ..bundle import bundle as write_bundle
 from ..server import ViewerNotBuiltError
 from ..slim import DEFAULT_IMAGES_PER_LIST
-from ._common import friendly_errors
+from ._common import friendly_errors, input_files, output_file, viewer_html_option
 
 _SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(i?)b?\s*", re.IGNORECASE)
 
@@ -33,16 +33,8 @@ class ByteSize(click.ParamType):
 
 
 @click.command()
-@click.argument(
-    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, readable=True, path_type=Path)
-)
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    help="The HTML file to write, e.g. report.html.",
-)
+@input_files("files")
+@output_file("The HTML file to write, e.g. report.html.")
 @click.option(
     "--slim",
     is_flag=True,
@@ -70,12 +62,7 @@ class ByteSize(click.ParamType):
     help="Refuse to bundle more data than this.",
 )
 @click.option("-f", "--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
-@click.option(
-    "--viewer-html",
-    type=click.Path(exists=True, dir_okay=False, readable=True, path_type=Path),
-    hidden=True,
-    help="Bundle this viewer page instead of the packaged one (viewer development, tests).",
-)
+@viewer_html_option("Bundle this viewer page instead of the packaged one (viewer development, tests).")
 def bundle(
     files: tuple[Path, ...],
     output: Path,

@@ -11,7 +11,7 @@ import click
 from ..demo import FRAMEWORKS, run_demo
 from ..demo.run import Framework
 from ..server import VIEWER_HTML, ViewerNotBuiltError
-from ._common import friendly_errors
+from ._common import friendly_errors, viewer_html_option
 from .view import view
 
 _NEEDS = {
@@ -40,12 +40,7 @@ _INSTALL = {"torch": "pip install 'deephys[demo]'", "jax": "pip install 'deephys
 @click.option("--no-browser", is_flag=True, help="Serve the viewer and print its URL, but do not open a browser.")
 @click.option("--no-view", is_flag=True, help="Write the file, print the report and exit.")
 @click.option("--seed", default=0, show_default=True, help="Seed of the train/test split and of the training.")
-@click.option(
-    "--viewer-html",
-    hidden=True,
-    type=click.Path(exists=True, dir_okay=False, readable=True, path_type=Path),
-    help="Serve this HTML file instead of the packaged viewer (tests).",
-)
+@viewer_html_option("Serve this HTML file instead of the packaged viewer (tests).")
 @click.pass_context
 def demo(
     ctx: click.Context,

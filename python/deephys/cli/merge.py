@@ -6,20 +6,12 @@ from pathlib import Path
 
 import click
 
-from ._common import friendly_errors
+from ._common import friendly_errors, input_files, output_file
 
 
 @click.command()
-@click.argument(
-    "shards", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, readable=True, path_type=Path)
-)
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    help="The merged file to write.",
-)
+@input_files("shards")
+@output_file("The merged file to write.")
 @click.option("-f", "--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
 @click.option("--progress/--no-progress", default=True, show_default=True, help="Show a progress bar per dataset.")
 def merge(shards: tuple[Path, ...], output: Path, force: bool, progress: bool) -> None:

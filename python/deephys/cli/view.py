@@ -10,14 +10,13 @@ from pathlib import Path
 import click
 
 from ..server import ViewerNotBuiltError, ViewerServer
+from ._common import input_files, viewer_html_option
 
 _ADDRESS_IN_USE = {errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", errno.EADDRINUSE)}
 
 
 @click.command()
-@click.argument(
-    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, readable=True, path_type=Path)
-)
+@input_files("files")
 @click.option(
     "--port",
     type=click.IntRange(0, 65535),
@@ -27,12 +26,7 @@ _ADDRESS_IN_USE = {errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", errno.EADDR
 )
 @click.option("--no-browser", is_flag=True, help="Print the URL but do not open a browser.")
 @click.option("--verbose", "-v", is_flag=True, help="Log every request.")
-@click.option(
-    "--viewer-html",
-    type=click.Path(exists=True, dir_okay=False, readable=True, path_type=Path),
-    hidden=True,
-    help="Serve this HTML file instead of the packaged viewer (viewer development, tests).",
-)
+@viewer_html_option("Serve this HTML file instead of the packaged viewer (viewer development, tests).")
 def view(files: tuple[Path, ...], port: int, no_browser: bool, verbose: bool, viewer_html: Path | None) -> None:
     """Open FILE... in the Deephys viewer.
 

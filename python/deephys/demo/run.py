@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from ..errors import UsageError
 from .data import CLASSES, ID_NAME, DemoData, load_demo_data
@@ -21,7 +21,14 @@ FRAMEWORKS: tuple[Framework, ...] = ("torch", "jax")
 #: What the file records: both conv layers (ReLU, mean over the map), the 50-unit fc1 (ReLU) and the logits.
 LAYERS = ("conv1", "conv2", "fc1", "fc2")
 MODEL_NAME = "colored-mnist-cnn"
-_EXPORT_BATCH = 256
+# The same export of both frameworks' models (relu: the conv and fc1 units as the paper records them).
+_EXPORT_OPTIONS: dict[str, Any] = {
+    "layers": list(LAYERS),
+    "classes": list(CLASSES),
+    "relu": True,
+    "batch_size": 256,
+    "model_name": MODEL_NAME,
+}
 
 
 @dataclass(frozen=True)
@@ -78,17 +85,7 @@ def _run_torch(data: DemoData, config: TrainConfig, path: Path, progress: bool) 
     }
     start = time.perf_counter()
     with threads(config.threads):
-        deephys.torch.export(
-            model,
-            datasets,
-            layers=list(LAYERS),
-            classes=list(CLASSES),
-            path=path,
-            relu=True,
-            batch_size=_EXPORT_BATCH,
-            model_name=MODEL_NAME,
-            progress=progress,
-        )
+        deephys.torch.export(model, datasets, path=path, progress=progress, **_EXPORT_OPTIONS)
     return stats, time.perf_counter() - start
 
 
@@ -99,15 +96,5 @@ def _run_jax(data: DemoData, config: TrainConfig, path: Path, progress: bool) ->
 
     model, stats = train(data.train_images, data.train_labels, config, progress=progress)
     start = time.perf_counter()
-    deephys.flax.export(
-        model,
-        dict(data.test),
-        layers=list(LAYERS),
-        classes=list(CLASSES),
-        path=path,
-        relu=True,
-        batch_size=_EXPORT_BATCH,
-        model_name=MODEL_NAME,
-        progress=progress,
-    )
+    deephys.flax.export(model, dict(data.test), path=path, progress=progress, **_EXPORT_OPTIONS)
     return stats, time.perf_counter() - start
