@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 torch = pytest.importorskip("torch")
+from torch_hooks import ForwardHooks  # noqa: E402  (after the skip: it imports torch)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -16,3 +17,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(autouse=True)
 def _seed() -> None:
     torch.manual_seed(0)
+
+
+@pytest.fixture
+def forward_hooks(monkeypatch: pytest.MonkeyPatch) -> ForwardHooks:
+    """The forward hooks registered during the test (`.handles`) and how many are left (`.live`)."""
+    return ForwardHooks().watch(monkeypatch)

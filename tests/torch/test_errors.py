@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 import torch
 from torch import nn
+from torch_hooks import ForwardHooks
 from torch_models import MLP, ResNet, image_batches
 
 import deephys.torch
@@ -17,10 +18,6 @@ from deephys.export import ExportError, NonFiniteActivationWarning, UnknownLayer
 
 def export(model: nn.Module, datasets: dict, layers: list, path: Path, **options):
     return deephys.torch.export(model, datasets, layers=layers, path=path, progress=False, **options)
-
-
-def hook_count(model: nn.Module) -> int:
-    return sum(len(m._forward_hooks) for m in model.modules())
 
 
 def test_unknown_layer_lists_close_matches(tmp_path: Path) -> None:
@@ -51,11 +48,11 @@ class WithTuple(nn.Module):
         return self.head(self.encoder(x)[0])
 
 
-def test_tuple_output_needs_select(tmp_path: Path) -> None:
+def test_tuple_output_needs_select(tmp_path: Path, forward_hooks: ForwardHooks) -> None:
     model = WithTuple()
     with pytest.raises(ExportError, match=r"'encoder' returned a tuple \(Tensor\[4, 6\], Tensor\[4, 6\]\).*select="):
         export(model, {"ID": image_batches(4, 8, 4)}, ["encoder", "head"], tmp_path / "r.deephys")
-    assert hook_count(model) == 0 and not os.listdir(tmp_path)
+    assert forward_hooks.handles and forward_hooks.live == 0 and not os.listdir(tmp_path)
     result = export(
         model, {"ID": image_batches(4, 8, 4)}, ["encoder", "head"], tmp_path / "r.deephys", select={"encoder": 1}
     )
@@ -116,7 +113,7 @@ def test_shape_change_between_batches(tmp_path: Path) -> None:
     assert not os.listdir(tmp_path)
 
 
-def test_hooks_removed_and_modes_restored_after_an_exception(tmp_path: Path) -> None:
+def test_hooks_removed_and_modes_restored_after_an_exception(tmp_path: Path, forward_hooks: ForwardHooks) -> None:
     model = ResNet()
     model.train()
     model.layers[0].eval()  # mixed states must come back as they were
@@ -127,7 +124,7 @@ def test_hooks_removed_and_modes_restored_after_an_exception(tmp_path: Path) -> 
 
     with pytest.raises(RuntimeError, match="loader failed"):
         export(model, {"ID": batches()}, ["layers.1", "fc"], tmp_path / "r.deephys")
-    assert hook_count(model) == 0
+    assert forward_hooks.handles and forward_hooks.live == 0
     assert model.training and not model.layers[0].training and not model.layers[0][0].bn1.training
     assert model.layers[1].training
     assert not os.listdir(tmp_path)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from torch_hooks import ForwardHooks
 from torch_models import MLP, image_batches
 
 import deephys
@@ -21,7 +22,7 @@ def interrupted_after(batches: list, count: int) -> Iterator:
     raise KeyboardInterrupt
 
 
-def test_ctrl_c_keeps_the_finished_datasets(tmp_path: Path) -> None:
+def test_ctrl_c_keeps_the_finished_datasets(tmp_path: Path, forward_hooks: ForwardHooks) -> None:
     model = MLP()
     finished = image_batches(20, 8, 8, seed=1)
     path = tmp_path / "run.deephys"
@@ -38,7 +39,7 @@ def test_ctrl_c_keeps_the_finished_datasets(tmp_path: Path) -> None:
     assert "holding the finished dataset(s) 'ID' (20 images); not in it: 'OOD-1', 'OOD-2'" in str(error)
     assert error.result is not None and not error.result.complete and error.result.datasets == {"ID": 20}
     assert os.listdir(tmp_path) == ["run.deephys"]
-    assert sum(len(m._forward_hooks) for m in model.modules()) == 0
+    assert forward_hooks.handles and forward_hooks.live == 0
     with deephys.open(path) as run:
         assert list(run.datasets) == ["ID"]
         dataset = run.datasets["ID"]
