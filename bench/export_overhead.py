@@ -1,8 +1,9 @@
 """Cost of `deephys.torch.export` over bare inference, and its memory, on CPU.
 
-A ResNet-style network (basic blocks, batch norm, skip connections) runs at 64x64 over the same
-DataLoader twice per round: a bare `inference_mode` loop, and the exporter (4 pooled stages + logits,
-PNG thumbnails, summaries, file writes). Prints the time ratio export / bare (goal <= 1.05) and the peak
+A ResNet-style network (basic blocks, batch norm, skip connections: the `ResNet` of the tests,
+tests/torch/torch_models.py, in ResNet-18's layout at half width) runs at 64x64 over the same DataLoader
+twice per round: a bare `inference_mode` loop, and the exporter (4 pooled stages + logits, PNG
+thumbnails, summaries, file writes). Prints the time ratio export / bare (goal <= 1.05) and the peak
 Python/NumPy heap of the export (tracemalloc) for two dataset sizes: it must not grow with the dataset.
 
     PYTHONPATH=python python bench/export_overhead.py [--images 512 2048] [--rounds 3] [--threads 1]
@@ -18,6 +19,7 @@ import gc
 import os
 import resource
 import statistics
+import sys
 import tempfile
 import time
 import tracemalloc
@@ -27,59 +29,27 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-import deephys.torch
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "torch"))
+from torch_models import ResNet  # noqa: E402  (the tests' model; tests/torch is not a package)
 
+import deephys.torch  # noqa: E402
 
-class Block(nn.Module):
-    def __init__(self, cin: int, cout: int, stride: int):
-        super().__init__()
-        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
-        self.bn1 = nn.BatchNorm2d(cout)
-        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
-        self.bn2 = nn.BatchNorm2d(cout)
-        self.skip = (
-            nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
-            if stride != 1 or cin != cout
-            else nn.Identity()
-        )
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        out = torch.relu(self.bn1(self.conv1(x)))
-        return torch.relu(self.bn2(self.conv2(out)) + self.skip(x))
-
-
-class ResNet(nn.Module):
-    """ResNet-18 layout (2 blocks per stage) at half width, for 64x64 inputs."""
-
-    def __init__(self, widths: tuple[int, ...] = (32, 64, 128, 256), classes: int = 100):
-        super().__init__()
-        self.stem = nn.Sequential(nn.Conv2d(3, widths[0], 3, 1, 1, bias=False), nn.BatchNorm2d(widths[0]), nn.ReLU())
-        stages, cin = [], widths[0]
-        for i, width in enumerate(widths):
-            stages.append(nn.Sequential(Block(cin, width, 1 if i == 0 else 2), Block(width, width, 1)))
-            cin = width
-        self.layer1, self.layer2, self.layer3, self.layer4 = stages
-        self.fc = nn.Linear(cin, classes)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = self.layer4(self.layer3(self.layer2(self.layer1(self.stem(x)))))
-        return self.fc(x.mean(dim=(2, 3)))
+WIDTHS = (32, 64, 128, 256)  # ResNet-18's at half width
+LAYERS = ["layers.0", "layers.1", "layers.2", "layers.3", "fc"]  # the 4 stages and the logits
 
 
 class ShapeTwin(nn.Module):
     """Cheap stand-in with the ResNet's recorded shapes, to measure the exporter's memory on big datasets
     quickly: the exporter's state depends only on the shapes it records, not on the arithmetic."""
 
-    def __init__(self, widths: tuple[int, ...] = (32, 64, 128, 256), classes: int = 100):
+    def __init__(self, widths: tuple[int, ...] = WIDTHS, classes: int = 100):
         super().__init__()
         pairs = enumerate(zip((3, *widths[:-1]), widths, strict=True))
-        self.layer1, self.layer2, self.layer3, self.layer4 = (
-            nn.Conv2d(cin, w, 1, 1 if i == 0 else 2, bias=False) for i, (cin, w) in pairs
-        )
+        self.layers = nn.Sequential(*(nn.Conv2d(cin, w, 1, 1 if i == 0 else 2, bias=False) for i, (cin, w) in pairs))
         self.fc = nn.Linear(widths[-1], classes)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.fc(self.layer4(self.layer3(self.layer2(self.layer1(x)))).mean(dim=(2, 3)))
+        return self.fc(self.layers(x).mean(dim=(2, 3)))
 
 
 class RandomBatches:
@@ -127,7 +97,7 @@ def export(model: nn.Module, data: DataLoader, path: Path, **options) -> tuple[f
             {"bench": data},
             path=path,
             progress=False,
-            layers=["layer1", "layer2", "layer3", "layer4", "fc"],
+            layers=LAYERS,
             **options,
         )
     )
@@ -165,7 +135,7 @@ def main() -> None:
     if args.threads:
         torch.set_num_threads(args.threads)
     torch.manual_seed(0)
-    model = ResNet().eval()
+    model = ResNet(WIDTHS, blocks=2, classes=100).eval()
     print(
         f"torch {torch.__version__}, {torch.get_num_threads()} threads, {os.cpu_count()} CPUs; "
         f"ResNet-style at 64x64, batch {args.batch_size}"

@@ -42,7 +42,11 @@ class BasicBlock(nn.Module):
 
 
 class ResNet(nn.Module):
-    """ResNet-style CNN: stem, stages of basic blocks with skip connections and batch norm, linear head."""
+    """ResNet-style CNN: stem, stages of basic blocks with skip connections and batch norm, linear head.
+
+    `ResNet((32, 64, 128, 256), blocks=2, classes=100)` is ResNet-18's layout at half width (the model of
+    bench/export_overhead.py, which imports it from here).
+    """
 
     def __init__(self, widths: tuple[int, ...] = (8, 16), blocks: int = 1, classes: int = 10):
         super().__init__()
