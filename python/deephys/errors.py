@@ -112,7 +112,11 @@ class NothingToRepair(UsageError):
     """`deephys.repair` was given a file that ends with a trailer: no append to it was cut short."""
 
 
-class ImageSizeMismatch(UsageError):
+class ImageDecodeError(UsageError):
+    """Encoded image bytes that are not an image of their declared encoding (PNG, JPEG or WebP)."""
+
+
+class ImageSizeMismatch(ImageDecodeError):
     """An encoded image's own header gives another width and height than the record or the caller expects."""
 
 

@@ -229,6 +229,20 @@ def png_claiming(width: int, height: int) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b"")
 
 
+def foreign_image(format: str) -> bytes:
+    """An 8 x 8 RGB image (the sample's size) in another of Pillow's formats."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 40, 40)).save(buffer, format=format)
+    return buffer.getvalue()
+
+
+# An Encapsulated PostScript header: Pillow would hand such bytes to Ghostscript.
+EPS = b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 8 8\n0 0 moveto 8 8 lineto stroke\n%%EOF\n"
+
 # ---- the committed samples ---------------------------------------------------
 
 
@@ -403,6 +417,15 @@ SAMPLES: dict[str, tuple[str, Callable[[bytes], bytes]]] = {
     "chunk_data_short": ("an activation chunk one byte short of rows x units (CRCs valid)", _chunk_short),
     "wrong_record_kind": ("an activation chunk reference pointing at a table record", _wrong_kind),
     "image_not_png": ("an image record holding bytes that are no image (CRCs valid)", _image_payload(b"<svg/>" * 8)),
+    "image_jpeg_as_png": (
+        "an image record declared PNG holding a valid JPEG of the right size (CRCs valid)",
+        _image_payload(foreign_image("JPEG")),
+    ),
+    "image_bmp": (
+        "an image record declared PNG holding a BMP of the right size (CRCs valid)",
+        _image_payload(foreign_image("BMP")),
+    ),
+    "image_eps": ("an image record declared PNG holding PostScript (CRCs valid)", _image_payload(EPS)),
     "image_bomb": (
         "an image record holding a PNG that claims 100000 x 100000 pixels (CRCs valid)",
         _image_payload(png_claiming(100_000, 100_000)),
@@ -459,6 +482,9 @@ CODES = {
     "wrong_record_kind": "bad-reference",
     "image_not_png": "bad-image",
     "image_bomb": "bad-image",
+    "image_jpeg_as_png": "bad-image",
+    "image_bmp": "bad-image",
+    "image_eps": "bad-image",
     "unknown_dtype": "bad-value",
     "unknown_role": "bad-value",
     "duplicate_dataset": "bad-value",

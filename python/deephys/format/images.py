@@ -10,12 +10,15 @@ import numpy as np
 from PIL import Image as PILImage
 
 from .._generated.deephys.v1 import deephys_pb2 as pb
-from ..errors import ImageSizeMismatch, UsageError
+from ..errors import ImageDecodeError, ImageSizeMismatch, UsageError
 from . import png
 
 Layout = Literal["auto", "NHWC", "NCHW"]
 ENCODINGS = {"png": pb.IMAGE_ENCODING_PNG, "jpeg": pb.IMAGE_ENCODING_JPEG, "webp": pb.IMAGE_ENCODING_WEBP}
 MIME = {pb.IMAGE_ENCODING_PNG: "image/png", pb.IMAGE_ENCODING_JPEG: "image/jpeg", pb.IMAGE_ENCODING_WEBP: "image/webp"}
+#: The only formats a reader decodes (the spec's), as Pillow names them: never any other of Pillow's
+#: decoders (EPS would run Ghostscript on a stranger's bytes).
+PILLOW_FORMATS = {pb.IMAGE_ENCODING_PNG: "PNG", pb.IMAGE_ENCODING_JPEG: "JPEG", pb.IMAGE_ENCODING_WEBP: "WEBP"}
 _CHANNELS = (1, 3)
 
 
@@ -200,12 +203,29 @@ def encode_many(pictures: np.ndarray | Sequence[np.ndarray], encoding: str = "pn
     return out
 
 
-def decode(data: bytes, size: tuple[int, int] | None = None) -> np.ndarray:
-    """Decode to uint8 (H, W, C) with C = 1 or 3.
+def signature_matches(data: bytes, encoding: int) -> bool:
+    """Whether `data` starts as an image of `encoding` must (PNG, JPEG or WebP magic bytes)."""
+    if encoding == pb.IMAGE_ENCODING_PNG:
+        return data.startswith(png.SIGNATURE)
+    if encoding == pb.IMAGE_ENCODING_JPEG:
+        return data.startswith(b"\xff\xd8\xff")
+    if encoding == pb.IMAGE_ENCODING_WEBP:
+        return len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP"
+    return False
 
-    With `size` (width, height), the header is checked against it before any pixel is decoded.
+
+def decode(data: bytes, encoding: int, size: tuple[int, int] | None = None) -> np.ndarray:
+    """Decode image bytes of `encoding` (a `pb.ImageEncoding`) to uint8 (H, W, C) with C = 1 or 3.
+
+    Only the declared format's decoder runs, and only on bytes that start as that format does. With
+    `size` (width, height), the image's own header is checked against it before any pixel is decoded.
     """
-    with PILImage.open(io.BytesIO(data)) as pil:
+    name = PILLOW_FORMATS.get(encoding)  # type: ignore[call-overload]
+    if name is None:
+        raise ImageDecodeError(f"unknown image encoding {encoding}: a reader decodes PNG, JPEG and WebP only")
+    if not signature_matches(data, encoding):
+        raise ImageDecodeError(f"the bytes are not a {name} image, as the record declares")
+    with PILImage.open(io.BytesIO(data), formats=[name]) as pil:
         if size is not None and tuple(pil.size) != tuple(size):
             raise ImageSizeMismatch(
                 f"the encoded image is {pil.size[0]}x{pil.size[1]}, the record says {size[0]}x{size[1]}"

@@ -323,12 +323,12 @@ class Dataset:
         try:
             # The encoded header must say the record's size before any pixel is decoded: a small
             # record cannot unpack into a huge image.
-            array = images.decode(record.data, size=(record.width, record.height))
+            array = images.decode(record.data, record.encoding, size=(record.width, record.height))
         except ImageSizeMismatch as exc:
             raise FormatError(
                 path, where, f"image {i} of {self.name!r} has the wrong size: {exc}", "bad-image"
             ) from None
-        except Exception as exc:  # Pillow raises many kinds
+        except Exception as exc:  # ImageDecodeError, and Pillow raises many kinds
             raise FormatError(path, where, f"image {i} of {self.name!r} does not decode: {exc}", "bad-image") from None
         if array.shape != (record.height, record.width, record.channels):
             raise FormatError(path, where, f"image {i} of {self.name!r} has the wrong size", "bad-image")
