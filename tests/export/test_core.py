@@ -9,10 +9,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from numpy_capture import LinearCapture, batches
 
 import deephys
 from deephys.export import (
-    Capture,
     DistributedExportError,
     ExportError,
     ExportInterrupted,
@@ -27,25 +27,6 @@ from deephys.export import (
     split_batch,
     write_shards,
 )
-
-
-class LinearCapture(Capture):
-    """A two-layer NumPy 'model': flattened inputs -> hidden (12) -> logits (4)."""
-
-    def __init__(self) -> None:
-        rng = np.random.default_rng(0)
-        self.w1 = rng.standard_normal((48, 12)).astype(np.float32)
-        self.w2 = rng.standard_normal((12, 4)).astype(np.float32)
-
-    def __call__(self, inputs: np.ndarray) -> dict[str, np.ndarray]:
-        hidden = inputs.reshape(len(inputs), -1)[:, :48] @ self.w1
-        return {"hidden": hidden, "logits": hidden @ self.w2}
-
-
-def batches(n: int, seed: int, size: int = 4) -> list[tuple[np.ndarray, np.ndarray]]:
-    rng = np.random.default_rng(seed)
-    x, y = rng.random((n, 3, size, size), np.float32), rng.integers(0, 4, n)
-    return [(x[i : i + 5], y[i : i + 5]) for i in range(0, n, 5)]
 
 
 def test_run_export_writes_every_dataset(tmp_path: Path) -> None:

@@ -1,0 +1,155 @@
+"""The one exporter body (`export_model`), driven by a NumPy adapter: what every framework's `export()` does."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+import pytest
+from numpy_capture import LinearCapture, batches
+
+import deephys
+from deephys.export import ExportError, PoolingPlan
+from deephys.export.exporter import ExportSettings, FrameworkAdapter, Shard, export_model
+
+
+class LinearModel:
+    """What the user passes as the model; its capture is `LinearCapture`."""
+
+
+class NumpyAdapter(FrameworkAdapter[LinearCapture]):
+    """A framework whose datasets are lists of batches and whose layers are "hidden" and "logits"."""
+
+    exporter = "deephys.numpy"
+
+    def __init__(self, layers: Sequence[str] = ("hidden", "logits"), shard: Shard | None = None):
+        self.model, self.names, self.sharded = LinearModel(), list(layers), shard
+        self.ran_inside: list[str] = []
+        self.flags: list[bool] = []
+
+    def layer_name(self, layer: Any) -> str:
+        return str(layer)
+
+    def shard(self, distributed: bool | None) -> Shard | None:
+        return self.sharded if distributed is not False else None
+
+    def failed_ranks(self, failed: bool) -> list[int]:
+        self.flags.append(failed)
+        return []
+
+    def capture(self, pooling: PoolingPlan, relu: set[str], select: dict[str, Any]) -> LinearCapture:
+        return LinearCapture()
+
+    def batches(self, value: Any, batch_size: int, shard: Shard | None) -> Iterable[Any]:
+        return value
+
+    def count_images(self, batches: Iterable[Any]) -> int | None:
+        return sum(len(b[1]) for b in batches) if isinstance(batches, list) else None
+
+    def classes_of(self, value: Any) -> Sequence[str] | None:
+        return ["w", "x", "y", "z"]
+
+    def writer_defaults(self, capture: LinearCapture) -> Mapping[str, Any]:
+        return {"top_k": 3, "histogram_bins": 8}
+
+    @contextmanager
+    def running(self, capture: LinearCapture) -> Iterator[None]:
+        self.ran_inside.append("enter")
+        yield
+        self.ran_inside.append("exit")
+
+
+def export(
+    adapter: NumpyAdapter,
+    datasets: Mapping[str, Any],
+    classes: Sequence[str] | None = None,
+    path: str | os.PathLike[str] = "run.deephys",
+    *,
+    classifier: str | None = None,
+    roles: Mapping[str, str] | Sequence[str] | None = None,
+    pooling: str | Callable[[Any], Any] | Mapping[str, Any] = "mean",
+    relu: bool | Sequence[str] = False,
+    select: Any = None,
+    thumbnails: bool | Callable[[Any], Any] = True,
+    thumbnail_size: int = 64,
+    mean: Sequence[float] | None = None,
+    std: Sequence[float] | None = None,
+    display: Mapping[str, Any] | None = None,
+    batch_size: int = 128,
+    activation_dtype: str | Mapping[str, str] | None = None,
+    model_name: str | None = None,
+    distributed: bool | None = None,
+    merge: bool = False,
+    progress: bool = False,
+    writer_options: Mapping[str, Any] | None = None,
+) -> deephys.export.ExportResult:
+    """A framework's `export()`, as deephys.torch and deephys.flax write theirs."""
+    return export_model(adapter, ExportSettings.of(locals()))
+
+
+def test_export_model_checks_builds_and_writes_one_file(tmp_path: Path) -> None:
+    adapter = NumpyAdapter()
+    result = export(adapter, {"ID": batches(7, 1), "OOD": batches(3, 2)}, path=tmp_path / "r.deephys")
+    assert result.datasets == {"ID": 7, "OOD": 3} and result.layers == {"hidden": 12, "logits": 4}
+    assert adapter.ran_inside == ["enter", "exit"] and adapter.flags == []
+    with deephys.open(result) as run:
+        assert run.model.name == "LinearModel" and run.model.classifier == "logits"  # the last layer
+        assert list(run.classes) == ["w", "x", "y", "z"]  # the dataset's classes fit the classifier
+        assert run.metadata["exporter"] == "deephys.numpy" and "shard" not in run.metadata
+        assert run.datasets["ID"].top_k == 3 and run.datasets["ID"].image(0).shape == (4, 4, 3)
+    again = export(
+        adapter, {"ID": batches(5, 1)}, ["a", "b", "c", "d"], tmp_path / "s.deephys", writer_options={"top_k": 2}
+    )
+    with deephys.open(again) as run:
+        assert list(run.classes) == ["a", "b", "c", "d"] and run.datasets["ID"].top_k == 2  # the user's options win
+
+
+def test_export_model_checks_the_shared_arguments_before_reading_data(tmp_path: Path) -> None:
+    def untouched() -> Iterator[Any]:
+        raise AssertionError("read")
+        yield
+
+    data = {"ID": untouched()}
+    with pytest.raises(ExportError, match=r"classifier='fc' is not one of the recorded layers \['hidden', 'logits'\]"):
+        export(NumpyAdapter(), data, classifier="fc")
+    with pytest.raises(ExportError, match="pooling= names 'fc'"):
+        export(NumpyAdapter(), data, pooling={"fc": "max"})
+    with pytest.raises(ExportError, match="relu= names 'fc'"):
+        export(NumpyAdapter(), data, relu=["fc"])
+    with pytest.raises(ExportError, match="select= names 'fc'"):
+        export(NumpyAdapter(), data, select={"fc": 0})
+    with pytest.raises(ExportError, match="thumbnails= takes True, False or a function inputs -> images, not 'yes'"):
+        export(NumpyAdapter(), {"ID": batches(5, 1)}, path=tmp_path / "r.deephys", thumbnails="yes")  # type: ignore[arg-type]
+    assert not os.listdir(tmp_path)
+
+
+def test_export_model_writes_this_ranks_shard_and_merges(tmp_path: Path) -> None:
+    adapter = NumpyAdapter(shard=(0, 1))
+    shard = export(adapter, {"ID": batches(6, 1)}, path=tmp_path / "r.deephys")
+    assert os.fspath(shard) == str(tmp_path / "r.rank0.deephys") and adapter.flags == []
+    with deephys.open(shard) as run:
+        assert run.metadata["shard"] == "0/1"
+    merged = export(adapter, {"ID": batches(6, 1)}, path=tmp_path / "m.deephys", merge=True)
+    assert os.fspath(merged) == str(tmp_path / "m.deephys") and adapter.flags == [False, False]
+    assert sorted(os.listdir(tmp_path)) == ["m.deephys", "r.rank0.deephys"]
+    with deephys.open(merged) as run:
+        assert len(run.datasets["ID"]) == 6 and "shard" not in run.metadata
+
+
+@pytest.mark.parametrize("framework", ["torch", "flax"])
+def test_every_export_signature_has_the_shared_settings(framework: str) -> None:
+    """`ExportSettings.of(locals())` picks the settings by name from each framework's `export()`, whose
+    defaults are those of the other frameworks (and of the stand-in above, but for progress=)."""
+    pytest.importorskip(framework)
+    parameters = inspect.signature(importlib.import_module(f"deephys.{framework}").export).parameters
+    reference = inspect.signature(export).parameters
+    for field in fields(ExportSettings):
+        assert field.name in parameters
+        expected = True if field.name == "progress" else reference[field.name].default
+        assert parameters[field.name].default == expected, field.name
