@@ -2,6 +2,7 @@
  * Accuracy, confusion matrix, false positives and negatives (port of deephys.analysis).
  */
 import type { Numbers } from "./normalize";
+import { descendingNaNLast } from "./ranking";
 
 function checkPair(labels: Numbers, preds: Numbers): void {
   if (labels.length !== preds.length) {
@@ -80,18 +81,13 @@ export function falseNegatives(labels: Numbers, preds: Numbers, c: number): Clas
   return grouped(keys);
 }
 
-/** Indices sorted by confidence desc, NaN last, ties by lower index. */
-function byConfidence(idx: number[], conf: Numbers): Int32Array {
-  idx.sort((a, b) => {
-    const ca = conf[a];
-    const cb = conf[b];
-    const na = Number.isNaN(ca);
-    const nb = Number.isNaN(cb);
-    if (na !== nb) return na ? 1 : -1;
-    if (!na && ca !== cb) return ca > cb ? -1 : 1;
-    return a - b;
-  });
-  return Int32Array.from(idx);
+/** The images `i` with `keep(i)`, by confidence desc, NaN last, ties by lower index. */
+function byConfidence(labels: Numbers, preds: Numbers, conf: Numbers, keep: (i: number) => boolean): Int32Array {
+  checkPair(labels, preds);
+  checkPair(labels, conf);
+  const idx: number[] = [];
+  for (let i = 0; i < labels.length; i++) if (keep(i)) idx.push(i);
+  return Int32Array.from(idx.sort(descendingNaNLast(conf)));
 }
 
 /** False-positive images of `c`, optionally only those of true class `trueClass`, by confidence. */
@@ -102,13 +98,12 @@ export function falsePositiveImages(
   c: number,
   trueClass?: number,
 ): Int32Array {
-  checkPair(labels, preds);
-  checkPair(labels, conf);
-  const idx: number[] = [];
-  for (let i = 0; i < labels.length; i++) {
-    if (preds[i] === c && labels[i] !== c && (trueClass === undefined || labels[i] === trueClass)) idx.push(i);
-  }
-  return byConfidence(idx, conf);
+  return byConfidence(
+    labels,
+    preds,
+    conf,
+    (i) => preds[i] === c && labels[i] !== c && (trueClass === undefined || labels[i] === trueClass),
+  );
 }
 
 /** False-negative images of `c`, optionally only those predicted `predictedClass`, by confidence. */
@@ -119,15 +114,12 @@ export function falseNegativeImages(
   c: number,
   predictedClass?: number,
 ): Int32Array {
-  checkPair(labels, preds);
-  checkPair(labels, conf);
-  const idx: number[] = [];
-  for (let i = 0; i < labels.length; i++) {
-    if (labels[i] === c && preds[i] !== c && (predictedClass === undefined || preds[i] === predictedClass)) {
-      idx.push(i);
-    }
-  }
-  return byConfidence(idx, conf);
+  return byConfidence(
+    labels,
+    preds,
+    conf,
+    (i) => labels[i] === c && preds[i] !== c && (predictedClass === undefined || preds[i] === predictedClass),
+  );
 }
 
 /**
@@ -141,9 +133,5 @@ export function confusionCellImages(
   trueClass: number,
   predictedClass: number,
 ): Int32Array {
-  checkPair(labels, preds);
-  checkPair(labels, conf);
-  const idx: number[] = [];
-  for (let i = 0; i < labels.length; i++) if (labels[i] === trueClass && preds[i] === predictedClass) idx.push(i);
-  return byConfidence(idx, conf);
+  return byConfidence(labels, preds, conf, (i) => labels[i] === trueClass && preds[i] === predictedClass);
 }

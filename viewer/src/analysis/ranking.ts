@@ -60,10 +60,9 @@ export function topClasses(classMeansColumn: Numbers, n = 5): Ranked {
   return rankDescending(classMeansColumn, notNaN, n);
 }
 
-/** All indices by value descending, NaN last; ties (and NaNs) by lower index. */
-export function rankDescendingNaNLast(values: Numbers): Int32Array {
-  const idx = Array.from({ length: values.length }, (_, i) => i);
-  idx.sort((a, b) => {
+/** Compares indices by `values[index]` descending, NaN last; ties (and NaNs) by lower index. */
+export function descendingNaNLast(values: Numbers): (a: number, b: number) => number {
+  return (a, b) => {
     const va = values[a];
     const vb = values[b];
     const na = Number.isNaN(va);
@@ -71,8 +70,13 @@ export function rankDescendingNaNLast(values: Numbers): Int32Array {
     if (na !== nb) return na ? 1 : -1;
     if (!na && va !== vb) return va > vb ? -1 : 1;
     return a - b;
-  });
-  return Int32Array.from(idx);
+  };
+}
+
+/** All indices by value descending, NaN last; ties (and NaNs) by lower index. */
+export function rankDescendingNaNLast(values: Numbers): Int32Array {
+  const idx = Array.from({ length: values.length }, (_, i) => i);
+  return Int32Array.from(idx.sort(descendingNaNLast(values)));
 }
 
 /** Units ranked by the chosen score, descending, NaN last, ties by lower index; first `n` (all by default). */

@@ -1,4 +1,5 @@
 /** Model, dataset columns with the Lead and Normalizer selectors, the layer selector, and view links. */
+import type { Column } from "./columns";
 import { useApp } from "./context";
 import { FilePicker } from "./FilePicker";
 import { SearchBox } from "./search/SearchBox";
@@ -34,26 +35,31 @@ export function TopBar({ onFiles }: { onFiles: (files: File[]) => void }) {
       <label class="field">
         Lead
         <select data-testid="lead-select" value={lead.id} onChange={(e) => go({ lead: e.currentTarget.value })}>
-          {columns.map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.id}
-            </option>
-          ))}
+          <ColumnOptions columns={columns} />
         </select>
       </label>
       <label class="field">
         Normalizer
         <select data-testid="norm-select" value={normalizer?.id ?? "none"} onChange={(e) => go({ norm: e.currentTarget.value })}>
           <option value="none">none (raw values)</option>
-          {columns.map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.id}
-            </option>
-          ))}
+          <ColumnOptions columns={columns} />
         </select>
       </label>
       <FilePicker onFiles={onFiles} label="Add files…" />
       <Tools />
     </header>
+  );
+}
+
+/** One option per dataset column, named by the column. */
+function ColumnOptions({ columns }: { columns: Column[] }) {
+  return (
+    <>
+      {columns.map((c) => (
+        <option key={c.id} value={c.id}>
+          {c.id}
+        </option>
+      ))}
+    </>
   );
 }

@@ -1,5 +1,5 @@
 /** What every view can read about the open files and the current selection. */
-import { createContext } from "preact";
+import { createContext, type Context } from "preact";
 import { useContext } from "preact/hooks";
 import type { LayerInfo } from "../format/info";
 import type { Remote } from "../worker/rpc";
@@ -27,9 +27,7 @@ export interface AppContextValue {
 export const AppContext = createContext<AppContextValue | null>(null);
 
 export function useApp(): AppContextValue {
-  const value = useContext(AppContext);
-  if (!value) throw new Error("useApp() outside the app shell");
-  return value;
+  return useProvided(AppContext, "useApp");
 }
 
 /**
@@ -38,16 +36,16 @@ export function useApp(): AppContextValue {
  * read this one: a unit switch changes the AppContext value, and every reader of a context is
  * re-rendered when its value changes, whatever the components above them skip.
  */
-export interface StableAppValue {
-  api: Remote<WorkerApi>;
-  go(change: Partial<Route>, replace?: boolean): void;
-  reportError(error: unknown): void;
-}
+export type StableAppValue = Pick<AppContextValue, "api" | "go" | "reportError">;
 
 export const StableAppContext = createContext<StableAppValue | null>(null);
 
 export function useStableApp(): StableAppValue {
-  const value = useContext(StableAppContext);
-  if (!value) throw new Error("useStableApp() outside the app shell");
+  return useProvided(StableAppContext, "useStableApp");
+}
+
+function useProvided<T>(context: Context<T | null>, hook: string): T {
+  const value = useContext(context);
+  if (!value) throw new Error(`${hook}() outside the app shell`);
   return value;
 }

@@ -73,19 +73,27 @@ function checkVersion(file: string, offset: number, major: number, minor: number
   );
 }
 
+/** The u32 CRC at `crcAt` in a header or trailer must be that of the bytes before it; `offset` is where to report it. */
+function checkCrc(file: string, bytes: Uint8Array, crcAt: number, offset: number, problem: string): void {
+  if (crc32(bytes.subarray(0, crcAt)) !== view(bytes).getUint32(crcAt, true)) throw new FormatError(file, offset, problem);
+}
+
+/** The u16 version numbers at `majorAt` and `minorAt`, which this viewer must read. */
+function versionAt(file: string, bytes: Uint8Array, majorAt: number, minorAt: number, offset: number): { major: number; minor: number } {
+  const v = view(bytes);
+  const major = v.getUint16(majorAt, true);
+  const minor = v.getUint16(minorAt, true);
+  checkVersion(file, offset, major, minor);
+  return { major, minor };
+}
+
 function parseHeader(file: string, bytes: Uint8Array): { major: number; minor: number } {
   if (bytes.length < HEADER_SIZE) throw new FormatError(file, 0, "file too small to hold a Deephys header");
   if (!equalBytes(bytes.subarray(0, MAGIC.length), MAGIC)) {
     throw new FormatError(file, 0, "not a Deephys file (wrong magic bytes)");
   }
-  const v = view(bytes);
-  if (crc32(bytes.subarray(0, HEADER_CRC_AT)) !== v.getUint32(HEADER_CRC_AT, true)) {
-    throw new FormatError(file, HEADER_CRC_AT, "header CRC mismatch: the start of the file is damaged");
-  }
-  const major = v.getUint16(HEADER_MAJOR_AT, true);
-  const minor = v.getUint16(HEADER_MINOR_AT, true);
-  checkVersion(file, HEADER_MAJOR_AT, major, minor);
-  return { major, minor };
+  checkCrc(file, bytes, HEADER_CRC_AT, HEADER_CRC_AT, "header CRC mismatch: the start of the file is damaged");
+  return versionAt(file, bytes, HEADER_MAJOR_AT, HEADER_MINOR_AT, HEADER_MAJOR_AT);
 }
 
 function parseTrailer(file: string, bytes: Uint8Array, fileSize: number): Trailer {
@@ -101,13 +109,9 @@ function parseTrailer(file: string, bytes: Uint8Array, fileSize: number): Traile
         `if an in-place append to it was interrupted, \`deephys repair ${file}\` restores its last complete version`,
     );
   }
+  checkCrc(file, bytes, TRAILER_CRC_AT, offset, "trailer CRC mismatch: the end of the file is damaged");
+  const { major, minor } = versionAt(file, bytes, TRAILER_MAJOR_AT, TRAILER_MINOR_AT, offset);
   const v = view(bytes);
-  if (crc32(bytes.subarray(0, TRAILER_CRC_AT)) !== v.getUint32(TRAILER_CRC_AT, true)) {
-    throw new FormatError(file, offset, "trailer CRC mismatch: the end of the file is damaged");
-  }
-  const major = v.getUint16(TRAILER_MAJOR_AT, true);
-  const minor = v.getUint16(TRAILER_MINOR_AT, true);
-  checkVersion(file, offset, major, minor);
   // Exact below 2^53; larger never equals `offset` below.
   const footerOffset = Number(v.getBigUint64(TRAILER_FOOTER_OFFSET_AT, true));
   const footerLength = v.getUint32(TRAILER_FOOTER_LENGTH_AT, true);

@@ -1,4 +1,5 @@
-/** A dataset column's title: its name, ID/OOD role, the Lead badge and its size. */
+/** A dataset column's title (its name, ID/OOD role, the Lead badge and its size), and the column around it. */
+import type { ComponentChildren } from "preact";
 import type { Column } from "../columns";
 
 export function ColumnHeader({ column, isLead }: { column: Column; isLead: boolean }) {
@@ -10,5 +11,15 @@ export function ColumnHeader({ column, isLead }: { column: Column; isLead: boole
       </h2>
       <p class="meta">{column.info.images.toLocaleString()} images</p>
     </>
+  );
+}
+
+/** One dataset's column of a view: the header, then `children`; the Lead's column is highlighted. */
+export function ColumnSection({ column, isLead, testId, children }: { column: Column; isLead: boolean; testId: string; children: ComponentChildren }) {
+  return (
+    <section class={`column${isLead ? " is-lead" : ""}`} data-testid={testId} data-column={column.id}>
+      <ColumnHeader column={column} isLead={isLead} />
+      {children}
+    </section>
   );
 }

@@ -10,7 +10,7 @@ import { holdImages } from "../image-url";
 import { routeNow } from "../router";
 import { useSettings } from "../settings-store";
 import { useLatestAsync } from "../use-latest";
-import { ErrorText } from "./common/AsyncView";
+import { ViewBody } from "./common/AsyncView";
 import { ImageColumn } from "./image/ImageColumn";
 import { loadImageView } from "./image/load";
 import { IndexPicker, wrapIndex } from "./IndexPicker";
@@ -78,13 +78,7 @@ export function ImageView() {
           {normalizer ? `Activations shown as % of each unit's maximum in ${normalizer.id}.` : "Raw activations shown."}
         </p>
       </div>
-      {loaded.failed ? (
-        <ErrorText error={loaded.error} />
-      ) : current ? (
-        body
-      ) : (
-        <p class="status">Loading…</p>
-      )}
+      <ViewBody state={loaded} body={body} />
     </main>
   );
 }

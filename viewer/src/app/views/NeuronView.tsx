@@ -10,7 +10,7 @@ import { routeNow } from "../router";
 import { useSettings } from "../settings-store";
 import { useDelayedFlag } from "../use-delayed";
 import { useLatestAsync } from "../use-latest";
-import { ErrorText } from "./common/AsyncView";
+import { ViewBody } from "./common/AsyncView";
 import { UnitPicker, wrapUnit } from "./UnitPicker";
 import { NeuronColumn } from "./neuron/NeuronColumn";
 import { NormalizationNote } from "./neuron/NormalizationNote";
@@ -91,13 +91,7 @@ export function NeuronView() {
         <UnitPicker unit={unit} current={() => unitOf(routeNow(route).params)} units={layer.units} onChange={setUnit} />
         {current && <NormalizationNote normalizer={normalizer} reference={reference} />}
       </div>
-      {loaded.failed ? (
-        <ErrorText error={loaded.error} />
-      ) : current ? (
-        body
-      ) : (
-        <p class="status">Loading…</p>
-      )}
+      <ViewBody state={loaded} body={body} />
     </main>
   );
 }

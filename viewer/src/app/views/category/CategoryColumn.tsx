@@ -9,7 +9,7 @@ import { CsvButton } from "../../CsvButton";
 import { categoryHref, pairHref } from "../../links";
 import { useLatestAsync } from "../../use-latest";
 import { LatestView } from "../common/AsyncView";
-import { ColumnHeader } from "../ColumnHeader";
+import { ColumnSection } from "../ColumnHeader";
 import { classInColumn, layerRefOf, normalizerRef, unitsOf } from "../common/refs";
 import { UnitList } from "../common/UnitList";
 import { exact, percentText } from "../common/values";
@@ -38,8 +38,7 @@ export function CategoryColumn({ column, cls, mode, tab, setTab }: Props) {
     [api, column.id, ref?.layer, own, JSON.stringify(norm)],
   );
   return (
-    <section class={`column${column === lead ? " is-lead" : ""}`} data-testid="category-column" data-column={column.id}>
-      <ColumnHeader column={column} isLead={column === lead} />
+    <ColumnSection column={column} isLead={column === lead} testId="category-column">
       <LatestView state={state}>
         {(r) =>
           r === null ? (
@@ -49,9 +48,15 @@ export function CategoryColumn({ column, cls, mode, tab, setTab }: Props) {
           )
         }
       </LatestView>
-    </section>
+    </ColumnSection>
   );
 }
+
+/** The two share panels: false positives by true class, false negatives by predicted class. */
+const SHARES = [
+  { key: "falsePositives", title: "False positives", by: "true class", testId: "false-positives" },
+  { key: "falseNegatives", title: "False negatives", by: "predicted class", testId: "false-negatives" },
+] as const;
 
 function CategoryBody({ column, result: r, mode, tab, setTab }: Omit<Props, "cls"> & { result: CategoryResult }) {
   const { route, lead, go, layer } = useApp();
@@ -91,36 +96,23 @@ function CategoryBody({ column, result: r, mode, tab, setTab }: Omit<Props, "cls
       </div>
       <UnitList ranked={r.topUnits} normalized={r.normalized} label={`Top units of ${name} in ${column.id}`} testId="class-top-units" />
       <div class={`shares-pair shares-${mode}`}>
-        <div>
-          <h3>False positives · by true class</h3>
-          <SharesPanel
-            shares={r.falsePositives}
-            classes={classes}
-            mode={mode}
-            label={`False positives of ${name} in ${column.id}, by true class`}
-            classHeading="true class"
-            classHref={classHref}
-            pairHref={pairOf}
-            onPick={pick}
-            csvName={[...csvBase, "false-positives"]}
-            testId="false-positives"
-          />
-        </div>
-        <div>
-          <h3>False negatives · by predicted class</h3>
-          <SharesPanel
-            shares={r.falseNegatives}
-            classes={classes}
-            mode={mode}
-            label={`False negatives of ${name} in ${column.id}, by predicted class`}
-            classHeading="predicted class"
-            classHref={classHref}
-            pairHref={pairOf}
-            onPick={pick}
-            csvName={[...csvBase, "false-negatives"]}
-            testId="false-negatives"
-          />
-        </div>
+        {SHARES.map(({ key, title, by, testId }) => (
+          <div key={key}>
+            <h3>{`${title} · by ${by}`}</h3>
+            <SharesPanel
+              shares={r[key]}
+              classes={classes}
+              mode={mode}
+              label={`${title} of ${name} in ${column.id}, by ${by}`}
+              classHeading={by}
+              classHref={classHref}
+              pairHref={pairOf}
+              onPick={pick}
+              csvName={[...csvBase, testId]}
+              testId={testId}
+            />
+          </div>
+        ))}
       </div>
       <h3>Images · most confident first</h3>
       <SetTabs column={column} result={r} tab={tab} setTab={setTab} />

@@ -4,7 +4,7 @@ import type { Column } from "../../columns";
 import { useApp } from "../../context";
 import { useLatestAsync } from "../../use-latest";
 import { LatestView } from "../common/AsyncView";
-import { ColumnHeader } from "../ColumnHeader";
+import { ColumnSection } from "../ColumnHeader";
 import { classInColumn, layerRefOf } from "../common/refs";
 import { exact, percentText } from "../common/values";
 import { ImageSetPanel } from "./ImageSetPanel";
@@ -21,8 +21,7 @@ export function PairColumn({ column, a, b }: { column: Column; a: number; b: num
   );
   const classes = column.run.model.classes;
   return (
-    <section class={`column${column === lead ? " is-lead" : ""}`} data-testid="pair-column" data-column={column.id}>
-      <ColumnHeader column={column} isLead={column === lead} />
+    <ColumnSection column={column} isLead={column === lead} testId="pair-column">
       <LatestView state={state}>
         {(r) =>
           r === null ? (
@@ -49,7 +48,7 @@ export function PairColumn({ column, a, b }: { column: Column; a: number; b: num
           )
         }
       </LatestView>
-    </section>
+    </ColumnSection>
   );
 }
 

@@ -7,6 +7,7 @@ import type { ClassShare } from "../../../worker/methods/analysis";
 import { PieChart } from "../../charts/PieChart";
 import { CsvButton } from "../../CsvButton";
 import { formatNumber } from "../../format-number";
+import { Headings } from "../common/Headings";
 import { exact } from "../common/values";
 import type { ShareMode } from "./share-mode";
 
@@ -44,12 +45,7 @@ export function SharesPanel(props: Props) {
           <thead>
             <tr>
               <th scope="col">{classHeading}</th>
-              <th scope="col" class="num">
-                images
-              </th>
-              <th scope="col" class="num">
-                share
-              </th>
+              <Headings names={["images", "share"]} numeric />
               <th scope="col">
                 <span class="visually-hidden">pair view</span>
               </th>

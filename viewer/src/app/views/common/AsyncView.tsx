@@ -4,7 +4,7 @@ import type { AsyncState } from "../../use-async";
 import type { Latest } from "../../use-latest";
 
 /** A failed worker answer, as the text of its message. */
-export function ErrorText({ error }: { error: unknown }) {
+function ErrorText({ error }: { error: unknown }) {
   return (
     <p class="error-text" role="alert">
       {error instanceof Error ? error.message : String(error)}
@@ -16,6 +16,15 @@ export function AsyncView<T>({ state, children }: { state: AsyncState<T>; childr
   if (state.status === "loading") return <p class="status" aria-busy="true">Loading…</p>;
   if (state.status === "error") return <ErrorText error={state.error} />;
   return <>{children(state.value)}</>;
+}
+
+/**
+ * A view's own body over its useLatestAsync answer: the error, `body` once there is a
+ * value (the last one stays while the next loads), or "Loading…".
+ */
+export function ViewBody<T>({ state, body }: { state: Latest<T>; body: ComponentChildren }) {
+  if (state.failed) return <ErrorText error={state.error} />;
+  return state.value ? <>{body}</> : <p class="status">Loading…</p>;
 }
 
 /**

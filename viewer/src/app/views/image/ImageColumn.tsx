@@ -1,6 +1,6 @@
 /** One dataset column of the image view: the image (if this dataset has that index) and the units list. */
 import { useApp } from "../../context";
-import { ColumnHeader } from "../ColumnHeader";
+import { ColumnSection } from "../ColumnHeader";
 import { ImageFacts } from "./ImageFacts";
 import type { ImageColumnData } from "./load";
 import { UnitRows } from "./UnitRows";
@@ -16,8 +16,7 @@ export function ImageColumn({ data, isLead, index, references }: Props) {
   const { layer } = useApp();
   const { column } = data;
   return (
-    <section class={`column${isLead ? " is-lead" : ""}`} data-testid="column" data-column={column.id}>
-      <ColumnHeader column={column} isLead={isLead} />
+    <ColumnSection column={column} isLead={isLead} testId="column">
       {data.error && <p class="error-text">{data.error}</p>}
       {data.detail ? (
         <ImageFacts column={column} detail={data.detail} />
@@ -31,6 +30,6 @@ export function ImageColumn({ data, isLead, index, references }: Props) {
       <h3>{isLead ? `Top ${data.units.length} units of ${layer.name}` : `The Lead's top units of ${layer.name}, here`}</h3>
       {data.unitsMissing && <p class="status">{data.unitsMissing}</p>}
       {data.rows && <UnitRows column={column} units={data.units} values={data.values} rows={data.rows} references={references} />}
-    </section>
+    </ColumnSection>
   );
 }

@@ -5,8 +5,9 @@
 import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
+import { chartForeground, densityOptions, legendValue, seriesColour } from "../../charts/uplot-options";
 import { formatNumber } from "../../format-number";
-import { cssVar, useEffectiveTheme } from "../../use-theme";
+import { useEffectiveTheme } from "../../use-theme";
 import type { Overlay } from "./histogram-data";
 
 export interface CurveStyle {
@@ -20,8 +21,6 @@ interface Props {
   xLabel: string;
   height?: number;
 }
-
-const PALETTE_SIZE = 6;
 
 const aligned = (d: Overlay) => [d.x, ...d.y] as uPlot.AlignedData;
 
@@ -59,41 +58,23 @@ export function DensityChart({ data, curves, xLabel, height = 220 }: Props) {
   useEffect(() => {
     const el = box.current;
     if (!el) return;
-    const fg = cssVar("--fg", "#1b1f24");
-    const muted = cssVar("--muted", "#5b6470");
-    const grid = cssVar("--border", "#d5dae0");
-    const fmt = (_: uPlot, v: number | null) => (v === null || v === undefined ? "—" : formatNumber(v));
-    const options: uPlot.Options = {
-      width: Math.max(200, el.clientWidth),
-      height,
-      scales: { x: { time: false }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.05 : 1] } },
-      legend: { show: true, live: true },
-      cursor: { drag: { x: false, y: false } },
-      series: [
-        { label: xLabel, value: fmt },
-        ...curves.map((c, i): uPlot.Series => {
-          const colour = cssVar(`--series-${i % PALETTE_SIZE}`, "#1f6feb");
-          return {
-            label: c.label,
-            stroke: colour,
-            width: 2,
-            dash: c.dashed ? [6, 4] : undefined,
-            fill: withAlpha(colour, 0.14),
-            paths: uPlot.paths.stepped!({ align: 1 }),
-            points: { show: false },
-            spanGaps: false,
-            value: fmt,
-          };
-        }),
-      ],
-      axes: [
-        { stroke: muted, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, label: xLabel, labelFont: "12px system-ui", font: "11px system-ui", values: (_u, ticks) => ticks.map((t) => formatNumber(t)) },
-        { stroke: muted, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, label: "density", labelFont: "12px system-ui", font: "11px system-ui", values: (_u, ticks) => ticks.map((t) => formatNumber(t)), size: 56 },
-      ],
-    };
-    const chart = new uPlot(options, aligned(latest.current), el);
+    const series = curves.map((c, i): uPlot.Series => {
+      const colour = seriesColour(i);
+      return {
+        label: c.label,
+        stroke: colour,
+        width: 2,
+        dash: c.dashed ? [6, 4] : undefined,
+        fill: withAlpha(colour, 0.14),
+        paths: uPlot.paths.stepped!({ align: 1 }),
+        points: { show: false },
+        spanGaps: false,
+        value: legendValue,
+      };
+    });
+    const chart = new uPlot(densityOptions(el, height, xLabel, series), aligned(latest.current), el);
     shown.current = latest.current;
-    chart.root.style.color = fg;
+    chart.root.style.color = chartForeground();
     el.dataset.theme = theme; // the palette drawn (tests wait for it after a theme change)
     plot.current = chart;
     return () => {

@@ -1,6 +1,6 @@
 /** One dataset column of the neuron view: the unit's statistics, top classes and top images there. */
 import type { Column } from "../../columns";
-import { ColumnHeader } from "../ColumnHeader";
+import { ColumnSection } from "../ColumnHeader";
 import { Value } from "../../Value";
 import type { ColumnProfile } from "./profiles";
 import { TopCategories } from "./TopCategories";
@@ -37,9 +37,8 @@ export function NeuronColumn({ column, isLead, data, reference }: { column: Colu
     );
   }
   return (
-    <section class={`column${isLead ? " is-lead" : ""}`} data-testid="column" data-column={column.id}>
-      <ColumnHeader column={column} isLead={isLead} />
+    <ColumnSection column={column} isLead={isLead} testId="column">
       {body}
-    </section>
+    </ColumnSection>
   );
 }

@@ -2,6 +2,7 @@
 import type { OverviewResult } from "../../../worker/methods/analysis";
 import type { Column } from "../../columns";
 import { CsvButton } from "../../CsvButton";
+import { Headings } from "../common/Headings";
 import { exact, percentText } from "../common/values";
 
 export function AccuracyTable({ columns, overviews }: { columns: Column[]; overviews: OverviewResult[] }) {
@@ -21,17 +22,8 @@ export function AccuracyTable({ columns, overviews }: { columns: Column[]; overv
       <table class="data-table" data-testid="dataset-accuracy">
         <thead>
           <tr>
-            <th scope="col">dataset</th>
-            <th scope="col">role</th>
-            <th scope="col" class="num">
-              images
-            </th>
-            <th scope="col" class="num">
-              correct
-            </th>
-            <th scope="col" class="num">
-              accuracy
-            </th>
+            <Headings names={["dataset", "role"]} />
+            <Headings names={["images", "correct", "accuracy"]} numeric />
           </tr>
         </thead>
         <tbody>

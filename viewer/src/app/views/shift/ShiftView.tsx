@@ -61,26 +61,29 @@ export function ShiftView() {
   );
 }
 
+/** The two scores, each with its density plot. */
+const SCORES = [
+  { score: "spurious", title: "Spurious score", density: "spuriousDensity" },
+  { score: "novelty", title: "Novelty score", density: "noveltyDensity" },
+] as const;
+
 function ShiftBody({ result, shifts, reference }: { result: ShiftResult; shifts: Column[]; reference: Column }) {
-  const spurious = useMemo(() => shifts.map((c, i) => ({ label: c.id, values: result.spuriousDensity.curves[i] })), [result, shifts]);
-  const novelty = useMemo(() => shifts.map((c, i) => ({ label: c.id, values: result.noveltyDensity.curves[i] })), [result, shifts]);
+  const curves = useMemo(
+    () => SCORES.map(({ density }) => shifts.map((c, i) => ({ label: c.id, values: result[density].curves[i] }))),
+    [result, shifts],
+  );
   return (
     <>
       <div class="plots">
-        <figure class="panel plot-panel" data-testid="spurious-density">
-          <figcaption>
-            <h2>Spurious score</h2>
-            <p class="meta">Distribution over the {result.units} units, one curve per shift (Gaussian KDE).</p>
-          </figcaption>
-          <DensityPlot grid={result.spuriousDensity.grid} curves={spurious} xLabel="spurious score" label="Density of the spurious scores per shift" />
-        </figure>
-        <figure class="panel plot-panel" data-testid="novelty-density">
-          <figcaption>
-            <h2>Novelty score</h2>
-            <p class="meta">Distribution over the {result.units} units, one curve per shift (Gaussian KDE).</p>
-          </figcaption>
-          <DensityPlot grid={result.noveltyDensity.grid} curves={novelty} xLabel="novelty score" label="Density of the novelty scores per shift" />
-        </figure>
+        {SCORES.map(({ score, title, density }, k) => (
+          <figure key={score} class="panel plot-panel" data-testid={`${score}-density`}>
+            <figcaption>
+              <h2>{title}</h2>
+              <p class="meta">Distribution over the {result.units} units, one curve per shift (Gaussian KDE).</p>
+            </figcaption>
+            <DensityPlot grid={result[density].grid} curves={curves[k]} xLabel={`${score} score`} label={`Density of the ${score} scores per shift`} />
+          </figure>
+        ))}
       </div>
       <ShiftTable shifts={shifts} result={result} reference={reference} />
     </>
