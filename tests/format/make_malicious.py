@@ -272,11 +272,40 @@ def _table_edit(field: str, value: int) -> Callable[[bytes], bytes]:
     return make
 
 
+def _confidence(value: float) -> Callable[[bytes], bytes]:
+    def make(data: bytes) -> bytes:
+        def edit(record: pb.Record) -> None:
+            record.table.confidences = struct.pack("<f", value) + record.table.confidences[4:]
+
+        return replace_record(data, parse(data).footer.datasets[0].table[0].record, edit)
+
+    return make
+
+
 def _summary_short(data: bytes) -> bytes:
     def edit(record: pb.Record) -> None:
         record.summary.min = record.summary.min[:-8]
 
     return replace_record(data, parse(data).footer.datasets[0].layers[0].summary, edit)
+
+
+def _summary_edit(edit: Callable[[pb.LayerSummary], None]) -> Callable[[bytes], bytes]:
+    def make(data: bytes) -> bytes:
+        return replace_record(
+            data, parse(data).footer.datasets[0].layers[0].summary, lambda record: edit(record.summary)
+        )
+
+    return make
+
+
+def _summary_top_k_zero(summary: pb.LayerSummary) -> None:
+    """A summary with no top list and no histogram, its fields consistent with that (the dataset says 4 and 5)."""
+    summary.top_k = summary.histogram_bins = 0
+    summary.top_indices = summary.top_values = summary.histogram = b""
+
+
+def _summary_top_index_outside(summary: pb.LayerSummary) -> None:
+    summary.top_indices = struct.pack("<I", 1000) + summary.top_indices[4:]
 
 
 def _chunk_short(data: bytes) -> bytes:
@@ -413,7 +442,17 @@ SAMPLES: dict[str, tuple[str, Callable[[bytes], bytes]]] = {
     "images_huge": ("a dataset claiming 2^63 images", _edit_footer(_set("datasets.0.images", 2**63))),
     "label_out_of_range": ("a label equal to the number of classes (CRCs valid)", _table_edit("labels", 3)),
     "prediction_out_of_range": ("a prediction of 2^32-1 (CRCs valid)", _table_edit("predictions", 0xFFFFFFFF)),
+    "confidence_above_one": ("a stored confidence of 7.5 (CRCs valid)", _confidence(7.5)),
+    "confidence_infinite": ("a stored confidence of -inf (CRCs valid)", _confidence(float("-inf"))),
     "summary_field_short": ("a summary whose min field lacks one unit (CRCs valid)", _summary_short),
+    "summary_top_k_zero": (
+        "a summary of top_k 0 and 0 histogram bins, its fields sized to match (CRCs valid)",
+        _summary_edit(_summary_top_k_zero),
+    ),
+    "summary_top_index_outside": (
+        "a summary whose top list names image 1000 of a 6-image dataset (CRCs valid)",
+        _summary_edit(_summary_top_index_outside),
+    ),
     "chunk_data_short": ("an activation chunk one byte short of rows x units (CRCs valid)", _chunk_short),
     "wrong_record_kind": ("an activation chunk reference pointing at a table record", _wrong_kind),
     "image_not_png": ("an image record holding bytes that are no image (CRCs valid)", _image_payload(b"<svg/>" * 8)),
@@ -478,6 +517,10 @@ CODES = {
     "label_out_of_range": "bad-value",
     "prediction_out_of_range": "bad-value",
     "summary_field_short": "bad-record",
+    "confidence_above_one": "bad-value",
+    "confidence_infinite": "bad-value",
+    "summary_top_k_zero": "bad-record",
+    "summary_top_index_outside": "bad-value",
     "chunk_data_short": "bad-record",
     "wrong_record_kind": "bad-reference",
     "image_not_png": "bad-image",

@@ -364,6 +364,7 @@ def check_run(path: Path, spec: RunSpec) -> None:
 
 
 @SETTINGS
+@pytest.mark.filterwarnings("ignore:.*NaN or infinite outputs in the classifier layer:RuntimeWarning")
 @given(run_specs())
 def test_roundtrip(spec: RunSpec) -> None:
     with tempfile.TemporaryDirectory() as folder:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -229,3 +230,43 @@ def test_values_within_range_do_not_warn(tmp_path: Path) -> None:
         warnings.simplefilter("error")
         with deephys.Writer(tmp_path / "r.deephys", model=MODEL, classes=CLASSES, activation_dtype="float16") as w:
             w.add_dataset("fine", **good())
+
+
+@pytest.mark.parametrize(
+    ("array", "value", "listed"),
+    [
+        ("images", np.zeros((4, 8, 8, 3), np.uint8), "images has 4"),
+        ("activations", {"fc": np.zeros((7, 4), np.float32)}, "activations['fc'] has 7"),
+        ("predictions", np.zeros(6, np.int64), "predictions has 6"),
+        ("metadata", [{}] * 3, "metadata has 3"),
+    ],
+)
+def test_add_dataset_refuses_arrays_of_other_lengths(tmp_path: Path, array: str, value, listed: str) -> None:
+    data = good()
+    if array == "activations":
+        data["activations"] = {**data["activations"], **value}
+    else:
+        data[array] = value
+    path = tmp_path / "run.deephys"
+    with pytest.raises(deephys.UsageError, match=rf"dataset 'd': labels has 5 rows but {re.escape(listed)}"):
+        with deephys.Writer(path, model=MODEL, classes=CLASSES) as w:
+            w.add_dataset("d", **data)
+    assert not path.exists()
+
+
+def test_non_finite_logits_warn_once_and_store_undefined_confidences(tmp_path: Path) -> None:
+    import warnings
+
+    data = good()
+    data["activations"]["out"][1] = [np.nan, 1.0, 0.0]
+    data["activations"]["out"][3] = [np.inf, 1.0, 0.0]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with deephys.Writer(tmp_path / "r.deephys", model=MODEL, classes=CLASSES) as w:
+            w.add_dataset("d", **data, batch_size=2)
+    messages = [str(w.message) for w in caught]
+    assert len(messages) == 1 and "2 image(s) have NaN or infinite outputs in the classifier layer 'out'" in messages[0]
+    assert caught[0].filename == __file__
+    with deephys.open(tmp_path / "r.deephys") as run:
+        confidences = run.datasets["d"].confidences
+    assert np.isnan(confidences[[1, 3]]).all() and np.isfinite(np.delete(confidences, [1, 3])).all()

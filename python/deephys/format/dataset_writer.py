@@ -124,6 +124,7 @@ class DatasetWriter:
 
             self._progress = tqdm(total=total, desc=name, unit="img", leave=False)
         self._closed = False
+        self._nonfinite_logits = 0  # images whose classifier outputs are not all finite
 
     # ---- public -------------------------------------------------------------
 
@@ -151,6 +152,8 @@ class DatasetWriter:
         stored = [dtypes.store(v, layer.dtype) for v, layer in zip(values, self._layers)]
         exact = [dtypes.exact(s, layer.dtype) for s, layer in zip(stored, self._layers)]
         logits = np.asarray(exact[self._classifier], dtype=np.float64)
+        if n and not (np.isfinite(logits.min()) and np.isfinite(logits.max())):
+            self._nonfinite_logits += int(np.count_nonzero(~np.isfinite(logits).all(axis=1)))
         preds = self._predictions(predictions, logits, n)
         confidence = prediction_confidence(logits, preds)
         if metadata is not None and len(metadata) != n:
@@ -198,6 +201,14 @@ class DatasetWriter:
         self._drain_images(block=True)
         self._flush_table(final=True)
         self._shutdown()
+        if self._nonfinite_logits:
+            warnings.warn(
+                f"dataset {self.name!r}: {self._nonfinite_logits} image(s) have NaN or infinite outputs in the "
+                f"classifier layer {self._model.classifier!r}; their confidences are stored as NaN (undefined) and "
+                "their predictions ignore the NaN outputs",
+                RuntimeWarning,
+                stacklevel=_caller_level(),
+            )
         for layer in self._layers:
             if layer.overflow:
                 warnings.warn(

@@ -25,7 +25,7 @@ from ..model import Model
 from . import dtypes, images
 from .checks import check_footer
 from .container import Trailer, parse_header, parse_trailer
-from .limits import FRAME_SIZE, HEADER_SIZE, IMAGE_REF_SIZE, MAX_IMAGE_PIXELS, TRAILER_SIZE
+from .limits import ABSENT_INDEX, FRAME_SIZE, HEADER_SIZE, IMAGE_REF_SIZE, MAX_IMAGE_PIXELS, TRAILER_SIZE
 from .records import IMAGE_REF_DTYPE, EncodedImage, RecordFile, image_refs_array, unpack_image_ref
 from .summaries import LayerSummary
 
@@ -210,11 +210,22 @@ class Dataset:
         predictions = np.array(chunk.predictions, np.int64)
         if rows and (labels.max() >= classes or predictions.max() >= classes):
             raise FormatError(path, where, f"label or prediction out of range for {classes} classes", "bad-value")
+        confidences = np.frombuffer(chunk.confidences, "<f4").astype(np.float32)
+        outside = ~((confidences >= 0) & (confidences <= 1)) & ~np.isnan(confidences)
+        if outside.any():
+            row = int(np.flatnonzero(outside)[0])
+            raise FormatError(
+                path,
+                where,
+                f"the confidence of image {chunk.first_row + row} of {self.name!r} is {confidences[row]}, "
+                "outside [0, 1]",
+                "bad-value",
+            )
         return TableChunk(
             first_row=int(chunk.first_row),
             labels=labels,
             predictions=predictions,
-            confidences=np.frombuffer(chunk.confidences, "<f4").astype(np.float32),
+            confidences=confidences,
             metadata=[{e.key: e.value for e in m.entries} for m in chunk.metadata] if chunk.metadata else None,
             image_refs=image_refs_array(chunk.images),
         )
@@ -419,11 +430,30 @@ class Dataset:
         }
         if (s.dataset, s.layer, s.units, s.classes, s.images) != (self.index, data.layer, units, classes, len(self)):
             raise FormatError(path, where, "summary does not match its dataset and layer", "bad-record")
+        if (k, bins) != (self.top_k, self.histogram_bins):
+            raise FormatError(
+                path,
+                where,
+                f"summary has top_k {k} and {bins} histogram bins; its dataset {self.name!r} says "
+                f"{self.top_k} and {self.histogram_bins}",
+                "bad-record",
+            )
         for key, size in sizes.items():
             if len(getattr(s, key)) != size:
                 raise FormatError(
                     path, where, f"summary field {key} has {len(getattr(s, key))} bytes, not {size}", "bad-record"
                 )
+        top_indices = np.frombuffer(s.top_indices, "<u4").reshape(units, k)
+        outside = (top_indices >= len(self)) & (top_indices != ABSENT_INDEX)
+        if outside.any():
+            unit = int(np.flatnonzero(outside.any(axis=1))[0])
+            raise FormatError(
+                path,
+                where,
+                f"summary of layer {data.layer}: the top list of unit {unit} names image "
+                f"{int(top_indices[outside][0])}, outside the {len(self)} images of {self.name!r}",
+                "bad-value",
+            )
         return LayerSummary(
             images=int(s.images),
             min=np.frombuffer(s.min, "<f8").copy(),
@@ -431,7 +461,7 @@ class Dataset:
             mean=np.frombuffer(s.mean, "<f8").copy(),
             nan_count=np.frombuffer(s.nan_count, "<u4").copy(),
             inf_count=np.frombuffer(s.inf_count, "<u4").copy(),
-            top_indices=np.frombuffer(s.top_indices, "<u4").reshape(units, k).copy(),
+            top_indices=top_indices.copy(),
             top_values=dtypes.decode(s.top_values, name, (units, k)).astype(np.float64),
             class_means=np.frombuffer(s.class_means, "<f4").reshape(classes, units).copy(),
             class_counts=np.frombuffer(s.class_counts, "<u4").copy(),

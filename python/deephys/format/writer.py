@@ -183,6 +183,17 @@ class Writer:
         """Write a whole dataset held in memory (it is streamed in batches)."""
         labels = np.asarray(labels)
         n = labels.shape[0] if labels.ndim else 0
+        _check_rows(
+            self.path,
+            name,
+            n,
+            {
+                **{f"activations[{layer!r}]": value for layer, value in activations.items()},
+                "images": images,
+                "predictions": predictions,
+                "metadata": metadata,
+            },
+        )
         with self.dataset(name, role, description, activation_dtype, total=n) as d:
             if n == 0:
                 d.append(
@@ -360,3 +371,14 @@ class Writer:
         if self._closed or self._sink is None:
             raise WrongStateError(f"{self.path}: the writer is closed; open a new one (mode='a' adds datasets)")
         return self._sink
+
+
+def _check_rows(path: Path, dataset: str, n: int, arrays: Mapping[str, Any]) -> None:
+    """Every per-image array of `add_dataset` has one row per label: none is cut or padded silently."""
+    lengths = {name: len(value) for name, value in arrays.items() if value is not None and hasattr(value, "__len__")}
+    wrong = {name: length for name, length in lengths.items() if length != n}
+    if wrong:
+        listed = ", ".join(f"{name} has {length}" for name, length in wrong.items())
+        raise UsageError(
+            f"{path}: dataset {dataset!r}: labels has {n} rows but {listed}; give every array one row per image"
+        )
