@@ -5,9 +5,9 @@ from __future__ import annotations
 import importlib
 import inspect
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import fields
+from dataclasses import MISSING, fields
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +15,7 @@ import pytest
 from numpy_capture import LinearCapture, batches
 
 import deephys
-from deephys.export import ExportError, PoolingPlan
+from deephys.export import ExportError, ExportResult, PoolingPlan
 from deephys.export.exporter import ExportSettings, FrameworkAdapter, Shard, export_model
 
 
@@ -65,32 +65,9 @@ class NumpyAdapter(FrameworkAdapter[LinearCapture]):
         self.ran_inside.append("exit")
 
 
-def export(
-    adapter: NumpyAdapter,
-    datasets: Mapping[str, Any],
-    classes: Sequence[str] | None = None,
-    path: str | os.PathLike[str] = "run.deephys",
-    *,
-    classifier: str | None = None,
-    roles: Mapping[str, str] | Sequence[str] | None = None,
-    pooling: str | Callable[[Any], Any] | Mapping[str, Any] = "mean",
-    relu: bool | Sequence[str] = False,
-    select: Any = None,
-    thumbnails: bool | Callable[[Any], Any] = True,
-    thumbnail_size: int = 64,
-    mean: Sequence[float] | None = None,
-    std: Sequence[float] | None = None,
-    display: Mapping[str, Any] | None = None,
-    batch_size: int = 128,
-    activation_dtype: str | Mapping[str, str] | None = None,
-    model_name: str | None = None,
-    distributed: bool | None = None,
-    merge: bool = False,
-    progress: bool = False,
-    writer_options: Mapping[str, Any] | None = None,
-) -> deephys.export.ExportResult:
-    """A framework's `export()`, as deephys.torch and deephys.flax write theirs."""
-    return export_model(adapter, ExportSettings.of(locals()))
+def export(adapter: NumpyAdapter, datasets: Mapping[str, Any], **options: Any) -> ExportResult:
+    """What a framework's `export()` does (they pass `ExportSettings.of(locals())`), without progress bars."""
+    return export_model(adapter, ExportSettings(datasets, **{"progress": False, **options}))
 
 
 def test_export_model_checks_builds_and_writes_one_file(tmp_path: Path) -> None:
@@ -104,7 +81,11 @@ def test_export_model_checks_builds_and_writes_one_file(tmp_path: Path) -> None:
         assert run.metadata["exporter"] == "deephys.numpy" and "shard" not in run.metadata
         assert run.datasets["ID"].top_k == 3 and run.datasets["ID"].image(0).shape == (4, 4, 3)
     again = export(
-        adapter, {"ID": batches(5, 1)}, ["a", "b", "c", "d"], tmp_path / "s.deephys", writer_options={"top_k": 2}
+        adapter,
+        {"ID": batches(5, 1)},
+        classes=["a", "b", "c", "d"],
+        path=tmp_path / "s.deephys",
+        writer_options={"top_k": 2},
     )
     with deephys.open(again) as run:
         assert list(run.classes) == ["a", "b", "c", "d"] and run.datasets["ID"].top_k == 2  # the user's options win
@@ -125,7 +106,7 @@ def test_export_model_checks_the_shared_arguments_before_reading_data(tmp_path: 
     with pytest.raises(ExportError, match="select= names 'fc'"):
         export(NumpyAdapter(), data, select={"fc": 0})
     with pytest.raises(ExportError, match="thumbnails= takes True, False or a function inputs -> images, not 'yes'"):
-        export(NumpyAdapter(), {"ID": batches(5, 1)}, path=tmp_path / "r.deephys", thumbnails="yes")  # type: ignore[arg-type]
+        export(NumpyAdapter(), {"ID": batches(5, 1)}, path=tmp_path / "r.deephys", thumbnails="yes")
     assert not os.listdir(tmp_path)
 
 
@@ -145,11 +126,10 @@ def test_export_model_writes_this_ranks_shard_and_merges(tmp_path: Path) -> None
 @pytest.mark.parametrize("framework", ["torch", "flax"])
 def test_every_export_signature_has_the_shared_settings(framework: str) -> None:
     """`ExportSettings.of(locals())` picks the settings by name from each framework's `export()`, whose
-    defaults are those of the other frameworks (and of the stand-in above, but for progress=)."""
+    defaults are the settings' own."""
     pytest.importorskip(framework)
     parameters = inspect.signature(importlib.import_module(f"deephys.{framework}").export).parameters
-    reference = inspect.signature(export).parameters
     for field in fields(ExportSettings):
         assert field.name in parameters
-        expected = True if field.name == "progress" else reference[field.name].default
-        assert parameters[field.name].default == expected, field.name
+        if field.default is not MISSING:
+            assert parameters[field.name].default == field.default, field.name

@@ -26,12 +26,11 @@ import numpy as np
 from flax import linen, nnx
 
 from ..errors import ExportError
-from ..export.capture import Capture
+from ..export.capture import PooledCapture
 from ..export.layers import unknown_layer
 from ..export.outputs import ArrayKind, Selector
-from ..export.pooling import LayerPooling, PoolingPlan, describe
+from ..export.pooling import LayerPooling, PoolingPlan
 from ..export.sources import split_batch
-from ..model import Layer
 from .modules import OUTPUT_NAME, Path, dotted, iter_modules, linen_called_paths
 
 RawForward = Callable[[Any, Any], dict[str, Any]]  # (state, inputs) -> {layer: tuple of its outputs}
@@ -204,7 +203,7 @@ def pool(value: jax.Array, plan: LayerPooling) -> jax.Array:
 # ---- the Capture --------------------------------------------------------------------------
 
 
-class FlaxCapture(Capture):
+class FlaxCapture(PooledCapture):
     """Runs the jitted forward on each batch and hands the pooled layers to the export loop."""
 
     framework = "flax"
@@ -220,11 +219,10 @@ class FlaxCapture(Capture):
         relu: set[str],
         select: Mapping[str, Selector],
     ):
+        super().__init__(pooling, relu, select)
         self.raw, self.state, self.layers = raw, state, list(layers)
-        self.pooling, self.relu, self.select = pooling, relu, dict(select)
         self.batch_size: int | None = None  # the first batch's; shorter batches are padded to it
         self.forward = jax.jit(self._forward)
-        self._native: dict[str, np.dtype] = {}
         self._pending: dict[int, tuple[Any, int, Any]] = {}  # id(inputs) -> dispatched, see prefetch
 
     def _forward(self, state: Any, inputs: Any) -> dict[str, jax.Array]:
@@ -286,19 +284,12 @@ class FlaxCapture(Capture):
         return inputs, n, self.forward(self.state, prepared)
 
     def _host(self, name: str, value: np.ndarray) -> np.ndarray:
-        self._native.setdefault(name, value.dtype)
+        self.note_dtype(name, value.dtype == jnp.bfloat16)
         return value.astype(np.float32) if value.dtype == jnp.bfloat16 else value
 
     def to_numpy(self, value: Any) -> np.ndarray:
         value = np.asarray(jax.device_get(value) if isinstance(value, jax.Array) else value)
         return value.astype(np.float32) if value.dtype == jnp.bfloat16 else value
-
-    def layer(self, name: str, units: int) -> Layer:
-        plan = self.pooling.layers[name]
-        return Layer(name, units, pooling=plan.name, pooling_description=describe(plan), relu=name in self.relu)
-
-    def stored_dtype(self, name: str) -> str | None:
-        return "bfloat16" if self._native.get(name) == jnp.bfloat16 else None
 
 
 def _array(leaf: Any) -> Any:

@@ -11,14 +11,13 @@ import torch
 from torch import nn
 
 from ..errors import ExportError
-from ..export.capture import Capture
-from ..export.pooling import PoolingPlan, describe
-from ..model import Layer
+from ..export.capture import PooledCapture
+from ..export.pooling import PoolingPlan
 from .pooling import Selector, pool, select_tensor
 from .thumbnails import thumbnail_pixels
 
 
-class TorchCapture(Capture):
+class TorchCapture(PooledCapture):
     """Use as a context manager: hooks are registered on entry and removed on exit, whatever happens."""
 
     framework = "torch"
@@ -35,12 +34,11 @@ class TorchCapture(Capture):
         device: torch.device,
         autocast: torch.dtype | None = None,
     ):
-        self.model, self.layers, self.pooling = model, dict(layers), pooling
-        self.relu, self.select, self.device, self.autocast = relu, dict(select), device, autocast
+        super().__init__(pooling, relu, select)
+        self.model, self.layers, self.device, self.autocast = model, dict(layers), device, autocast
         self.input_dtype = _parameter_dtype(model)
         self._handles: list[torch.utils.hooks.RemovableHandle] = []
         self._outputs: dict[str, torch.Tensor] = {}
-        self._native: dict[str, torch.dtype] = {}
         self._last: tuple[Any, Any] | None = None  # (inputs as given, on the device) of the latest batch
 
     # ---- hooks --------------------------------------------------------------
@@ -105,7 +103,7 @@ class TorchCapture(Capture):
         return {name: self._host(name, value) for name, value in outputs.items()}
 
     def _host(self, name: str, value: torch.Tensor) -> np.ndarray:
-        self._native.setdefault(name, value.dtype)
+        self.note_dtype(name, value.dtype == torch.bfloat16)
         value = value.to("cpu")
         if value.dtype == torch.bfloat16:
             value = value.float()  # exact; stored as bfloat16 again (see stored_dtype)
@@ -133,13 +131,6 @@ class TorchCapture(Capture):
             return None
         with torch.inference_mode():
             return thumbnail_pixels(inputs, size, mean, std)
-
-    def layer(self, name: str, units: int) -> Layer:
-        plan = self.pooling.layers[name]
-        return Layer(name, units, pooling=plan.name, pooling_description=describe(plan), relu=name in self.relu)
-
-    def stored_dtype(self, name: str) -> str | None:
-        return "bfloat16" if self._native.get(name) == torch.bfloat16 else None
 
     # ---- inputs -------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""The one thing a framework adapter implements: `Capture`."""
+"""What a framework's capture implements: `Capture`, or `PooledCapture` for one that pools by a `PoolingPlan`."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from typing import Any, Literal
 import numpy as np
 
 from ..model import Layer
+from .outputs import Selector
+from .pooling import PoolingPlan, describe
 
 
 class Capture:
@@ -53,3 +55,27 @@ class Capture:
         self, inputs: Any, size: int, mean: Sequence[float] | None, std: Sequence[float] | None
     ) -> np.ndarray | None:
         return None
+
+
+class PooledCapture(Capture):
+    """A `Capture` that pools each layer as `pooling` decides, passes the `relu` layers through ReLU and
+    records what `select` picks from outputs that are not arrays (both exporters' captures).
+
+    `layer()` records the pooling and ReLU in the file. Subclasses call `note_dtype` with each layer's
+    output dtype as they hand it over: a layer that is bfloat16 at its first batch (handed over as
+    float32) is stored as bfloat16 (`stored_dtype`).
+    """
+
+    def __init__(self, pooling: PoolingPlan, relu: set[str], select: Mapping[str, Selector]):
+        self.pooling, self.relu, self.select = pooling, relu, dict(select)
+        self.bfloat16: dict[str, bool] = {}  # layer -> whether its output was bfloat16 at the first batch
+
+    def note_dtype(self, name: str, bfloat16: bool) -> None:
+        self.bfloat16.setdefault(name, bfloat16)
+
+    def layer(self, name: str, units: int) -> Layer:
+        plan = self.pooling.layers[name]
+        return Layer(name, units, pooling=plan.name, pooling_description=describe(plan), relu=name in self.relu)
+
+    def stored_dtype(self, name: str) -> str | None:
+        return "bfloat16" if self.bfloat16.get(name) else None

@@ -44,28 +44,29 @@ Shard = tuple[int, int]  # (rank, world size)
 
 @dataclass(frozen=True)
 class ExportSettings:
-    """The arguments of `export()` that mean the same in every framework (see its docstrings)."""
+    """The arguments of `export()` that mean the same in every framework (see its docstrings), with the
+    same defaults (tests/export/test_exporter.py checks that each framework's signature agrees)."""
 
     datasets: Mapping[str, Any]
-    classes: Sequence[str] | None
-    path: str | os.PathLike[str]
-    classifier: Any
-    roles: Mapping[str, str] | Sequence[str] | None
-    pooling: Any
-    relu: bool | Sequence[str]
-    select: Any
-    thumbnails: bool | Callable[[Any], Any]
-    thumbnail_size: int
-    mean: Sequence[float] | None
-    std: Sequence[float] | None
-    display: Mapping[str, Any] | None
-    batch_size: int
-    activation_dtype: str | Mapping[str, str] | None
-    model_name: str | None
-    distributed: bool | None
-    merge: bool
-    progress: bool
-    writer_options: Mapping[str, Any] | None
+    classes: Sequence[str] | None = None
+    path: str | os.PathLike[str] = "run.deephys"
+    classifier: Any = None  # a name, or a module of the framework
+    roles: Mapping[str, str] | Sequence[str] | None = None
+    pooling: Any = "mean"  # a name, a framework function, or a mapping layer -> either
+    relu: bool | Sequence[str] = False
+    select: Any = None
+    thumbnails: bool | Callable[[Any], Any] = True
+    thumbnail_size: int = 64
+    mean: Sequence[float] | None = None
+    std: Sequence[float] | None = None
+    display: Mapping[str, Any] | None = None
+    batch_size: int = 128
+    activation_dtype: str | Mapping[str, str] | None = None
+    model_name: str | None = None
+    distributed: bool | None = None
+    merge: bool = False
+    progress: bool = True
+    writer_options: Mapping[str, Any] | None = None
 
     @classmethod
     def of(cls, arguments: Mapping[str, Any]) -> ExportSettings:
