@@ -141,6 +141,8 @@ def test_empty_file(server: ViewerServer) -> None:
         ("bytes=-999999", 0, 300001),  # suffix longer than the file
         ("bytes=0-300000", 0, 300001),
         (" Bytes = 5 - 7 ", 5, 8),
+        ("bytes=5-" + "9" * 5000, 5, 300001),  # an end past any file is the end
+        ("bytes=-" + "9" * 5000, 0, 300001),
     ],
 )
 def test_range(server: ViewerServer, data: tuple[Path, bytes], spec: str, start: int, stop: int) -> None:
@@ -152,7 +154,17 @@ def test_range(server: ViewerServer, data: tuple[Path, bytes], spec: str, start:
     assert_security_headers(response)
 
 
-@pytest.mark.parametrize("spec", ["bytes=300001-", "bytes=400000-400010", "bytes=-0", "bytes=9-5"])
+@pytest.mark.parametrize(
+    "spec",
+    [
+        "bytes=300001-",
+        "bytes=400000-400010",
+        "bytes=-0",
+        "bytes=9-5",
+        "bytes=" + "9" * 5000 + "-",
+        "bytes=99999999999999999999-",
+    ],
+)
 def test_range_not_satisfiable(server: ViewerServer, data: tuple[Path, bytes], spec: str) -> None:
     response, _ = request(server, f"/{server.token}/files/0", headers={"Range": spec})
     assert response.status == 416
@@ -337,6 +349,15 @@ def test_parse_range() -> None:
 # -- the command --------------------------------------------------------------------------------------
 
 
+@pytest.fixture(scope="module")
+def run_file(shared_dir: Path) -> tuple[Path, bytes]:
+    """A valid .deephys file: the command checks each file's header, trailer and index before serving."""
+    from conftest import write_small_run
+
+    path = write_small_run(shared_dir / "small run.deephys")
+    return path, path.read_bytes()
+
+
 def _cli(*args: str | Path) -> subprocess.Popen[str]:
     env = dict(os.environ)
     python_dir = str(Path(__file__).resolve().parents[1] / "python")
@@ -361,7 +382,8 @@ def _first_line(proc: subprocess.Popen[str], timeout: float = 8) -> str:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT and select() on pipes are POSIX")
-def test_cli_serves_and_stops_on_sigint(data: tuple[Path, bytes], viewer_html: Path) -> None:
+def test_cli_serves_and_stops_on_sigint(run_file: tuple[Path, bytes], viewer_html: Path) -> None:
+    data = run_file
     proc = _cli("--no-browser", "--viewer-html", viewer_html, data[0])
     try:
         line = _first_line(proc)
@@ -389,7 +411,8 @@ def test_cli_serves_and_stops_on_sigint(data: tuple[Path, bytes], viewer_html: P
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="select() on pipes is POSIX")
-def test_cli_port_in_use(server: ViewerServer, data: tuple[Path, bytes], viewer_html: Path) -> None:
+def test_cli_port_in_use(server: ViewerServer, run_file: tuple[Path, bytes], viewer_html: Path) -> None:
+    data = run_file
     proc = _cli("--no-browser", "--port", str(server.port), "--viewer-html", viewer_html, data[0])
     out, err = proc.communicate(timeout=8)
     assert proc.returncode == 2
@@ -403,7 +426,7 @@ def test_cli_missing_file(tmp_path: Path) -> None:
 
 
 def test_cli_opens_browser_and_reports_missing_viewer(
-    data: tuple[Path, bytes],
+    run_file: tuple[Path, bytes],
     viewer_html: Path,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -414,6 +437,7 @@ def test_cli_opens_browser_and_reports_missing_viewer(
     from deephys import server as server_module
     from deephys.cli.view import view
 
+    data = run_file
     opened = browser_then_ctrl_c
     result = CliRunner().invoke(view, ["--viewer-html", str(viewer_html), str(data[0])])
     assert result.exit_code == 0, result.output
@@ -422,3 +446,48 @@ def test_cli_opens_browser_and_reports_missing_viewer(
     monkeypatch.setattr(server_module, "VIEWER_HTML", tmp_path / "not-built.html")
     result = CliRunner().invoke(view, ["--no-browser", str(data[0])])
     assert result.exit_code == 1 and "make viewer" in result.output
+
+
+def test_idle_connections_are_closed(data: tuple[Path, bytes], viewer_html: Path) -> None:
+    import socket
+
+    with ViewerServer([data[0]], viewer_html=viewer_html, idle_timeout=0.3) as srv:
+        with socket.create_connection(("127.0.0.1", srv.port), timeout=30) as idle:
+            assert idle.recv(1) == b""  # the server hung up on a connection that sent nothing
+
+
+def test_connections_beyond_the_bound_get_503(server: ViewerServer) -> None:
+    import socket
+
+    from deephys.server import MAX_CONNECTIONS
+
+    held = [socket.create_connection(("127.0.0.1", server.port), timeout=30) for _ in range(MAX_CONNECTIONS)]
+    try:
+        # Each held connection has a handler thread waiting for its request; the next is turned away.
+        deadline = 50
+        for _ in range(deadline):
+            with socket.create_connection(("127.0.0.1", server.port), timeout=30) as extra:
+                extra.sendall(f"GET /{server.token}/ HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n\r\n".encode())
+                reply = extra.recv(64)
+            if reply.startswith(b"HTTP/1.1 503"):
+                break
+        assert reply.startswith(b"HTTP/1.1 503"), reply
+    finally:
+        for connection in held:
+            connection.close()
+    for _ in range(100):  # their threads end as they see the connections close
+        response, _ = request(server, f"/{server.token}/")
+        if response.status != 503:
+            break
+        threading.Event().wait(0.05)
+    assert response.status == 200  # served again once they are gone
+
+
+def test_cli_refuses_a_cut_file_and_names_repair(run_file: tuple[Path, bytes], tmp_path: Path) -> None:
+    cut = tmp_path / "cut.deephys"
+    cut.write_bytes(run_file[1][:-100])
+    proc = _cli("--no-browser", cut)
+    out, err = proc.communicate(timeout=8)
+    assert proc.returncode == 1 and out == ""
+    assert f"{cut}: " in err and "no Deephys trailer" in err and f"deephys repair {cut}" in err
+    assert "Traceback" not in err

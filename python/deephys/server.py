@@ -57,6 +57,11 @@ _SECURITY_HEADERS = {
     "Cross-Origin-Resource-Policy": "same-origin",
 }
 _RANGE = re.compile(r"\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*", re.IGNORECASE)
+_MAX_DIGITS = 19  # larger positions lie past any file (and int() refuses numbers of over 4,300 digits)
+#: Connections served at once; a browser opens at most 6 per host. More get a 503 and are closed.
+MAX_CONNECTIONS = 32
+#: An idle (keep-alive) connection is closed after this many seconds, freeing its thread.
+IDLE_TIMEOUT_S = 30
 _INDEX = re.compile(r"0|[1-9][0-9]{0,8}")
 _Request: TypeAlias = socket.socket | tuple[bytes, socket.socket]  # as socketserver's stubs have it
 
@@ -73,7 +78,11 @@ def parse_range(header: str | None, size: int) -> tuple[int, int] | None:
     match = _RANGE.fullmatch(header)
     if match is None:
         return None
-    first, last = match.groups()
+    first, last = (value.lstrip("0") or ("0" if value else "") for value in match.groups())
+    if len(first) > _MAX_DIGITS:
+        raise RangeNotSatisfiable(header)
+    if len(last) > _MAX_DIGITS:
+        last = str(size)  # past the end: the same as the end
     if first:
         start = int(first)
         end = int(last) if last else size - 1
@@ -106,6 +115,7 @@ class ViewerServer:
         viewer_html: str | os.PathLike[str] | None = None,
         verbose: bool = False,
         embeddable: bool = False,
+        idle_timeout: float = IDLE_TIMEOUT_S,
     ) -> None:
         try:
             loopback = ipaddress.IPv4Address(host).is_loopback
@@ -123,6 +133,7 @@ class ViewerServer:
         self.page: bytes = html.read_bytes()
         self.token: str = secrets.token_urlsafe(16)
         self.verbose = verbose
+        self.idle_timeout = idle_timeout
         # `embeddable`: other pages (a notebook's output) may show the viewer page in a frame.
         self.page_csp: str = PAGE_CSP.replace("; frame-ancestors 'none'", "") if embeddable else PAGE_CSP
         self._httpd = _HTTPServer((host, port), self)
@@ -220,7 +231,16 @@ class _HTTPServer(ThreadingHTTPServer):
     def process_request(self, request: _Request, client_address: Any) -> None:
         if isinstance(request, socket.socket):
             with self._connections_lock:
-                self._connections.add(request)
+                busy = len(self._connections) >= MAX_CONNECTIONS
+                if not busy:
+                    self._connections.add(request)
+            if busy:
+                try:
+                    request.sendall(_BUSY)
+                except OSError:
+                    pass
+                self.shutdown_request(request)
+                return
         super().process_request(request, client_address)
 
     def shutdown_request(self, request: _Request) -> None:
@@ -245,10 +265,17 @@ class _HTTPServer(ThreadingHTTPServer):
         super().handle_error(request, client_address)
 
 
+_BUSY = b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nRetry-After: 1\r\nConnection: close\r\n\r\n"
+
+
 class _Handler(BaseHTTPRequestHandler):
     server: _HTTPServer
     protocol_version = "HTTP/1.1"  # keep-alive: the viewer makes many small Range requests
     disable_nagle_algorithm = True  # headers and body go out in separate writes: don't wait for an ACK
+
+    def setup(self) -> None:
+        super().setup()
+        self.connection.settimeout(self.server.app.idle_timeout)  # idle this long: the connection is closed
 
     def version_string(self) -> str:
         return "deephys"

@@ -70,3 +70,29 @@ def test_info_on_foreign_file_is_a_clean_error(tmp_path):
     assert result.exit_code == 1
     assert "notes.txt" in result.output and "not a Deephys file" in result.output
     assert "Traceback" not in result.output
+
+
+HOSTILE_NAMES = ["\x1b[2J\x1b]0;pwned\x07", "caf\u00e9 \u202eevil", "csi\x9b31m", "👩\u200d👩\u200d👧"]
+
+
+def test_file_strings_cannot_drive_the_terminal(tmp_path):
+    import numpy as np
+
+    import deephys
+
+    path = tmp_path / "hostile-strings.deephys"
+    model = deephys.Model(HOSTILE_NAMES[0], layers={HOSTILE_NAMES[1]: 2, "out": 2}, classifier="out")
+    with deephys.Writer(path, model=model, classes=HOSTILE_NAMES[2:]) as w:
+        w.add_dataset(
+            HOSTILE_NAMES[3] + "\x1b[31m",
+            labels=[0],
+            activations={HOSTILE_NAMES[1]: np.ones((1, 2)), "out": np.ones((1, 2))},
+        )
+    for args in (["info", str(path)], ["info", "--json", str(path)]):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 0, result.output
+        assert not any(c in result.output for c in "\x1b\x07\x9b\u202e"), repr(result.output)
+        assert "\\x1b[2J" in result.output or "\\u001b[2J" in result.output
+        assert "👩\u200d👩\u200d👧" in result.output  # joiners stay: emoji keep their shape
+    data = json.loads(CliRunner().invoke(main, ["info", "--json", str(path)]).output)
+    assert data["model"]["name"] == HOSTILE_NAMES[0] and data["classes"] == HOSTILE_NAMES[2:]

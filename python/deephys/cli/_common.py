@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,6 +11,36 @@ from typing import Any, TypeVar
 import click
 
 from ..errors import DeephysError
+
+# Joiners stay: emoji sequences and some scripts need them, and they move no cursor.
+_KEPT_FORMAT_CHARACTERS = {"\u200c", "\u200d"}
+
+
+def _escaped(character: str) -> str:
+    code = ord(character)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def _json_escaped(character: str) -> str:
+    code = ord(character)
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
+def terminal_safe(text: str, keep: str = "", json: bool = False) -> str:
+    """`text` with every control and format character written as an escape (`\\x1b`, `\\u202e`): a string
+    from a file cannot move the cursor, recolour or rewrite the terminal, or reorder what follows it.
+    The characters in `keep` (e.g. a newline in a multi-line message) stay as they are; with `json`, the
+    escapes are JSON's (for text inside JSON strings)."""
+    escape = _json_escaped if json else _escaped
+    return "".join(
+        escape(c)
+        if unicodedata.category(c) in ("Cc", "Cf") and c not in keep and c not in _KEPT_FORMAT_CHARACTERS
+        else c
+        for c in text
+    )
 
 
 def human_bytes(n: int) -> str:
@@ -27,9 +58,9 @@ def friendly_errors() -> Iterator[None]:
     try:
         yield
     except DeephysError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(terminal_safe(str(exc), keep="\n")) from None
     except OSError as exc:
-        raise click.ClickException(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": ")) from None
+        raise click.ClickException(terminal_safe(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))) from None
 
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..convert import convert as convert_files
-from ._common import friendly_errors
+from ._common import friendly_errors, terminal_safe
 
 
 def _parse_roles(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, str]:
@@ -46,13 +46,13 @@ def convert(model: str, tests: tuple[str, ...], output: str, roles: dict[str, st
     """
 
     def warn(message: str) -> None:
-        click.echo(click.style("warning: ", fg="yellow", bold=True) + message, err=True)
+        click.echo(click.style("warning: ", fg="yellow", bold=True) + terminal_safe(message), err=True)
 
     with friendly_errors():
         result = convert_files(model, tests, output, roles=roles, progress=False if quiet else None, warn=warn)
     if quiet:
         return
-    click.echo(f"{result.path}: model {result.model!r}, {len(result.classes)} classes")
+    click.echo(terminal_safe(f"{result.path}: model {result.model!r}, {len(result.classes)} classes"))
     width = max(len(d.name) for d in result.datasets)
     for d in result.datasets:
-        click.echo(f"  {d.name:<{width}}  {d.role:<3}  {d.images:>9,} images  {d.dtype}")
+        click.echo(terminal_safe(f"  {d.name:<{width}}  {d.role:<3}  {d.images:>9,} images  {d.dtype}"))

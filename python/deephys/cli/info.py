@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from .. import format as fmt
-from ._common import friendly_errors, human_bytes
+from ._common import friendly_errors, human_bytes, terminal_safe
 
 
 def describe(run: fmt.Run) -> dict[str, Any]:
@@ -64,9 +64,22 @@ def info(file: str, as_json: bool) -> None:
     with friendly_errors(), fmt.open_run(file) as run:
         description = describe(run)
     if as_json:
-        click.echo(json.dumps(description, indent=2, ensure_ascii=False))
+        # JSON escapes C0 controls itself; C1 controls (\x9b is a terminal's CSI) and format characters too.
+        text = json.dumps(description, indent=2, ensure_ascii=False)
+        click.echo(terminal_safe(text, keep="\n", json=True))
         return
-    _print(description)
+    _print(_safe_strings(description))
+
+
+def _safe_strings(value: Any) -> Any:
+    """Every string of a description, keys too, safe to print on a terminal."""
+    if isinstance(value, str):
+        return terminal_safe(value)
+    if isinstance(value, dict):
+        return {_safe_strings(k): _safe_strings(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_safe_strings(v) for v in value]
+    return value
 
 
 def _print(d: dict[str, Any]) -> None:

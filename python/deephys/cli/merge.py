@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ._common import friendly_errors, input_files, output_file
+from ._common import friendly_errors, input_files, output_file, terminal_safe
 
 
 @click.command()
@@ -26,4 +26,4 @@ def merge(shards: tuple[Path, ...], output: Path, force: bool, progress: bool) -
         raise click.BadParameter(f"{output} exists; pass --force to overwrite it.", param_hint="'-o' / '--output'")
     with friendly_errors():
         result = merge_files(shards, output, progress=progress)
-    click.echo(f"Wrote {result.describe()}.")
+    click.echo(terminal_safe(f"Wrote {result.describe()}."))

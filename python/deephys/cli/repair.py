@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..format.repair import repair as repair_file
-from ._common import friendly_errors, human_bytes
+from ._common import friendly_errors, human_bytes, terminal_safe
 
 
 @click.command()
@@ -25,6 +25,6 @@ def repair(file: str, dry_run: bool) -> None:
         f"{file}: {verb} {result.cut:,} bytes ({human_bytes(result.cut)}) after byte "
         f"{result.restored_size:,}, the end of its last complete version"
     )
-    names = ", ".join(repr(name) for name in result.datasets) or "none"
+    names = terminal_safe(", ".join(repr(name) for name in result.datasets)) or "none"
     state = "would hold" if dry_run else "holds"
     click.echo(f"the restored file {state} {len(result.datasets)} dataset(s): {names}")

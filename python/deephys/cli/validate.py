@@ -8,6 +8,7 @@ import click
 from tqdm.auto import tqdm
 
 from ..format.validate import validate as validate_file
+from ._common import terminal_safe
 
 
 @click.command()
@@ -34,6 +35,6 @@ def validate(files: tuple[str, ...], quick: bool, quiet: bool) -> None:
         else:
             failed += 1
             for problem in report.problems:
-                click.echo(click.style("error: ", fg="red", bold=True) + problem, err=True)
+                click.echo(click.style("error: ", fg="red", bold=True) + terminal_safe(problem), err=True)
     if failed:
         raise SystemExit(1)

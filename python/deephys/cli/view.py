@@ -9,8 +9,9 @@ from pathlib import Path
 
 import click
 
+from ..format import open_run
 from ..server import ViewerNotBuiltError, ViewerServer
-from ._common import input_files, viewer_html_option
+from ._common import friendly_errors, input_files, viewer_html_option
 
 _ADDRESS_IN_USE = {errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", errno.EADDRINUSE)}
 
@@ -31,7 +32,11 @@ def view(files: tuple[Path, ...], port: int, no_browser: bool, verbose: bool, vi
     """Open FILE... in the Deephys viewer.
 
     Serves the viewer and the files on 127.0.0.1 only, at a URL holding a random token, until Ctrl-C.
+    Each file's header, trailer and index are checked first (a few reads, whatever its size).
     """
+    for file in files:
+        with friendly_errors(), open_run(file):
+            pass
     try:
         server = ViewerServer(files, port=port, viewer_html=viewer_html, verbose=verbose)
     except ViewerNotBuiltError as exc:
