@@ -29,7 +29,6 @@ PYTHON_ONLY = {
     "DEFAULT_TOP_K": "a writer setting",
     "DEFAULT_HISTOGRAM_BINS": "a writer setting",
     "TABLE_CHUNK_ROWS": "a writer setting",
-    "MAX_IMAGE_PIXELS": "Python decodes images itself; the viewer hands the encoded bytes to the browser",
 }
 
 # The fields of each packed structure, in order, and the limits.ts names of their offsets

@@ -6,7 +6,7 @@ import { DType, Pooling, Role as RoleEnum, type Footer, type RecordRef } from ".
 import type { Container, RecordLocation } from "./container";
 import { checkLocation } from "./container";
 import { dtypeName, itemSize } from "./dtypes";
-import { FormatError, safeNumber } from "./errors";
+import { FormatError, safeNumber, type FormatCode } from "./errors";
 import type { DatasetInfo, ModelInfo, Role, RunInfo } from "./info";
 import { MAX_IMAGES, MAX_RECORD } from "./limits";
 
@@ -40,19 +40,20 @@ export interface FileLayout {
 export function buildLayout(file: string, size: number, container: Container): FileLayout {
   const { footer, trailer } = container;
   const at = trailer.footerOffset;
-  const fail = (problem: string): never => {
-    throw new FormatError(file, at, `footer: ${problem}`);
+  // Codes as the Python reader's footer checks give them: a value out of its domain unless said otherwise.
+  const fail = (problem: string, code: FormatCode = "bad-value"): never => {
+    throw new FormatError(file, at, `footer: ${problem}`, code);
   };
   const dataEnd = trailer.footerOffset;
   const model = modelInfo(footer, fail);
 
   const locate = (ref: RecordRef | undefined, what: string): RecordLocation => {
-    if (!ref) return fail(`${what} has no record reference`);
-    const location = { offset: safeNumber(ref.offset, file, at, `${what} offset`), length: ref.length, crc: ref.crc32 };
+    if (!ref) return fail(`${what} has no record reference`, "bad-reference");
+    const location = { offset: safeNumber(ref.offset, file, at, `${what} offset`, "bad-reference"), length: ref.length, crc: ref.crc32 };
     try {
       checkLocation(file, location, dataEnd);
     } catch (error) {
-      if (error instanceof FormatError) fail(`${what}: ${error.problem}`);
+      if (error instanceof FormatError) fail(`${what}: ${error.problem}`, "bad-reference");
       throw error;
     }
     return location;
@@ -67,21 +68,24 @@ export function buildLayout(file: string, size: number, container: Container): F
     if (d.role !== RoleEnum.ID && d.role !== RoleEnum.OOD) fail(`${where} has an unknown role ${d.role}`);
     if (d.topK === 0 || d.histogramBins === 0) fail(`${where} has top_k or histogram_bins of 0`);
     names.add(d.name);
-    const images = safeNumber(d.images, file, at, `${where} image count`);
-    if (images > MAX_IMAGES) fail(`${where}: ${images} images is more than the format can index`);
+    // The image count is checked against the table's chunks first (whatever its size), as in Python.
     const rowChunks = (chunks: { firstRow: bigint; rows: number; record?: RecordRef }[], what: string): RowChunk[] => {
       let next = 0;
       const out = chunks.map((c, i) => {
-        const firstRow = safeNumber(c.firstRow, file, at, `${what} chunk ${i} first row`);
-        if (firstRow !== next) fail(`${what} chunk ${i} starts at row ${firstRow}, expected ${next} (chunks must be contiguous and ascending)`);
-        if (c.rows === 0) fail(`${what} chunk ${i} has no rows`);
+        const firstRow = safeNumber(c.firstRow, file, at, `${what} chunk ${i} first row`, "bad-record");
+        if (firstRow !== next) {
+          fail(`${what} chunk ${i} starts at row ${firstRow}, expected ${next} (chunks must be contiguous and ascending)`, "bad-record");
+        }
+        if (c.rows === 0) fail(`${what} chunk ${i} has no rows`, "bad-record");
         next = firstRow + c.rows;
         return { firstRow, rows: c.rows, record: locate(c.record, `${what} chunk ${i}`) };
       });
-      if (next !== images) fail(`${what} chunks cover ${next} rows, but the dataset has ${images} images`);
+      if (BigInt(next) !== d.images) fail(`${what} chunks cover ${next} rows, but the dataset has ${d.images} images`, "bad-record");
       return out;
     };
     const table = rowChunks(d.table, `${where} image table`);
+    const images = Number(d.images); // exact: it equals the rows of the chunks
+    if (images > MAX_IMAGES) fail(`${where}: ${images} images is more than the format can index`, "too-large");
     if (d.layers.length !== model.layers.length) {
       fail(`${where} has data for ${d.layers.length} layers, the model has ${model.layers.length}`);
     }
@@ -95,7 +99,7 @@ export function buildLayout(file: string, size: number, container: Container): F
       for (const [i, c] of chunks.entries()) {
         const dataBytes = c.rows * layer.units * size;
         if (dataBytes > MAX_RECORD || c.record.length < dataBytes) {
-          fail(`${what} chunk ${i}: a record of ${c.record.length} bytes cannot hold ${c.rows} x ${layer.units} ${dtypeName(l.dtype)} values`);
+          fail(`${what} chunk ${i}: a record of ${c.record.length} bytes cannot hold ${c.rows} x ${layer.units} ${dtypeName(l.dtype)} values`, "bad-record");
         }
       }
       return { dtype: l.dtype, itemSize: size, units: layer.units, chunks, summary: locate(l.summary, `${what} summary`) };

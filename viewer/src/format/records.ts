@@ -8,7 +8,8 @@ import {
 } from "../generated/deephys/v1/deephys_pb";
 import type { RecordLocation } from "./container";
 import { decodeFloat32, decodeFloat64, decodeFloats, decodeUint32, dtypeName, type FloatArray } from "./dtypes";
-import { FormatError } from "./errors";
+import { FormatError, type FormatCode } from "./errors";
+import { headerSize, signatureMatches } from "./image-header";
 import type { LayerLayout, RowChunk } from "./layout";
 import {
   ABSENT_INDEX,
@@ -18,6 +19,7 @@ import {
   IMAGE_REF_LENGTH_AT,
   IMAGE_REF_OFFSET_AT,
   IMAGE_REF_SIZE,
+  MAX_IMAGE_PIXELS,
 } from "./limits";
 
 export interface KeyValue {
@@ -75,13 +77,16 @@ export interface Expect {
   dataset: number;
 }
 
-function checker(e: Expect) {
-  return (ok: boolean, problem: string): void => {
-    if (!ok) throw new FormatError(e.file, e.location.offset, problem);
+type Check = (ok: boolean, problem: string, code?: FormatCode) => void;
+
+/** Checks of one record; a failed one is a FormatError at the record, "bad-record" unless said otherwise (as in Python). */
+function checker(e: Expect): Check {
+  return (ok, problem, code = "bad-record") => {
+    if (!ok) throw new FormatError(e.file, e.location.offset, problem, code);
   };
 }
 
-function sameLength(bytes: Uint8Array, expected: number, what: string, check: (ok: boolean, problem: string) => void): void {
+function sameLength(bytes: Uint8Array, expected: number, what: string, check: Check): void {
   check(bytes.length === expected, `${what} holds ${bytes.length} bytes, expected ${expected}`);
 }
 
@@ -105,8 +110,13 @@ export function decodeTableChunk(
   const labels = Uint32Array.from(t.labels);
   const predictions = Uint32Array.from(t.predictions);
   for (let i = 0; i < rows; i++) {
-    check(labels[i] < classes, `image ${chunk.firstRow + i} has label ${labels[i]}, but there are ${classes} classes`);
-    check(predictions[i] < classes, `image ${chunk.firstRow + i} has prediction ${predictions[i]}, but there are ${classes} classes`);
+    check(labels[i] < classes, `image ${chunk.firstRow + i} has label ${labels[i]}, but there are ${classes} classes`, "bad-value");
+    check(predictions[i] < classes, `image ${chunk.firstRow + i} has prediction ${predictions[i]}, but there are ${classes} classes`, "bad-value");
+  }
+  const confidences = decodeFloat32(t.confidences);
+  for (let i = 0; i < rows; i++) {
+    const c = confidences[i];
+    check(Number.isNaN(c) || (c >= 0 && c <= 1), `the confidence of image ${chunk.firstRow + i} is ${c}, outside [0, 1]`, "bad-value");
   }
   const refs = new DataView(t.images.buffer, t.images.byteOffset, t.images.byteLength);
   const images: (RecordLocation | null)[] = [];
@@ -118,7 +128,11 @@ export function decodeTableChunk(
       images.push(null);
       continue;
     }
-    check(offset >= HEADER_SIZE && offset + FRAME_SIZE + length <= dataEnd, `image ${chunk.firstRow + i} points at ${offset}+${length}, outside the data area`);
+    check(
+      offset >= HEADER_SIZE && offset + FRAME_SIZE + length <= dataEnd,
+      `image ${chunk.firstRow + i} points at ${offset}+${length}, outside the data area`,
+      "bad-reference",
+    );
     images.push({ offset, length, crc });
   }
   return {
@@ -126,7 +140,7 @@ export function decodeTableChunk(
     rows,
     labels,
     predictions,
-    confidences: decodeFloat32(t.confidences),
+    confidences,
     metadata: t.metadata.map((m) => m.entries.map(({ key, value }) => ({ key, value }))),
     images,
   };
@@ -143,12 +157,23 @@ export function decodeActivationChunk(a: ActivationChunk, e: Expect, layerIndex:
   return { firstRow: chunk.firstRow, rows: chunk.rows, units: layer.units, values: decodeFloats(a.data, layer.dtype) };
 }
 
-export function decodeSummary(s: LayerSummary, e: Expect, layerIndex: number, layer: LayerLayout, classes: number, images: number): DecodedSummary {
+/** The dataset a summary belongs to, as the footer describes it. */
+export interface SummaryOf {
+  classes: number;
+  images: number;
+  topK: number;
+  histogramBins: number;
+}
+
+export function decodeSummary(s: LayerSummary, e: Expect, layerIndex: number, layer: LayerLayout, of: SummaryOf): DecodedSummary {
   const check = checker(e);
   const { units, topK, histogramBins } = s;
+  const { classes, images } = of;
   check(s.dataset === e.dataset && s.layer === layerIndex, `summary is for dataset ${s.dataset} layer ${s.layer}, expected ${e.dataset} layer ${layerIndex}`);
   check(units === layer.units && s.classes === classes && Number(s.images) === images,
     `summary has ${units} units, ${s.classes} classes, ${s.images} images; expected ${layer.units}, ${classes}, ${images}`);
+  check(topK === of.topK && histogramBins === of.histogramBins,
+    `summary has top_k ${topK} and ${histogramBins} histogram bins; its dataset says ${of.topK} and ${of.histogramBins}`);
   sameLength(s.min, units * 8, "summary min", check);
   sameLength(s.max, units * 8, "summary max", check);
   sameLength(s.mean, units * 8, "summary mean", check);
@@ -165,7 +190,7 @@ export function decodeSummary(s: LayerSummary, e: Expect, layerIndex: number, la
   const topIndices = decodeUint32(own(s.topIndices));
   for (let i = 0; i < topIndices.length; i++) {
     const index = topIndices[i];
-    check(index < images || index === ABSENT_INDEX, `summary top image ${index} is not an image of the dataset (${images} images)`);
+    check(index < images || index === ABSENT_INDEX, `summary top image ${index} is not an image of the dataset (${images} images)`, "bad-value");
   }
   return {
     units,
@@ -199,15 +224,27 @@ export interface EncodedImage {
   type: string;
 }
 
+/**
+ * The image's bytes after the checks the Python reader makes before decoding: the record is the
+ * image asked for, its declared size is within MAX_IMAGE_PIXELS, and its bytes start as its
+ * encoding does, with that size in their header (the browser decodes them).
+ */
 export function decodeImage(image: Image, e: Expect, index: number): EncodedImage {
   const check = checker(e);
   check(image.dataset === e.dataset && Number(image.index) === index,
-    `image record is image ${image.index} of dataset ${image.dataset}, expected image ${index} of dataset ${e.dataset}`);
+    `image record is image ${image.index} of dataset ${image.dataset}, expected image ${index} of dataset ${e.dataset}`, "bad-reference");
+  const { width, height, data } = image;
+  check(width * height <= MAX_IMAGE_PIXELS, `image ${index} claims ${width}x${height} pixels, more than the ${MAX_IMAGE_PIXELS} a reader decodes`, "too-large");
   const type = MIME[image.encoding];
-  check(type !== undefined, `image has unknown encoding ${image.encoding}`);
-  check(image.data.length > 0, "image record holds no data");
+  check(type !== undefined, `image has unknown encoding ${image.encoding}`, "bad-image");
+  const format = type!.slice("image/".length).toUpperCase();
+  check(signatureMatches(data, image.encoding), `image ${index}: the bytes are not a ${format} image, as the record declares`, "bad-image");
+  const size = headerSize(data, image.encoding);
+  check(size !== null, `image ${index}: its ${format} header does not say its size`, "bad-image");
+  check(size!.width === width && size!.height === height,
+    `image ${index} has the wrong size: the encoded image is ${size!.width}x${size!.height}, the record says ${width}x${height}`, "bad-image");
   // Copy: a view would keep the whole record buffer alive.
-  return { data: image.data.slice(), type: type! };
+  return { data: data.slice(), type: type! };
 }
 
 /**

@@ -147,7 +147,8 @@ export class Run {
     const location = l.summary;
     return this.cached(`summary:${location.offset}`, async () => {
       const s = await this.read(location, "summary");
-      return decodeSummary(s, this.expect(location, dataset), layer, l, this.info.model.classes.length, d.info.images);
+      const { images, topK, histogramBins } = d.info;
+      return decodeSummary(s, this.expect(location, dataset), layer, l, { classes: this.info.model.classes.length, images, topK, histogramBins });
     });
   }
 

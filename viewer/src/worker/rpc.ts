@@ -4,6 +4,7 @@
  * if they were local. Results are structured-cloned, except the buffers a
  * method hands over with `transfer` (moved, not copied).
  */
+import { FormatError, type FormatCode } from "../format/errors";
 
 /** Both ends of a Worker, a MessagePort or `self` inside a worker. */
 export interface Endpoint {
@@ -29,10 +30,11 @@ export interface ErrorInfo {
   /** "FormatError", "SourceError", "RangeError", ... */
   name: string;
   message: string;
-  /** For a FormatError: the file, byte offset and problem. */
+  /** For a FormatError: the file, byte offset, problem and code. */
   file?: string;
   offset?: number | null;
   problem?: string;
+  code?: FormatCode;
 }
 
 /** An error raised in the worker, re-raised on the page with the same name and message. */
@@ -56,7 +58,8 @@ export function transfer<T extends object>(value: T, buffers: Transferable[]): T
 function errorInfo(error: unknown): ErrorInfo {
   if (error instanceof Error) {
     const e = error as Error & { file?: string; offset?: number | null; problem?: string };
-    return { name: e.name, message: e.message, file: e.file, offset: e.offset, problem: e.problem };
+    const code = error instanceof FormatError ? error.code : undefined;
+    return { name: e.name, message: e.message, file: e.file, offset: e.offset, problem: e.problem, code };
   }
   return { name: "Error", message: String(error) };
 }
