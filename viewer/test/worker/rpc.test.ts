@@ -51,13 +51,14 @@ describe("worker API", () => {
     expect(profile.max).toBe(0);
   });
 
-  it("re-raises a FormatError with its file, offset and problem", async () => {
+  it("re-raises a FormatError with its file, offset, problem and code", async () => {
     const api = pair();
     const bad = fixtureBytes("small.deephys").slice(0, 1000);
     const error = await api.openFile({ kind: "file", file: new File([bad], "cut.deephys"), name: "cut.deephys" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RemoteError);
     expect((error as RemoteError).name).toBe("FormatError");
     expect((error as RemoteError).info.file).toBe("cut.deephys");
+    expect((error as RemoteError).info.code).toBe("truncated");
     expect((error as RemoteError).message).toMatch(/^cut\.deephys: at byte \d+: no Deephys trailer/);
   });
 
