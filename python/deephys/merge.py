@@ -21,6 +21,8 @@ from .format.copying import copy_blocks
 from .format.reader import Dataset, Run, open_run
 from .format.writer import Writer
 
+ONE = "only the shards of one export can be merged (run.rank0.deephys, run.rank1.deephys, ... of one run)"
+
 
 @dataclass(frozen=True)
 class MergeResult(os.PathLike):
@@ -104,26 +106,36 @@ def _check_compatible(runs: list[Run]) -> None:
         where = f"{run.path} and {head.path}"
         if run.model.layers != head.model.layers or run.model.classifier != head.model.classifier:
             raise MergeError(
-                f"{where} hold different models (layers {run.model.layer_names} vs "
-                f"{head.model.layer_names}); only shards of one export can be merged"
+                f"{where} hold different models (layers {run.model.layer_names} vs {head.model.layer_names}); {ONE}"
             )
         if run.classes != head.classes:
-            raise MergeError(f"{where} have different class names")
+            raise MergeError(
+                f"{where} have different class names ({_first_difference(run.classes, head.classes)}); {ONE}"
+            )
         if list(run.datasets) != list(head.datasets):
-            raise MergeError(f"{where} hold different datasets: {list(run.datasets)} vs {list(head.datasets)}")
+            raise MergeError(f"{where} hold different datasets: {list(run.datasets)} vs {list(head.datasets)}; {ONE}")
         for name, dataset in run.datasets.items():
             other = head.datasets[name]
             if dataset.role != other.role:
-                raise MergeError(f"dataset {name!r} is {dataset.role} in {run.path} but {other.role} in {head.path}")
+                raise MergeError(
+                    f"dataset {name!r} is {dataset.role} in {run.path} but {other.role} in {head.path}; {ONE}"
+                )
     for name in head.datasets:
         filled = [run.datasets[name] for run in runs if len(run.datasets[name])]  # empty ones hold nothing
         for dataset in filled[1:]:
             other, where = filled[0], f"{dataset.run.path} and {filled[0].run.path}"
             if dataset.has_images != other.has_images:
-                raise MergeError(f"dataset {name!r} has images in one of {where} and not in the other")
+                raise MergeError(f"dataset {name!r} has images in one of {where} and not in the other; {ONE}")
             for layer in head.model.layer_names:
                 if dataset.dtype(layer) != other.dtype(layer):
                     raise MergeError(
                         f"dataset {name!r}, layer {layer!r}: stored as {dataset.dtype(layer)} in "
-                        f"{dataset.run.path} but {other.dtype(layer)} in {other.run.path}"
+                        f"{dataset.run.path} but {other.dtype(layer)} in {other.run.path}; {ONE}"
                     )
+
+
+def _first_difference(classes: Sequence[str], reference: Sequence[str]) -> str:
+    if len(classes) != len(reference):
+        return f"{len(classes)} vs {len(reference)} classes"
+    i = next(i for i, (a, b) in enumerate(zip(classes, reference, strict=True)) if a != b)
+    return f"class {i} is {classes[i]!r} vs {reference[i]!r}"

@@ -12,6 +12,7 @@ import pytest
 from numpy_capture import LinearCapture, batches
 
 import deephys
+from deephys.errors import MergeError
 from deephys.export import (
     DistributedExportError,
     ExportError,
@@ -27,6 +28,7 @@ from deephys.export import (
     split_batch,
     write_shards,
 )
+from deephys.merge import merge
 
 
 def test_run_export_writes_every_dataset(tmp_path: Path) -> None:
@@ -215,3 +217,18 @@ def test_layer_names_and_shards() -> None:
     with pytest.raises(ExportError, match="more than once"):
         resolve_layer_names(["fc", "fc"], ["fc"])
     assert shard_path("out/run.deephys", 3) == Path("out/run.rank3.deephys")
+
+
+def test_merge_errors_name_the_difference_and_the_fix(tmp_path: Path) -> None:
+    model = deephys.Model("m", layers={"logits": 2}, classifier="logits")
+    paths = []
+    for name, classes in (("a", ["cat", "dog"]), ("b", ["cat", "cow"])):
+        paths.append(tmp_path / f"{name}.deephys")
+        with deephys.Writer(paths[-1], model=model, classes=classes) as writer:
+            writer.add_dataset("d", labels=[0, 1], activations={"logits": np.eye(2, dtype=np.float32)})
+    with pytest.raises(
+        MergeError, match=r"different class names \(class 1 is 'dog' vs 'cow'\); only the shards of one"
+    ):
+        merge(paths[::-1], tmp_path / "m.deephys")
+    with pytest.raises(ExportError, match=r"roles= gives 1 roles for 2 datasets \['a', 'b'\]: give one role"):
+        make_sources({"a": [], "b": []}, roles=["id"])

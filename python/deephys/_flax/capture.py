@@ -300,10 +300,17 @@ def _array(leaf: Any) -> Any:
 def _batch_length(inputs: Any) -> int:
     leaves = jax.tree.leaves(inputs)
     if not leaves or any(np.ndim(leaf) == 0 for leaf in leaves):
-        raise ExportError("each batch's inputs must be arrays with a batch dimension first (N, ...)")
+        shapes = [np.shape(leaf) for leaf in leaves]
+        raise ExportError(
+            f"each batch's inputs must be arrays with a batch dimension first (N, ...); got shapes {shapes}. "
+            "Batch the dataset, or pass it whole as a pair (images, labels) of arrays"
+        )
     lengths = {int(np.shape(leaf)[0]) for leaf in leaves}
     if len(lengths) != 1:
-        raise ExportError(f"the inputs of a batch have different lengths {sorted(lengths)}")
+        raise ExportError(
+            f"the inputs of a batch have different lengths {sorted(lengths)}; every input array of a batch "
+            "needs the same number of rows (N, ...)"
+        )
     return lengths.pop()
 
 

@@ -61,7 +61,7 @@ def to_batches(value: Any, batch_size: int) -> Iterable[Any]:
         return to_batches(value.share, batch_size)
     if in_memory(value):
         if batch_size < 1:
-            raise ExportError(f"batch_size must be positive, not {batch_size}")
+            raise ExportError(f"batch_size must be a positive number of images (e.g. 128), not {batch_size}")
         return ArrayBatches(value[0], value[1], batch_size)
     if isinstance(value, Iterable) and not isinstance(value, (str, bytes)):
         return value

@@ -48,7 +48,10 @@ def process_share(data: Any, process_index: int | None = None, process_count: in
     index = jax.process_index() if process_index is None else process_index
     count = jax.process_count() if process_count is None else process_count
     if not 0 <= index < count:
-        raise ExportError(f"process index {index} is not in [0, {count})")
+        raise ExportError(
+            f"process index {index} is not in [0, {count}): pass process_index= in [0, process_count), or "
+            "neither (jax.process_index() and jax.process_count())"
+        )
     if isinstance(data, Mapping):
         return {name: process_share(value, index, count) for name, value in data.items()}
     if in_memory(data):

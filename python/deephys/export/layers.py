@@ -48,7 +48,7 @@ def resolve_layer_names(requested: Sequence[str], available: Sequence[str], what
             raise unknown_layer(name, available, what)
     repeated = sorted({n for n in requested if list(requested).count(n) > 1})
     if repeated:
-        raise ExportError(f"layers lists {', '.join(map(repr, repeated))} more than once")
+        raise ExportError(f"layers lists {', '.join(map(repr, repeated))} more than once; name each layer once")
     return list(requested)
 
 

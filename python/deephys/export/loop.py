@@ -70,9 +70,12 @@ class _Export:
             raise ExportError("nothing to export: give at least one dataset")
         names = [s.name for s in sources]
         if len(set(names)) != len(names):
-            raise ExportError(f"dataset names must be unique: {names}")
+            raise ExportError(f"dataset names must be unique: {names}; give each dataset its own name")
         if any(s.display is not None for s in sources) and thumbnailer is None:
-            raise ExportError("display datasets were given but thumbnails are off (thumbnails=False)")
+            raise ExportError(
+                "display= datasets were given but thumbnails are off (thumbnails=False); drop display= or turn "
+                "thumbnails on"
+            )
         self.path, self.sources, self.capture = path, sources, capture
         self.thumbnailer, self.options = thumbnailer, options
         self.writer: Writer | None = None
@@ -147,7 +150,8 @@ class _Export:
                     images = self.thumbnailer.from_inputs(inputs)
                     if len(images) != n:
                         raise ExportError(
-                            f"dataset {source.name!r}, batch {index}: {len(images)} thumbnails for {n} inputs"
+                            f"dataset {source.name!r}, batch {index}: {len(images)} thumbnails for {n} inputs; "
+                            "thumbnails=fn must return one image per input"
                         )
                 stream.append(labels=labels, activations=arrays, images=images, layout="NHWC")
                 self.rows += n

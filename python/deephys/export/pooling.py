@@ -85,7 +85,8 @@ class PoolingPlan:
             if known.kind != "custom" and map_kind(shape, layer) != known.kind:
                 raise ExportError(
                     f"layer {layer!r} output changed from a {known.kind} map to shape {tuple(shape)} "
-                    "between batches; a recorded layer must keep its rank"
+                    "between batches; a recorded layer must keep its rank (or pass pooling={" + repr(layer) + ": fn} "
+                    "with a function that maps every output to (N, units))"
                 )
             return known
         if callable(wanted):
@@ -103,7 +104,10 @@ class PoolingPlan:
             if extra:
                 raise ExportError(f"pooling= names {', '.join(map(repr, extra))}, which are not in layers={layers}")
         elif not callable(self.choice) and self.choice not in {*CONV_POOLINGS, *TOKEN_POOLINGS}:
-            raise ExportError(f"unknown pooling {self.choice!r}; choose 'mean', 'max' or 'first'")
+            raise ExportError(
+                f"unknown pooling {self.choice!r} in pooling=; choose 'mean', 'max' or 'first', a function "
+                "(N, ...) -> (N, units), or a mapping layer -> one of these"
+            )
 
 
 def spatial_axes(channels_last: bool) -> tuple[int, int]:

@@ -49,7 +49,10 @@ def make_sources(
     names = list(datasets)
     for name in names:
         if not isinstance(name, str) or not name:
-            raise ExportError(f"dataset names must be non-empty strings, not {name!r}")
+            raise ExportError(
+                f"dataset names must be non-empty strings, not {name!r}: name each dataset, e.g. datasets="
+                '{"CIFAR-10": id_loader}'
+            )
     role_of = _roles(names, roles)
     display = dict(display or {})
     unknown = [name for name in display if name not in datasets]
@@ -79,7 +82,11 @@ def _roles(names: list[str], roles: Mapping[str, str] | Sequence[str] | None) ->
             raise ExportError(f"roles= names {', '.join(map(repr, unknown))}, which are not in datasets={names}")
     else:
         if isinstance(roles, str) or len(roles) != len(names):
-            raise ExportError(f"roles= must give one role per dataset ({len(names)}) or map names to roles")
+            counted = "a string" if isinstance(roles, str) else f"{len(roles)} roles"
+            raise ExportError(
+                f"roles= gives {counted} for {len(names)} datasets {names}: give one role ('id' or 'ood') per "
+                "dataset, in order, or map names to roles"
+            )
         given = dict(zip(names, roles, strict=True))
     for name, role in given.items():
         if role not in ("id", "ood"):

@@ -43,7 +43,7 @@ class Thumbnailer:
 
     def __post_init__(self) -> None:
         if self.size < 1:
-            raise ExportError(f"thumbnail_size must be a positive number of pixels, not {self.size}")
+            raise ExportError(f"thumbnail_size must be a positive number of pixels (e.g. 64), not {self.size}")
         if (self.mean is None) != (self.std is None):
             raise ExportError("give both mean= and std= (the normalization of the inputs), or neither")
         self._normalization = (
@@ -97,7 +97,11 @@ class Thumbnailer:
             pixels = hwc.astype(np.uint8) * 255
         elif np.issubdtype(hwc.dtype, np.integer):
             if hwc.size and (hwc.min() < 0 or hwc.max() > 255):
-                raise ExportError(f"integer images must lie in [0, 255]; found values in [{hwc.min()}, {hwc.max()}]")
+                raise ExportError(
+                    f"cannot make thumbnails: integer images must lie in [0, 255]; found values in [{hwc.min()}, "
+                    f"{hwc.max()}]. Pass thumbnails=fn returning displayable images, a display dataset, or "
+                    "thumbnails=False"
+                )
             pixels = hwc.astype(np.uint8)
         else:
             pixels = self._float_to_uint8(hwc, denormalize)
@@ -112,7 +116,8 @@ class Thumbnailer:
             channels = values.shape[-1]
             if mean.size not in (1, channels) or std.size not in (1, channels):
                 raise ExportError(
-                    f"mean= and std= have {mean.size} and {std.size} values but the images have {channels} channels"
+                    f"mean= and std= have {mean.size} and {std.size} values but the images have {channels} channels; "
+                    "give one value per channel (or one for all)"
                 )
             values, owned = values * std + mean, True
         lo, hi = (float(values.min()), float(values.max())) if values.size else (0.0, 0.0)
@@ -161,8 +166,14 @@ def _channel_axis(shape: tuple[int, ...], layout: Layout | None) -> int | None:
     if first and not last:
         return 0
     if first and last:
-        raise ExportError(f"cannot tell whether images of shape {shape} are channels-first or -last")
-    raise ExportError(f"images of shape {shape} have no channel axis of size 1 or 3 (greyscale or RGB)")
+        raise ExportError(
+            f"cannot tell whether images of shape {shape} are channels-first or -last; give images (H, W, C) "
+            "with C 1 or 3 (e.g. from thumbnails=fn or the display dataset)"
+        )
+    raise ExportError(
+        f"images of shape {shape} have no channel axis of size 1 or 3 (greyscale or RGB); give images (H, W, C) "
+        "with C 1 or 3 (e.g. from thumbnails=fn or the display dataset), or pass thumbnails=False"
+    )
 
 
 class DisplayStream:
