@@ -83,6 +83,7 @@ def test_exception_classes_live_in_the_errors_module(path: Path) -> None:
         (errors.ViewerNotBuiltError, (errors.ServerError, FileNotFoundError)),
         (errors.RangeNotSatisfiable, (errors.ServerError, ValueError)),
         (errors.ExportInterrupted, (KeyboardInterrupt,)),
+        (errors.Terminated, (KeyboardInterrupt,)),
     ],
 )
 def test_each_error_keeps_the_bases_its_callers_catch(error: type[BaseException], bases: tuple[type, ...]) -> None:

@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from process_helpers import default_sigint
 
 from deephys.server import (
     DATA_CSP,
@@ -349,13 +350,10 @@ def test_parse_range() -> None:
 # -- the command --------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def run_file(shared_dir: Path) -> tuple[Path, bytes]:
+@pytest.fixture
+def run_file(small_run: Path) -> tuple[Path, bytes]:
     """A valid .deephys file: the command checks each file's header, trailer and index before serving."""
-    from conftest import write_small_run
-
-    path = write_small_run(shared_dir / "small run.deephys")
-    return path, path.read_bytes()
+    return small_run, small_run.read_bytes()
 
 
 def _cli(*args: str | Path) -> subprocess.Popen[str]:
@@ -365,6 +363,7 @@ def _cli(*args: str | Path) -> subprocess.Popen[str]:
     env["BROWSER"] = "false"  # belt and braces: never start a real browser
     return subprocess.Popen(
         [sys.executable, "-m", "deephys.cli", "view", *map(str, args)],
+        preexec_fn=default_sigint,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

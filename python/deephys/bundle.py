@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .errors import BundleTooLargeError, MissingFileError, UsageError, ViewerNotBuiltError
-from .format.atomic import final_mode
+from .format.atomic import AtomicFile
 from .format.reader import open_run
 from .server import VIEWER_HTML
 from .slim import DEFAULT_IMAGES_PER_LIST
@@ -201,17 +201,12 @@ def _check_size(paths: list[Path], max_bytes: int, slim: bool) -> None:
 
 
 def _atomic_write(path: Path, write: Callable[[BinaryIO], None]) -> None:
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise MissingFileError(f"{path}: the folder {folder} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    new = AtomicFile(path)
     try:
-        with os.fdopen(fd, "wb") as f:
-            write(f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, final_mode(path))
-        os.replace(tmp, path)
+        write(new.file)
+        new.file.flush()
+        os.fsync(new.file.fileno())
+        new.publish()
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        new.discard()
         raise

@@ -161,6 +161,10 @@ class ExportInterrupted(KeyboardInterrupt):
         return self.message
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM arrived while a command or an export ran: raised like Ctrl-C, so that every write aborts cleanly."""
+
+
 # ---- the viewer server ------------------------------------------------------------------
 
 

@@ -80,3 +80,19 @@ def test_a_missing_file_is_a_usage_error(tmp_path: Path) -> None:
 def test_repair_is_listed_in_the_help() -> None:
     result = CliRunner().invoke(main, ["--help"])
     assert "repair" in result.output
+
+
+def test_repair_removes_the_temporary_files_a_killed_writer_left(small_run: Path) -> None:
+    from deephys.format.atomic import TEMP_MARK
+
+    leftover = small_run.with_name(f".{small_run.name}{TEMP_MARK}1a2b3c4d")
+    leftover.write_bytes(b"half a file")
+    other = small_run.with_name(f".other.deephys{TEMP_MARK}1a2b3c4d")  # another file's: left alone
+    other.write_bytes(b"x")
+    result = CliRunner().invoke(main, ["repair", "--dry-run", str(small_run)])
+    assert result.exit_code == 0 and "would remove" in result.output and leftover.exists()
+    result = CliRunner().invoke(main, ["repair", str(small_run)])
+    assert result.exit_code == 0, result.output
+    assert f"{leftover}: removed" in result.output
+    assert not leftover.exists() and other.exists()
+    assert CliRunner().invoke(main, ["repair", str(small_run)]).exit_code == 1  # complete, nothing left: refused

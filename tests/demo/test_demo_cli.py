@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from process_helpers import default_sigint
 
 import deephys
 from deephys.cli import demo as demo_module
@@ -73,6 +74,7 @@ def test_no_browser_serves_the_demo_file_until_ctrl_c(tmp_path: Path, viewer_htm
             "--viewer-html",
             str(viewer_html),
         ],
+        preexec_fn=default_sigint,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=env,

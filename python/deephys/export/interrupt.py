@@ -13,13 +13,10 @@ import signal
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..errors import ExportInterrupted
+from ..format.writer import Writer
 from .result import ExportResult
-
-if TYPE_CHECKING:
-    from ..format.writer import Writer
 
 
 @contextlib.contextmanager

@@ -6,18 +6,17 @@ import dataclasses
 import datetime as _dt
 import os
 import shutil
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, BinaryIO, Literal
+from typing import Any, Literal
 
 import numpy as np
 
 from .._generated.deephys.v1 import deephys_pb2 as pb
 from .._version import __version__
-from ..errors import MissingFileError, UsageError, WrongStateError, WrongTypeError
+from ..errors import UsageError, WrongStateError, WrongTypeError
 from ..model import Model
-from .atomic import final_mode
+from .atomic import AtomicFile
 from .container import Trailer, pack_header, pack_trailer
 from .dataset_writer import DatasetEvents, DatasetSettings, DatasetWriter
 from .limits import (
@@ -94,6 +93,7 @@ class Writer:
         self._original_size: int | None = None  # in place: the size to truncate back to on failure
         self._earlier_footers: list[int] = []
         self._sink: RecordSink | None = None
+        self._atomic: AtomicFile | None = None  # the new file, until it is moved into place (not in place)
         self._metadata = {"created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")}
         self._metadata.update(metadata or {})
 
@@ -105,8 +105,8 @@ class Writer:
                     raise WrongTypeError(f"{path}: Writer(path, model=...) needs a model when creating a file")
                 self.model = model.with_classes(classes)
                 self._producer_defaults()
-                file, self._tmp_path = self._create_temp()
-                self._sink = RecordSink(file)
+                self._atomic = AtomicFile(self.path)
+                self._sink = RecordSink(self._atomic.file)
                 self._sink.write(pack_header())
                 self._sink.write_record(pb.Record(model=self.model.to_proto()))
         except BaseException:
@@ -252,9 +252,10 @@ class Writer:
             if self._in_place:
                 self._rollback_in_place()
         finally:
-            self._sink.close()
-            if not self._in_place:
-                Path(self._tmp_path).unlink(missing_ok=True)
+            if self._atomic is not None:
+                self._atomic.discard()  # nothing is left, even when the disk is full
+            else:
+                self._sink.close()
 
     def __enter__(self) -> Writer:
         return self
@@ -289,13 +290,6 @@ class Writer:
             )
             self.model = dataclasses.replace(self.model, producer=filled)
 
-    def _create_temp(self) -> tuple[BinaryIO, str]:
-        directory = self.path.parent if str(self.path.parent) else Path(".")
-        if not directory.is_dir():
-            raise MissingFileError(f"{self.path}: the folder {directory} does not exist; create it first")
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=directory)
-        return os.fdopen(fd, "w+b"), tmp
-
     def _open_for_append(self, model: Model | None, classes: Sequence[str] | None, in_place: bool) -> None:
         with open_run(self.path) as run:
             existing = run.model
@@ -319,15 +313,14 @@ class Writer:
             # trailer is written the file ends with garbage, and `deephys repair` cuts back to the old one.
             self._in_place = True
             self._sink = RecordSink(open(self.path, "r+b"))  # noqa: SIM115 - closed in _finish/abort
-            self._tmp_path = str(self.path)
             self._original_size = size
             self._earlier_footers = [*footer.earlier_footers, footer_offset]
             self._truncate(size)
         else:
-            file, self._tmp_path = self._create_temp()
-            self._sink = RecordSink(file)
+            self._atomic = AtomicFile(self.path)
+            self._sink = RecordSink(self._atomic.file)
             with open(self.path, "rb") as source:
-                shutil.copyfileobj(source, file, 16 << 20)
+                shutil.copyfileobj(source, self._atomic.file, 16 << 20)
             self._earlier_footers = [offset for offset in footer.earlier_footers if offset < footer_offset]
             self._truncate(footer_offset)
 
@@ -361,11 +354,11 @@ class Writer:
         sink.write(pack_trailer(Trailer(footer_offset, ref.length, ref.crc32, FORMAT_MAJOR, FORMAT_MINOR)))
         assert footer_offset + FRAME_SIZE + ref.length + TRAILER_SIZE == sink.offset
         sink.sync()
-        sink.close()
+        if self._atomic is not None:
+            self._atomic.publish()
+        else:
+            sink.close()
         self._closed = True
-        if not self._in_place:
-            os.chmod(self._tmp_path, final_mode(self.path))  # mkstemp made it private (0o600)
-            os.replace(self._tmp_path, self.path)
 
     def _writable(self) -> RecordSink:
         if self._closed or self._sink is None:
