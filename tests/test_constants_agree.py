@@ -142,14 +142,14 @@ def test_layouts_are_equal(what):
     layout = _struct(module, *names)
     ts = viewer_constants()
     assert layout.size == ts[size_name], (
-        f"{what}: Python packs {layout.size} bytes, limits.ts {size_name} = {ts[size_name]}"
+        f"{what}: Python packs {layout.size} bytes, limits.ts {size_name} = {ts[size_name]!r}"
     )
     offsets = field_offsets(layout)
     assert len(offsets) == len(field_names), (
         f"{what}: Python's format {layout.format!r} has {len(offsets)} fields, LAYOUTS names {len(field_names)}"
     )
     differ = [
-        f"{name}: viewer {ts.get(name)}, Python {offset} (format {layout.format!r})"
+        f"{name}: viewer {ts.get(name)!r}, Python {offset} (format {layout.format!r})"
         for name, offset in zip(field_names, offsets, strict=True)
         if name is not None and ts.get(name) != offset
     ]
@@ -158,10 +158,12 @@ def test_layouts_are_equal(what):
 
 def test_magic_fills_the_start_of_the_header():
     ts = viewer_constants()
+    magic, end_magic, end_magic_at = ts["MAGIC"], ts["END_MAGIC"], ts["TRAILER_END_MAGIC_AT"]
+    assert isinstance(magic, bytes) and isinstance(end_magic, bytes) and isinstance(end_magic_at, int)
     header = _struct(container, "_HEADER", "HEADER")
-    assert field_offsets(header)[1] == len(ts["MAGIC"]), "the header's version must follow the magic"
+    assert field_offsets(header)[1] == len(magic), "the header's version must follow the magic"
     trailer = _struct(container, "_TRAILER", "TRAILER")
-    assert ts["TRAILER_END_MAGIC_AT"] + len(ts["END_MAGIC"]) == trailer.size == ts["TRAILER_SIZE"]
+    assert end_magic_at + len(end_magic) == trailer.size == ts["TRAILER_SIZE"]
 
 
 def test_the_parser_reads_what_it_is_given():
