@@ -185,3 +185,48 @@ def test_damaged_files_fail_cleanly(original_files, data):
 def test_model_given_as_a_test_file(original_files, tmp_path):
     message = fails(original_files.model, original_files.model, output=tmp_path / "out.deephys")
     assert "resnet.model" in message and "this looks like a .model file" in message
+
+
+def _legacy_model(path: Path, fc_neurons: object) -> Path:
+    """A tiny original .model file whose first layer declares `fc_neurons` (a count or an array head)."""
+    layers = [{"layerID": "fc", "neurons": fc_neurons}, {"layerID": "out", "neurons": [{}] * 5}]
+    path.write_bytes(cbor2.dumps({"name": "m", "layers": layers, "classification_layer": "out"}))
+    return path
+
+
+@pytest.mark.parametrize("neurons", [2**40, 10**7])
+def test_a_huge_declared_layer_is_refused_before_any_allocation(original_files, tmp_path, neurons):
+    import resource
+
+    model = _legacy_model(tmp_path / "huge.model", neurons)
+    assert model.stat().st_size < 100
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    message = fails(model, original_files.cifar, output=tmp_path / "out.deephys")
+    assert f"{neurons:,} units" in message and "record limit" in message
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 200_000  # KiB: nothing was allocated
+
+
+def test_a_neuron_array_longer_than_the_file_is_refused(tmp_path):
+    model = tmp_path / "lying.model"
+    head = bytes([0x9B]) + (2**40).to_bytes(8, "big")  # an array head claiming 2^40 items, and no items
+    body = cbor2.dumps({"name": "m", "classification_layer": "fc"})[1:]  # the map's entries, without its head
+    model.write_bytes(
+        bytes([0xA3])
+        + cbor2.dumps("layers")
+        + bytes([0x81, 0xA2])
+        + cbor2.dumps("layerID")
+        + cbor2.dumps("fc")
+        + cbor2.dumps("neurons")
+        + head
+        + body
+    )
+    message = fails(model, model, output=tmp_path / "out.deephys")
+    assert "declares 1099511627776 items but only" in message and "lying.model: at byte" in message
+
+
+def test_images_over_the_pixel_bound_are_refused_before_writing(original_files, tmp_path, monkeypatch):
+    from deephys.convert import original
+
+    monkeypatch.setattr(original, "MAX_IMAGE_PIXELS", 10)  # the test images are larger
+    message = fails(original_files.model, original_files.cifar, output=tmp_path / "out.deephys")
+    assert "cifar.test: at byte" in message and "more than the 10 a Deephys file may hold" in message

@@ -93,8 +93,8 @@ class CborStream:
         self._file.seek(offset)
         self._buf, self._pos, self._base = b"", 0, offset
 
-    def error(self, problem: str, offset: int | None = None) -> FormatError:
-        return FormatError(self.path, self.offset if offset is None else offset, problem)
+    def error(self, problem: str, offset: int | None = None, code: str = "bad-record") -> FormatError:
+        return FormatError(self.path, self.offset if offset is None else offset, problem, code)
 
     # ---- raw bytes ----------------------------------------------------------------
 

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import FormatError
+from ..format.limits import MAX_IMAGE_PIXELS
 from .cbor_stream import ARRAY, MAJOR_NAMES, MAP, SIMPLE, TAG, UINT, CborStream, open_stream
 
 ITEMSIZE = {"float32": 4, "float64": 8}
@@ -311,8 +312,15 @@ def _read_pixels(stream: CborStream, where: str) -> np.ndarray:
     """`data`: channels, each an array of H rows of W bytes -> uint8 (H, W, C), or (H, W) for one channel."""
     offset = stream.offset
     channels: list[np.ndarray] = []
-    for c in range(stream.read_array(f"the 'data' of {where}")):
+    count = stream.read_array(f"the 'data' of {where}")
+    if count not in (1, 3):
+        raise stream.error(f"{where} has {count} colour channels; expected 3 (RGB) or 1", offset)
+    for c in range(count):
         height = stream.read_array(f"channel {c} of {where}")
+        if height > MAX_IMAGE_PIXELS or height > stream.remaining:
+            raise stream.error(
+                f"{where}: channel {c} declares {height:,} rows of pixels, more than it can hold", offset, "too-large"
+            )
         pixels = stream.read_byte_rows(height, f"the pixels of {where}")
         if pixels is None:  # not the plain layout: read row by row
             rows = [stream.read_bytes(f"a pixel row of {where}") for _ in range(height)]
@@ -325,9 +333,14 @@ def _read_pixels(stream: CborStream, where: str) -> np.ndarray:
                 f"{channels[0].shape[1]}x{channels[0].shape[0]}",
                 offset,
             )
+        if pixels.size > MAX_IMAGE_PIXELS:
+            raise stream.error(
+                f"{where} is {pixels.shape[1]}x{pixels.shape[0]} pixels, more than the {MAX_IMAGE_PIXELS:,} a "
+                "Deephys file may hold per image; downscale the images before converting",
+                offset,
+                "too-large",
+            )
         channels.append(pixels)
-    if len(channels) not in (1, 3):
-        raise stream.error(f"{where} has {len(channels)} colour channels; expected 3 (RGB) or 1", offset)
     if channels[0].size == 0:
         raise stream.error(f"{where} has no pixels", offset)
     return channels[0] if len(channels) == 1 else np.stack(channels, axis=-1)

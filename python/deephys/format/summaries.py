@@ -14,6 +14,12 @@ import numpy as np
 from .limits import ABSENT_INDEX
 
 
+def summary_record_bytes(units: int, classes: int, top_k: int, bins: int, itemsize: int) -> int:
+    """About how large the summary record of a layer is (docs/format.md, "Summaries"), a little over."""
+    per_unit = 3 * 8 + 2 * 4 + top_k * (4 + itemsize) + 4 * bins + 4 * classes
+    return units * per_unit + 4 * classes + 1024
+
+
 @dataclass
 class LayerSummary:
     """Statistics of one layer over one dataset (arrays indexed by unit, class)."""

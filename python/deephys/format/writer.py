@@ -26,10 +26,12 @@ from .limits import (
     FORMAT_MAJOR,
     FORMAT_MINOR,
     FRAME_SIZE,
+    MAX_RECORD,
     TRAILER_SIZE,
 )
 from .reader import open_run
 from .sink import RecordSink
+from .summaries import summary_record_bytes
 
 Role = Literal["id", "ood"]
 
@@ -104,6 +106,7 @@ class Writer:
                 if model is None:
                     raise WrongTypeError(f"{path}: Writer(path, model=...) needs a model when creating a file")
                 self.model = model.with_classes(classes)
+                self._check_summary_sizes(itemsize=2)
                 self._producer_defaults()
                 self._atomic = AtomicFile(self.path)
                 self._sink = RecordSink(self._atomic.file)
@@ -359,6 +362,19 @@ class Writer:
         else:
             sink.close()
         self._closed = True
+
+    def _check_summary_sizes(self, itemsize: int) -> None:
+        """Refuse, before anything is written, a layer whose summary record would exceed the format's limit."""
+        classes = len(self.classes)
+        for layer in self.model.layers:
+            size = summary_record_bytes(layer.units, classes, self.top_k, self.histogram_bins, itemsize)
+            if size > MAX_RECORD:
+                raise UsageError(
+                    f"{self.path}: layer {layer.name!r}: {layer.units:,} units with {classes:,} classes, top_k="
+                    f"{self.top_k} and {self.histogram_bins} histogram bins make a summary of about {size:,} "
+                    f"bytes, over the format's {MAX_RECORD:,}-byte record limit; record fewer units (pool or "
+                    "select them), or lower top_k / histogram_bins"
+                )
 
     def _writable(self) -> RecordSink:
         if self._closed or self._sink is None:
