@@ -1,6 +1,6 @@
 """Shared helpers of the deephys.analysis tests: exact comparison, strategies, plain-Python oracles.
 
-The hand cases in these tests are mirrored in viewer/src/analysis/*.test.ts;
+The hand cases in these tests are mirrored in viewer/test/analysis/*.test.ts;
 keep them in sync. Oracles are written out in plain Python (scipy is used in
 addition when it happens to be installed).
 """

@@ -1,6 +1,6 @@
 """Tests for deephys.analysis.confusion.
 
-The hand cases are mirrored in viewer/src/analysis/confusion.test.ts; keep them in sync.
+The hand cases are mirrored in viewer/test/analysis/confusion.test.ts; keep them in sync.
 """
 
 from __future__ import annotations

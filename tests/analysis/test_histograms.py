@@ -1,6 +1,6 @@
 """Tests for deephys.analysis.histogram.
 
-The hand cases are mirrored in viewer/src/analysis/histogram.test.ts; keep them in sync.
+The hand cases are mirrored in viewer/test/analysis/histogram.test.ts; keep them in sync.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Tests for deephys.analysis.normalize.
 
-The hand cases are mirrored in viewer/src/analysis/normalize.test.ts; keep them in sync.
+The hand cases are mirrored in viewer/test/analysis/normalize.test.ts; keep them in sync.
 """
 
 from __future__ import annotations

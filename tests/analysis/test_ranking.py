@@ -1,6 +1,6 @@
 """Tests for deephys.analysis.ranking.
 
-The hand cases are mirrored in viewer/src/analysis/ranking.test.ts; keep them in sync.
+The hand cases are mirrored in viewer/test/analysis/ranking.test.ts; keep them in sync.
 """
 
 from __future__ import annotations

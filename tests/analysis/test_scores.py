@@ -1,6 +1,6 @@
 """Tests for deephys.analysis.scores.
 
-The hand cases are mirrored in viewer/src/analysis/scores.test.ts; keep them in sync.
+The hand cases are mirrored in viewer/test/analysis/scores.test.ts; keep them in sync.
 """
 
 from __future__ import annotations

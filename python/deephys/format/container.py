@@ -128,8 +128,8 @@ def parse_header(path: str, data: bytes) -> tuple[int, int]:
     return major, minor
 
 
-def parse_frame(path: str, offset: int, data: bytes) -> tuple[int, int]:
+def parse_frame(path: str, offset: int, data: bytes, max_length: int = MAX_RECORD) -> tuple[int, int]:
     length, crc = FRAME.unpack(data)
-    if length > MAX_RECORD:
-        raise FormatError(path, offset, f"record length {length} exceeds the {MAX_RECORD}-byte limit", "too-large")
+    if length > max_length:
+        raise FormatError(path, offset, f"record length {length} exceeds the {max_length}-byte limit", "too-large")
     return length, crc

@@ -25,7 +25,7 @@ from ..model import Model
 from . import dtypes, images
 from .checks import check_footer
 from .container import Trailer, parse_header, parse_trailer
-from .limits import ABSENT_INDEX, FRAME_SIZE, HEADER_SIZE, IMAGE_REF_SIZE, MAX_IMAGE_PIXELS, TRAILER_SIZE
+from .limits import ABSENT_INDEX, FRAME_SIZE, HEADER_SIZE, IMAGE_REF_SIZE, MAX_FOOTER, MAX_IMAGE_PIXELS, TRAILER_SIZE
 from .records import IMAGE_REF_DTYPE, EncodedImage, RecordFile, image_refs_array, unpack_image_ref
 from .summaries import LayerSummary
 
@@ -89,6 +89,7 @@ class Run:
                     crc32=self._trailer.footer_crc,
                 ),
                 "footer",
+                MAX_FOOTER,
             )
             self._footer: pb.Footer = record
             check_footer(self._file.path, self._footer, self._trailer.footer_offset)

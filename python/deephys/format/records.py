@@ -19,7 +19,7 @@ from google.protobuf.message import DecodeError
 from .._generated.deephys.v1 import deephys_pb2 as pb
 from ..errors import FormatError
 from .container import crc32, parse_frame
-from .limits import FRAME_SIZE, HEADER_SIZE, IMAGE_REF_SIZE, TRAILER_SIZE
+from .limits import FRAME_SIZE, HEADER_SIZE, IMAGE_REF_SIZE, MAX_RECORD, TRAILER_SIZE
 
 #: An image's place in the file as the table stores it: offset, length and CRC of its record.
 IMAGE_REF = struct.Struct("<QII")
@@ -91,13 +91,15 @@ class RecordFile:
             raise FormatError(self.path, offset, "file shrank while being read", "truncated")
         return data
 
-    def record(self, ref: pb.RecordRef, kind: str) -> Any:
-        """Read, check and decode the record `ref` points at, which must be of `kind`; return its body."""
+    def record(self, ref: pb.RecordRef, kind: str, max_length: int = MAX_RECORD) -> Any:
+        """Read, check and decode the record `ref` points at, which must be of `kind`; return its body.
+
+        `max_length`: the largest payload its kind may have (a footer's limit is larger than a record's)."""
         path = self.path
         if ref.offset < HEADER_SIZE or ref.offset + FRAME_SIZE + ref.length > self.size - TRAILER_SIZE:
             raise FormatError(path, ref.offset, f"{kind} record reference points outside the file", "bad-reference")
         data = self.read(ref.offset, FRAME_SIZE + ref.length)
-        length, crc = parse_frame(path, ref.offset, data[:FRAME_SIZE])
+        length, crc = parse_frame(path, ref.offset, data[:FRAME_SIZE], max_length)
         if length != ref.length or crc != ref.crc32:
             raise FormatError(path, ref.offset, f"{kind} record frame does not match its index entry", "bad-reference")
         payload = data[FRAME_SIZE:]

@@ -12,7 +12,7 @@ from google.protobuf.message import DecodeError
 from .._generated.deephys.v1 import deephys_pb2 as pb
 from ..errors import FormatError
 from .container import crc32, parse_frame, unpack_trailer
-from .limits import FRAME_SIZE, HEADER_SIZE, TRAILER_SIZE
+from .limits import FRAME_SIZE, HEADER_SIZE, MAX_FOOTER, MAX_RECORD, TRAILER_SIZE
 from .reader import Dataset, Run
 from .summaries import HistogramBuilder, LayerSummary, SummaryBuilder
 
@@ -71,7 +71,8 @@ def _scan_records(run: Run, report: ValidationReport, progress: Callable[[int], 
     while offset < end:
         if offset + FRAME_SIZE > end:
             raise FormatError(path, offset, f"{end - offset} stray bytes before the footer", "bad-record")
-        length, crc = parse_frame(path, offset, run.file.read(offset, FRAME_SIZE))
+        limit = MAX_FOOTER if offset in earlier_footers else MAX_RECORD
+        length, crc = parse_frame(path, offset, run.file.read(offset, FRAME_SIZE), limit)
         if offset + FRAME_SIZE + length > end:
             raise FormatError(path, offset, "record runs into the footer", "bad-record")
         payload = run.file.read(offset + FRAME_SIZE, length)
