@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
-import signal
+import sys
+
+# A shell that ran the suite in the background left SIGINT ignored, a child inherits that, and Python keeps
+# an ignored SIGINT ignored: the child must restore Ctrl-C itself. (Not with preexec_fn: forking a process
+# that runs JAX's threads may deadlock before the exec.)
+_RESTORE_CTRL_C = "import signal; signal.signal(signal.SIGINT, signal.default_int_handler)\n"
 
 
-def default_sigint() -> None:
-    """`preexec_fn` of a child process the test will Ctrl-C: a shell that ran the suite in the background
-    left SIGINT ignored, and a child would inherit that (Python keeps an ignored SIGINT ignored)."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+def python_code(code: str) -> list[str]:
+    """`python -c code` in a child that the test may Ctrl-C."""
+    return [sys.executable, "-c", _RESTORE_CTRL_C + code]
+
+
+def python_module(module: str) -> list[str]:
+    """`python -m module` in a child that the test may Ctrl-C (append its arguments)."""
+    run = f"import runpy; runpy.run_module({module!r}, run_name='__main__', alter_sys=True)"
+    return [sys.executable, "-c", _RESTORE_CTRL_C + run]

@@ -13,7 +13,7 @@ import click
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from process_helpers import default_sigint
+from process_helpers import python_code
 
 import deephys
 from deephys.cli import main
@@ -48,11 +48,10 @@ def test_sigterm_during_a_write_keeps_the_previous_file_and_leaves_nothing(tmp_p
     previous = path.read_bytes()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     process = subprocess.Popen(
-        [sys.executable, "-c", SLOW_WRITER, str(path)],
+        [*python_code(SLOW_WRITER), str(path)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=env,
-        preexec_fn=default_sigint,
     )
     try:
         assert process.stdout is not None and process.stdout.readline() == b"started\n"

@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from process_helpers import default_sigint
+from process_helpers import python_module
 
 from deephys.server import (
     DATA_CSP,
@@ -362,8 +362,7 @@ def _cli(*args: str | Path) -> subprocess.Popen[str]:
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [python_dir, env.get("PYTHONPATH")]))
     env["BROWSER"] = "false"  # belt and braces: never start a real browser
     return subprocess.Popen(
-        [sys.executable, "-m", "deephys.cli", "view", *map(str, args)],
-        preexec_fn=default_sigint,
+        [*python_module("deephys.cli"), "view", *map(str, args)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from process_helpers import default_sigint
+from process_helpers import python_code
 
 import deephys
 from deephys.cli import demo as demo_module
@@ -65,16 +65,13 @@ def test_no_browser_serves_the_demo_file_until_ctrl_c(tmp_path: Path, viewer_htm
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [python_dir, env.get("PYTHONPATH")]))
     proc = subprocess.Popen(
         [
-            sys.executable,
-            "-c",
-            RUN_DEMO,
+            *python_code(RUN_DEMO),
             "--no-browser",
             "--out",
             str(tmp_path / "out"),
             "--viewer-html",
             str(viewer_html),
         ],
-        preexec_fn=default_sigint,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=env,

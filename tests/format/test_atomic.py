@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from format_helpers import CLASSES, MODEL, batch, read_everything, time_limit  # noqa: F401 (autouse)
-from process_helpers import default_sigint
+from process_helpers import python_code
 
 import deephys
 from deephys.format import images as image_module
@@ -259,11 +259,10 @@ def test_interrupted_process_leaves_the_previous_file(tmp_path: Path, mode: str,
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     arguments = [str(path), mode[0], "in-place" if in_place else "copy"]
     process = subprocess.Popen(
-        [sys.executable, "-c", SLOW_WRITER, *arguments],
+        [*python_code(SLOW_WRITER), *arguments],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=env,
-        preexec_fn=default_sigint,
     )
     try:
         assert process.stdout.readline() == b"started\n", process.stderr.read().decode()
