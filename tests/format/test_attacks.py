@@ -10,6 +10,7 @@ import json
 import os
 import struct
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -529,3 +530,53 @@ def test_writer_refuses_images_over_the_pixel_cap(tmp_path: Path) -> None:
     with deephys.Writer(tmp_path / "r.deephys", model=model, classes=["a", "b"]) as w:
         with pytest.raises(ValueError, match="more than readers accept"):
             w.add_dataset("d", labels=[0], activations={"out": np.zeros((1, 2), np.float32)}, images=[encoded])
+
+
+# ---- declared sizes against the bytes present ------------------------------------------------
+
+
+def _many_datasets(count: int) -> Callable[[pb.Footer], None]:
+    """Copies of the first dataset under new names, all pointing at its records: an index that claims far
+    more data than the file holds (the 2.8 MB file declaring 20,000 datasets)."""
+
+    def edit(footer: pb.Footer) -> None:
+        for i in range(count):
+            extra = footer.datasets.add()
+            extra.CopyFrom(footer.datasets[0])
+            extra.name = f"copy {i}"
+
+    return edit
+
+
+def _short_chunk(footer: pb.Footer) -> None:
+    dataset = footer.datasets[0]
+    dataset.images += 1000
+    dataset.table[-1].rows += 1000
+    for data in dataset.layers:
+        data.chunks[-1].rows += 1000
+
+
+def _huge_classes(footer: pb.Footer) -> None:
+    # As many classes as the classifier has units, and as many units as the footer can name: the summary
+    # record (class means alone: 4 x classes x units bytes) cannot be as small as the file says.
+    footer.model.layers[1].units = 2_000_000
+    footer.model.classes.extend(f"c{i}" for i in range(2_000_000 - len(footer.model.classes)))
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (_many_datasets(200), "more than the"),
+        (_short_chunk, "holds at least"),
+        (_huge_classes, "holds at least"),
+    ],
+    ids=["datasets sharing records", "a chunk too short for its rows", "a class count the summaries cannot hold"],
+)
+def test_declared_sizes_must_fit_the_bytes_present(tmp_path: Path, valid, edit, message: str) -> None:
+    import resource
+
+    damaged = with_footer(valid[0], edit)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    error = expect_format_error(write(tmp_path, damaged), damaged)
+    assert message in error.problem and error.code in ("bad-record", "bad-reference")
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 300_000  # KiB

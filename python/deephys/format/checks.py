@@ -8,7 +8,11 @@ from typing import NoReturn, Protocol
 from .._generated.deephys.v1 import deephys_pb2 as pb
 from ..errors import FormatError
 from . import dtypes
-from .limits import HEADER_SIZE, MAX_RECORD
+from .limits import FRAME_SIZE, HEADER_SIZE, IMAGE_REF_SIZE, MAX_RECORD
+from .summaries import summary_data_bytes
+
+#: Fewest bytes a table row takes: a label and a prediction (a varint byte each) and a float32 confidence.
+TABLE_ROW_MIN_BYTES = 6
 
 Fail = Callable[[str, str], NoReturn]
 
@@ -40,6 +44,8 @@ def check_footer(path: str, footer: pb.Footer, footer_offset: int) -> None:
     if len(model.classes) != classifier_units:
         fail(f"{len(model.classes)} classes but the classifier layer has {classifier_units} units")
     seen: set[str] = set()
+    classes = len(model.classes)
+    referenced = 0  # bytes the index says its records hold, frames included
     for index, dataset in enumerate(footer.datasets):
         where = f"dataset {dataset.name!r}"
         if not dataset.name or dataset.name in seen:
@@ -50,6 +56,8 @@ def check_footer(path: str, footer: pb.Footer, footer_offset: int) -> None:
         if dataset.top_k == 0 or dataset.histogram_bins == 0:
             fail(f"{where} has top_k or histogram_bins of 0")
         _check_ranges(fail, f"{where} table", dataset.table, dataset.images, footer_offset)
+        row_bytes = TABLE_ROW_MIN_BYTES + (IMAGE_REF_SIZE if dataset.has_images else 0)
+        referenced += _check_lengths(fail, f"{where} table", dataset.table, row_bytes)
         if len(dataset.layers) != len(model.layers):
             fail(f"{where} has data for {len(dataset.layers)} layers; the model has {len(model.layers)}")
         for i, data in enumerate(dataset.layers):
@@ -61,6 +69,24 @@ def check_footer(path: str, footer: pb.Footer, footer_offset: int) -> None:
                 fail(f"{where}, layer {layer.name!r}: unknown dtype {data.dtype}")
             _check_ranges(fail, f"{where}, layer {layer.name!r}", data.chunks, dataset.images, footer_offset)
             _check_ref(fail, f"{where}, layer {layer.name!r} summary", data.summary, footer_offset)
+            itemsize = dtypes.ITEMSIZE[name]
+            referenced += _check_lengths(fail, f"{where}, layer {layer.name!r}", data.chunks, layer.units * itemsize)
+            needed = summary_data_bytes(layer.units, classes, dataset.top_k, dataset.histogram_bins, itemsize)
+            if data.summary.length < needed:
+                fail(
+                    f"{where}, layer {layer.name!r}: a summary of {layer.units:,} units and {classes:,} classes "
+                    f"holds at least {needed:,} bytes, its record {data.summary.length:,}",
+                    "bad-record",
+                )
+            referenced += FRAME_SIZE + data.summary.length
+    if referenced > footer_offset - HEADER_SIZE:
+        # Records do not overlap: an index that claims more bytes than the data area holds lies about its sizes,
+        # and a reader must not allocate for them.
+        fail(
+            f"the index refers to {referenced:,} bytes of records, more than the {footer_offset - HEADER_SIZE:,} "
+            "bytes of the data area",
+            "bad-reference",
+        )
 
 
 def _check_ranges(fail: Fail, where: str, refs: Iterable[_ChunkRef], images: int, footer_offset: int) -> None:
@@ -72,6 +98,20 @@ def _check_ranges(fail: Fail, where: str, refs: Iterable[_ChunkRef], images: int
         _check_ref(fail, where, ref.record, footer_offset)
     if row != images:
         fail(f"{where}: chunks cover {row} rows, the dataset has {images} images", "bad-record")
+
+
+def _check_lengths(fail: Fail, where: str, refs: Iterable[_ChunkRef], row_bytes: int) -> int:
+    """Each chunk's record holds at least `row_bytes` per row; return the bytes the chunks take, frames included."""
+    total = 0
+    for ref in refs:
+        if ref.record.length < ref.rows * row_bytes:
+            fail(
+                f"{where}: a chunk of {ref.rows:,} rows holds at least {ref.rows * row_bytes:,} bytes, its record "
+                f"{ref.record.length:,}",
+                "bad-record",
+            )
+        total += FRAME_SIZE + ref.record.length
+    return total
 
 
 def _check_ref(fail: Fail, where: str, ref: pb.RecordRef, footer_offset: int) -> None:

@@ -14,10 +14,16 @@ import numpy as np
 from .limits import ABSENT_INDEX
 
 
-def summary_record_bytes(units: int, classes: int, top_k: int, bins: int, itemsize: int) -> int:
-    """About how large the summary record of a layer is (docs/format.md, "Summaries"), a little over."""
+def summary_data_bytes(units: int, classes: int, top_k: int, bins: int, itemsize: int) -> int:
+    """The bytes of the fields of a layer's summary record (docs/format.md, "Summaries"): its size, less
+    the few bytes of field tags, lengths and counts."""
     per_unit = 3 * 8 + 2 * 4 + top_k * (4 + itemsize) + 4 * bins + 4 * classes
-    return units * per_unit + 4 * classes + 1024
+    return units * per_unit + 4 * classes
+
+
+def summary_record_bytes(units: int, classes: int, top_k: int, bins: int, itemsize: int) -> int:
+    """How large the summary record of a layer is, a little over."""
+    return summary_data_bytes(units, classes, top_k, bins, itemsize) + 1024
 
 
 @dataclass
