@@ -509,7 +509,7 @@ def test_bomb_below_pillows_limit_is_refused_before_decoding(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, record_size: tuple[int, int]
 ) -> None:
     # 9000 x 9000 = 81 Mpx: Pillow would decode it (its bomb error starts at twice 89 Mpx), 243 MB of pixels.
-    # The record either tells the truth (over the 64 Mpx cap) or lies (32 x 32, the PNG header disagrees).
+    # The record either tells the truth (over the 16 Mpx cap) or lies (32 x 32, the PNG header disagrees).
     path = _file_with_image(tmp_path, _png_bomb(9000, 9000), *record_size, monkeypatch)
     from PIL import ImageFile
 

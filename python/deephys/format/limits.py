@@ -18,4 +18,6 @@ DEFAULT_HISTOGRAM_BINS = 64
 TABLE_CHUNK_ROWS = 4096
 ABSENT_INDEX = 0xFFFFFFFF
 IMAGE_REF_SIZE = 16
-MAX_IMAGE_PIXELS = 64 * 1024 * 1024  # width x height a reader decodes at most (a decompression bomb is refused first)
+# width x height a reader decodes at most (a decompression bomb is refused first): 4096 x 4096, far more than a
+# thumbnail needs, and 48 MB decoded, so that no file can make a reader hold much for one image.
+MAX_IMAGE_PIXELS = 16 * 1024 * 1024

@@ -22,7 +22,7 @@ export const MAX_IMAGES = 0xfffffffe;
 /** Bytes per image reference in ImageTableChunk.images: u64 offset, u32 length, u32 CRC. */
 export const IMAGE_REF_SIZE = 16;
 /** Width x height of an image a reader decodes at most (a decompression bomb is refused before decoding). */
-export const MAX_IMAGE_PIXELS = 64 * 1024 * 1024;
+export const MAX_IMAGE_PIXELS = 16 * 1024 * 1024;
 
 // Where the fields lie (byte offsets, little-endian), after the magic in the header.
 /** Header: magic, u16 major, u16 minor, u32 CRC of the bytes before it. */
