@@ -57,6 +57,7 @@ bench: setup
 	$(PY) bench/vs_original.py
 	$(PY) bench/export_overhead.py
 	$(PY) bench/format_scale.py
+	$(PY) bench/many_datasets.py
 
 # The viewer in Chromium: open time, unit-switch latency and heap on a CIFAR- and an ImageNet-scale file.
 bench-viewer: setup setup-viewer
