@@ -8,7 +8,7 @@ import { checkLocation } from "./container";
 import { dtypeName, itemSize } from "./dtypes";
 import { FormatError, safeNumber, type FormatCode } from "./errors";
 import type { DatasetInfo, ModelInfo, Role, RunInfo } from "./info";
-import { MAX_IMAGES, MAX_RECORD } from "./limits";
+import { FRAME_SIZE, HEADER_SIZE, IMAGE_REF_SIZE, MAX_IMAGES } from "./limits";
 
 export interface RowChunk {
   firstRow: number;
@@ -59,9 +59,23 @@ export function buildLayout(file: string, size: number, container: Container): F
     return location;
   };
 
+  const classes = model.classes.length;
   const datasets: DatasetInfo[] = [];
   const layouts: DatasetLayout[] = [];
   const names = new Set<string>();
+  // Bytes the index says its records hold, frames included: records do not overlap, so an index
+  // claiming more than the data area lies about its sizes, and nothing may be allocated for them.
+  let referenced = 0;
+  /** Each chunk's record holds at least `rowBytes` per row (checked before any read or allocation). */
+  const checkLengths = (chunks: RowChunk[], what: string, rowBytes: number): void => {
+    for (const c of chunks) {
+      if (c.record.length < c.rows * rowBytes) {
+        fail(`${what}: a chunk of ${c.rows} rows holds at least ${c.rows * rowBytes} bytes, its record ${c.record.length}`, "bad-record");
+      }
+      referenced += FRAME_SIZE + c.record.length;
+    }
+  };
+  // The checks of the Python reader (deephys/format/checks.py check_footer), in its order, so both give the same code.
   footer.datasets.forEach((d, index) => {
     const where = `dataset ${index} ("${d.name}")`;
     if (!d.name || names.has(d.name)) fail(`${where} has an empty or duplicate name`);
@@ -84,6 +98,7 @@ export function buildLayout(file: string, size: number, container: Container): F
       return out;
     };
     const table = rowChunks(d.table, `${where} image table`);
+    checkLengths(table, `${where} image table`, TABLE_ROW_MIN_BYTES + (d.hasImages ? IMAGE_REF_SIZE : 0));
     const images = Number(d.images); // exact: it equals the rows of the chunks
     if (images > MAX_IMAGES) fail(`${where}: ${images} images is more than the format can index`, "too-large");
     if (d.layers.length !== model.layers.length) {
@@ -96,13 +111,14 @@ export function buildLayout(file: string, size: number, container: Container): F
       const size = itemSize(l.dtype);
       if (!size) fail(`${what} has unknown dtype ${l.dtype}`);
       const chunks = rowChunks(l.chunks, what);
-      for (const [i, c] of chunks.entries()) {
-        const dataBytes = c.rows * layer.units * size;
-        if (dataBytes > MAX_RECORD || c.record.length < dataBytes) {
-          fail(`${what} chunk ${i}: a record of ${c.record.length} bytes cannot hold ${c.rows} x ${layer.units} ${dtypeName(l.dtype)} values`, "bad-record");
-        }
+      const summary = locate(l.summary, `${what} summary`);
+      checkLengths(chunks, what, layer.units * size);
+      const needed = summaryDataBytes(layer.units, classes, d.topK, d.histogramBins, size);
+      if (summary.length < needed) {
+        fail(`${what}: a summary of ${layer.units} units and ${classes} classes holds at least ${needed} bytes, its record ${summary.length}`, "bad-record");
       }
-      return { dtype: l.dtype, itemSize: size, units: layer.units, chunks, summary: locate(l.summary, `${what} summary`) };
+      referenced += FRAME_SIZE + summary.length;
+      return { dtype: l.dtype, itemSize: size, units: layer.units, chunks, summary };
     });
     layouts.push({ table, layers });
     datasets.push({
@@ -117,6 +133,9 @@ export function buildLayout(file: string, size: number, container: Container): F
       layers: layers.map((l) => ({ dtype: l.dtype, dtypeName: dtypeName(l.dtype) })),
     });
   });
+  if (referenced > dataEnd - HEADER_SIZE) {
+    fail(`the index refers to ${referenced} bytes of records, more than the ${dataEnd - HEADER_SIZE} bytes of the data area`, "bad-reference");
+  }
 
   const info: RunInfo = {
     name: file,
@@ -128,6 +147,18 @@ export function buildLayout(file: string, size: number, container: Container): F
     warnings: [...container.warnings],
   };
   return { info, datasets: layouts, dataEnd };
+}
+
+/** Fewest bytes a table row takes: a label and a prediction (a varint byte each) and a float32 confidence. */
+export const TABLE_ROW_MIN_BYTES = 6;
+
+/**
+ * The bytes of the fields of a layer's summary record (docs/format.md, "Summaries"): its size, less the
+ * few bytes of field tags, lengths and counts (deephys/format/summaries.py summary_data_bytes).
+ */
+export function summaryDataBytes(units: number, classes: number, topK: number, bins: number, itemSize: number): number {
+  const perUnit = 3 * 8 + 2 * 4 + topK * (4 + itemSize) + 4 * bins + 4 * classes;
+  return units * perUnit + 4 * classes;
 }
 
 function modelInfo(footer: Footer, fail: (problem: string) => never): ModelInfo {

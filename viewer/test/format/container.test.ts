@@ -182,3 +182,56 @@ describe("semantic checks of the footer", () => {
     expect(error.problem).toMatch(/has label 3, but there are 3 classes/);
   });
 });
+
+describe("declared sizes against the bytes present, at open (nothing allocated for them)", () => {
+  /** Opens `bytes`: the FormatError, after the three reads of an open (header, trailer, footer) and no other. */
+  async function refusedAtOpen(bytes: Uint8Array): Promise<FormatError> {
+    const source = new SpySource(bytes, "big.deephys");
+    let reads = 0;
+    const counting = { name: source.name, size: source.size, read: (o: number, l: number) => (reads++, source.read(o, l)) };
+    const error = await Run.open(counting).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(FormatError);
+    expect(reads).toBe(3);
+    return error as FormatError;
+  }
+
+  it("an index of 20,000 datasets sharing the records of one", async () => {
+    const bytes = rewriteFooter(good, (f) => {
+      const first = f.datasets[0];
+      for (let i = 1; i < 20_000; i++) f.datasets.push({ ...first, name: `copy ${i}` });
+    });
+    const error = await refusedAtOpen(bytes);
+    expect(error.code).toBe("bad-reference");
+    expect(error.problem).toMatch(/the index refers to \d+ bytes of records, more than the \d+ bytes of the data area/);
+  });
+
+  it("a million classes", async () => {
+    const bytes = rewriteFooter(good, (f) => {
+      f.model!.classes = Array.from({ length: 1_000_000 }, (_, i) => `c${i}`);
+      f.model!.layers[1].units = 1_000_000;
+    });
+    const error = await refusedAtOpen(bytes);
+    expect(error.code).toBe("bad-record");
+    expect(error.problem).toMatch(/a summary of \d+ units and 1000000 classes holds at least \d+ bytes/);
+  });
+
+  it("a layer of 2^31 units", async () => {
+    const error = await refusedAtOpen(rewriteFooter(good, (f) => (f.model!.layers[0].units = 2 ** 31)));
+    expect(error.code).toBe("bad-record");
+    expect(error.problem).toMatch(/holds at least \d+ bytes, its record \d+/);
+  });
+
+  it("a table chunk declaring more rows than its record holds", async () => {
+    const bytes = rewriteFooter(good, (f) => {
+      const d = f.datasets[1];
+      d.table[d.table.length - 1].rows += 1_000_000_000;
+      d.images += 1_000_000_000n;
+    });
+    const error = await refusedAtOpen(bytes);
+    expect(error.code).toBe("bad-record");
+    expect(error.problem).toMatch(/image table: a chunk of \d+ rows holds at least \d+ bytes/);
+  });
+});
