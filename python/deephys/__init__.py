@@ -8,7 +8,7 @@ datasets unit by unit, image by image and class by class in the viewer.
 from . import analysis
 from ._version import __version__
 from .errors import DeephysError, ExportError, FormatError, NothingToRepair, ServerError, UsageError
-from .format import Dataset, LayerSummary, Run, Writer
+from .format import Dataset, LayerSummary, Readout, Run, Writer
 from .format import open_run as open
 from .format.repair import repair
 from .format.validate import ValidationReport, validate
@@ -24,6 +24,7 @@ __all__ = [
     "Model",
     "NothingToRepair",
     "Producer",
+    "Readout",
     "Run",
     "ServerError",
     "UsageError",

@@ -65,7 +65,7 @@ def slim(
     images: dict[str, int] = {}
     with open_run(src) as run:
         metadata = {**run.metadata, "slimmed_from": src.name}  # "created" stays the data's
-        with Writer(out, model=run.model, metadata=metadata) as writer:
+        with Writer(out, model=run.model, metadata=metadata, readout=run.readout) as writer:
             for dataset in run.datasets.values():
                 keep = images_to_keep(dataset, images_per_list, dtype=dtype) if dataset.has_images else set()
                 writer.top_k = dataset.top_k

@@ -185,7 +185,7 @@ def replace_record(data: bytes, ref: pb.RecordRef, edit: Callable[[pb.Record], N
 
 
 def all_refs(footer: pb.Footer) -> list[pb.RecordRef]:
-    refs = []
+    refs = [chunk.record for chunk in footer.readout.chunks]
     for dataset in footer.datasets:
         refs += [t.record for t in dataset.table]
         for layer in dataset.layers:

@@ -13,7 +13,8 @@ from torch import nn
 from ..errors import ExportError
 from ..export.capture import PooledCapture
 from ..export.pooling import PoolingPlan
-from .pooling import Selector, pool, select_tensor
+from ..export.sources import image_inputs
+from .pooling import TENSOR, Selector, pool, select_tensor
 from .thumbnails import thumbnail_pixels
 
 
@@ -40,6 +41,8 @@ class TorchCapture(PooledCapture):
         self._handles: list[torch.utils.hooks.RemovableHandle] = []
         self._outputs: dict[str, torch.Tensor] = {}
         self._last: tuple[Any, Any] | None = None  # (inputs as given, on the device) of the latest batch
+        self._first_output: np.ndarray | None = None  # the model's logits at the first batch (see model_output)
+        self._calls = 0
 
     # ---- hooks --------------------------------------------------------------
 
@@ -85,13 +88,11 @@ class TorchCapture(PooledCapture):
         self._outputs.clear()
         given, inputs = inputs, self._prepare(inputs)
         self._last = (given, inputs)
-        with torch.inference_mode(), self._autocast():
-            if isinstance(inputs, Mapping):
-                self.model(**inputs)
-            elif isinstance(inputs, (tuple, list)):
-                self.model(*inputs)
-            else:
-                self.model(inputs)
+        output = self._forward(self.model, inputs)
+        if self._calls == 0:
+            logits = TENSOR.logits(output, first_of_tuple=True)
+            self._first_output = None if logits is None else self.to_numpy(logits)
+        self._calls += 1
         missing = [name for name in self.layers if name not in self._outputs]
         if missing:
             raise ExportError(
@@ -101,6 +102,38 @@ class TorchCapture(PooledCapture):
         outputs = {name: self._outputs[name] for name in self.layers}
         self._outputs.clear()
         return {name: self._host(name, value) for name, value in outputs.items()}
+
+    def _forward(self, model: nn.Module, inputs: Any) -> Any:
+        with torch.inference_mode(), self._autocast():
+            if isinstance(inputs, Mapping):
+                return model(**inputs)
+            if isinstance(inputs, (tuple, list)):
+                return model(*inputs)
+            return model(inputs)
+
+    def model_output(self) -> np.ndarray | None:
+        return self._first_output
+
+    def module_outputs(self, inputs: Any) -> dict[str, np.ndarray]:
+        """The (N, units) outputs of every module, from one more forward pass with a hook on each (asked only
+        when the classifier check fails)."""
+        found: dict[str, np.ndarray] = {}
+
+        def keep(name: str):
+            def hook(module: nn.Module, args: Any, output: Any) -> None:
+                value = TENSOR.logits(output)
+                if value is not None and value.ndim == 2 and name not in found:  # (N, classes) outputs only
+                    found[name] = self.to_numpy(value.detach())
+
+            return hook
+
+        handles = [module.register_forward_hook(keep(name)) for name, module in self.model.named_modules() if name]
+        try:
+            self._forward(self.model, self._prepare(inputs))
+        finally:
+            for handle in handles:
+                handle.remove()
+        return found
 
     def _host(self, name: str, value: torch.Tensor) -> np.ndarray:
         self.note_dtype(name, value.dtype == torch.bfloat16)
@@ -127,6 +160,7 @@ class TorchCapture(PooledCapture):
         if self._last is not None and self._last[0] is inputs:
             inputs = self._last[1]  # already on the device
         self._last = None
+        inputs = image_inputs(inputs)
         if not isinstance(inputs, torch.Tensor) or inputs.device.type == "cpu":
             return None
         with torch.inference_mode():

@@ -29,7 +29,9 @@ class Capture:
 
     Optional: `prefetch(batches)` -> the batches, handed out as the framework likes (JAX starts the next
     batch's forward before handing out the current one); `thumbnails(inputs, size, mean, std)` -> uint8
-    thumbnails made by the framework (e.g. on the accelerator), or None for the NumPy path.
+    thumbnails made by the framework (e.g. on the accelerator), or None for the NumPy path;
+    `model_output()` and `module_outputs(inputs)`, for the first batch's check that the classifier layer
+    gives the model's output (see loop.py).
     """
 
     framework: str = "numpy"
@@ -55,6 +57,16 @@ class Capture:
         self, inputs: Any, size: int, mean: Sequence[float] | None, std: Sequence[float] | None
     ) -> np.ndarray | None:
         return None
+
+    def model_output(self) -> np.ndarray | None:
+        """The model's own output at the first batch, on the host, when it is one array of logits (the
+        output, or its `logits`); None otherwise (nothing is checked then)."""
+        return None
+
+    def module_outputs(self, inputs: Any) -> Mapping[str, np.ndarray]:
+        """Every module's output for `inputs`, on the host, by layer name: asked only when the classifier
+        layer's output is not the model's, to name the layer that gives it. Default: none known."""
+        return {}
 
 
 class PooledCapture(Capture):

@@ -34,25 +34,32 @@ class ArrayKind:
             inner = ", ".join(self.describe(v, depth + 1) for v in list(value)[:4])
             return f"{type(value).__name__} ({inner}{', ...' if len(value) > 4 else ''})"
         if isinstance(value, Mapping):
-            inner = ", ".join(f"{k!r}: {self.describe(v, depth + 1)}" for k, v in list(value.items())[:4])
-            return f"{type(value).__name__} {{{inner}}}"
+            inner = ", ".join(f"{k!r}: {self.describe(v, depth + 1)}" for k, v in list(value.items())[:8])
+            return f"{type(value).__name__} {{{inner}{', ...' if len(value) > 8 else ''}}}"
         return type(value).__name__
 
+    def logits(self, output: Any, first_of_tuple: bool = False) -> Any:
+        """The array of logits in a model's output: the output itself, its `logits` (a key, or an attribute as
+        in Hugging Face's outputs), or with `first_of_tuple` the first element of a tuple; else None."""
+        if self.is_array(output):
+            return output
+        found = output.get("logits") if isinstance(output, Mapping) else getattr(output, "logits", None)
+        if self.is_array(found):
+            return found
+        if first_of_tuple and isinstance(output, (tuple, list)) and output and self.is_array(output[0]):
+            return output[0]
+        return None
+
     def select(self, layer: str, output: Any, selector: Selector | None) -> Any:
-        """The array to record: the output itself, or the element `selector` picks (index, key or function)."""
+        """The array to record: the output itself (or its `logits`, as Hugging Face models return them), or the
+        element `selector` picks (index, key or function)."""
         if selector is None:
-            if isinstance(output, self.type):
-                return output
-            example = (
-                "0"
-                if isinstance(output, (tuple, list))
-                else repr(self.example_key)
-                if isinstance(output, Mapping)
-                else "lambda out: out.logits"
-            )
+            logits = self.logits(output)
+            if logits is not None:
+                return logits
             raise ExportError(
                 f"layer {layer!r} returned a {self.describe(output)}, not {self.noun}. Pick what to record with "
-                f"select={{{layer!r}: {example}}} (an index, a key, or a function of the output)"
+                f"select={{{layer!r}: {self._example(output)}}} (an index, a key, or a function of the output)"
             )
         if isinstance(output, self.type) and not callable(selector):
             return output  # an index or key picks from tuples and dicts; indexing an array would pick images
@@ -66,6 +73,16 @@ class ArrayKind:
         if not isinstance(value, self.type):
             raise ExportError(f"layer {layer!r}: select={selector!r} picked a {self.describe(value)}, not {self.noun}")
         return value
+
+    def _example(self, output: Any) -> str:
+        """A `select=` value that picks an array from `output`: its first array's index, key or attribute."""
+        if isinstance(output, (tuple, list)):
+            return str(next((i for i, v in enumerate(output) if self.is_array(v)), 0))
+        if isinstance(output, Mapping):
+            key = next((k for k, v in output.items() if self.is_array(v)), None)
+            return repr(key if key is not None else next(iter(output), self.example_key))
+        fields = [name for name, value in vars(output).items() if self.is_array(value)] if hasattr(output, "__dict__") else []
+        return f"lambda out: out.{fields[0]}" if fields else "lambda out: out.<the array to record>"
 
     def check_pooled(self, layer: str, pooled: Any, images: int) -> Any:
         """`pooled`, the result of a user's pooling function, if it is (N, units); else a clear error."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..errors import ExportError
+from .classes import LabelMap
 
 Role = Literal["id", "ood"]
 
@@ -26,6 +27,7 @@ class DatasetSource:
     total: int | None = None
     display: Iterable[Any] | None = None
     first_batch: Callable[[], Any] | None = None
+    label_map: LabelMap | None = None  # the dataset's labels -> the model's classes (see classes.py)
 
 
 def make_sources(
@@ -95,18 +97,44 @@ def _roles(names: list[str], roles: Mapping[str, str] | Sequence[str] | None) ->
     return result
 
 
+#: The keys of a dict batch that hold the inputs and the labels (Hugging Face's first: its collators and
+#: `datasets` transforms give {"pixel_values": ..., "labels": ...}).
+INPUT_KEYS = ("pixel_values", "image", "images", "img", "x", "input", "inputs")
+LABEL_KEYS = ("labels", "label", "target", "targets", "y")
+
+
 def split_batch(batch: Any, dataset: str, index: int) -> tuple[Any, Any]:
-    """`(inputs, labels)` of a batch: a tuple/list (first two items) or a dict with image and label keys."""
+    """`(inputs, labels)` of a batch: a tuple/list (first two items) or a dict with input and label keys.
+
+    A dict's inputs are its `INPUT_KEYS` entry; when it holds more than that and the labels (a Hugging Face
+    batch with a `pixel_mask`...), the inputs are every entry but the labels, passed to the model by name.
+    """
     if isinstance(batch, (tuple, list)) and len(batch) >= 2:
         return batch[0], batch[1]
     if isinstance(batch, Mapping):
-        inputs = next((batch[k] for k in ("image", "images", "img", "x", "input", "inputs") if k in batch), None)
-        labels = next((batch[k] for k in ("label", "labels", "target", "targets", "y") if k in batch), None)
-        if inputs is not None and labels is not None:
-            return inputs, labels
+        input_key = next((k for k in INPUT_KEYS if k in batch), None)
+        label_key = next((k for k in LABEL_KEYS if k in batch), None)
+        if input_key is not None and label_key is not None:
+            rest = {k: v for k, v in batch.items() if k not in LABEL_KEYS}
+            return (batch[input_key] if len(rest) == 1 else rest), batch[label_key]
+        keys = ", ".join(map(repr, list(batch)[:12])) or "none"
+        raise ExportError(
+            f"dataset {dataset!r}, batch {index}: a dict batch needs an input key (one of "
+            f"{', '.join(map(repr, INPUT_KEYS))}) and a label key (one of {', '.join(map(repr, LABEL_KEYS))}); "
+            f"this one has the keys {keys}. Rename them (e.g. in the dataset's transform or collate_fn), or "
+            "give (inputs, labels) pairs"
+        )
     kind = type(batch).__name__
     raise ExportError(
         f"dataset {dataset!r}, batch {index}: expected (inputs, labels), got a {kind}"
         + (f" of length {len(batch)}" if isinstance(batch, (tuple, list)) else "")
-        + ". Each batch must be a pair (inputs, labels) or a dict with 'image' and 'label' keys"
+        + ". Each batch must be a pair (inputs, labels) or a dict with 'pixel_values' (or 'image') and 'labels' "
+        "(or 'label') keys"
     )
+
+
+def image_inputs(inputs: Any) -> Any:
+    """The images among a batch's inputs: the inputs, or the `INPUT_KEYS` entry of a dict of inputs."""
+    if isinstance(inputs, Mapping):
+        return next((inputs[k] for k in INPUT_KEYS if k in inputs), inputs)
+    return inputs

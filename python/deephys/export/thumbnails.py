@@ -20,6 +20,7 @@ import numpy as np
 from PIL import Image as PILImage
 
 from ..errors import ExportError
+from .sources import image_inputs
 
 Layout = Literal["NCHW", "NHWC"]
 ToNumpy = Callable[[Any], np.ndarray]
@@ -60,7 +61,7 @@ class Thumbnailer:
             pixels = self.fast_path(inputs, self.size, self.mean, self.std)
             if pixels is not None:
                 return pixels
-        return self.from_images(self.to_numpy(inputs), layout=self.layout, denormalize=True)
+        return self.from_images(self.to_numpy(image_inputs(inputs)), layout=self.layout, denormalize=True)
 
     def from_images(
         self, batch: np.ndarray | Sequence[np.ndarray], layout: Layout | None, denormalize: bool
@@ -125,16 +126,7 @@ class Thumbnailer:
             values, owned = np.nan_to_num(values, nan=0.0, posinf=1.0, neginf=0.0), True
             lo, hi = (float(values.min()), float(values.max())) if values.size else (0.0, 0.0)
         if lo < -RANGE_TOLERANCE or hi > 1 + RANGE_TOLERANCE:
-            hint = (
-                "the mean= and std= given do not undo the normalization of the inputs"
-                if denormalize and self._normalization is not None
-                else "if the inputs are normalized, pass mean= and std= (e.g. mean=(0.485, 0.456, 0.406), "
-                "std=(0.229, 0.224, 0.225)) so the exporter can undo it"
-            )
-            raise ExportError(
-                f"cannot make thumbnails: float images must lie in [0, 1] but these lie in [{lo:.3g}, {hi:.3g}]; "
-                f"{hint}, or pass thumbnails=fn, a display dataset, or thumbnails=False"
-            )
+            raise ExportError(_range_message(lo, hi, denormalize and self._normalization is not None))
         scaled = np.clip(values, 0.0, 1.0, out=values if owned else None)
         np.multiply(scaled, 255.0, out=scaled)
         np.rint(scaled, out=scaled)
@@ -150,6 +142,35 @@ class Thumbnailer:
         new = (max(1, round(width * scale)), max(1, round(height * scale)))
         pil = PILImage.fromarray(np.ascontiguousarray(image))
         return np.asarray(pil.resize(new, PILImage.Resampling.BILINEAR, reducing_gap=2.0))
+
+
+def _range_message(lo: float, hi: float, denormalized: bool) -> str:
+    """Why float images in [lo, hi] cannot be shown, and the fix that fits the range seen."""
+    seen = f"cannot make thumbnails: float images must lie in [0, 1], but these lie in [{lo:.4g}, {hi:.4g}]"
+    pixel_values = lo >= -RANGE_TOLERANCE and hi <= 255 * (1 + RANGE_TOLERANCE) and hi > 2
+    if denormalized and pixel_values:
+        return (
+            f"{seen} after undoing mean= and std=: those look like 0..255 pixel values, so mean= and std= are "
+            "given in 0..255 units; give them in [0, 1] units (divided by 255, e.g. mean=(0.485, 0.456, 0.406), "
+            "std=(0.229, 0.224, 0.225)), or pass thumbnails=fn returning displayable images"
+        )
+    if denormalized:
+        return (
+            f"{seen} after undoing mean= and std=: those are not the normalization the inputs had; pass the "
+            "mean= and std= the inputs were normalized with, thumbnails=fn returning displayable images, a "
+            "display dataset, or thumbnails=False"
+        )
+    if pixel_values:
+        return (
+            f"{seen}: they look like 0..255 pixel values stored as floats. If the model expects inputs in [0, 1], "
+            "scale them (x / 255, e.g. torchvision's ToTensor or ConvertImageDtype); if it takes 0..255 inputs, "
+            "pass thumbnails=lambda x: x / 255; or thumbnails=False"
+        )
+    return (
+        f"{seen}: they look normalized. Pass the mean= and std= the model's inputs were normalized with (e.g. "
+        "ImageNet's mean=(0.485, 0.456, 0.406), std=(0.229, 0.224, 0.225)) so the exporter can undo it, "
+        "thumbnails=fn returning displayable images, a display dataset, or thumbnails=False"
+    )
 
 
 def _channel_axis(shape: tuple[int, ...], layout: Layout | None) -> int | None:
@@ -203,7 +224,7 @@ class DisplayStream:
             if isinstance(batch, (tuple, list)) and batch and not isinstance(batch[0], (int, float)):
                 batch = batch[0]
             elif isinstance(batch, dict):
-                batch = next(v for k, v in batch.items() if k in ("image", "images", "x", "input", "inputs"))
+                batch = image_inputs(batch)
             batch = batch if isinstance(batch, (list, tuple)) else self._thumbnailer.to_numpy(batch)
             self._buffer.extend(self._thumbnailer.from_images(batch, layout=None, denormalize=False))
         taken, self._buffer = self._buffer[:n], self._buffer[n:]

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import NoReturn, Protocol
 
 from .._generated.deephys.v1 import deephys_pb2 as pb
 from ..errors import FormatError
 from . import dtypes
 from .limits import FRAME_SIZE, HEADER_SIZE, IMAGE_REF_SIZE, MAX_RECORD
+from .readout import READOUT_NAMES, SOURCES
 from .summaries import summary_data_bytes
 
 #: Fewest bytes a table row takes: a label and a prediction (a varint byte each) and a float32 confidence.
 TABLE_ROW_MIN_BYTES = 6
 
-Fail = Callable[[str, str], NoReturn]
+
+class Fail(Protocol):
+    def __call__(self, problem: str, code: str = "bad-value") -> NoReturn: ...
 
 
 class _ChunkRef(Protocol):
@@ -79,6 +82,8 @@ def check_footer(path: str, footer: pb.Footer, footer_offset: int) -> None:
                     "bad-record",
                 )
             referenced += FRAME_SIZE + data.summary.length
+    if footer.HasField("readout"):
+        referenced += _check_readout(fail, footer.readout, model, footer_offset)
     if referenced > footer_offset - HEADER_SIZE:
         # Records do not overlap: an index that claims more bytes than the data area holds lies about its sizes,
         # and a reader must not allocate for them.
@@ -98,6 +103,34 @@ def _check_ranges(fail: Fail, where: str, refs: Iterable[_ChunkRef], images: int
         _check_ref(fail, where, ref.record, footer_offset)
     if row != images:
         fail(f"{where}: chunks cover {row} rows, the dataset has {images} images", "bad-record")
+
+
+def _check_readout(fail: Fail, readout: pb.ReadoutInfo, model: pb.Model, footer_offset: int) -> int:
+    """The readout's index: a layer, a dtype, chunks covering every class; return the bytes they take."""
+    if readout.layer >= len(model.layers):
+        fail(f"the readout's layer {readout.layer} is not a layer of the model")
+    if readout.dtype not in READOUT_NAMES:
+        fail(f"the readout has dtype {readout.dtype}; a readout is float32 or float64")
+    if readout.source not in SOURCES:
+        fail(f"the readout's source {readout.source!r} is not one of {SOURCES}")
+    units = model.layers[readout.layer].units
+    itemsize = 8 if READOUT_NAMES[readout.dtype] == "float64" else 4
+    classes, total = 0, 0
+    for ref in readout.chunks:
+        if ref.first_class != classes or ref.classes == 0:
+            fail(f"readout chunks are not contiguous at class {classes}", "bad-record")
+        classes += ref.classes
+        _check_ref(fail, "readout", ref.record, footer_offset)
+        if ref.record.length < ref.classes * (units + 1) * itemsize:
+            fail(
+                f"a readout chunk of {ref.classes:,} classes holds at least {ref.classes * (units + 1) * itemsize:,} "
+                f"bytes, its record {ref.record.length:,}",
+                "bad-record",
+            )
+        total += FRAME_SIZE + ref.record.length
+    if classes != len(model.classes):
+        fail(f"readout chunks cover {classes} classes; the model has {len(model.classes)}", "bad-record")
+    return total
 
 
 def _check_lengths(fail: Fail, where: str, refs: Iterable[_ChunkRef], row_bytes: int) -> int:

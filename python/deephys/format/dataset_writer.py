@@ -137,10 +137,13 @@ class DatasetWriter:
         predictions: Any = None,
         metadata: Sequence[Mapping[str, str]] | None = None,
         layout: str = "auto",
+        confidences: Any = None,
     ) -> None:
         """Add a batch: `labels` (N,), `activations` {layer: (N, units)}, optional images (N, ...).
 
-        `images` may also be a list of `EncodedImage`, copied into the file as they are.
+        `images` may also be a list of `EncodedImage`, copied into the file as they are. `predictions`
+        default to the argmax of the classifier layer, `confidences` to the softmax probability of each
+        prediction over all classes (give both when predicting among some classes only).
         """
         if self._closed:
             raise WrongStateError(f"dataset {self.name!r} is closed: start a new one with `writer.dataset(...)`")
@@ -155,7 +158,7 @@ class DatasetWriter:
         if n and not (np.isfinite(logits.min()) and np.isfinite(logits.max())):
             self._nonfinite_logits += int(np.count_nonzero(~np.isfinite(logits).all(axis=1)))
         preds = self._predictions(predictions, logits, n)
-        confidence = prediction_confidence(logits, preds)
+        confidence = prediction_confidence(logits, preds) if confidences is None else self._confidences(confidences, n)
         if metadata is not None and len(metadata) != n:
             raise UsageError(f"dataset {self.name!r}: {len(metadata)} metadata entries for {n} images")
         batch_images, converted = self._check_images(images, n, layout)
@@ -312,6 +315,18 @@ class DatasetWriter:
         if preds.size and (preds.min() < 0 or preds.max() >= self._classes):
             raise UsageError(f"dataset {self.name!r}: predictions out of range 0..{self._classes - 1}")
         return preds
+
+    def _confidences(self, confidences: Any, n: int) -> np.ndarray:
+        values = np.asarray(confidences, dtype=np.float64)
+        if values.shape != (n,):
+            raise UsageError(f"dataset {self.name!r}: confidences must have shape ({n},), got {values.shape}")
+        outside = np.flatnonzero((values < 0) | (values > 1))  # NaN stays: undefined
+        if outside.size:
+            raise UsageError(
+                f"dataset {self.name!r}: confidence {values[outside[0]]!r} of image {self.rows + int(outside[0])} is "
+                "outside [0, 1]; give probabilities (or NaN where undefined)"
+            )
+        return values
 
     def _check_images(
         self, batch: Any, n: int, layout: str

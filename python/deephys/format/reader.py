@@ -26,6 +26,7 @@ from . import dtypes, images
 from .checks import check_footer
 from .container import Trailer, parse_header, parse_trailer
 from .limits import ABSENT_INDEX, FRAME_SIZE, HEADER_SIZE, IMAGE_REF_SIZE, MAX_FOOTER, MAX_IMAGE_PIXELS, TRAILER_SIZE
+from .readout import READOUT_NAMES, Readout
 from .records import IMAGE_REF_DTYPE, EncodedImage, RecordFile, image_refs_array, unpack_image_ref
 from .summaries import LayerSummary
 
@@ -116,6 +117,34 @@ class Run:
     @property
     def trailer(self) -> Trailer:
         return self._trailer
+
+    @cached_property
+    def readout(self) -> Readout | None:
+        """The classifier's linear readout (`logits = W a + b`), read on first use; None if the file has none."""
+        if not self._footer.HasField("readout"):
+            return None
+        info = self._footer.readout
+        layer = self.model.layers[info.layer]
+        name = READOUT_NAMES[info.dtype]
+        weights = np.empty((len(self.classes), layer.units), name)
+        bias = np.empty(len(self.classes), name)
+        path = self._file.path
+        for ref in info.chunks:
+            chunk = self._file.record(ref.record, "readout")
+            where, rows = ref.record.offset, slice(ref.first_class, ref.first_class + ref.classes)
+            expected = (ref.first_class, ref.classes, layer.units, info.dtype)
+            if (chunk.first_class, chunk.classes, chunk.units, chunk.dtype) != expected:
+                raise FormatError(path, where, "readout chunk does not match its index entry", "bad-record")
+            itemsize = np.dtype(name).itemsize
+            if len(chunk.weights) != ref.classes * layer.units * itemsize or len(chunk.bias) != ref.classes * itemsize:
+                raise FormatError(path, where, "readout chunk has the wrong number of bytes", "bad-record")
+            weights[rows] = np.frombuffer(chunk.weights, f"<{name[0]}{itemsize}").reshape(ref.classes, layer.units)
+            bias[rows] = np.frombuffer(chunk.bias, f"<{name[0]}{itemsize}")
+        if not (np.isfinite(weights).all() and np.isfinite(bias).all()):
+            raise FormatError(
+                path, info.chunks[0].record.offset, "the readout holds NaN or infinite values", "bad-value"
+            )
+        return Readout(layer.name, weights, bias, source=info.source, residual=info.residual)
 
     @property
     def footer(self) -> pb.Footer:

@@ -53,6 +53,7 @@ def validate(
     with run:
         try:
             _scan_records(run, report, progress)
+            run.readout  # noqa: B018 - reads and checks every readout chunk
             for dataset in run.datasets.values():
                 _check_dataset(run, dataset, report, summaries)
         except FormatError as exc:
@@ -149,7 +150,7 @@ def _check_earlier_footer(run: Run, offset: int, kind: str | None, length: int, 
 
 
 def _referenced_offsets(run: Run) -> dict[int, str]:
-    offsets: dict[int, str] = {}
+    offsets: dict[int, str] = {ref.record.offset: "readout" for ref in run.footer.readout.chunks}
     for dataset in run.datasets.values():
         info = dataset.info
         offsets.update({ref.record.offset: "table" for ref in info.table})

@@ -6,6 +6,7 @@ import dataclasses
 import datetime as _dt
 import os
 import shutil
+import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -30,6 +31,7 @@ from .limits import (
     TRAILER_SIZE,
 )
 from .reader import open_run
+from .readout import READOUT_DTYPES, Readout, readout_chunks
 from .sink import RecordSink
 from .summaries import summary_record_bytes
 
@@ -40,8 +42,8 @@ class Writer:
     """Write one model and its datasets to a `.deephys` file.
 
     >>> with deephys.Writer("run.deephys", model=model, classes=names) as w:
-    ...     w.add_dataset("CIFAR-10", images=x, labels=y, activations={"fc": a}, role="id")
-    ...     with w.dataset("CIFAR-10.2", role="ood") as d:
+    ...     w.add_dataset("CIFAR-10", images=x, labels=y, activations={"fc": a})           # role "id"
+    ...     with w.dataset("CIFAR-10.2") as d:                                             # role "ood"
     ...         for x, y, a in batches:
     ...             d.append(images=x, labels=y, activations=a)
 
@@ -50,6 +52,10 @@ class Writer:
     the previous file (or nothing) at `path`. `mode="a"` adds datasets to an
     existing file (on a copy, or in place with `in_place=True`: no copy, but a
     killed process leaves a file that `deephys.repair` cuts back to the previous one).
+
+    Roles follow the exporters' rule unless `role=` says otherwise: the file's first dataset is the
+    in-distribution one ("id"), every later one "ood". Closing a file of several datasets none of which
+    is "ood" warns: the viewer has no shift to analyse.
     """
 
     def __init__(
@@ -69,6 +75,7 @@ class Writer:
         encode_threads: int | None = None,
         metadata: Mapping[str, str] | None = None,
         progress: bool = False,
+        readout: Readout | None = None,
     ):
         if mode not in ("w", "a"):
             raise UsageError(
@@ -96,6 +103,7 @@ class Writer:
         self._earlier_footers: list[int] = []
         self._sink: RecordSink | None = None
         self._atomic: AtomicFile | None = None  # the new file, until it is moved into place (not in place)
+        self._readout: pb.ReadoutInfo | None = None
         self._metadata = {"created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")}
         self._metadata.update(metadata or {})
 
@@ -112,6 +120,8 @@ class Writer:
                 self._sink = RecordSink(self._atomic.file)
                 self._sink.write(pack_header())
                 self._sink.write_record(pb.Record(model=self.model.to_proto()))
+            if readout is not None:
+                self._write_readout(readout)
         except BaseException:
             if self._sink is not None:  # no temporary file may outlive a failed start
                 self.abort()
@@ -131,13 +141,18 @@ class Writer:
     def dataset(
         self,
         name: str,
-        role: Role | str = "id",
+        role: Role | str | None = None,
         description: str = "",
         activation_dtype: str | Mapping[str, str] | None = None,
         total: int | None = None,
     ) -> DatasetWriter:
-        """Start a dataset to fill batch by batch with `append`; use it as a context manager."""
+        """Start a dataset to fill batch by batch with `append`; use it as a context manager.
+
+        `role`: "id" or "ood"; None (default) makes the file's first dataset "id" and the others "ood".
+        """
         sink = self._writable()
+        if role is None:
+            role = "ood" if self._datasets else "id"
         if self._open_dataset is not None:
             raise WrongStateError(f"{self.path}: dataset {self._open_dataset.name!r} is still open; close it first")
         if not isinstance(name, str) or not name:
@@ -175,7 +190,7 @@ class Writer:
         labels: Any,
         activations: Mapping[str, Any],
         images: Any = None,
-        role: Role | str = "id",
+        role: Role | str | None = None,
         predictions: Any = None,
         metadata: Sequence[Mapping[str, str]] | None = None,
         description: str = "",
@@ -229,6 +244,14 @@ class Writer:
         except BaseException:
             self.abort()  # a failure while finishing (a full disk) leaves the previous file too
             raise
+        if len(self._datasets) > 1 and all(info.role == pb.ROLE_ID for info in self._datasets):
+            warnings.warn(
+                f"{self.path}: all {len(self._datasets)} datasets are in-distribution (role 'id'), so the viewer "
+                "has no shift to analyse; give the shifted datasets role='ood' (the default for every dataset "
+                "after the first)",
+                UserWarning,
+                stacklevel=2,
+            )
 
     def abort(self, keep_finished: bool = False) -> None:
         """Stop writing after a failure.
@@ -309,6 +332,7 @@ class Writer:
             raise UsageError(f"{self.path}: the classes given differ from those in the file; pass the file's classes")
         self.model = existing
         self._datasets = list(footer.datasets)
+        self._readout = footer.readout if footer.HasField("readout") else None
         self._metadata = {**dict(footer.metadata), **{k: v for k, v in self._metadata.items() if k != "created"}}
         self._metadata["modified"] = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
         if in_place:
@@ -345,6 +369,7 @@ class Writer:
             datasets=self._datasets,
             metadata=self._metadata,
             earlier_footers=self._earlier_footers,
+            readout=self._readout,
         )
         sink = self._sink
         assert sink is not None
@@ -362,6 +387,28 @@ class Writer:
         else:
             sink.close()
         self._closed = True
+
+    def _write_readout(self, readout: Readout) -> None:
+        if self._readout is not None:
+            raise UsageError(
+                f"{self.path}: the file holds a readout already; a readout cannot be replaced in place "
+                "(write a new file with deephys.Writer(..., readout=...))"
+            )
+        readout.check(self.model, str(self.path))
+        sink = self._writable()
+        chunks = [
+            pb.ReadoutChunkRef(
+                first_class=chunk.first_class, classes=chunk.classes, record=sink.write_record(pb.Record(readout=chunk))
+            )
+            for chunk in readout_chunks(readout, self.chunk_bytes, MAX_RECORD)
+        ]
+        self._readout = pb.ReadoutInfo(
+            layer=self.model.layer_index(readout.layer),
+            dtype=READOUT_DTYPES[readout.dtype],
+            chunks=chunks,
+            source=readout.source,
+            residual=readout.residual,
+        )
 
     def _check_summary_sizes(self, itemsize: int) -> None:
         """Refuse, before anything is written, a layer whose summary record would exceed the format's limit."""

@@ -168,7 +168,7 @@ class DatasetInfo(_message.Message):
     def __init__(self, name: _Optional[str] = ..., role: _Optional[_Union[Role, str]] = ..., description: _Optional[str] = ..., images: _Optional[int] = ..., table: _Optional[_Iterable[_Union[ImageTableChunkRef, _Mapping]]] = ..., layers: _Optional[_Iterable[_Union[LayerData, _Mapping]]] = ..., has_images: _Optional[bool] = ..., top_k: _Optional[int] = ..., histogram_bins: _Optional[int] = ...) -> None: ...
 
 class Footer(_message.Message):
-    __slots__ = ("format_major", "format_minor", "model", "datasets", "metadata", "earlier_footers")
+    __slots__ = ("format_major", "format_minor", "model", "datasets", "metadata", "earlier_footers", "readout")
     class MetadataEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -182,29 +182,57 @@ class Footer(_message.Message):
     DATASETS_FIELD_NUMBER: _ClassVar[int]
     METADATA_FIELD_NUMBER: _ClassVar[int]
     EARLIER_FOOTERS_FIELD_NUMBER: _ClassVar[int]
+    READOUT_FIELD_NUMBER: _ClassVar[int]
     format_major: int
     format_minor: int
     model: Model
     datasets: _containers.RepeatedCompositeFieldContainer[DatasetInfo]
     metadata: _containers.ScalarMap[str, str]
     earlier_footers: _containers.RepeatedScalarFieldContainer[int]
-    def __init__(self, format_major: _Optional[int] = ..., format_minor: _Optional[int] = ..., model: _Optional[_Union[Model, _Mapping]] = ..., datasets: _Optional[_Iterable[_Union[DatasetInfo, _Mapping]]] = ..., metadata: _Optional[_Mapping[str, str]] = ..., earlier_footers: _Optional[_Iterable[int]] = ...) -> None: ...
+    readout: ReadoutInfo
+    def __init__(self, format_major: _Optional[int] = ..., format_minor: _Optional[int] = ..., model: _Optional[_Union[Model, _Mapping]] = ..., datasets: _Optional[_Iterable[_Union[DatasetInfo, _Mapping]]] = ..., metadata: _Optional[_Mapping[str, str]] = ..., earlier_footers: _Optional[_Iterable[int]] = ..., readout: _Optional[_Union[ReadoutInfo, _Mapping]] = ...) -> None: ...
+
+class ReadoutInfo(_message.Message):
+    __slots__ = ("layer", "dtype", "chunks", "source", "residual")
+    LAYER_FIELD_NUMBER: _ClassVar[int]
+    DTYPE_FIELD_NUMBER: _ClassVar[int]
+    CHUNKS_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    RESIDUAL_FIELD_NUMBER: _ClassVar[int]
+    layer: int
+    dtype: DType
+    chunks: _containers.RepeatedCompositeFieldContainer[ReadoutChunkRef]
+    source: str
+    residual: float
+    def __init__(self, layer: _Optional[int] = ..., dtype: _Optional[_Union[DType, str]] = ..., chunks: _Optional[_Iterable[_Union[ReadoutChunkRef, _Mapping]]] = ..., source: _Optional[str] = ..., residual: _Optional[float] = ...) -> None: ...
+
+class ReadoutChunkRef(_message.Message):
+    __slots__ = ("first_class", "classes", "record")
+    FIRST_CLASS_FIELD_NUMBER: _ClassVar[int]
+    CLASSES_FIELD_NUMBER: _ClassVar[int]
+    RECORD_FIELD_NUMBER: _ClassVar[int]
+    first_class: int
+    classes: int
+    record: RecordRef
+    def __init__(self, first_class: _Optional[int] = ..., classes: _Optional[int] = ..., record: _Optional[_Union[RecordRef, _Mapping]] = ...) -> None: ...
 
 class Record(_message.Message):
-    __slots__ = ("activations", "table", "image", "summary", "model", "footer")
+    __slots__ = ("activations", "table", "image", "summary", "model", "footer", "readout")
     ACTIVATIONS_FIELD_NUMBER: _ClassVar[int]
     TABLE_FIELD_NUMBER: _ClassVar[int]
     IMAGE_FIELD_NUMBER: _ClassVar[int]
     SUMMARY_FIELD_NUMBER: _ClassVar[int]
     MODEL_FIELD_NUMBER: _ClassVar[int]
     FOOTER_FIELD_NUMBER: _ClassVar[int]
+    READOUT_FIELD_NUMBER: _ClassVar[int]
     activations: ActivationChunk
     table: ImageTableChunk
     image: Image
     summary: LayerSummary
     model: Model
     footer: Footer
-    def __init__(self, activations: _Optional[_Union[ActivationChunk, _Mapping]] = ..., table: _Optional[_Union[ImageTableChunk, _Mapping]] = ..., image: _Optional[_Union[Image, _Mapping]] = ..., summary: _Optional[_Union[LayerSummary, _Mapping]] = ..., model: _Optional[_Union[Model, _Mapping]] = ..., footer: _Optional[_Union[Footer, _Mapping]] = ...) -> None: ...
+    readout: ReadoutChunk
+    def __init__(self, activations: _Optional[_Union[ActivationChunk, _Mapping]] = ..., table: _Optional[_Union[ImageTableChunk, _Mapping]] = ..., image: _Optional[_Union[Image, _Mapping]] = ..., summary: _Optional[_Union[LayerSummary, _Mapping]] = ..., model: _Optional[_Union[Model, _Mapping]] = ..., footer: _Optional[_Union[Footer, _Mapping]] = ..., readout: _Optional[_Union[ReadoutChunk, _Mapping]] = ...) -> None: ...
 
 class ActivationChunk(_message.Message):
     __slots__ = ("dataset", "layer", "first_row", "rows", "units", "dtype", "data")
@@ -313,3 +341,19 @@ class LayerSummary(_message.Message):
     histogram_bins: int
     histogram: bytes
     def __init__(self, dataset: _Optional[int] = ..., layer: _Optional[int] = ..., units: _Optional[int] = ..., classes: _Optional[int] = ..., images: _Optional[int] = ..., min: _Optional[bytes] = ..., max: _Optional[bytes] = ..., mean: _Optional[bytes] = ..., nan_count: _Optional[bytes] = ..., inf_count: _Optional[bytes] = ..., top_k: _Optional[int] = ..., top_indices: _Optional[bytes] = ..., top_values: _Optional[bytes] = ..., class_means: _Optional[bytes] = ..., class_counts: _Optional[bytes] = ..., histogram_bins: _Optional[int] = ..., histogram: _Optional[bytes] = ...) -> None: ...
+
+class ReadoutChunk(_message.Message):
+    __slots__ = ("first_class", "classes", "units", "dtype", "weights", "bias")
+    FIRST_CLASS_FIELD_NUMBER: _ClassVar[int]
+    CLASSES_FIELD_NUMBER: _ClassVar[int]
+    UNITS_FIELD_NUMBER: _ClassVar[int]
+    DTYPE_FIELD_NUMBER: _ClassVar[int]
+    WEIGHTS_FIELD_NUMBER: _ClassVar[int]
+    BIAS_FIELD_NUMBER: _ClassVar[int]
+    first_class: int
+    classes: int
+    units: int
+    dtype: DType
+    weights: bytes
+    bias: bytes
+    def __init__(self, first_class: _Optional[int] = ..., classes: _Optional[int] = ..., units: _Optional[int] = ..., dtype: _Optional[_Union[DType, str]] = ..., weights: _Optional[bytes] = ..., bias: _Optional[bytes] = ...) -> None: ...

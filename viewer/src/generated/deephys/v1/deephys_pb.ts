@@ -24,7 +24,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file deephys/v1/deephys.proto.
  */
 export const file_deephys_v1_deephys: GenFile = /*@__PURE__*/
-  fileDesc("ChhkZWVwaHlzL3YxL2RlZXBoeXMucHJvdG8SCmRlZXBoeXMudjEiVwoIUHJvZHVjZXISDAoEbmFtZRgBIAEoCRIPCgd2ZXJzaW9uGAIgASgJEhEKCWZyYW1ld29yaxgDIAEoCRIZChFmcmFtZXdvcmtfdmVyc2lvbhgEIAEoCSKSAQoFTGF5ZXISDAoEbmFtZRgBIAEoCRINCgV1bml0cxgCIAEoDRIkCgdwb29saW5nGAMgASgOMhMuZGVlcGh5cy52MS5Qb29saW5nEhsKE3Bvb2xpbmdfZGVzY3JpcHRpb24YBCABKAkSEwoLdW5pdF9sYWJlbHMYBSADKAkSFAoMcmVsdV9hcHBsaWVkGAYgASgIIpoBCgVNb2RlbBIMCgRuYW1lGAEgASgJEhMKC2ZpbmdlcnByaW50GAIgASgJEiYKCHByb2R1Y2VyGAMgASgLMhQuZGVlcGh5cy52MS5Qcm9kdWNlchIhCgZsYXllcnMYBCADKAsyES5kZWVwaHlzLnYxLkxheWVyEhIKCmNsYXNzaWZpZXIYBSABKAkSDwoHY2xhc3NlcxgGIAMoCSI6CglSZWNvcmRSZWYSDgoGb2Zmc2V0GAEgASgEEg4KBmxlbmd0aBgCIAEoDRINCgVjcmMzMhgDIAEoByJcChJBY3RpdmF0aW9uQ2h1bmtSZWYSEQoJZmlyc3Rfcm93GAEgASgEEgwKBHJvd3MYAiABKA0SJQoGcmVjb3JkGAMgASgLMhUuZGVlcGh5cy52MS5SZWNvcmRSZWYiXAoSSW1hZ2VUYWJsZUNodW5rUmVmEhEKCWZpcnN0X3JvdxgBIAEoBBIMCgRyb3dzGAIgASgNEiUKBnJlY29yZBgDIAEoCzIVLmRlZXBoeXMudjEuUmVjb3JkUmVmIpQBCglMYXllckRhdGESDQoFbGF5ZXIYASABKA0SIAoFZHR5cGUYAiABKA4yES5kZWVwaHlzLnYxLkRUeXBlEi4KBmNodW5rcxgDIAMoCzIeLmRlZXBoeXMudjEuQWN0aXZhdGlvbkNodW5rUmVmEiYKB3N1bW1hcnkYBCABKAsyFS5kZWVwaHlzLnYxLlJlY29yZFJlZiLxAQoLRGF0YXNldEluZm8SDAoEbmFtZRgBIAEoCRIeCgRyb2xlGAIgASgOMhAuZGVlcGh5cy52MS5Sb2xlEhMKC2Rlc2NyaXB0aW9uGAMgASgJEg4KBmltYWdlcxgEIAEoBBItCgV0YWJsZRgFIAMoCzIeLmRlZXBoeXMudjEuSW1hZ2VUYWJsZUNodW5rUmVmEiUKBmxheWVycxgGIAMoCzIVLmRlZXBoeXMudjEuTGF5ZXJEYXRhEhIKCmhhc19pbWFnZXMYByABKAgSDQoFdG9wX2sYCCABKA0SFgoOaGlzdG9ncmFtX2JpbnMYCSABKA0i/wEKBkZvb3RlchIUCgxmb3JtYXRfbWFqb3IYASABKA0SFAoMZm9ybWF0X21pbm9yGAIgASgNEiAKBW1vZGVsGAMgASgLMhEuZGVlcGh5cy52MS5Nb2RlbBIpCghkYXRhc2V0cxgEIAMoCzIXLmRlZXBoeXMudjEuRGF0YXNldEluZm8SMgoIbWV0YWRhdGEYBSADKAsyIC5kZWVwaHlzLnYxLkZvb3Rlci5NZXRhZGF0YUVudHJ5EhcKD2VhcmxpZXJfZm9vdGVycxgGIAMoBBovCg1NZXRhZGF0YUVudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEikwIKBlJlY29yZBIyCgthY3RpdmF0aW9ucxgBIAEoCzIbLmRlZXBoeXMudjEuQWN0aXZhdGlvbkNodW5rSAASLAoFdGFibGUYAiABKAsyGy5kZWVwaHlzLnYxLkltYWdlVGFibGVDaHVua0gAEiIKBWltYWdlGAMgASgLMhEuZGVlcGh5cy52MS5JbWFnZUgAEisKB3N1bW1hcnkYBSABKAsyGC5kZWVwaHlzLnYxLkxheWVyU3VtbWFyeUgAEiIKBW1vZGVsGAYgASgLMhEuZGVlcGh5cy52MS5Nb2RlbEgAEiQKBmZvb3RlchgHIAEoCzISLmRlZXBoeXMudjEuRm9vdGVySABCBgoEYm9keUoECAQQBSKRAQoPQWN0aXZhdGlvbkNodW5rEg8KB2RhdGFzZXQYASABKA0SDQoFbGF5ZXIYAiABKA0SEQoJZmlyc3Rfcm93GAMgASgEEgwKBHJvd3MYBCABKA0SDQoFdW5pdHMYBSABKA0SIAoFZHR5cGUYBiABKA4yES5kZWVwaHlzLnYxLkRUeXBlEgwKBGRhdGEYByABKAwiJgoIS2V5VmFsdWUSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJIjYKDUltYWdlTWV0YWRhdGESJQoHZW50cmllcxgBIAMoCzIULmRlZXBoeXMudjEuS2V5VmFsdWUiugEKD0ltYWdlVGFibGVDaHVuaxIPCgdkYXRhc2V0GAEgASgNEhEKCWZpcnN0X3JvdxgCIAEoBBIMCgRyb3dzGAMgASgNEg4KBmxhYmVscxgEIAMoDRITCgtwcmVkaWN0aW9ucxgFIAMoDRITCgtjb25maWRlbmNlcxgGIAEoDBIrCghtZXRhZGF0YRgHIAMoCzIZLmRlZXBoeXMudjEuSW1hZ2VNZXRhZGF0YRIOCgZpbWFnZXMYCCABKAwikwEKBUltYWdlEg8KB2RhdGFzZXQYASABKA0SDQoFaW5kZXgYAiABKAQSKwoIZW5jb2RpbmcYAyABKA4yGS5kZWVwaHlzLnYxLkltYWdlRW5jb2RpbmcSDQoFd2lkdGgYBCABKA0SDgoGaGVpZ2h0GAUgASgNEhAKCGNoYW5uZWxzGAYgASgNEgwKBGRhdGEYByABKAwiugIKDExheWVyU3VtbWFyeRIPCgdkYXRhc2V0GAEgASgNEg0KBWxheWVyGAIgASgNEg0KBXVuaXRzGAMgASgNEg8KB2NsYXNzZXMYBCABKA0SDgoGaW1hZ2VzGAUgASgEEgsKA21pbhgGIAEoDBILCgNtYXgYByABKAwSDAoEbWVhbhgIIAEoDBIRCgluYW5fY291bnQYCSABKAwSEQoJaW5mX2NvdW50GAogASgMEg0KBXRvcF9rGAsgASgNEhMKC3RvcF9pbmRpY2VzGAwgASgMEhIKCnRvcF92YWx1ZXMYDSABKAwSEwoLY2xhc3NfbWVhbnMYDiABKAwSFAoMY2xhc3NfY291bnRzGA8gASgMEhYKDmhpc3RvZ3JhbV9iaW5zGBAgASgNEhEKCWhpc3RvZ3JhbRgRIAEoDCprCgVEVHlwZRIVChFEVFlQRV9VTlNQRUNJRklFRBAAEhEKDURUWVBFX0ZMT0FUMzIQARIRCg1EVFlQRV9GTE9BVDE2EAISEgoORFRZUEVfQkZMT0FUMTYQAxIRCg1EVFlQRV9GTE9BVDY0EAQqwwEKB1Bvb2xpbmcSFwoTUE9PTElOR19VTlNQRUNJRklFRBAAEhAKDFBPT0xJTkdfTk9ORRABEhgKFFBPT0xJTkdfU1BBVElBTF9NRUFOEAISFwoTUE9PTElOR19TUEFUSUFMX01BWBADEhYKElBPT0xJTkdfVE9LRU5fTUVBThAEEhcKE1BPT0xJTkdfVE9LRU5fRklSU1QQBRIVChFQT09MSU5HX1RPS0VOX01BWBAGEhIKDlBPT0xJTkdfQ1VTVE9NEAcqNwoEUm9sZRIUChBST0xFX1VOU1BFQ0lGSUVEEAASCwoHUk9MRV9JRBABEgwKCFJPTEVfT09EEAIqeQoNSW1hZ2VFbmNvZGluZxIeChpJTUFHRV9FTkNPRElOR19VTlNQRUNJRklFRBAAEhYKEklNQUdFX0VOQ09ESU5HX1BORxABEhcKE0lNQUdFX0VOQ09ESU5HX0pQRUcQAhIXChNJTUFHRV9FTkNPRElOR19XRUJQEANiBnByb3RvMw");
+  fileDesc("ChhkZWVwaHlzL3YxL2RlZXBoeXMucHJvdG8SCmRlZXBoeXMudjEiVwoIUHJvZHVjZXISDAoEbmFtZRgBIAEoCRIPCgd2ZXJzaW9uGAIgASgJEhEKCWZyYW1ld29yaxgDIAEoCRIZChFmcmFtZXdvcmtfdmVyc2lvbhgEIAEoCSKSAQoFTGF5ZXISDAoEbmFtZRgBIAEoCRINCgV1bml0cxgCIAEoDRIkCgdwb29saW5nGAMgASgOMhMuZGVlcGh5cy52MS5Qb29saW5nEhsKE3Bvb2xpbmdfZGVzY3JpcHRpb24YBCABKAkSEwoLdW5pdF9sYWJlbHMYBSADKAkSFAoMcmVsdV9hcHBsaWVkGAYgASgIIpoBCgVNb2RlbBIMCgRuYW1lGAEgASgJEhMKC2ZpbmdlcnByaW50GAIgASgJEiYKCHByb2R1Y2VyGAMgASgLMhQuZGVlcGh5cy52MS5Qcm9kdWNlchIhCgZsYXllcnMYBCADKAsyES5kZWVwaHlzLnYxLkxheWVyEhIKCmNsYXNzaWZpZXIYBSABKAkSDwoHY2xhc3NlcxgGIAMoCSI6CglSZWNvcmRSZWYSDgoGb2Zmc2V0GAEgASgEEg4KBmxlbmd0aBgCIAEoDRINCgVjcmMzMhgDIAEoByJcChJBY3RpdmF0aW9uQ2h1bmtSZWYSEQoJZmlyc3Rfcm93GAEgASgEEgwKBHJvd3MYAiABKA0SJQoGcmVjb3JkGAMgASgLMhUuZGVlcGh5cy52MS5SZWNvcmRSZWYiXAoSSW1hZ2VUYWJsZUNodW5rUmVmEhEKCWZpcnN0X3JvdxgBIAEoBBIMCgRyb3dzGAIgASgNEiUKBnJlY29yZBgDIAEoCzIVLmRlZXBoeXMudjEuUmVjb3JkUmVmIpQBCglMYXllckRhdGESDQoFbGF5ZXIYASABKA0SIAoFZHR5cGUYAiABKA4yES5kZWVwaHlzLnYxLkRUeXBlEi4KBmNodW5rcxgDIAMoCzIeLmRlZXBoeXMudjEuQWN0aXZhdGlvbkNodW5rUmVmEiYKB3N1bW1hcnkYBCABKAsyFS5kZWVwaHlzLnYxLlJlY29yZFJlZiLxAQoLRGF0YXNldEluZm8SDAoEbmFtZRgBIAEoCRIeCgRyb2xlGAIgASgOMhAuZGVlcGh5cy52MS5Sb2xlEhMKC2Rlc2NyaXB0aW9uGAMgASgJEg4KBmltYWdlcxgEIAEoBBItCgV0YWJsZRgFIAMoCzIeLmRlZXBoeXMudjEuSW1hZ2VUYWJsZUNodW5rUmVmEiUKBmxheWVycxgGIAMoCzIVLmRlZXBoeXMudjEuTGF5ZXJEYXRhEhIKCmhhc19pbWFnZXMYByABKAgSDQoFdG9wX2sYCCABKA0SFgoOaGlzdG9ncmFtX2JpbnMYCSABKA0iqQIKBkZvb3RlchIUCgxmb3JtYXRfbWFqb3IYASABKA0SFAoMZm9ybWF0X21pbm9yGAIgASgNEiAKBW1vZGVsGAMgASgLMhEuZGVlcGh5cy52MS5Nb2RlbBIpCghkYXRhc2V0cxgEIAMoCzIXLmRlZXBoeXMudjEuRGF0YXNldEluZm8SMgoIbWV0YWRhdGEYBSADKAsyIC5kZWVwaHlzLnYxLkZvb3Rlci5NZXRhZGF0YUVudHJ5EhcKD2VhcmxpZXJfZm9vdGVycxgGIAMoBBIoCgdyZWFkb3V0GAcgASgLMhcuZGVlcGh5cy52MS5SZWFkb3V0SW5mbxovCg1NZXRhZGF0YUVudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEijQEKC1JlYWRvdXRJbmZvEg0KBWxheWVyGAEgASgNEiAKBWR0eXBlGAIgASgOMhEuZGVlcGh5cy52MS5EVHlwZRIrCgZjaHVua3MYAyADKAsyGy5kZWVwaHlzLnYxLlJlYWRvdXRDaHVua1JlZhIOCgZzb3VyY2UYBCABKAkSEAoIcmVzaWR1YWwYBSABKAEiXgoPUmVhZG91dENodW5rUmVmEhMKC2ZpcnN0X2NsYXNzGAEgASgNEg8KB2NsYXNzZXMYAiABKA0SJQoGcmVjb3JkGAMgASgLMhUuZGVlcGh5cy52MS5SZWNvcmRSZWYiwAIKBlJlY29yZBIyCgthY3RpdmF0aW9ucxgBIAEoCzIbLmRlZXBoeXMudjEuQWN0aXZhdGlvbkNodW5rSAASLAoFdGFibGUYAiABKAsyGy5kZWVwaHlzLnYxLkltYWdlVGFibGVDaHVua0gAEiIKBWltYWdlGAMgASgLMhEuZGVlcGh5cy52MS5JbWFnZUgAEisKB3N1bW1hcnkYBSABKAsyGC5kZWVwaHlzLnYxLkxheWVyU3VtbWFyeUgAEiIKBW1vZGVsGAYgASgLMhEuZGVlcGh5cy52MS5Nb2RlbEgAEiQKBmZvb3RlchgHIAEoCzISLmRlZXBoeXMudjEuRm9vdGVySAASKwoHcmVhZG91dBgIIAEoCzIYLmRlZXBoeXMudjEuUmVhZG91dENodW5rSABCBgoEYm9keUoECAQQBSKRAQoPQWN0aXZhdGlvbkNodW5rEg8KB2RhdGFzZXQYASABKA0SDQoFbGF5ZXIYAiABKA0SEQoJZmlyc3Rfcm93GAMgASgEEgwKBHJvd3MYBCABKA0SDQoFdW5pdHMYBSABKA0SIAoFZHR5cGUYBiABKA4yES5kZWVwaHlzLnYxLkRUeXBlEgwKBGRhdGEYByABKAwiJgoIS2V5VmFsdWUSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJIjYKDUltYWdlTWV0YWRhdGESJQoHZW50cmllcxgBIAMoCzIULmRlZXBoeXMudjEuS2V5VmFsdWUiugEKD0ltYWdlVGFibGVDaHVuaxIPCgdkYXRhc2V0GAEgASgNEhEKCWZpcnN0X3JvdxgCIAEoBBIMCgRyb3dzGAMgASgNEg4KBmxhYmVscxgEIAMoDRITCgtwcmVkaWN0aW9ucxgFIAMoDRITCgtjb25maWRlbmNlcxgGIAEoDBIrCghtZXRhZGF0YRgHIAMoCzIZLmRlZXBoeXMudjEuSW1hZ2VNZXRhZGF0YRIOCgZpbWFnZXMYCCABKAwikwEKBUltYWdlEg8KB2RhdGFzZXQYASABKA0SDQoFaW5kZXgYAiABKAQSKwoIZW5jb2RpbmcYAyABKA4yGS5kZWVwaHlzLnYxLkltYWdlRW5jb2RpbmcSDQoFd2lkdGgYBCABKA0SDgoGaGVpZ2h0GAUgASgNEhAKCGNoYW5uZWxzGAYgASgNEgwKBGRhdGEYByABKAwiugIKDExheWVyU3VtbWFyeRIPCgdkYXRhc2V0GAEgASgNEg0KBWxheWVyGAIgASgNEg0KBXVuaXRzGAMgASgNEg8KB2NsYXNzZXMYBCABKA0SDgoGaW1hZ2VzGAUgASgEEgsKA21pbhgGIAEoDBILCgNtYXgYByABKAwSDAoEbWVhbhgIIAEoDBIRCgluYW5fY291bnQYCSABKAwSEQoJaW5mX2NvdW50GAogASgMEg0KBXRvcF9rGAsgASgNEhMKC3RvcF9pbmRpY2VzGAwgASgMEhIKCnRvcF92YWx1ZXMYDSABKAwSEwoLY2xhc3NfbWVhbnMYDiABKAwSFAoMY2xhc3NfY291bnRzGA8gASgMEhYKDmhpc3RvZ3JhbV9iaW5zGBAgASgNEhEKCWhpc3RvZ3JhbRgRIAEoDCKEAQoMUmVhZG91dENodW5rEhMKC2ZpcnN0X2NsYXNzGAEgASgNEg8KB2NsYXNzZXMYAiABKA0SDQoFdW5pdHMYAyABKA0SIAoFZHR5cGUYBCABKA4yES5kZWVwaHlzLnYxLkRUeXBlEg8KB3dlaWdodHMYBSABKAwSDAoEYmlhcxgGIAEoDCprCgVEVHlwZRIVChFEVFlQRV9VTlNQRUNJRklFRBAAEhEKDURUWVBFX0ZMT0FUMzIQARIRCg1EVFlQRV9GTE9BVDE2EAISEgoORFRZUEVfQkZMT0FUMTYQAxIRCg1EVFlQRV9GTE9BVDY0EAQqwwEKB1Bvb2xpbmcSFwoTUE9PTElOR19VTlNQRUNJRklFRBAAEhAKDFBPT0xJTkdfTk9ORRABEhgKFFBPT0xJTkdfU1BBVElBTF9NRUFOEAISFwoTUE9PTElOR19TUEFUSUFMX01BWBADEhYKElBPT0xJTkdfVE9LRU5fTUVBThAEEhcKE1BPT0xJTkdfVE9LRU5fRklSU1QQBRIVChFQT09MSU5HX1RPS0VOX01BWBAGEhIKDlBPT0xJTkdfQ1VTVE9NEAcqNwoEUm9sZRIUChBST0xFX1VOU1BFQ0lGSUVEEAASCwoHUk9MRV9JRBABEgwKCFJPTEVfT09EEAIqeQoNSW1hZ2VFbmNvZGluZxIeChpJTUFHRV9FTkNPRElOR19VTlNQRUNJRklFRBAAEhYKEklNQUdFX0VOQ09ESU5HX1BORxABEhcKE0lNQUdFX0VOQ09ESU5HX0pQRUcQAhIXChNJTUFHRV9FTkNPRElOR19XRUJQEANiBnByb3RvMw");
 
 /**
  * What wrote the file.
@@ -409,6 +409,13 @@ export type Footer = Message<"deephys.v1.Footer"> & {
    * @generated from field: repeated uint64 earlier_footers = 6;
    */
   earlierFooters: bigint[];
+
+  /**
+   * The classifier's linear readout, if the file holds one (format 1.1).
+   *
+   * @generated from field: deephys.v1.ReadoutInfo readout = 7;
+   */
+  readout?: ReadoutInfo | undefined;
 };
 
 /**
@@ -417,6 +424,89 @@ export type Footer = Message<"deephys.v1.Footer"> & {
  */
 export const FooterSchema: GenMessage<Footer> = /*@__PURE__*/
   messageDesc(file_deephys_v1_deephys, 8);
+
+/**
+ * The classifier as a linear readout of a recorded layer: logits = W a + b,
+ * where `a` is the activation of Model.layers[layer] and W is classes x units.
+ * The footer holds only this index; W and b are in ReadoutChunk records that
+ * only an analysis reads (a 21k-class head is hundreds of megabytes).
+ *
+ * @generated from message deephys.v1.ReadoutInfo
+ */
+export type ReadoutInfo = Message<"deephys.v1.ReadoutInfo"> & {
+  /**
+   * index into Model.layers of the input layer
+   *
+   * @generated from field: uint32 layer = 1;
+   */
+  layer: number;
+
+  /**
+   * of W and b: FLOAT32 or FLOAT64
+   *
+   * @generated from field: deephys.v1.DType dtype = 2;
+   */
+  dtype: DType;
+
+  /**
+   * contiguous, ascending, covering all classes
+   *
+   * @generated from field: repeated deephys.v1.ReadoutChunkRef chunks = 3;
+   */
+  chunks: ReadoutChunkRef[];
+
+  /**
+   * How W and b were obtained: "model" (the classifier's own parameters, checked
+   * against the logits on the first batch) or "fit" (least squares from the
+   * recorded layer to the stored logits).
+   *
+   * @generated from field: string source = 4;
+   */
+  source: string;
+
+  /**
+   * For "fit": the largest |W a + b - logits| on the images fitted, in logits.
+   *
+   * @generated from field: double residual = 5;
+   */
+  residual: number;
+};
+
+/**
+ * Describes the message deephys.v1.ReadoutInfo.
+ * Use `create(ReadoutInfoSchema)` to create a new message.
+ */
+export const ReadoutInfoSchema: GenMessage<ReadoutInfo> = /*@__PURE__*/
+  messageDesc(file_deephys_v1_deephys, 9);
+
+/**
+ * @generated from message deephys.v1.ReadoutChunkRef
+ */
+export type ReadoutChunkRef = Message<"deephys.v1.ReadoutChunkRef"> & {
+  /**
+   * @generated from field: uint32 first_class = 1;
+   */
+  firstClass: number;
+
+  /**
+   * @generated from field: uint32 classes = 2;
+   */
+  classes: number;
+
+  /**
+   * a ReadoutChunk record
+   *
+   * @generated from field: deephys.v1.RecordRef record = 3;
+   */
+  record?: RecordRef | undefined;
+};
+
+/**
+ * Describes the message deephys.v1.ReadoutChunkRef.
+ * Use `create(ReadoutChunkRefSchema)` to create a new message.
+ */
+export const ReadoutChunkRefSchema: GenMessage<ReadoutChunkRef> = /*@__PURE__*/
+  messageDesc(file_deephys_v1_deephys, 10);
 
 /**
  * Every framed record's payload is one Record.
@@ -468,6 +558,12 @@ export type Record = Message<"deephys.v1.Record"> & {
      */
     value: Footer;
     case: "footer";
+  } | {
+    /**
+     * @generated from field: deephys.v1.ReadoutChunk readout = 8;
+     */
+    value: ReadoutChunk;
+    case: "readout";
   } | { case: undefined; value?: undefined };
 };
 
@@ -476,7 +572,7 @@ export type Record = Message<"deephys.v1.Record"> & {
  * Use `create(RecordSchema)` to create a new message.
  */
 export const RecordSchema: GenMessage<Record> = /*@__PURE__*/
-  messageDesc(file_deephys_v1_deephys, 9);
+  messageDesc(file_deephys_v1_deephys, 11);
 
 /**
  * @generated from message deephys.v1.ActivationChunk
@@ -529,7 +625,7 @@ export type ActivationChunk = Message<"deephys.v1.ActivationChunk"> & {
  * Use `create(ActivationChunkSchema)` to create a new message.
  */
 export const ActivationChunkSchema: GenMessage<ActivationChunk> = /*@__PURE__*/
-  messageDesc(file_deephys_v1_deephys, 10);
+  messageDesc(file_deephys_v1_deephys, 12);
 
 /**
  * @generated from message deephys.v1.KeyValue
@@ -551,7 +647,7 @@ export type KeyValue = Message<"deephys.v1.KeyValue"> & {
  * Use `create(KeyValueSchema)` to create a new message.
  */
 export const KeyValueSchema: GenMessage<KeyValue> = /*@__PURE__*/
-  messageDesc(file_deephys_v1_deephys, 11);
+  messageDesc(file_deephys_v1_deephys, 13);
 
 /**
  * @generated from message deephys.v1.ImageMetadata
@@ -568,7 +664,7 @@ export type ImageMetadata = Message<"deephys.v1.ImageMetadata"> & {
  * Use `create(ImageMetadataSchema)` to create a new message.
  */
 export const ImageMetadataSchema: GenMessage<ImageMetadata> = /*@__PURE__*/
-  messageDesc(file_deephys_v1_deephys, 12);
+  messageDesc(file_deephys_v1_deephys, 14);
 
 /**
  * @generated from message deephys.v1.ImageTableChunk
@@ -632,7 +728,7 @@ export type ImageTableChunk = Message<"deephys.v1.ImageTableChunk"> & {
  * Use `create(ImageTableChunkSchema)` to create a new message.
  */
 export const ImageTableChunkSchema: GenMessage<ImageTableChunk> = /*@__PURE__*/
-  messageDesc(file_deephys_v1_deephys, 13);
+  messageDesc(file_deephys_v1_deephys, 15);
 
 /**
  * @generated from message deephys.v1.Image
@@ -683,7 +779,7 @@ export type Image = Message<"deephys.v1.Image"> & {
  * Use `create(ImageSchema)` to create a new message.
  */
 export const ImageSchema: GenMessage<Image> = /*@__PURE__*/
-  messageDesc(file_deephys_v1_deephys, 14);
+  messageDesc(file_deephys_v1_deephys, 16);
 
 /**
  * Statistics of one layer over one dataset, written with the data so a
@@ -807,7 +903,55 @@ export type LayerSummary = Message<"deephys.v1.LayerSummary"> & {
  * Use `create(LayerSummarySchema)` to create a new message.
  */
 export const LayerSummarySchema: GenMessage<LayerSummary> = /*@__PURE__*/
-  messageDesc(file_deephys_v1_deephys, 15);
+  messageDesc(file_deephys_v1_deephys, 17);
+
+/**
+ * Rows [first_class, first_class + classes) of a readout's W and their bias entries.
+ *
+ * @generated from message deephys.v1.ReadoutChunk
+ */
+export type ReadoutChunk = Message<"deephys.v1.ReadoutChunk"> & {
+  /**
+   * @generated from field: uint32 first_class = 1;
+   */
+  firstClass: number;
+
+  /**
+   * @generated from field: uint32 classes = 2;
+   */
+  classes: number;
+
+  /**
+   * @generated from field: uint32 units = 3;
+   */
+  units: number;
+
+  /**
+   * @generated from field: deephys.v1.DType dtype = 4;
+   */
+  dtype: DType;
+
+  /**
+   * classes x units, row-major, little-endian `dtype`
+   *
+   * @generated from field: bytes weights = 5;
+   */
+  weights: Uint8Array;
+
+  /**
+   * classes values, little-endian `dtype`
+   *
+   * @generated from field: bytes bias = 6;
+   */
+  bias: Uint8Array;
+};
+
+/**
+ * Describes the message deephys.v1.ReadoutChunk.
+ * Use `create(ReadoutChunkSchema)` to create a new message.
+ */
+export const ReadoutChunkSchema: GenMessage<ReadoutChunk> = /*@__PURE__*/
+  messageDesc(file_deephys_v1_deephys, 18);
 
 /**
  * Element type of raw activation bytes.
