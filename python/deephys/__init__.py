@@ -32,6 +32,7 @@ __all__ = [
     "Writer",
     "__version__",
     "analysis",
+    "findings",
     "open",
     "repair",
     "show",
@@ -45,4 +46,8 @@ def __getattr__(name: str) -> object:
         from .notebook import show
 
         return show
+    if name == "findings":
+        from .findings import findings
+
+        return findings
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -16,6 +16,9 @@ the topic; ``normalization.py`` is ``normalize.ts``, ``prediction.py`` is
 * ``confusion.py``: :func:`accuracy`, :func:`class_accuracy`, :func:`confusion_matrix`,
   :func:`false_positives`, :func:`false_negatives`, :func:`false_positive_images`,
   :func:`false_negative_images`, :func:`confusion_cell_images`.
+* ``confusion.py`` also: :func:`confusion_rates`, :func:`growing_confusions`, :func:`losing_classes`.
+* ``attribution.py``: :func:`contributions`, :func:`confusion_attribution` (twin ``attribution.ts``),
+  :func:`fit_readout` (no twin).
 * ``ranking.py``: :func:`top_units`, :func:`top_images`, :func:`top_classes`,
   :func:`most_shifted_units`.
 * ``histograms.py``: :func:`histogram`.
@@ -49,15 +52,19 @@ Conventions shared by all functions
   whether NaN propagates, is excluded, or is sorted last.
 """
 
+from .attribution import Attribution, ReadoutFit, confusion_attribution, contributions, fit_readout
 from .confusion import (
     accuracy,
     class_accuracy,
     confusion_cell_images,
     confusion_matrix,
+    confusion_rates,
     false_negative_images,
     false_negatives,
     false_positive_images,
     false_positives,
+    growing_confusions,
+    losing_classes,
 )
 from .densities import density
 from .histograms import histogram
@@ -94,4 +101,12 @@ __all__ = [
     "histogram",
     "density",
     "most_shifted_units",
+    "confusion_rates",
+    "growing_confusions",
+    "losing_classes",
+    "contributions",
+    "confusion_attribution",
+    "Attribution",
+    "fit_readout",
+    "ReadoutFit",
 ]

@@ -141,3 +141,54 @@ def confusion_cell_images(
     """
     lab, pre = _pair(labels, preds)
     return _by_confidence((lab == true_class) & (pre == predicted_class), conf)
+
+
+def confusion_rates(labels: ArrayLike, preds: ArrayLike, num_classes: int) -> F64:
+    """``R[t, p]``: the share of class ``t``'s images predicted ``p`` (``M[t, p] / count_t``), ``(C, C)``.
+
+    A class with no images is a row of NaN.
+    """
+    lab, pre = _pair(labels, preds)
+    lab = class_labels(lab, num_classes)
+    counts = np.bincount(lab, minlength=num_classes)
+    cells = confusion_matrix(lab, pre, num_classes)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rates: F64 = np.where(counts[:, None] > 0, cells / np.maximum(counts, 1)[:, None], np.nan)
+    return rates
+
+
+def growing_confusions(rates: ArrayLike, id_rates: ArrayLike, n: int) -> tuple[I64, I64]:
+    """The ``n`` wrong cells (``t != p``) that grow most from ``id_rates`` to ``rates``.
+
+    Candidates are the off-diagonal cells with ``rates[t, p] > 0``; they rank by ``rates - id_rates``
+    descending, NaN (class ``t`` absent from the reference) last, ties by lower ``t``, then lower ``p``.
+    Returns ``(true, predicted)`` int64 arrays.
+    """
+    if n < 0:
+        raise UsageError(f"n must be >= 0, got {n}")
+    r = real_array(rates, "rates", 2).astype(np.float64)
+    ref = real_array(id_rates, "id_rates", 2).astype(np.float64)
+    if r.shape != ref.shape or r.shape[0] != r.shape[1]:
+        raise UsageError(f"rates and id_rates must be the same (C, C); got {r.shape} and {ref.shape}")
+    candidates = np.flatnonzero((r > 0) & ~np.eye(r.shape[0], dtype=bool))  # row-major: (t, p) order
+    growth = (r - ref).ravel()[candidates]
+    chosen = candidates[rank_desc_nan_last(growth)[:n]]
+    true, predicted = np.divmod(chosen, r.shape[0])
+    return true.astype(np.int64), predicted.astype(np.int64)
+
+
+def losing_classes(accuracy: ArrayLike, id_accuracy: ArrayLike, n: int) -> I64:
+    """The ``n`` classes whose accuracy drops most from ``id_accuracy`` to ``accuracy`` (both ``(C,)``).
+
+    Ranked by ``id_accuracy - accuracy`` descending, ties by lower class; classes with NaN on either
+    side (no images there) are left out.
+    """
+    if n < 0:
+        raise UsageError(f"n must be >= 0, got {n}")
+    a = real_array(accuracy, "accuracy", 1).astype(np.float64)
+    ref = real_array(id_accuracy, "id_accuracy", 1).astype(np.float64)
+    if a.shape != ref.shape:
+        raise UsageError(f"accuracy and id_accuracy differ in shape: {a.shape} vs {ref.shape}")
+    drop = ref - a
+    order = rank_desc_nan_last(drop)
+    return order[~np.isnan(drop[order])][:n]

@@ -8,7 +8,7 @@ import click
 
 from .._version import __version__
 from ..interrupts import sigterm_as_interrupt
-from . import bundle, convert, demo, info, merge, repair, sample, validate, view
+from . import bundle, convert, demo, info, merge, repair, report, sample, validate, view
 
 
 class _Group(click.Group):
@@ -29,6 +29,7 @@ for _command in (
     view.view,
     bundle.bundle,
     info.info,
+    report.report,
     validate.validate,
     repair.repair,
     merge.merge,

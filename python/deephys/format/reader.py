@@ -400,6 +400,27 @@ class Dataset:
             )
         return np.concatenate(parts) if len(parts) > 1 else parts[0]
 
+    def rows(self, layer: str | int, indices: Any) -> np.ndarray:
+        """Activations of `layer` for the images `indices` (any order, repeats allowed) as (len, units),
+        reading only the chunks that hold them."""
+        wanted = np.asarray(indices, dtype=np.int64).reshape(-1)
+        n = len(self)
+        if wanted.size and (wanted.min() < 0 or wanted.max() >= n):
+            raise OutOfRangeError(f"image indices outside [0, {n}) for dataset {self.name!r}")
+        data = self._layer(layer)
+        units = self._run.model.layers[data.layer].units
+        name = dtypes.from_proto(data.dtype)
+        out = np.empty((wanted.size, units), "float32" if name in (None, "bfloat16") else name)
+        order = np.argsort(wanted, kind="stable")
+        ordered = wanted[order]
+        for ref in data.chunks:
+            lo, hi = np.searchsorted(ordered, [ref.first_row, ref.first_row + ref.rows])
+            if lo == hi:
+                continue
+            block = self._decode_chunk(data, ref)
+            out[order[lo:hi]] = block[ordered[lo:hi] - ref.first_row]
+        return out
+
     def iter_activations(self, layer: str | int) -> Iterator[tuple[int, np.ndarray]]:
         """(first_row, block) over the stored chunks, in order; bounded memory."""
         data = self._layer(layer)

@@ -1,0 +1,83 @@
+"""`deephys report FILE`: why the model fails on each shifted dataset, as sentences, Markdown or JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from ..findings import Limits, check_limits, findings, readout_for, render
+from ..format import Writer, open_run
+from ._common import friendly_errors, terminal_safe
+
+
+@click.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="Sentences for a terminal, Markdown for a report or an issue, JSON for programs (docs/findings.md).",
+)
+@click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path), help="Write here instead.")
+@click.option(
+    "--fit-readout",
+    is_flag=True,
+    help="Without a readout in the file, fit one by least squares from the layer before the classifier "
+    "(used only where it is determined and reproduces the logits).",
+)
+@click.option("--write", is_flag=True, help="With --fit-readout: store the fitted readout in FILE (in place).")
+@click.option("--top-classes", default=5, show_default=True, help="Classes that lose most, per dataset.")
+@click.option("--top-cells", default=5, show_default=True, help="Confusion cells that grow most, per dataset.")
+@click.option("--top-units", default=10, show_default=True, help="Units listed per confusion cell.")
+@click.option("--top-shifted", default=10, show_default=True, help="Most shifted units, per dataset.")
+def report(
+    file: Path,
+    output_format: str,
+    out: Path | None,
+    fit_readout: bool,
+    write: bool,
+    top_classes: int,
+    top_cells: int,
+    top_units: int,
+    top_shifted: int,
+) -> None:
+    """Explain the shifts of FILE: for every OOD dataset, the accuracy it loses, the classes that lose most,
+    the confusions that grow most and the units that drive each, and the most shifted units."""
+    if write and not fit_readout:
+        raise click.BadParameter("--write stores a fitted readout: give --fit-readout too", param_hint="'--write'")
+    limits = check_limits(Limits(top_classes, top_cells, top_units, top_shifted))
+    with friendly_errors():
+        if write:
+            _store_fit(file)
+        result = findings(file, limits, fit_readout=fit_readout)
+    if output_format == "json":
+        text = json.dumps(result, indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = render(result, markdown=output_format == "markdown")
+    if out is not None:
+        with friendly_errors():
+            out.write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {out}.", err=True)
+    else:
+        click.echo(terminal_safe(text, keep="\n", json=output_format == "json"), nl=False)
+
+
+def _store_fit(file: Path) -> None:
+    with open_run(file) as run:
+        if run.readout is not None:
+            click.echo(f"{file}: holds a readout already ({run.readout.source}); nothing written.", err=True)
+            return
+        readout, description = readout_for(run, fit=True)
+    if readout is None:
+        raise click.ClickException(terminal_safe(f"{file}: no readout can be fitted: {description['reason']}"))
+    with Writer(file, mode="a", in_place=True, readout=readout):
+        pass
+    click.echo(
+        f"{file}: stored a readout of {readout.layer!r} fitted by least squares (largest error "
+        f"{readout.residual:.2g} logits)",
+        err=True,
+    )
