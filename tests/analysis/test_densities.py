@@ -69,3 +69,22 @@ def test_density_integrates_to_one():
     f = A.density(scores, grid)
     trapezoid = getattr(np, "trapezoid", None) or np.trapz
     assert trapezoid(f, grid) == pytest.approx(1.0, abs=1e-6)
+
+
+def test_bounded_density_hand():
+    """Mirrors viewer/test/analysis/density.test.ts ("bounded density")."""
+    h = math.sqrt(0.125) * 2 ** (-0.2)
+    norm = 2 * h * math.sqrt(2 * math.pi)
+
+    def k(d: float) -> float:
+        return math.exp(-0.5 * (d / h) ** 2)
+
+    def at(g: float) -> float:
+        return sum(k(g - x) + k(g + x) + k(g - (2 - x)) for x in (0.25, 0.75)) / norm
+
+    got = A.bounded_density([0.25, nan, 0.75, 3.0, -1.0], [0.0, 0.5, 1.0], 0.0, 1.0)
+    np.testing.assert_allclose(got, [at(0.0), at(0.5), at(1.0)], rtol=1e-14)
+    same(A.bounded_density([0.25, 0.75], [-0.2, 1.2], 0.0, 1.0), [0.0, 0.0])
+    same(A.bounded_density([0.5], [0.5], 0.0, 1.0), [0.0])
+    with pytest.raises(ValueError):
+        A.bounded_density([0.5], [0.5], 1.0, 1.0)

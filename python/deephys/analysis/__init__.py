@@ -22,7 +22,7 @@ the topic; ``normalization.py`` is ``normalize.ts``, ``prediction.py`` is
 * ``ranking.py``: :func:`top_units`, :func:`top_images`, :func:`top_classes`,
   :func:`most_shifted_units`.
 * ``histograms.py``: :func:`histogram`.
-* ``densities.py``: :func:`density`.
+* ``densities.py``: :func:`density`, :func:`bounded_density`.
 * ``_arrays.py`` (private, no twin): the shared input checks and the strictly
   sequential float64 sums, in row blocks.
 
@@ -44,7 +44,7 @@ Conventions shared by all functions
 * **Bit-exactness.** Everything that uses only ``+ - * /``, ``sqrt``,
   ``floor`` and comparisons (class means, tuning, Spearman, novelty, histogram,
   accuracies, every ranking) is reproducible bit for bit. Functions that call
-  ``exp`` (``softmax``, ``top_predictions``, ``confidence``, ``density``)
+  ``exp`` (``softmax``, ``top_predictions``, ``confidence``, ``density``, ``bounded_density``)
   depend on the platform's ``exp`` and agree to about 1e-15 relative.
 * **Rankings** ("desc, ties by lower index") sort by value descending; equal
   values (numerically equal: ``-0.0 == 0.0``) keep ascending index order.
@@ -66,7 +66,7 @@ from .confusion import (
     growing_confusions,
     losing_classes,
 )
-from .densities import density
+from .densities import bounded_density, density
 from .histograms import histogram
 from .normalization import normalize, reference_max
 from .prediction import confidence, predictions, softmax, top_predictions
@@ -100,6 +100,7 @@ __all__ = [
     "top_classes",
     "histogram",
     "density",
+    "bounded_density",
     "most_shifted_units",
     "confusion_rates",
     "growing_confusions",

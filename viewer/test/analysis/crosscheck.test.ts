@@ -21,7 +21,7 @@ import {
   falsePositiveImages,
   falsePositives,
 } from "../../src/analysis/confusion";
-import { density } from "../../src/analysis/density";
+import { boundedDensity, density } from "../../src/analysis/density";
 import { histogram } from "../../src/analysis/histogram";
 import { normalize, referenceMax } from "../../src/analysis/normalize";
 import { columnOf, mostShiftedUnits, topClasses, topImages, topUnits } from "../../src/analysis/ranking";
@@ -91,6 +91,8 @@ def case(seed, n, u, c, k):
         "hist": [A.histogram(acts[:, j], 16)[0].tolist() for j in range(u)],
         "hist_range": f64([v for j in range(u) for v in A.histogram(acts[:, j], 16)[1:]]),
         "grid": f64(grid), "density": f64(A.density(sp, grid)),
+        "bounded_density": f64(A.bounded_density(sp, grid, 0.0, 1.0)),
+        "bounded_novelty": f64(A.bounded_density(nv, grid, -0.1, 0.9)),
     }
 
 json.dump([case(0, 300, 23, 6, 6), case(1, 57, 5, 4, 20), case(2, 1000, 40, 12, 12)], sys.stdout)
@@ -210,5 +212,7 @@ describe.each(cases.map((c, i) => [i, c] as const))("case %i", (_, c) => {
       same([h.lo, h.hi], [ranges[2 * j], ranges[2 * j + 1]]);
     }
     close(density(sp, decode(c.grid)), decode(c.density));
+    close(boundedDensity(sp, decode(c.grid), 0, 1), decode(c.bounded_density));
+    close(boundedDensity(nv, decode(c.grid), -0.1, 0.9), decode(c.bounded_novelty));
   });
 });
