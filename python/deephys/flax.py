@@ -41,6 +41,8 @@ def export(
     variables: Mapping[str, Any] | None = None,
     call_kwargs: Mapping[str, Any] | None = None,
     classifier: str | nnx.Module | None = None,
+    label_map: Sequence[int] | Mapping[Any, Any] | None = None,
+    restrict_predictions: bool = False,
     roles: Mapping[str, str] | Sequence[str] | None = None,
     pooling: str | Callable[[Any], Any] | Mapping[str, str | Callable[[Any], Any]] = "mean",
     relu: bool | Sequence[str] = False,
@@ -70,7 +72,15 @@ def export(
         layers: module paths ("conv1", "blocks.3.mlp"; NNX submodule objects too); the model itself is
             "output". The classifier is the last one unless `classifier=` says otherwise; it must have one
             unit per class.
-        classes: class names (default "0", "1", ...).
+        classes: the model's class names, one per classifier output (default: a Hugging Face model's
+            `config.id2label`, else the first dataset's `.classes` if it has one per output, else "0", "1", ...).
+            On the first batch the classifier must give the model's output (same argmax), unless `classifier=`
+            names it: a layer list in the wrong order is refused with the layer to use.
+        label_map: for datasets whose labels are not the model's class indices (a 10-class subset under a
+            1000-way model): a list of model class indices, one per dataset class, or a mapping dataset label
+            -> model class; one for every dataset, or a mapping dataset name -> map. Labels are stored as model
+            classes; `restrict_predictions=True` predicts such a dataset among its mapped classes only. The
+            file's metadata records both (see the PyTorch exporter).
         call_kwargs: extra keyword arguments of the forward pass, e.g. `{"train": False}` for a Linen
             model whose BatchNorm/Dropout follow a `train` argument. Inputs that are a tuple or dict are
             passed as several arguments.

@@ -30,6 +30,8 @@ def export(
     path: str | os.PathLike[str] = "run.deephys",
     *,
     classifier: str | nn.Module | None = None,
+    label_map: Sequence[int] | Mapping[Any, Any] | None = None,
+    restrict_predictions: bool = False,
     roles: Mapping[str, str] | Sequence[str] | None = None,
     pooling: str | Callable[[torch.Tensor], torch.Tensor] | Mapping[str, str | Callable] = "mean",
     relu: bool | Sequence[str] = False,
@@ -59,8 +61,17 @@ def export(
             unless `roles=` says otherwise.
         layers: module names as in `model.named_modules()` (or the modules); the model itself is "output".
             The classifier is the last one unless `classifier=` says otherwise; it must have one unit per class.
-        classes: class names (default: the first dataset's `.classes` if it has one per classifier unit,
-            else "0", "1", ...).
+        classes: the model's class names, one per classifier output (default: a Hugging Face model's
+            `config.id2label`, else the first dataset's `.classes` if it has one per output, else "0", "1", ...).
+            A dataset whose `.classes` count differs from the classifier's outputs is refused unless it has a
+            `label_map`. On the first batch the classifier must give the model's output (same argmax), unless
+            `classifier=` names it: a layer list in the wrong order is refused with the layer to use.
+        label_map: for datasets whose labels are not the model's class indices (ImageNet-R's 200 classes
+            under an ImageNet model): a list of model class indices, one per dataset class (dataset label i ->
+            model class label_map[i]), or a mapping dataset label -> model class; one for every dataset, or a
+            mapping dataset name -> map (datasets left out use the model's classes). Labels are stored as
+            model classes. `restrict_predictions=True` predicts such a dataset among its mapped classes only
+            (as ImageNet-R/A evaluations do); the file's metadata records the maps and which was done.
         pooling: for conv maps (N, C, H, W) "mean" (default) or "max"; for token maps (N, T, D) "mean" or
             "first" (or "max"); a function (N, ...) -> (N, units); or a mapping layer -> one of these.
         relu: apply ReLU before pooling: True for every layer but the classifier, or a list of layers.

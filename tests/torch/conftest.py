@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 
 torch = pytest.importorskip("torch")
-from torch_hooks import ForwardHooks  # noqa: E402  (after the skip: it imports torch)
+from model_libraries import declare_torchvision_operators  # noqa: E402  (after the skip: they import torch)
+from torch_hooks import ForwardHooks  # noqa: E402
+
+declare_torchvision_operators()  # before any test imports torchvision, timm or transformers (model_libraries.py)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -143,7 +143,7 @@ def test_pooling_that_does_not_fit(tmp_path: Path) -> None:
 
 
 def test_classifier_width_must_match_classes(tmp_path: Path) -> None:
-    with pytest.raises(ExportError, match=r"3 class names given but the classifier layer 'fc2' has 10 units"):
+    with pytest.raises(ExportError, match=r"classes= has 3 names but the classifier 'fc2' has 10 outputs"):
         export(MLP(), {"ID": image_batches(4, 8, 4)}, ["fc1", "fc2"], tmp_path / "r.deephys", classes=["a", "b", "c"])
 
 
@@ -159,11 +159,13 @@ def test_one_select_for_every_layer_leaves_tensor_outputs_alone(tmp_path: Path) 
         assert len(run.datasets["ID"]) == 4 and run.model.layer("head").units == 10
 
 
-def test_dataset_classes_are_used_only_when_they_fit(tmp_path: Path) -> None:
+def test_dataset_classes_that_do_not_fit_the_classifier_are_refused(tmp_path: Path) -> None:
     from torch.utils.data import TensorDataset
 
     dataset = TensorDataset(torch.rand(4, 3, 8, 8), torch.zeros(4, dtype=torch.long))
-    dataset.classes = ["a", "b"]  # not one per classifier unit: ignored
-    result = export(MLP(), {"ID": dataset}, ["fc1", "fc2"], tmp_path / "r.deephys")
-    with result.open() as run:
-        assert run.classes == tuple(str(i) for i in range(10))
+    dataset.classes = ["a", "b"]  # 2 classes under a 10-way classifier: its labels are not the model's
+    with pytest.raises(
+        ExportError, match=r"dataset 'ID' has 2 classes \(its .classes\) but the classifier 'fc2' has 10"
+    ):
+        export(MLP(), {"ID": dataset}, ["fc1", "fc2"], tmp_path / "r.deephys")
+    assert not os.listdir(tmp_path)

@@ -12,7 +12,7 @@ from ..export.exporter import FrameworkAdapter, Shard
 from ..export.pooling import PoolingPlan
 from . import data
 from . import distributed as processes
-from .capture import FlaxCapture, linen_forward, nnx_forward
+from .capture import FlaxCapture, linen_forward, linen_probe, nnx_forward, nnx_probe
 from .modules import linen_names, resolve_nnx_layers
 
 
@@ -36,10 +36,12 @@ class FlaxAdapter(FrameworkAdapter[FlaxCapture]):
             recorded = resolve_nnx_layers(model, layers)
             self.names = list(recorded)
             self.raw, self.state = nnx_forward(model, recorded, kwargs)
+            self.probe = lambda inputs: nnx_probe(model, kwargs)(inputs)  # made only when needed
         elif isinstance(model, linen.Module):
             module, bound = linen_parts(model, variables)
             self.names = linen_names(layers)  # checked against the model at the first batch
             self.raw, self.state = linen_forward(module, bound, self.names, kwargs)
+            self.probe = linen_probe(module, bound, kwargs)
         else:
             raise ExportError(f"model must be a Flax nnx.Module or linen.Module, not {type(model).__name__}")
         self.model = model
@@ -56,7 +58,7 @@ class FlaxAdapter(FrameworkAdapter[FlaxCapture]):
         return processes.failed_processes(failed)
 
     def capture(self, pooling: PoolingPlan, relu: set[str], select: dict[str, Any]) -> FlaxCapture:
-        return FlaxCapture(self.raw, self.state, self.names, pooling, relu, select)
+        return FlaxCapture(self.raw, self.state, self.names, pooling, relu, select, self.probe)
 
     def batches(self, value: Any, batch_size: int, shard: Shard | None) -> Iterable[Any]:
         return data.to_batches(value, batch_size)

@@ -34,6 +34,8 @@ from ..export.sources import split_batch
 from .modules import OUTPUT_NAME, Path, dotted, iter_modules, linen_called_paths
 
 RawForward = Callable[[Any, Any], dict[str, Any]]  # (state, inputs) -> {layer: tuple of its outputs}
+Probe = Callable[[Any], dict[str, np.ndarray]]  # inputs -> every module's (N, units) output (see module_outputs)
+MODEL_OUTPUT = "<model output>"  # the key of the model's own output among a RawForward's (not a path)
 _SOWN = "deephys_output"  # the nnx.Intermediate the chosen NNX modules sow
 _HALF = (jnp.dtype(jnp.bfloat16), jnp.dtype(jnp.float16))
 _NONE = object()
@@ -94,6 +96,7 @@ def nnx_forward(
         outputs = {name: _value(var) for name, var in found.items() if isinstance(var, nnx.Variable)}
         if OUTPUT_NAME in layers and not layers[OUTPUT_NAME]:
             outputs[OUTPUT_NAME] = (output,)
+        outputs[MODEL_OUTPUT] = (output,)
         return outputs
 
     return raw, state
@@ -138,6 +141,7 @@ def linen_forward(
                 outputs[name] = node["__call__"]
         if OUTPUT_NAME in chosen and OUTPUT_NAME not in outputs:
             outputs[OUTPUT_NAME] = (output,)
+        outputs[MODEL_OUTPUT] = (output,)
         missing = [name for name in layers if name not in outputs]
         if missing:
             available = _linen_available(module, variables, inputs, kwargs)
@@ -158,6 +162,43 @@ def _linen_apply(
 ) -> tuple[Any, Any]:
     apply = functools.partial(module.apply, variables, capture_intermediates=capture, mutable=["intermediates"])
     return call(apply, inputs, kwargs)
+
+
+def nnx_probe(model: nnx.Module, kwargs: Mapping[str, Any]) -> Probe:
+    """Every submodule's (N, units) output, from an eager forward of a private copy sowing them all."""
+    paths = {dotted(path): tuple(path) for path, _ in iter_modules(model) if path}
+    raw, state = nnx_forward(model, paths, kwargs)
+    return lambda inputs: _vectors(raw(state, jax.tree.map(_array, inputs)))
+
+
+def linen_probe(module: linen.Module, variables: Mapping[str, Any], kwargs: Mapping[str, Any]) -> Probe:
+    """Every submodule's (N, units) output, from one forward capturing all intermediates."""
+    variables = {k: v for k, v in variables.items() if k != "intermediates"}
+
+    def probe(inputs: Any) -> dict[str, np.ndarray]:
+        _, state = _linen_apply(module, variables, jax.tree.map(_array, inputs), kwargs, True)
+        tree = state.get("intermediates", {})
+        outputs = {}
+        for name in linen_called_paths(tree):
+            node: Any = tree
+            for part in name.split("."):
+                node = node[part]
+            outputs[name] = node["__call__"]
+        return _vectors(outputs)
+
+    return probe
+
+
+def _vectors(outputs: Mapping[str, Any]) -> dict[str, np.ndarray]:
+    """The outputs that are one (N, units) array (or hold one as `logits`), on the host."""
+    found = {}
+    for name, calls in outputs.items():
+        if name == MODEL_OUTPUT or len(calls) != 1:
+            continue
+        value = ARRAY.logits(calls[0])
+        if value is not None and value.ndim == 2:
+            found[name] = np.asarray(jax.device_get(value))
+    return found
 
 
 def _linen_available(module: linen.Module, variables: Any, inputs: Any, kwargs: Mapping[str, Any]) -> list[str]:
@@ -218,10 +259,13 @@ class FlaxCapture(PooledCapture):
         pooling: PoolingPlan,
         relu: set[str],
         select: Mapping[str, Selector],
+        probe: Probe | None = None,
     ):
         super().__init__(pooling, relu, select)
-        self.raw, self.state, self.layers = raw, state, list(layers)
+        self.raw, self.state, self.layers, self.probe = raw, state, list(layers), probe
         self.batch_size: int | None = None  # the first batch's; shorter batches are padded to it
+        self._first_output: np.ndarray | None = None  # the model's logits at the first batch (see model_output)
+        self._calls = 0
         self.forward = jax.jit(self._forward)
         self._pending: dict[int, tuple[Any, int, Any]] = {}  # id(inputs) -> dispatched, see prefetch
 
@@ -244,6 +288,9 @@ class FlaxCapture(PooledCapture):
             if name in self.relu:
                 value = jax.nn.relu(value)
             pooled[name] = pool(value, self.pooling.for_layer(name, tuple(value.shape)))
+        logits = ARRAY.logits(outputs[MODEL_OUTPUT][0], first_of_tuple=True) if MODEL_OUTPUT in outputs else None
+        if logits is not None and logits.ndim == 2:
+            pooled[MODEL_OUTPUT] = logits  # stays on the device but at the first batch (see __call__)
         return pooled
 
     def __call__(self, inputs: Any) -> dict[str, np.ndarray]:
@@ -251,8 +298,18 @@ class FlaxCapture(PooledCapture):
         if pending is None or pending[0] is not inputs:
             pending = self._dispatch(inputs)
         _, n, result = pending
-        outputs = jax.device_get(result)
+        wanted = [*self.layers, *([MODEL_OUTPUT] if self._calls == 0 and MODEL_OUTPUT in result else [])]
+        outputs = jax.device_get({name: result[name] for name in wanted})
+        if self._calls == 0 and MODEL_OUTPUT in outputs:
+            self._first_output = self.to_numpy(outputs[MODEL_OUTPUT])[:n]
+        self._calls += 1
         return {name: self._host(name, np.asarray(outputs[name])[:n]) for name in self.layers}
+
+    def model_output(self) -> np.ndarray | None:
+        return self._first_output
+
+    def module_outputs(self, inputs: Any) -> dict[str, np.ndarray]:
+        return {} if self.probe is None else self.probe(inputs)
 
     def prefetch(self, batches: Iterable[Any]) -> Iterator[Any]:
         """`batches`, each handed out once the next one's forward is dispatched (JAX runs it asynchronously),

@@ -59,9 +59,6 @@ class TorchAdapter(FrameworkAdapter[TorchCapture]):
     def first_batch(self, value: Any, batch_size: int, shard: Shard | None) -> Callable[[], Any] | None:
         return data.first_batch(value) if shard else None
 
-    def classes_of(self, value: Any) -> Sequence[str] | None:
-        return data.classes_of(value)
-
     def writer_defaults(self, capture: TorchCapture) -> Mapping[str, Any]:
         # PyTorch already keeps every core busy: one encoding thread (thousands of thumbnails a second)
         # keeps up with CPU inference, and more would only preempt PyTorch's threads.

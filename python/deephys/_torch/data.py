@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from torch.utils.data import (
@@ -98,17 +98,5 @@ def count_images(batches: Iterable[Any]) -> int | None:
                 return len(batches) * batches.batch_size
             return len(batches.sampler)  # type: ignore[arg-type]
         except TypeError:
-            return None
-    return None
-
-
-def classes_of(value: Any) -> Sequence[str] | None:
-    """`classes` of a torchvision-style dataset (`.classes`), looked for through DataLoader and Subset."""
-    for _ in range(4):
-        classes = getattr(value, "classes", None)
-        if isinstance(classes, Sequence) and not isinstance(classes, str) and classes:
-            return [str(c) for c in classes]
-        value = getattr(value, "dataset", None)
-        if value is None:
             return None
     return None

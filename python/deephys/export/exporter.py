@@ -29,7 +29,9 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from ..errors import ExportError
+from ..interrupts import sigterm_as_interrupt
 from .capture import Capture
+from .classes import ClassSources, dataset_classes, export_metadata, label_maps, model_classes
 from .loop import ExportOptions, run_export
 from .options import per_layer, relu_layers
 from .pooling import PoolingPlan
@@ -51,6 +53,8 @@ class ExportSettings:
     classes: Sequence[str] | None = None
     path: str | os.PathLike[str] = "run.deephys"
     classifier: Any = None  # a name, or a module of the framework
+    label_map: Any = None  # one map for every dataset, or dataset name -> map (see classes.label_maps)
+    restrict_predictions: bool = False
     roles: Mapping[str, str] | Sequence[str] | None = None
     pooling: Any = "mean"  # a name, a framework function, or a mapping layer -> either
     relu: bool | Sequence[str] = False
@@ -118,8 +122,9 @@ class FrameworkAdapter(ABC, Generic[C]):
         return None
 
     def classes_of(self, value: Any) -> Sequence[str] | None:
-        """Class names a dataset carries (e.g. torchvision's `.classes`), used if they fit the classifier."""
-        return None
+        """Class names a dataset carries (torchvision's `.classes`): its labels are checked against the
+        classifier's width with them, and the first dataset's name the file's classes if they fit it."""
+        return dataset_classes(value)
 
     def writer_defaults(self, capture: C) -> Mapping[str, Any]:
         """`deephys.Writer` options that suit the framework, unless the user gives them."""
@@ -131,6 +136,11 @@ class FrameworkAdapter(ABC, Generic[C]):
 
     def running(self, capture: C) -> AbstractContextManager[object]:
         """The context the export runs in (e.g. eval mode and hooks)."""
+        return contextlib.nullcontext()
+
+    def alive(self) -> AbstractContextManager[object]:
+        """For a sharded export: the context this rank writes and merges in, telling the other ranks that
+        it is alive (see `failed_ranks`, which must not wait forever for a rank that was killed)."""
         return contextlib.nullcontext()
 
 
@@ -150,13 +160,24 @@ class ModelExport(Generic[C]):
         self.pooling.check_choices(names)
         self.relu = relu_layers(settings.relu, names, self.classifier)
         self.select = per_layer(settings.select, names, "select")
+        datasets = list(settings.datasets) if isinstance(settings.datasets, Mapping) else []
+        self.label_maps = label_maps(settings.label_map, datasets)
+        if settings.restrict_predictions and not self.label_maps:
+            raise ExportError(
+                "restrict_predictions=True predicts a dataset among the model classes its label_map= reaches, but "
+                "no label_map= was given; map the datasets whose classes are a subset of the model's (e.g. "
+                "label_map={'ImageNet-R': [...]}), or drop restrict_predictions"
+            )
         self.shard = adapter.shard(settings.distributed)
 
     def run(self) -> ExportResult:
-        if self.shard is None:
-            return self.write(Path(self.settings.path))
-        merge, failed_ranks = self.settings.merge, self.adapter.failed_ranks
-        return write_shards(self.settings.path, *self.shard, self.write, merge=merge, failed_ranks=failed_ranks)
+        """The export; SIGTERM aborts it like Ctrl-C (in the main thread, after any earlier handler)."""
+        with sigterm_as_interrupt():
+            if self.shard is None:
+                return self.write(Path(self.settings.path))
+            merge, failed_ranks = self.settings.merge, self.adapter.failed_ranks
+            with self.adapter.alive():
+                return write_shards(self.settings.path, *self.shard, self.write, merge=merge, failed_ranks=failed_ranks)
 
     def write(self, path: Path) -> ExportResult:
         """Record every dataset into `path` (the file, or this rank's shard)."""
@@ -184,6 +205,7 @@ class ModelExport(Generic[C]):
                 total=adapter.count_images(source.batches),
                 batches=capture.prefetch(source.batches),
                 first_batch=adapter.first_batch(value, settings.batch_size, self.shard),  # for an empty share
+                label_map=self.label_maps.get(source.name),
             )
             for source, value in zip(sources, settings.datasets.values(), strict=True)
         ]
@@ -210,16 +232,22 @@ class ModelExport(Generic[C]):
 
     def options(self, capture: C) -> ExportOptions:
         adapter, settings, shard = self.adapter, self.settings, self.shard
-        first = next(iter(settings.datasets.values()))
         return ExportOptions(
             model_name=settings.model_name or type(adapter.model).__name__,
             classifier=self.classifier,
+            classifier_given=settings.classifier is not None,
             classes=settings.classes,
-            classes_hint=adapter.classes_of(first) if settings.classes is None else None,
+            class_sources=ClassSources(
+                given=settings.classes,
+                model=model_classes(adapter.model),
+                datasets={name: adapter.classes_of(value) for name, value in settings.datasets.items()},
+            ),
+            restrict_predictions=settings.restrict_predictions,
             writer_options=self.writer_options(capture),
             metadata={
                 "exporter": adapter.exporter,
                 **adapter.metadata(),
+                **export_metadata(self.label_maps, settings.restrict_predictions),
                 **({"shard": f"{shard[0]}/{shard[1]}"} if shard else {}),
             },
             progress=settings.progress and (shard is None or shard[0] == 0),

@@ -4,6 +4,10 @@ On KeyboardInterrupt the exporter finishes a valid file holding the datasets tha
 one in progress is dropped) and says exactly what the file holds, or leaves nothing new at the path when
 no dataset was finished. Either way it then raises `ExportInterrupted`, a KeyboardInterrupt whose
 message says what happened and whose `result` describes the file (None when nothing was written).
+
+SIGTERM (`deephys.errors.Terminated`, see `deephys.interrupts.sigterm_as_interrupt`) aborts the whole
+export instead: a job scheduler that stops an export must not replace a complete earlier file with a
+part of the new one, so the previous file (or nothing) stays at the path.
 """
 
 from __future__ import annotations
@@ -68,3 +72,16 @@ def handle_interrupt(
         f"export interrupted{where} before any dataset was finished: nothing was written ({path} was left as it was)"
     )
     return ExportInterrupted(message, None)
+
+
+def handle_termination(
+    writer: Writer | None, path: Path, in_progress: str | None, images_done: int
+) -> ExportInterrupted:
+    """Abort the whole export after SIGTERM (nothing new at `path`); return the exception to raise."""
+    where = f" during dataset {in_progress!r} ({images_done} images done)" if in_progress else ""
+    with sigint_deferred():
+        if writer is not None:
+            writer.abort()
+    return ExportInterrupted(
+        f"export terminated by SIGTERM{where}: nothing was written ({path} was left as it was)", None
+    )

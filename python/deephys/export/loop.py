@@ -18,13 +18,14 @@ from typing import Any
 import numpy as np
 
 from .._version import __version__
-from ..errors import ExportError
+from ..errors import ExportError, Terminated
 from ..format.dataset_writer import DatasetWriter
 from ..format.writer import Writer
 from ..model import Layer, Model, Producer
 from .capture import Capture
+from .classes import ClassSources, check_classifier
 from .errors import NonFiniteActivationWarning, check_labels, check_units
-from .interrupt import handle_interrupt
+from .interrupt import handle_interrupt, handle_termination
 from .result import ExportResult, NonFiniteCount
 from .sources import DatasetSource, split_batch
 from .thumbnails import DisplayStream, Thumbnailer, Thumbnails
@@ -38,8 +39,10 @@ class ExportOptions:
 
     model_name: str = "model"
     classifier: str | None = None
+    classifier_given: bool = False  # named by classifier=: the first batch's check of it is skipped
     classes: Sequence[str] | None = None
-    classes_hint: Sequence[str] | None = None  # e.g. a dataset's `.classes`: used if it fits the classifier
+    class_sources: ClassSources | None = None  # the model's and the datasets' own class names (see classes.py)
+    restrict_predictions: bool = False  # datasets with a label map are predicted among its classes only
     writer_options: Mapping[str, Any] = field(default_factory=dict)
     metadata: Mapping[str, str] = field(default_factory=dict)
     progress: bool = True
@@ -92,6 +95,8 @@ class _Export:
                 self._dataset(source)
             assert self.writer is not None
             self.writer.close()
+        except Terminated:
+            raise handle_termination(self.writer, self.path, self.current, self.rows) from None
         except KeyboardInterrupt:
             raise handle_interrupt(
                 self.writer,
@@ -129,14 +134,15 @@ class _Export:
                 inputs, raw_labels = self.options.split(batch, source.name, index)
                 activations = self.capture(inputs)
                 if self.writer is None:
-                    self._open_writer(activations)
+                    self._open_writer(activations, inputs)
                 if stream is None:
                     stream = self._writer().dataset(source.name, role=source.role, total=source.total)
                 arrays = self._check_activations(activations, source.name, index)
                 n = next(iter(arrays.values())).shape[0]
-                labels = check_labels(
-                    self.capture.to_numpy(raw_labels), len(self._writer().classes), source.name, index, self.rows
-                )
+                labels = self.capture.to_numpy(raw_labels)
+                if source.label_map is not None:
+                    labels = source.label_map.apply(labels, source.name, index, self.rows)
+                labels = check_labels(labels, len(self._writer().classes), source.name, index, self.rows)
                 if labels.shape[0] != n:
                     raise ExportError(
                         f"dataset {source.name!r}, batch {index}: {labels.shape[0]} labels for "
@@ -153,7 +159,18 @@ class _Export:
                             f"dataset {source.name!r}, batch {index}: {len(images)} thumbnails for {n} inputs; "
                             "thumbnails=fn must return one image per input"
                         )
-                stream.append(labels=labels, activations=arrays, images=images, layout="NHWC")
+                predictions = confidences = None
+                if source.label_map is not None and self.options.restrict_predictions:
+                    logits = np.asarray(arrays[self._writer().model.classifier], np.float64)
+                    predictions, confidences = source.label_map.predict(logits)
+                stream.append(
+                    labels=labels,
+                    activations=arrays,
+                    images=images,
+                    layout="NHWC",
+                    predictions=predictions,
+                    confidences=confidences,
+                )
                 self.rows += n
                 bar.update(n)
             if stream is None:
@@ -170,7 +187,8 @@ class _Export:
     def _empty_dataset(self, source: DatasetSource) -> DatasetWriter:
         batch = source.first_batch() if self.writer is None and source.first_batch is not None else None
         if batch is not None:  # an empty share of a dataset: only the layers' shapes and dtypes are kept
-            self._open_writer(self.capture(self.options.split(batch, source.name, 0)[0]))
+            inputs = self.options.split(batch, source.name, 0)[0]
+            self._open_writer(self.capture(inputs), inputs)
         if self.writer is None:
             raise ExportError(
                 f"dataset {source.name!r} is empty: the first dataset needs at least one batch so the "
@@ -189,8 +207,8 @@ class _Export:
         assert self.writer is not None
         return self.writer
 
-    def _open_writer(self, activations: Mapping[str, np.ndarray]) -> None:
-        model = self._first_batch_model(activations)
+    def _open_writer(self, activations: Mapping[str, np.ndarray], inputs: Any) -> None:
+        model = self._first_batch_model(activations, inputs)
         writer_options = dict(self.options.writer_options)
         dtypes = {name: self.capture.stored_dtype(name) for name in self.units}
         chosen = writer_options.get("activation_dtype")
@@ -199,11 +217,12 @@ class _Export:
         metadata = {**dict(writer_options.pop("metadata", {}) or {}), **dict(self.options.metadata)}
         self.writer = Writer(self.path, model=model, metadata=metadata, **writer_options)
 
-    def _first_batch_model(self, activations: Mapping[str, np.ndarray]) -> Model:
+    def _first_batch_model(self, activations: Mapping[str, np.ndarray], inputs: Any) -> Model:
         """The model the file describes, from what the first batch tells: each layer's width and dtype.
 
-        The arguments that can only be checked against the first batch (the classes against the
-        classifier's width) are checked here, for every framework.
+        The arguments that can only be checked against the first batch are checked here, for every
+        framework: that the classifier layer gives the model's output (unless `classifier=` names it), and
+        that the classes (given, the model's, each dataset's, through its label map) fit its width.
         """
         layers: list[Layer] = []
         for name, value in activations.items():
@@ -214,11 +233,14 @@ class _Export:
             self.dtypes[name] = np.asarray(value).dtype
             layers.append(self.capture.layer(name, int(shape[1])))
         capture, options = self.capture, self.options
+        classifier = options.classifier or layers[-1].name
+        if not options.classifier_given:
+            recorded = {name: np.asarray(value) for name, value in activations.items()}
+            check_classifier(classifier, recorded, capture.model_output(), lambda: capture.module_outputs(inputs))
         producer = Producer("deephys", __version__, capture.framework, capture.framework_version)
-        classes = options.classes
-        hint = options.classes_hint
-        if classes is None and hint is not None and len(hint) == self.units[options.classifier or layers[-1].name]:
-            classes = hint
+        sources = options.class_sources or ClassSources(given=options.classes)
+        maps = {s.name: s.label_map for s in self.sources if s.label_map is not None}
+        classes = sources.resolve(self.units[classifier], classifier, maps)
         try:
             return Model(options.model_name, layers, options.classifier, classes, producer=producer)
         except ValueError as exc:

@@ -81,7 +81,11 @@ class ArrayKind:
         if isinstance(output, Mapping):
             key = next((k for k, v in output.items() if self.is_array(v)), None)
             return repr(key if key is not None else next(iter(output), self.example_key))
-        fields = [name for name, value in vars(output).items() if self.is_array(value)] if hasattr(output, "__dict__") else []
+        fields = (
+            [name for name, value in vars(output).items() if self.is_array(value)]
+            if hasattr(output, "__dict__")
+            else []
+        )
         return f"lambda out: out.{fields[0]}" if fields else "lambda out: out.<the array to record>"
 
     def check_pooled(self, layer: str, pooled: Any, images: int) -> Any:

@@ -167,8 +167,8 @@ def _range_message(lo: float, hi: float, denormalized: bool) -> str:
             "pass thumbnails=lambda x: x / 255; or thumbnails=False"
         )
     return (
-        f"{seen}: they look normalized. Pass the mean= and std= the model's inputs were normalized with (e.g. "
-        "ImageNet's mean=(0.485, 0.456, 0.406), std=(0.229, 0.224, 0.225)) so the exporter can undo it, "
+        f"{seen}: they look normalized, so pass mean= and std= as the model's inputs were normalized (e.g. "
+        "ImageNet's mean=(0.485, 0.456, 0.406), std=(0.229, 0.224, 0.225)) for the exporter to undo it, or "
         "thumbnails=fn returning displayable images, a display dataset, or thumbnails=False"
     )
 
