@@ -18,19 +18,30 @@ def _average_ranks(x: F64) -> F64:
     Ties (equal values, compared numerically) share the mean of the ranks they
     span. NaN entries are not ranked (they sort after every number).
     """
-    rows = x.shape[0]
-    order = np.argsort(x, axis=0, kind="stable")  # NaN sorts last
-    s = np.take_along_axis(x, order, axis=0)
-    pos = np.arange(rows)[:, None]
-    first = np.ones(s.shape, dtype=bool)
-    first[1:] = s[1:] != s[:-1]
-    last = np.ones(s.shape, dtype=bool)
-    last[:-1] = first[1:]
-    start = np.maximum.accumulate(np.where(first, pos, 0), axis=0)
-    end = np.minimum.accumulate(np.where(last, pos, rows)[::-1], axis=0)[::-1]
-    avg = (start + end) / 2.0 + 1.0
-    ranks = np.empty(x.shape, dtype=np.float64)
-    np.put_along_axis(ranks, order, avg, axis=0)
+    # Worked on the transpose, one contiguous row per column: sorting along rows is several times faster.
+    rows_first = np.ascontiguousarray(x.T)
+    count = rows_first.shape[1]
+    # NaN sorts last. Not a stable sort (five times slower): equal values share one average rank whatever
+    # their order.
+    order = np.argsort(rows_first, axis=1)
+    s = np.take_along_axis(rows_first, order, axis=1)
+    ranks = np.empty(rows_first.shape, dtype=np.float64)
+    # Rank i + 1 at sorted position i, then the ties (rare in real data) share their average rank.
+    np.put_along_axis(ranks, order, np.arange(1.0, count + 1.0), axis=1)
+    equal = s[:, 1:] == s[:, :-1]
+    tied = np.flatnonzero(equal.any(axis=1))
+    if tied.size:
+        first = np.ones((tied.size, count), dtype=bool)
+        first[:, 1:] = ~equal[tied]
+        last = np.ones((tied.size, count), dtype=bool)
+        last[:, :-1] = first[:, 1:]
+        pos = np.arange(count)
+        start = np.maximum.accumulate(np.where(first, pos, 0), axis=1)
+        end = np.minimum.accumulate(np.where(last, pos, count)[:, ::-1], axis=1)[:, ::-1]
+        tied_ranks = ranks[tied]
+        np.put_along_axis(tied_ranks, order[tied], (start + end) / 2.0 + 1.0, axis=1)
+        ranks[tied] = tied_ranks
+    ranks = ranks.T
     ranks[np.isnan(x)] = np.nan
     return ranks
 
