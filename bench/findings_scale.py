@@ -33,7 +33,8 @@ import json, sys, time
 import deephys
 start = time.perf_counter()
 result = deephys.findings(sys.argv[1])
-print(json.dumps({"seconds": time.perf_counter() - start, "cells": sum(len(d["confusions"]) for d in result["datasets"])}))
+cells = sum(len(d["confusions"]) for d in result["datasets"])
+print(json.dumps({"seconds": time.perf_counter() - start, "cells": cells}))
 """
 
 FIRST_VIEW = r"""

@@ -43,7 +43,8 @@ with deephys.open(sys.argv[1]) as run:
     describe(run)  # `deephys info` also sums each dataset's image sizes: it reads the per-image tables
 seconds = time.perf_counter() - start
 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({"open_s": opened, "open_bytes": open_bytes, "info_s": seconds, "info_bytes": read[0], "rss_kib": rss}))
+info = {"info_s": seconds, "info_bytes": read[0], "rss_kib": rss}
+print(json.dumps({"open_s": opened, "open_bytes": open_bytes, **info}))
 """
 
 
