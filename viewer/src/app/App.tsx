@@ -1,9 +1,10 @@
 /** Top of the page: opening files (picker, drop, server list, embedded report), the error banner, then the shell. */
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { decodeEmbedded, takeEmbedded, type EmbeddedText } from "../embed/embedded";
-import type { OpenFile } from "./columns";
-import { ErrorBanner, errorText, type BannerMessage } from "./ErrorBanner";
+import { modelKey, type OpenFile } from "./columns";
+import { ErrorBanner, type BannerMessage } from "./ErrorBanner";
 import { OpenScreen } from "./OpenScreen";
+import { addProblem, describeProblem, type Problem } from "./problems";
 import { keepHashLinksInSrcdoc } from "./router";
 import { listServerFiles, type ServerFile } from "./server-files";
 import { Shell } from "./Shell";
@@ -24,11 +25,18 @@ export function App() {
   const started = useRef(false);
   const [openingReport, setOpeningReport] = useState(embedded.current.length > 0);
 
-  const reportError = useCallback((error: unknown) => {
-    const text = errorText(error);
-    // Many thumbnails of one damaged file would otherwise repeat the same message.
-    setMessages((m) => (m.some((x) => x.text === text) ? m : [...m, { id: nextMessageId++, text }]));
+  const filesNow = useRef(files);
+  filesNow.current = files;
+
+  /** Adds `problem` to the banner of its file, or as a banner of its own. */
+  const report = useCallback((problem: Problem) => {
+    setMessages((m) => addProblem(m, { ...problem, id: nextMessageId++ }));
   }, []);
+  const reportError = useCallback((error: unknown) => report(describeProblem(error)), [report]);
+  const note = useCallback(
+    (key: string, title: string, advice: string[] = []) => report({ key, kind: "info", title, advice, command: null, details: [], more: 0 }),
+    [report],
+  );
 
   const open = useCallback(
     async (sources: FileSource[]) => {
@@ -39,18 +47,37 @@ export function App() {
         results.forEach((r, i) => {
           if (r.status === "fulfilled") {
             opened.push(r.value);
-            r.value.info.warnings.forEach(reportError);
-          } else {
-            const text = errorText(r.reason);
-            reportError(text.includes(sources[i].name) ? text : `${sources[i].name}: ${text}`);
-          }
+            for (const w of r.value.info.warnings) note(r.value.info.name, w);
+          } else report(describeProblem(r.reason, { file: sources[i].name, opening: true }));
         });
+        // A file of another model is kept apart: say so, once per model.
+        const models = new Map(filesNow.current.map((f) => [modelKey(f.info), f]));
+        for (const f of opened) {
+          const key = modelKey(f.info);
+          const first = models.size > 0 && !models.has(key) ? [...models.values()][0] : null;
+          if (first) {
+            note(
+              f.info.name,
+              `${f.info.name} is of another model (${f.info.model.name || "unnamed"}) than ${first.info.name} (${first.info.model.name || "unnamed"}): its datasets are kept apart.`,
+              ["Switch between the models, or remove a file, under Datasets in the top bar."],
+            );
+          }
+          if (!models.has(key)) models.set(key, f);
+        }
         if (opened.length) setFiles((f) => [...f, ...opened]);
       } finally {
         setBusy((b) => b - 1);
       }
     },
-    [api, reportError],
+    [api, report, note],
+  );
+
+  const removeFile = useCallback(
+    (fileId: number) => {
+      setFiles((f) => f.filter((x) => x.fileId !== fileId));
+      void api.closeFile(fileId);
+    },
+    [api],
   );
 
   const openFiles = useCallback((list: File[]) => void open(list.map((file) => ({ kind: "file", file, name: file.name }))), [open]);
@@ -112,7 +139,7 @@ export function App() {
       ) : files.length === 0 ? (
         <OpenScreen onFiles={openFiles} onServerFile={openServerFile} serverFiles={serverFiles} busy={busy > 0} />
       ) : (
-        <Shell api={api} files={files} onFiles={openFiles} reportError={reportError} />
+        <Shell api={api} files={files} onFiles={openFiles} onRemove={removeFile} reportError={reportError} />
       )}
     </>
   );

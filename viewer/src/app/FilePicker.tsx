@@ -1,7 +1,7 @@
 /** A button that opens the system file picker for one or more .deephys files. */
 import { useRef } from "preact/hooks";
 
-export function FilePicker({ onFiles, label }: { onFiles: (files: File[]) => void; label: string }) {
+export function FilePicker({ onFiles, label, testId = "file-input" }: { onFiles: (files: File[]) => void; label: string; testId?: string }) {
   const input = useRef<HTMLInputElement>(null);
   return (
     <>
@@ -14,7 +14,7 @@ export function FilePicker({ onFiles, label }: { onFiles: (files: File[]) => voi
         accept=".deephys"
         multiple
         hidden
-        data-testid="file-input"
+        data-testid={testId}
         onChange={(e) => {
           const target = e.currentTarget;
           const files = Array.from(target.files ?? []);

@@ -4,7 +4,7 @@ import { formatNumber } from "./format-number";
 import { DEFAULT_SETTINGS, LIMITS, THEMES, type Settings, type Theme } from "./settings";
 import { updateSettings, useSettings } from "./settings-store";
 
-type NumericKey = Exclude<keyof Settings, "theme">;
+type NumericKey = Exclude<keyof Settings, "theme" | "chartScale" | "chartLog">;
 
 function NumberSetting({ name, label, unit, value }: { name: NumericKey; label: string; unit?: string; value: number }) {
   const [min, max] = LIMITS[name];

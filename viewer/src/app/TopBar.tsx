@@ -1,18 +1,25 @@
-/** Model, dataset columns with the Lead and Normalizer selectors, the layer selector, and view links. */
+/**
+ * One row at any width from 1280 px: the model, view links, search, the layer, Lead and
+ * Normalizer selectors, the Datasets dialog (which datasets are shown, models, files) and the tools.
+ */
+import { useState } from "preact/hooks";
 import type { Column } from "./columns";
 import { useApp } from "./context";
-import { FilePicker } from "./FilePicker";
+import { DatasetPicker } from "./DatasetPicker";
 import { SearchBox } from "./search/SearchBox";
 import { Tools } from "./Tools";
 import { VIEW_LINKS } from "./views";
 
-export function TopBar({ onFiles }: { onFiles: (files: File[]) => void }) {
-  const { columns, lead, normalizer, layer, route, go, files } = useApp();
-  const models = [...new Set(files.map((f) => f.info.model.name || "(unnamed model)"))];
+export function TopBar() {
+  const { columns, group, groups, lead, normalizer, layer, route, go } = useApp();
+  const [picking, setPicking] = useState(false);
+  // The Normalizer may be a dataset not shown side by side: it stays in the list.
+  const normOptions = normalizer && !columns.includes(normalizer) ? [...columns, normalizer] : columns;
+  const title = [`${group.name}: ${group.files.map((f) => f.info.name).join(", ")}`, ...groups.filter((g) => g !== group).map((g) => `also open: ${g.name}`)].join("\n");
   return (
     <header class="top-bar">
-      <div class="brand" title={files.map((f) => f.info.name).join(", ")}>
-        <strong>Deephys</strong> <span class="model-name">{models.join(" · ")}</span>
+      <div class="brand" title={title}>
+        <strong>Deephys</strong> <span class="model-name">{group.name}</span>
       </div>
       <nav class="view-links" aria-label="Views">
         {VIEW_LINKS.map((v) => (
@@ -23,7 +30,7 @@ export function TopBar({ onFiles }: { onFiles: (files: File[]) => void }) {
       </nav>
       <SearchBox />
       <label class="field">
-        Layer
+        <span class="field-label">Layer</span>
         <select data-testid="layer-select" value={layer.name} onChange={(e) => go({ layer: e.currentTarget.value })}>
           {lead.run.model.layers.map((l) => (
             <option key={l.name} value={l.name}>
@@ -33,19 +40,32 @@ export function TopBar({ onFiles }: { onFiles: (files: File[]) => void }) {
         </select>
       </label>
       <label class="field">
-        Lead
+        <span class="field-label">Lead</span>
         <select data-testid="lead-select" value={lead.id} onChange={(e) => go({ lead: e.currentTarget.value })}>
           <ColumnOptions columns={columns} />
         </select>
       </label>
       <label class="field">
-        Normalizer
+        <span class="field-label">Normalizer</span>
         <select data-testid="norm-select" value={normalizer?.id ?? "none"} onChange={(e) => go({ norm: e.currentTarget.value })}>
           <option value="none">none (raw values)</option>
-          <ColumnOptions columns={columns} />
+          <ColumnOptions columns={normOptions} />
         </select>
       </label>
-      <FilePicker onFiles={onFiles} label="Add files…" />
+      <button
+        type="button"
+        class="button datasets-button"
+        data-testid="open-datasets"
+        title="Choose the datasets shown side by side; models and files"
+        onClick={() => setPicking(true)}
+      >
+        Datasets{" "}
+        <span class="count">
+          {columns.length}/{group.columns.length}
+          {groups.length > 1 ? ` · ${groups.length} models` : ""}
+        </span>
+      </button>
+      {picking && <DatasetPicker onClose={() => setPicking(false)} />}
       <Tools />
     </header>
   );

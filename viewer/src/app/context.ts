@@ -4,12 +4,18 @@ import { useContext } from "preact/hooks";
 import type { LayerInfo } from "../format/info";
 import type { Remote } from "../worker/rpc";
 import type { WorkerApi } from "../worker/api";
-import type { Column, OpenFile } from "./columns";
+import type { Column, ModelGroup, OpenFile } from "./columns";
+import type { DatasetStyle } from "./dataset-styles";
 import type { Route } from "./router";
 
 export interface AppContextValue {
   api: Remote<WorkerApi>;
   files: OpenFile[];
+  /** The models of the open files; a view compares only datasets of one model (the Lead's). */
+  groups: ModelGroup[];
+  /** The Lead's model and all its datasets (overview tables list them all). */
+  group: ModelGroup;
+  /** The datasets shown side by side (the Lead's model, the dataset picker's choice), in file order. */
   columns: Column[];
   /** Drives navigation; listed first. */
   lead: Column;
@@ -22,6 +28,12 @@ export interface AppContextValue {
   go(change: Partial<Route>, replace?: boolean): void;
   /** Show a message in the error banner. */
   reportError(error: unknown): void;
+  /** The look of a shown dataset in every chart, legend and column header; null for one not shown. */
+  styleOf(column: Column): DatasetStyle | null;
+  /** Open more files (the file picker). */
+  onFiles(files: File[]): void;
+  /** Close a file: its datasets leave every view. */
+  onRemove(fileId: number): void;
 }
 
 export const AppContext = createContext<AppContextValue | null>(null);

@@ -1,6 +1,6 @@
 /**
- * The URL hash holds the view: `#/<view>/<layer>/<param>...?lead=<column>&norm=<column>`,
- * e.g. `#/neuron/fc1/12`. Every navigation is a hash change, so the browser's
+ * The URL hash holds the view: `#/<view>/<layer>/<param>...?lead=<column>&norm=<column>&show=<column>...`,
+ * e.g. `#/neuron/fc1/12`; `show` (repeated) names the datasets shown side by side when the user picked them. Every navigation is a hash change, so the browser's
  * back and forward buttons and copied links work with no extra code.
  */
 import { useEffect, useState } from "preact/hooks";
@@ -15,8 +15,9 @@ export interface Route {
   /** Column ids of the Lead and the Normalizer ("" when unset; "none" for no normalization). */
   lead: string;
   norm: string;
+  /** Column ids of the datasets shown side by side, as picked; empty for the default choice. */
+  show: string[];
 }
-
 
 export function parseHash(hash: string): Route {
   const text = hash.replace(/^#\/?/, "");
@@ -29,6 +30,7 @@ export function parseHash(hash: string): Route {
     params: segments.slice(2),
     lead: search.get("lead") ?? "",
     norm: search.get("norm") ?? "",
+    show: search.getAll("show"),
   };
 }
 
@@ -37,6 +39,7 @@ export function formatHash(route: Route): string {
   const search = new URLSearchParams();
   if (route.lead) search.set("lead", route.lead);
   if (route.norm) search.set("norm", route.norm);
+  for (const id of route.show) search.append("show", id);
   const query = search.toString();
   return `#/${path}${query ? `?${query}` : ""}`;
 }

@@ -3,6 +3,10 @@
 export type Theme = "system" | "light" | "dark";
 export const THEMES: readonly Theme[] = ["system", "light", "dark"];
 
+/** How density charts scale each curve: all on one density axis, or each to its own peak (a narrow peak then flattens no other curve). */
+export type ChartScale = "shared" | "peak";
+export const CHART_SCALES: readonly ChartScale[] = ["shared", "peak"];
+
 export interface Settings {
   /** Top images shown in each unit's row of the image view. */
   imagesPerRow: number;
@@ -13,9 +17,12 @@ export interface Settings {
   /** Significant figures of every number shown. */
   significantFigures: number;
   theme: Theme;
+  chartScale: ChartScale;
+  /** A logarithmic density axis (histograms dominated by one bin, e.g. the zeros of ReLU units). */
+  chartLog: boolean;
 }
 
-type NumericKey = Exclude<keyof Settings, "theme">;
+type NumericKey = Exclude<keyof Settings, "theme" | "chartScale" | "chartLog">;
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   imagesPerRow: 12,
@@ -23,6 +30,8 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   largeImageSize: 256,
   significantFigures: 3,
   theme: "system",
+  chartScale: "shared",
+  chartLog: false,
 });
 
 /** Inclusive [min, max] of each numeric setting; all are whole numbers. */
@@ -47,6 +56,8 @@ export function clampSetting(key: NumericKey, value: unknown): number {
 export function sanitizeSettings(raw: unknown): Settings {
   const o = raw !== null && typeof raw === "object" ? (raw as { [key: string]: unknown }) : {};
   const theme = THEMES.includes(o.theme as Theme) ? (o.theme as Theme) : DEFAULT_SETTINGS.theme;
+  const chartScale = CHART_SCALES.includes(o.chartScale as ChartScale) ? (o.chartScale as ChartScale) : DEFAULT_SETTINGS.chartScale;
+  const chartLog = typeof o.chartLog === "boolean" ? o.chartLog : DEFAULT_SETTINGS.chartLog;
   return {
     imagesPerRow: o.imagesPerRow === undefined ? DEFAULT_SETTINGS.imagesPerRow : clampSetting("imagesPerRow", o.imagesPerRow),
     smallImageSize: o.smallImageSize === undefined ? DEFAULT_SETTINGS.smallImageSize : clampSetting("smallImageSize", o.smallImageSize),
@@ -54,6 +65,8 @@ export function sanitizeSettings(raw: unknown): Settings {
     significantFigures:
       o.significantFigures === undefined ? DEFAULT_SETTINGS.significantFigures : clampSetting("significantFigures", o.significantFigures),
     theme,
+    chartScale,
+    chartLog,
   };
 }
 

@@ -38,6 +38,8 @@ describe("settings", () => {
     expect(sanitizeSettings(null)).toEqual(DEFAULT_SETTINGS);
     expect(sanitizeSettings("dark")).toEqual(DEFAULT_SETTINGS);
     expect(sanitizeSettings({ theme: "dark", imagesPerRow: 8, extra: 1 })).toEqual({ ...DEFAULT_SETTINGS, theme: "dark", imagesPerRow: 8 });
+    expect(sanitizeSettings({ chartScale: "peak", chartLog: true })).toMatchObject({ chartScale: "peak", chartLog: true });
+    expect(sanitizeSettings({ chartScale: "<b>", chartLog: "yes" })).toMatchObject({ chartScale: "shared", chartLog: false });
     expect(sanitizeSettings({ theme: "<script>", significantFigures: 40 })).toEqual({ ...DEFAULT_SETTINGS, significantFigures: 8 });
     expect(sanitizeSettings(JSON.parse('{"__proto__": {"theme": "dark", "imagesPerRow": 9}}'))).toEqual(DEFAULT_SETTINGS);
   });

@@ -116,7 +116,7 @@ export function SearchBox() {
         type="search"
         class="search-input"
         data-testid="search-input"
-        placeholder="Search: class, u 12, i 345"
+        placeholder="Search  ( / )"
         title="Jump to a class or layer (by name), a unit (u 12 or #12) or an image (i 345). Shortcut: / or g"
         aria-label="Search classes, layers, units (u 12 or #12) and images (i 345)"
         role="combobox"

@@ -1,11 +1,15 @@
-/** A dataset column's title (its name, ID/OOD role, the Lead badge and its size), and the column around it. */
+/** A dataset column's title (its look in the charts, its name, ID/OOD role, the Lead badge and its size), and the column around it. */
 import type { ComponentChildren } from "preact";
 import type { Column } from "../columns";
+import { useApp } from "../context";
+import { Swatch } from "../Swatch";
 
 export function ColumnHeader({ column, isLead }: { column: Column; isLead: boolean }) {
+  const { styleOf } = useApp();
   return (
     <>
       <h2>
+        <Swatch look={styleOf(column)} />
         <span class="dataset-name">{column.id}</span> <span class={`role role-${column.info.role}`}>{column.info.role.toUpperCase()}</span>
         {isLead && <span class="badge">Lead</span>}
       </h2>

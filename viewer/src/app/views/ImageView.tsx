@@ -73,9 +73,10 @@ export function ImageView() {
           <span class="dataset-name">{source.id}</span> · image {index}
         </h1>
         {count > 0 ? <IndexPicker label="Image" value={index} current={indexNow} count={count} onChange={setIndex} testId="image-input" /> : <p class="status">This dataset has no images.</p>}
-        <p class="note">
-          Units of layer {layer.name}, ranked by raw activation on this image.{" "}
-          {normalizer ? `Activations shown as % of each unit's maximum in ${normalizer.id}.` : "Raw activations shown."}
+        <p class="note" data-testid="ranking-note">
+          {current?.rankedBy
+            ? `Units of layer ${layer.name} ranked by their activation on this image as % of the unit's maximum in ${current.rankedBy.id}, the number shown (units that never fire there are left out).`
+            : `Units of layer ${layer.name} ranked by their raw activation on this image, the number shown.`}
         </p>
       </div>
       <ViewBody state={loaded} body={body} />

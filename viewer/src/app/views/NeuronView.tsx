@@ -33,16 +33,22 @@ export function NeuronView() {
     go({ params: [String(u)] });
   };
 
+  // The Normalizer's profile gives the reference maximum, whether or not it is shown.
+  const hiddenNormalizer = normalizer && !ordered.includes(normalizer) ? normalizer : null;
   const loaded = useLatestAsync(
     async () => {
       const release = holdImages(); // the numbers first, then the thumbnails
       try {
-        return { unit, layer: layer.name, columns: ordered, profiles: await Promise.all(ordered.map((c) => loadProfile(api, c, layer.name, unit))) };
+        const [profiles, normProfile] = await Promise.all([
+          Promise.all(ordered.map((c) => loadProfile(api, c, layer.name, unit))),
+          hiddenNormalizer ? loadProfile(api, hiddenNormalizer, layer.name, unit) : null,
+        ]);
+        return { unit, layer: layer.name, columns: ordered, profiles, normProfile };
       } finally {
         releaseAfterPaint(release);
       }
     },
-    [api, columnKey, layer.name, unit],
+    [api, columnKey, layer.name, unit, hiddenNormalizer?.key],
   );
   const current = loaded.value;
   const slow = useDelayedFlag(loaded.pending, 100); // dim the old unit only when the next one is slow to come
@@ -57,7 +63,11 @@ export function NeuronView() {
     const timer = setTimeout(() => prefetchProfiles(api, current.columns, current.layer, [wrapUnit(unit + 1, layer.units), wrapUnit(unit - 1, layer.units)]), 30);
     return () => clearTimeout(timer);
   }, [current, unit, api, layer.units]);
-  const reference = current ? referenceOf(current.profiles, current.columns, normalizer) : null;
+  const reference = current
+    ? current.normProfile && hiddenNormalizer
+      ? referenceOf([current.normProfile], [hiddenNormalizer], normalizer)
+      : referenceOf(current.profiles, current.columns, normalizer)
+    : null;
   const settings = useSettings();
   // The same vnodes while the next unit loads, so that Preact skips the columns entirely.
   const body = useMemo(

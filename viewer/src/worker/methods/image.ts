@@ -4,6 +4,7 @@
  * Every number comes from src/analysis (the port of deephys.analysis).
  */
 import { topUnits } from "../../analysis/ranking";
+import { normalizedOrRaw, referenceMaxOf, type LayerRef } from "./analysis-shared";
 import { topPredictions } from "../../analysis/softmax";
 import { ABSENT_INDEX } from "../../format/limits";
 import type { KeyValue } from "../../format/records";
@@ -43,9 +44,20 @@ export type ImageMethods = {
   imageDetail(fileId: number, dataset: number, index: number, k?: number): Promise<ImageDetail>;
   /**
    * Activations of image `index` in `layer`: of the given `units`, or (units null) of its `n`
-   * most active units as analysis/ranking.ts topUnits ranks them (NaN left out, ties by index).
+   * most active units as analysis/ranking.ts topUnits ranks them (NaN left out, ties by index):
+   * by raw activation, or with a `reference` layer (the Normalizer's, of as many units) by
+   * activation / the reference's maximum of the unit, the number the view shows (units that never
+   * fire there have no such number and are left out). Values are the raw activations.
    */
-  imageUnits(fileId: number, dataset: number, layer: number, index: number, units: number[] | null, n?: number): Promise<UnitValues>;
+  imageUnits(
+    fileId: number,
+    dataset: number,
+    layer: number,
+    index: number,
+    units: number[] | null,
+    n?: number,
+    reference?: LayerRef | null,
+  ): Promise<UnitValues>;
   /** For each unit, its first `k` top images from the layer summary (NaN, inf and zeros are not in it). */
   unitTopImages(fileId: number, dataset: number, layer: number, units: number[], k: number): Promise<UnitTopImages>;
   /** Each unit's maximum over its finite activations (NaN when none): the Normalizer's reference. */
@@ -96,12 +108,13 @@ export function imageMethods(run: (fileId: number) => Run): ImageMethods {
       return transfer(detail, [top.indices.buffer, top.probabilities.buffer]);
     },
 
-    async imageUnits(fileId, dataset, layer, index, units, n = 25) {
+    async imageUnits(fileId, dataset, layer, index, units, n = 25, reference = null) {
       const row = await run(fileId).activationRow(dataset, layer, index);
       let result: UnitValues;
       if (units === null) {
-        const ranked = topUnits(row, row.length, n);
-        result = { units: ranked.indices, values: ranked.values };
+        const refMax = await referenceMaxOf(run, reference, row.length);
+        const ranked = topUnits(normalizedOrRaw(row, refMax), row.length, n);
+        result = { units: ranked.indices, values: Float64Array.from(ranked.indices, (u) => row[u]) };
       } else {
         checkUnits(units, row.length);
         result = { units: Int32Array.from(units), values: Float64Array.from(units, (u) => row[u]) };

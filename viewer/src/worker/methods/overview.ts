@@ -18,7 +18,8 @@ import {
   type RunOf,
 } from "./analysis-shared";
 
-export interface OverviewResult {
+/** A dataset's accuracies: what the overview's tables show of every dataset (no per-cell arrays). */
+export interface AccuracyResult {
   images: number;
   classes: number;
   /** Images predicted correctly (the trace of the confusion matrix). */
@@ -28,6 +29,9 @@ export interface OverviewResult {
   /** Per true class, NaN for a class with no images. */
   classAccuracy: Float64Array;
   classCounts: Int32Array;
+}
+
+export interface OverviewResult extends AccuracyResult {
   /** classes x classes, row-major: [true * C + predicted]. */
   confusion: Int32Array;
   /** One RGBA pixel per cell: opacity by the cell's share of its row (its true class). */
@@ -50,6 +54,9 @@ export interface TuningResult {
 }
 
 export type OverviewApi = {
+  /** Accuracy and accuracy per class of one dataset (the tables list every dataset: no classes x classes arrays). */
+  accuracy(ds: DatasetRef): Promise<AccuracyResult>;
+  /** The accuracies and the confusion matrix of one dataset (the datasets shown side by side). */
   overview(ds: DatasetRef): Promise<OverviewResult>;
   /** The images of one confusion cell (truth t, predicted p) by confidence, at most `limit`. */
   confusionCell(ds: DatasetRef, t: number, p: number, limit: number): Promise<ImageList>;
@@ -74,8 +81,27 @@ async function tuningValues(runOf: RunOf, col: LayerRef, ref: LayerRef | null) {
   return { summary, refMax: refSummary.max, values: normalize(summary.classMeans, refSummary.max) };
 }
 
+function accuracies(labels: Uint32Array, predictions: Uint32Array, classes: number): AccuracyResult {
+  let correct = 0;
+  for (let i = 0; i < labels.length; i++) if (labels[i] === predictions[i]) correct++;
+  return {
+    images: labels.length,
+    classes,
+    correct,
+    accuracy: accuracy(labels, predictions),
+    classAccuracy: classAccuracy(labels, predictions, classes),
+    classCounts: classCounts(labels, classes),
+  };
+}
+
 export function overviewMethods(runOf: RunOf): OverviewApi {
   return {
+    async accuracy(ds) {
+      const run = runOf(ds.fileId);
+      const { labels, predictions } = await run.table(ds.dataset);
+      return transferAll(accuracies(labels, predictions, run.info.model.classes.length));
+    },
+
     async overview(ds) {
       const run = runOf(ds.fileId);
       const table = await run.table(ds.dataset);
@@ -83,22 +109,12 @@ export function overviewMethods(runOf: RunOf): OverviewApi {
       const { labels, predictions } = table;
       const confusion = confusionMatrix(labels, predictions, classes);
       const shares = new Float64Array(confusion.length);
-      const counts = classCounts(labels, classes);
-      let correct = 0;
-      for (let t = 0; t < classes; t++) correct += confusion[t * classes + t];
+      const base = accuracies(labels, predictions, classes);
+      const counts = base.classCounts;
       for (let t = 0; t < classes; t++) {
         for (let p = 0; p < classes; p++) shares[t * classes + p] = counts[t] > 0 ? confusion[t * classes + p] / counts[t] : NaN;
       }
-      const result: OverviewResult = {
-        images: labels.length,
-        classes,
-        correct,
-        accuracy: accuracy(labels, predictions),
-        classAccuracy: classAccuracy(labels, predictions, classes),
-        classCounts: counts,
-        confusion,
-        confusionRgba: alphaRgba(shares, CONFUSION_RGB),
-      };
+      const result: OverviewResult = { ...base, confusion, confusionRgba: alphaRgba(shares, CONFUSION_RGB) };
       return transferAll(result);
     },
 

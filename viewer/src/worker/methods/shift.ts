@@ -3,9 +3,10 @@
  * each OOD dataset against a reference (ID or Normalizer) dataset, and their
  * densities. Tuning matrices come from the layer summaries:
  * T = class means / reference maxima (analysis normalize, the same division as
- * tuning_matrix), scores from analysis/scores.ts, densities from analysis/density.ts.
+ * tuning_matrix), scores from analysis/scores.ts, densities from analysis/density.ts: the
+ * spurious score's within its domain [0, 1] (boundedDensity), the novelty score's on the line.
  */
-import { density } from "../../analysis/density";
+import { boundedDensity, density } from "../../analysis/density";
 import { normalize } from "../../analysis/normalize";
 import { noveltyScores, spuriousScores } from "../../analysis/scores";
 import { checkLimit, transferAll, type LayerRef, type RunOf } from "./analysis-shared";
@@ -24,7 +25,12 @@ export interface ShiftResult {
   novelty: Float64Array[];
   spuriousDensity: ScoreDensities;
   noveltyDensity: ScoreDensities;
+  /** Units that never fire in the reference (maximum not finite or <= 0): no tuning to compare, so no score. */
+  deadUnits: number;
 }
+
+/** The domain of the spurious score, 1 - |Spearman rho|. */
+export const SPURIOUS_DOMAIN = [0, 1] as const;
 
 export type ShiftApi = {
   /** Scores of each of `shifts` against `ref` (same layer size and classes), densities on `gridPoints` points. */
@@ -60,11 +66,22 @@ function densities(scores: Float64Array[], points: number): ScoreDensities {
   return { grid, curves: scores.map((s) => density(s, grid)) };
 }
 
+/** `points` evenly spaced values from lo to hi. */
+function linspace(lo: number, hi: number, points: number): Float64Array {
+  return Float64Array.from({ length: points }, (_, g) => (points === 1 ? (lo + hi) / 2 : lo + ((hi - lo) * g) / (points - 1)));
+}
+
+/** Densities of scores within [lo, hi], drawn on [lo, hi] only. */
+function boundedDensities(scores: Float64Array[], points: number, [lo, hi]: readonly [number, number]): ScoreDensities {
+  const grid = linspace(lo, hi, points);
+  return { grid, curves: scores.map((s) => boundedDensity(s, grid, lo, hi)) };
+}
+
 const CACHE_ENTRIES = 8;
 
 export function shiftMethods(runOf: RunOf): ShiftApi {
   // The scores of a layer are asked again whenever the view comes back; keep the last few.
-  const cache = new Map<string, { spurious: Float64Array; novelty: Float64Array }>();
+  const cache = new Map<string, { spurious: Float64Array; novelty: Float64Array; dead: number }>();
 
   const scoresOf = async (ref: LayerRef, shift: LayerRef) => {
     const key = JSON.stringify([ref, shift]);
@@ -79,7 +96,9 @@ export function shiftMethods(runOf: RunOf): ShiftApi {
     }
     const tRef = normalize(r.classMeans, r.max);
     const tShift = normalize(s.classMeans, r.max);
-    const value = { spurious: spuriousScores(tRef, tShift, r.units), novelty: noveltyScores(tRef, tShift, r.units) };
+    let dead = 0;
+    for (let j = 0; j < r.units; j++) if (!(Number.isFinite(r.max[j]) && r.max[j] > 0)) dead++;
+    const value = { spurious: spuriousScores(tRef, tShift, r.units), novelty: noveltyScores(tRef, tShift, r.units), dead };
     cache.set(key, value);
     while (cache.size > CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
     return value;
@@ -96,8 +115,9 @@ export function shiftMethods(runOf: RunOf): ShiftApi {
         units: spurious[0]?.length ?? 0,
         spurious,
         novelty,
-        spuriousDensity: densities(spurious, gridPoints),
+        spuriousDensity: boundedDensities(spurious, gridPoints, SPURIOUS_DOMAIN),
         noveltyDensity: densities(novelty, gridPoints),
+        deadUnits: all[0]?.dead ?? 0,
       };
       return transferAll(result);
     },

@@ -14,7 +14,7 @@ import {
   falsePositiveImages,
   falsePositives,
 } from "../../../src/analysis/confusion";
-import { density } from "../../../src/analysis/density";
+import { boundedDensity, density } from "../../../src/analysis/density";
 import { normalize } from "../../../src/analysis/normalize";
 import { topUnits } from "../../../src/analysis/ranking";
 import { noveltyScores, spuriousScores } from "../../../src/analysis/scores";
@@ -186,6 +186,11 @@ describe("overview", () => {
       same(o.confusion, m);
       expect(o.correct).toBe(m[0] + m[5] + m[10] + m[15]);
       expect(o.confusionRgba.length).toBe(CLASSES * CLASSES * 4);
+      // The light answer of the tables: the same accuracies, no classes x classes arrays.
+      const a = await api.accuracy({ fileId, dataset });
+      expect(Object.keys(a).sort()).toEqual(["accuracy", "classAccuracy", "classCounts", "classes", "correct", "images"]);
+      expect(a.correct).toBe(o.correct);
+      same(a.classAccuracy, o.classAccuracy);
       for (let t = 0; t < CLASSES; t++) {
         for (let p = 0; p < CLASSES; p++) {
           const cell = await api.confusionCell({ fileId, dataset }, t, p, 3);
@@ -245,7 +250,12 @@ describe("shift scores", () => {
     same(r.spurious[1], spuriousScores(tId, tId, UNITS));
     expect(r.units).toBe(UNITS);
     expect(r.spuriousDensity.grid.length).toBe(17);
-    same(r.spuriousDensity.curves[0], density(r.spurious[0], r.spuriousDensity.grid));
+    // The spurious score's density lies within its domain [0, 1].
+    expect([r.spuriousDensity.grid[0], r.spuriousDensity.grid[16]]).toEqual([0, 1]);
+    same(r.spuriousDensity.curves[0], boundedDensity(r.spurious[0], r.spuriousDensity.grid, 0, 1));
+    let dead = 0;
+    for (const m of ID.max) if (!(m > 0)) dead++;
+    expect(r.deadUnits).toBe(dead);
     same(r.noveltyDensity.curves[1], density(r.novelty[1], r.noveltyDensity.grid));
     // Asked again (from the worker's cache): equal, and still the page's own copies.
     const again = await api.shiftScores(at(0), [at(1)], 17);

@@ -23,7 +23,8 @@ interface Props {
   column: Column;
   cls: number;
   mode: ShareMode;
-  tab: SetKey;
+  /** The image set picked, or null: the first non-empty one. */
+  tab: SetKey | null;
   setTab: (tab: SetKey) => void;
 }
 

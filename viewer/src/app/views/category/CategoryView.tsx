@@ -7,7 +7,8 @@
 import "../analysis.css";
 import { useState } from "preact/hooks";
 import { useApp } from "../../context";
-import { indexParam, orderedColumns } from "../common/refs";
+import { orderedColumns } from "../common/refs";
+import { indexParam } from "../params";
 import { CategoryColumn } from "./CategoryColumn";
 import { ClassBar } from "./ClassBar";
 import { PairColumn } from "./PairColumn";
@@ -18,7 +19,8 @@ export function CategoryView() {
   const { route, lead, columns } = useApp();
   const count = lead.run.model.classes.length;
   const [mode, setMode] = useShareMode();
-  const [tab, setTab] = useState<SetKey>("fp");
+  // No tab picked: each column opens on its first non-empty image set (SetTabs). A pick holds for every column, for this class.
+  const [picked, setTab] = useState<{ tab: SetKey; cls: string } | null>(null);
   if (count === 0) {
     return (
       <main class="view">
@@ -27,6 +29,7 @@ export function CategoryView() {
     );
   }
   const cls = indexParam(route.params[0], count) ?? 0;
+  const tab = picked?.cls === route.params[0] ? picked.tab : null;
   const second = indexParam(route.params[1], count);
   const other = second !== null && second !== cls ? second : null;
   const ordered = orderedColumns(columns, lead);
@@ -35,7 +38,7 @@ export function CategoryView() {
       <ClassBar cls={cls} other={other} mode={mode} setMode={setMode} />
       <div class="columns">
         {ordered.map((c) =>
-          other === null ? <CategoryColumn key={c.id} column={c} cls={cls} mode={mode} tab={tab} setTab={setTab} /> : <PairColumn key={c.id} column={c} a={cls} b={other} />,
+          other === null ? <CategoryColumn key={c.id} column={c} cls={cls} mode={mode} tab={tab} setTab={(t) => setTab({ tab: t, cls: String(cls) })} /> : <PairColumn key={c.id} column={c} a={cls} b={other} />,
         )}
       </div>
     </main>

@@ -3,7 +3,7 @@ import { useApp } from "../../context";
 import { useShortcuts } from "../../keys";
 import { categoryHref } from "../../links";
 import { routeNow } from "../../router";
-import { indexParam } from "../common/refs";
+import { indexParam } from "../params";
 import type { ShareMode } from "./share-mode";
 
 interface Props {

@@ -1,6 +1,7 @@
 /**
  * The image sets of a class as tabs: false positives, false negatives,
- * correctly classified. The chosen tab is shared by every column of the view.
+ * correctly classified. The chosen tab is shared by every column of the view; until one is
+ * chosen, each column opens on its first set that holds images (never on an empty one).
  */
 import type { CategoryResult, ImageList } from "../../../worker/methods/analysis";
 import type { Column } from "../../columns";
@@ -17,12 +18,13 @@ const TABS: { key: SetKey; title: string; pick: (r: CategoryResult) => ImageList
 interface Props {
   column: Column;
   result: CategoryResult;
-  tab: SetKey;
+  /** The set picked, or null: the first set that holds images (the first set when none does). */
+  tab: SetKey | null;
   setTab: (tab: SetKey) => void;
 }
 
 export function SetTabs({ column, result, tab, setTab }: Props) {
-  const current = TABS.find((t) => t.key === tab) ?? TABS[0];
+  const current = TABS.find((t) => t.key === tab) ?? TABS.find((t) => t.pick(result).total > 0) ?? TABS[0];
   const id = (key: SetKey) => `set-${column.id}-${key}`.replace(/[^A-Za-z0-9_-]/g, "_");
   return (
     <div class="set-tabs">

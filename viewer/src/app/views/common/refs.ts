@@ -41,10 +41,3 @@ export function classInColumn(column: Column, lead: Column, cls: number): number
   if (column.run === lead.run || sameClasses(column, lead)) return cls;
   return column.run.model.classes.indexOf(lead.run.model.classes[cls]);
 }
-
-/** A whole number in 0..count-1 from a route parameter, or null. */
-export function indexParam(text: string | undefined, count: number): number | null {
-  if (text === undefined || !/^\d+$/.test(text)) return null;
-  const n = Number(text);
-  return n < count ? n : null;
-}

@@ -3,6 +3,7 @@ import type { Remote } from "../../../worker/rpc";
 import type { WorkerApi } from "../../../worker/api";
 import type { ImageDetail, UnitTopImages } from "../../../worker/methods/image";
 import { layerIndex, type Column } from "../../columns";
+import { normalizerRef } from "../common/refs";
 import { errorText } from "../../ErrorBanner";
 
 /** Units listed per image (the original's 25) and the most top images kept per unit row (the setting's maximum). */
@@ -28,6 +29,8 @@ export interface ImageViewData {
   columns: ImageColumnData[];
   /** The Normalizer's maximum of each listed unit (by unit), or null for raw values. */
   references: Map<number, number> | null;
+  /** The dataset whose maxima the units are ranked by (% of them), or null: ranked by raw activation. */
+  rankedBy: Column | null;
 }
 
 async function loadColumn(api: Remote<WorkerApi>, column: Column, layer: string, index: number, units: number[], sourceValues: Float64Array | null): Promise<ImageColumnData> {
@@ -59,7 +62,9 @@ async function loadColumn(api: Remote<WorkerApi>, column: Column, layer: string,
  */
 export async function loadImageView(api: Remote<WorkerApi>, ordered: Column[], source: Column, layer: string, index: number, normalizer: Column | null): Promise<ImageViewData> {
   const li = layerIndex(source, layer);
-  const top = li >= 0 && index < source.info.images ? await api.imageUnits(source.fileId, source.dataset, li, index, null, TOP_UNITS) : null;
+  // Ranked by the number shown: % of the Normalizer's maximum when there is one for this layer, else the raw activation.
+  const rankBy = li >= 0 ? normalizerRef(normalizer, layer, source.run.model.layers[li].units) : null;
+  const top = li >= 0 && index < source.info.images ? await api.imageUnits(source.fileId, source.dataset, li, index, null, TOP_UNITS, rankBy) : null;
   const units = top ? Array.from(top.units) : [];
   const nli = normalizer ? layerIndex(normalizer, layer) : -1;
   const normalizerUnits = normalizer && nli >= 0 ? units.filter((u) => u < normalizer.run.model.layers[nli].units) : [];
@@ -68,5 +73,5 @@ export async function loadImageView(api: Remote<WorkerApi>, ordered: Column[], s
     normalizer && normalizerUnits.length ? api.unitMaxima(normalizer.fileId, normalizer.dataset, nli, normalizerUnits) : Promise.resolve(null),
   ]);
   const references = normalizer ? new Map(normalizerUnits.map((u, k) => [u, maxima ? maxima[k] : NaN])) : null;
-  return { index, layer, columns, references };
+  return { index, layer, columns, references, rankedBy: rankBy ? normalizer : null };
 }

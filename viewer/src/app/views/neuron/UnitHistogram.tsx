@@ -5,9 +5,10 @@
  */
 import { useMemo } from "preact/hooks";
 import { normalize } from "../../../analysis/normalize";
+import { DensityChart } from "../../charts/DensityChart";
 import type { Column } from "../../columns";
+import { useApp } from "../../context";
 import { formatNumber, normalized } from "../../format-number";
-import { DensityChart } from "./DensityChart";
 import { histogramDensity, overlayDensities, type Density } from "./histogram-data";
 import type { ColumnProfile } from "./profiles";
 
@@ -19,6 +20,7 @@ function asPercent(d: Density, reference: number): Density {
 }
 
 export function UnitHistogram({ columns, profiles, reference }: { columns: Column[]; profiles: ColumnProfile[]; reference: number | null }) {
+  const { styleOf } = useApp();
   const percent = reference !== null && normalized(1, reference) !== null;
   const { data, curves, notes } = useMemo(() => {
     const notes: string[] = [];
@@ -33,15 +35,21 @@ export function UnitHistogram({ columns, profiles, reference }: { columns: Colum
       }
       return percent ? asPercent(d, reference!) : d;
     });
-    const curves = columns.map((c) => ({ label: `${c.id} (${c.info.role.toUpperCase()})`, dashed: c.info.role === "ood" }));
+    const curves = columns.map((c) => ({ label: `${c.id} (${c.info.role.toUpperCase()})`, look: styleOf(c) }));
     return { data: overlayDensities(series), curves, notes };
-  }, [profiles, columns, reference, percent]);
+  }, [profiles, columns, reference, percent, styleOf]);
 
   return (
     <section class="unit-histogram" data-testid="unit-histogram" aria-label="Activation histograms">
       <h3>Activation distribution</h3>
       {data.x.length > 0 ? (
-        <DensityChart data={data} curves={curves} xLabel={percent ? "activation (% of Normalizer max)" : "activation"} />
+        <DensityChart
+          data={data}
+          curves={curves}
+          stepped
+          xLabel={percent ? "activation (% of Normalizer max)" : "activation"}
+          label="The unit's activation histograms, one step curve per dataset"
+        />
       ) : (
         <p class="status">No dataset has a spread of finite activations for this unit.</p>
       )}

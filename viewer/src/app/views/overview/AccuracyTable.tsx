@@ -1,11 +1,15 @@
-/** Accuracy of each dataset column: images, correct predictions, accuracy. */
-import type { OverviewResult } from "../../../worker/methods/analysis";
+/** Accuracy of each dataset of the model: images, correct predictions, accuracy (a row appears as its dataset is read). */
 import type { Column } from "../../columns";
 import { CsvButton } from "../../CsvButton";
 import { Headings } from "../common/Headings";
 import { exact, percentText } from "../common/values";
+import type { AccuracyState } from "./use-overviews";
 
-export function AccuracyTable({ columns, overviews }: { columns: Column[]; overviews: OverviewResult[] }) {
+export function AccuracyTable({ columns, results }: { columns: Column[]; results: Map<string, AccuracyState> }) {
+  const ok = (c: Column) => {
+    const r = results.get(c.key);
+    return r?.kind === "ok" ? r.value : null;
+  };
   return (
     <section class="panel">
       <div class="section-head">
@@ -15,36 +19,49 @@ export function AccuracyTable({ columns, overviews }: { columns: Column[]; overv
           what="accuracy per dataset"
           table={() => ({
             header: ["dataset", "role", "images", "correct", "accuracy"],
-            rows: columns.map((c, i) => [c.id, c.info.role, overviews[i].images, overviews[i].correct, overviews[i].accuracy]),
+            rows: columns.map((c) => [c.id, c.info.role, ok(c)?.images ?? NaN, ok(c)?.correct ?? NaN, ok(c)?.accuracy ?? NaN]),
           })}
         />
       </div>
-      <table class="data-table" data-testid="dataset-accuracy">
-        <thead>
-          <tr>
-            <Headings names={["dataset", "role"]} />
-            <Headings names={["images", "correct", "accuracy"]} numeric />
-          </tr>
-        </thead>
-        <tbody>
-          {columns.map((c, i) => (
-            <tr key={c.id} data-column={c.id}>
-              <th scope="row" class="dataset-name">
-                {c.id}
-              </th>
-              <td class={`role role-${c.info.role}`}>{c.info.role.toUpperCase()}</td>
-              <td class="num">{overviews[i].images.toLocaleString()}</td>
-              <td class="num">{overviews[i].correct.toLocaleString()}</td>
-              <td class="num" data-value={exact(overviews[i].accuracy)}>
-                <span class="meter" aria-hidden="true">
-                  <span style={{ width: `${Number.isNaN(overviews[i].accuracy) ? 0 : overviews[i].accuracy * 100}%` }} />
-                </span>
-                {percentText(overviews[i].accuracy)}
-              </td>
+      <div class="table-scroll tall">
+        <table class="data-table" data-testid="dataset-accuracy">
+          <thead>
+            <tr>
+              <Headings names={["dataset", "role"]} />
+              <Headings names={["images", "correct", "accuracy"]} numeric />
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {columns.map((c) => {
+              const r = results.get(c.key);
+              return (
+                <tr key={c.key} data-column={c.id}>
+                  <th scope="row" class="dataset-name">
+                    {c.id}
+                  </th>
+                  <td class={`role role-${c.info.role}`}>{c.info.role.toUpperCase()}</td>
+                  {r?.kind === "ok" ? (
+                    <>
+                      <td class="num">{r.value.images.toLocaleString()}</td>
+                      <td class="num">{r.value.correct.toLocaleString()}</td>
+                      <td class="num" data-value={exact(r.value.accuracy)}>
+                        <span class="meter" aria-hidden="true">
+                          <span style={{ width: `${Number.isNaN(r.value.accuracy) ? 0 : r.value.accuracy * 100}%` }} />
+                        </span>
+                        {percentText(r.value.accuracy)}
+                      </td>
+                    </>
+                  ) : (
+                    <td colSpan={3} class={r ? "error-text" : "status"}>
+                      {r?.kind === "error" ? r.message : "…"}
+                    </td>
+                  )}
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
     </section>
   );
 }

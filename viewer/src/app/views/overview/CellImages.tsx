@@ -1,4 +1,5 @@
-/** The images of one confusion cell, most confident first. */
+/** The images of one confusion cell, most confident first, brought into view once they are there. */
+import { useEffect, useRef } from "preact/hooks";
 import type { Column } from "../../columns";
 import { useApp } from "../../context";
 import { useAsync } from "../../use-async";
@@ -11,8 +12,13 @@ export function CellImages({ column, t, p, onClose }: { column: Column; t: numbe
   const { api } = useApp();
   const classes = column.run.model.classes;
   const state = useAsync(() => api.confusionCell({ fileId: column.fileId, dataset: column.dataset }, t, p, LIMIT), [api, column.id, t, p]);
+  const box = useRef<HTMLElement>(null);
+  const done = state.status !== "loading";
+  useEffect(() => {
+    if (done) box.current?.scrollIntoView({ block: "nearest" });
+  }, [done]);
   return (
-    <section class="cell-images" data-testid="cell-images" data-t={t} data-p={p}>
+    <section ref={box} class="cell-images" data-testid="cell-images" data-t={t} data-p={p} data-ready={done ? "" : undefined}>
       <div class="section-head">
         <h3>
           True <span class="class-name">{classes[t]}</span>, predicted <span class="class-name">{classes[p]}</span>

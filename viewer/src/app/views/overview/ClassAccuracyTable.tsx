@@ -1,9 +1,9 @@
 /**
- * Accuracy per class (rows: the Lead's classes) in every dataset column,
+ * Accuracy per class (rows: the Lead's classes) in every dataset listed,
  * sortable by class name or any column; class names link to the category view.
  */
 import { useMemo, useState } from "preact/hooks";
-import type { OverviewResult } from "../../../worker/methods/analysis";
+
 import type { Column } from "../../columns";
 import { useApp } from "../../context";
 import { CsvButton } from "../../CsvButton";
@@ -12,23 +12,25 @@ import { classInColumn } from "../common/refs";
 import { sortOrder, textOrder, type SortDir } from "../common/sort";
 import { SortHeader } from "../common/SortHeader";
 import { exact, percentText } from "../common/values";
+import type { AccuracyState } from "./use-overviews";
 
 const FIRST_ROWS = 50;
 
-/** Accuracy and image count of the Lead's class `cls` in column `i` (NaN / 0 when its model lacks the class). */
-function cell(columns: Column[], overviews: OverviewResult[], lead: Column, i: number, cls: number) {
+/** Accuracy and image count of the Lead's class `cls` in column `i` (NaN / 0 when its model lacks the class or it is not read yet). */
+function cell(columns: Column[], results: Map<string, AccuracyState>, lead: Column, i: number, cls: number) {
   const own = classInColumn(columns[i], lead, cls);
-  return own < 0 ? { accuracy: NaN, count: 0 } : { accuracy: overviews[i].classAccuracy[own], count: overviews[i].classCounts[own] };
+  const r = results.get(columns[i].key);
+  return own < 0 || r?.kind !== "ok" ? { accuracy: NaN, count: 0 } : { accuracy: r.value.classAccuracy[own], count: r.value.classCounts[own] };
 }
 
-export function ClassAccuracyTable({ columns, overviews }: { columns: Column[]; overviews: OverviewResult[] }) {
+export function ClassAccuracyTable({ columns, results }: { columns: Column[]; results: Map<string, AccuracyState> }) {
   const { lead, route } = useApp();
   const classes = lead.run.model.classes;
   const [sort, setSort] = useState<{ key: number | "class"; dir: SortDir }>({ key: "class", dir: "asc" });
   const [all, setAll] = useState(false);
   const cells = useMemo(
-    () => columns.map((_, i) => classes.map((_c, cls) => cell(columns, overviews, lead, i, cls))),
-    [columns, overviews, lead, classes],
+    () => columns.map((_, i) => classes.map((_c, cls) => cell(columns, results, lead, i, cls))),
+    [columns, results, lead, classes],
   );
   const order = useMemo(() => {
     if (sort.key === "class") return sort.dir === "asc" ? Int32Array.from(classes, (_, i) => i) : textOrder(classes, "desc");

@@ -16,11 +16,11 @@ export function ConfusionTable({ classes, overview, selected, onPick, label }: P
       <table class="data-table confusion-table" aria-label={label} data-testid="confusion-table">
         <thead>
           <tr>
-            <th scope="col" class="corner">
-              true ↓ / predicted →
+            <th scope="col" class="corner row-head" title="rows: true class; columns: predicted class">
+              true ↓ pred. →
             </th>
             {classes.map((name, p) => (
-              <th scope="col" key={p} class="class-name">
+              <th scope="col" key={p} class="class-name" title={name}>
                 {name}
               </th>
             ))}
@@ -29,7 +29,7 @@ export function ConfusionTable({ classes, overview, selected, onPick, label }: P
         <tbody>
           {classes.map((name, t) => (
             <tr key={t}>
-              <th scope="row" class="class-name">
+              <th scope="row" class="class-name" title={name}>
                 {name}
               </th>
               {classes.map((_, p) => {

@@ -24,13 +24,20 @@ export function ShiftTable({ shifts, result, reference }: { shifts: Column[]; re
   const { route, layer } = useApp();
   const [sort, setSort] = useState<{ key: SortKey; dir: SortDir }>({ key: { shift: 0, score: "spurious" }, dir: "desc" });
   const [show, setShow] = useState(STEP);
+  // Only units with a defined score are listed: those of the sort key's score, or (by unit) any score.
   const order = useMemo(() => {
     const { key, dir } = sort;
-    if (key === "unit") return Int32Array.from({ length: result.units }, (_, i) => (dir === "asc" ? i : result.units - 1 - i));
+    if (key === "unit") {
+      const all = Int32Array.from({ length: result.units }, (_, i) => (dir === "asc" ? i : result.units - 1 - i));
+      return all.filter((u) => shifts.some((_, i) => !Number.isNaN(result.spurious[i][u]) || !Number.isNaN(result.novelty[i][u])));
+    }
     const sp = result.spurious[key.shift];
     const nv = result.novelty[key.shift];
-    return dir === "desc" ? mostShiftedUnits(sp, nv, key.score) : sortOrder(key.score === "spurious" ? sp : nv, "asc");
-  }, [sort, result]);
+    const values = key.score === "spurious" ? sp : nv;
+    const ranked = dir === "desc" ? mostShiftedUnits(sp, nv, key.score) : sortOrder(values, "asc");
+    return ranked.filter((u) => !Number.isNaN(values[u]));
+  }, [sort, result, shifts]);
+  const unlisted = result.units - order.length;
   const same = (a: SortKey, b: SortKey) => (a === "unit" || b === "unit" ? a === b : a.shift === b.shift && a.score === b.score);
   const by = (key: SortKey) => () => setSort((s) => ({ key, dir: same(s.key, key) ? (s.dir === "desc" ? "asc" : "desc") : key === "unit" ? "asc" : "desc" }));
   const rows = order.subarray(0, show);
@@ -49,13 +56,14 @@ export function ShiftTable({ shifts, result, reference }: { shifts: Column[]; re
           what="the shift scores of every unit"
           table={() => ({
             header: ["unit", ...shifts.flatMap((c) => [`${c.id} spurious`, `${c.id} novelty`])],
-            rows: Array.from(order, (u) => [u, ...shifts.flatMap((_, i) => [result.spurious[i][u], result.novelty[i][u]])]),
+            rows: Array.from({ length: result.units }, (_, u) => [u, ...shifts.flatMap((_, i) => [result.spurious[i][u], result.novelty[i][u]])]),
           })}
         />
       </div>
       <p class="meta">
         Against {reference.id}. Spurious: 1 − |Spearman ρ| between the unit's class tuning here and there (high: the shift reorders the classes it
-        prefers). Novelty: the drop of its peak class response (high: the shift's images excite it less). Click a heading to sort.
+        prefers). Novelty: the drop of its peak class response (high: the shift's images excite it less). Click a heading to sort; only units
+        with a defined value of the sorted score are listed.
       </p>
       <div class="table-scroll">
         <table class="data-table shift-table" data-testid="shift-table">
@@ -89,23 +97,41 @@ export function ShiftTable({ shifts, result, reference }: { shifts: Column[]; re
                   </a>
                 </th>
                 {shifts.map((c, i) => [
-                  <td key={`${c.id}s`} class="num" data-score="spurious" data-shift={i} data-value={exact(result.spurious[i][u])}>
-                    {formatNumber(result.spurious[i][u])}
-                  </td>,
-                  <td key={`${c.id}n`} class="num" data-score="novelty" data-shift={i} data-value={exact(result.novelty[i][u])}>
-                    {formatNumber(result.novelty[i][u])}
-                  </td>,
+                  <ScoreCell key={`${c.id}s`} value={result.spurious[i][u]} score="spurious" shift={i} />,
+                  <ScoreCell key={`${c.id}n`} value={result.novelty[i][u]} score="novelty" shift={i} />,
                 ])}
               </tr>
             ))}
           </tbody>
         </table>
       </div>
+      {unlisted > 0 && (
+        <p class="note" data-testid="unlisted-units">
+          {unlisted} unit{unlisted === 1 ? " has" : "s have"} no {sort.key === "unit" ? "" : `${sort.key.score} `}score
+          {sort.key === "unit" ? " at all" : ` against ${shifts[sort.key.shift]?.id}`} and {unlisted === 1 ? "is" : "are"} not listed (see above why).
+        </p>
+      )}
       {show < order.length && (
         <button type="button" class="button small" onClick={() => setShow((s) => s + STEP * 2)}>
           Show more ({order.length - show} left)
         </button>
       )}
     </section>
+  );
+}
+
+/** One score; an undefined one is a dash that says why (not "NaN"). */
+function ScoreCell({ value, score, shift }: { value: number; score: Score; shift: number }) {
+  const undefinedScore = Number.isNaN(value);
+  return (
+    <td
+      class={`num${undefinedScore ? " undefined" : ""}`}
+      data-score={score}
+      data-shift={shift}
+      data-value={exact(value)}
+      title={undefinedScore ? "undefined: the unit never fires in the reference, or responds alike to every class" : undefined}
+    >
+      {undefinedScore ? "—" : formatNumber(value)}
+    </td>
   );
 }

@@ -6,13 +6,13 @@
 import "../analysis.css";
 import { useMemo } from "preact/hooks";
 import type { ShiftResult } from "../../../worker/methods/analysis";
-import { DensityPlot } from "../../charts/DensityPlot";
+import { DensityChart } from "../../charts/DensityChart";
 import type { Column } from "../../columns";
 import { useApp } from "../../context";
 import { useLatestAsync } from "../../use-latest";
 import { LatestView } from "../common/AsyncView";
 import { referenceColumn } from "../common/refs";
-import { planShifts } from "./shifts";
+import { planShifts, undefinedScores } from "./shifts";
 import { ShiftTable } from "./ShiftTable";
 
 const GRID_POINTS = 200;
@@ -63,27 +63,43 @@ export function ShiftView() {
 
 /** The two scores, each with its density plot. */
 const SCORES = [
-  { score: "spurious", title: "Spurious score", density: "spuriousDensity" },
-  { score: "novelty", title: "Novelty score", density: "noveltyDensity" },
+  { score: "spurious", title: "Spurious score", density: "spuriousDensity", domain: "within its range [0, 1]" },
+  { score: "novelty", title: "Novelty score", density: "noveltyDensity", domain: "" },
 ] as const;
 
 function ShiftBody({ result, shifts, reference }: { result: ShiftResult; shifts: Column[]; reference: Column }) {
-  const curves = useMemo(
-    () => SCORES.map(({ density }) => shifts.map((c, i) => ({ label: c.id, values: result[density].curves[i] }))),
-    [result, shifts],
-  );
+  const { styleOf } = useApp();
+  const curves = useMemo(() => shifts.map((c) => ({ label: c.id, look: styleOf(c) })), [shifts, styleOf]);
   return (
     <>
       <div class="plots">
-        {SCORES.map(({ score, title, density }, k) => (
-          <figure key={score} class="panel plot-panel" data-testid={`${score}-density`}>
-            <figcaption>
-              <h2>{title}</h2>
-              <p class="meta">Distribution over the {result.units} units, one curve per shift (Gaussian KDE).</p>
-            </figcaption>
-            <DensityPlot grid={result[density].grid} curves={curves[k]} xLabel={`${score} score`} label={`Density of the ${score} scores per shift`} />
-          </figure>
-        ))}
+        {SCORES.map(({ score, title, density, domain }) => {
+          const defined = result[score].map((values) => values.reduce((n, v) => n + (Number.isNaN(v) ? 0 : 1), 0));
+          const note = undefinedScores(result, shifts, score, reference.id);
+          return (
+            <figure key={score} class="panel plot-panel" data-testid={`${score}-density`}>
+              <figcaption>
+                <h2>{title}</h2>
+                <p class="meta" data-testid={`${score}-count`}>
+                  Distribution over the {Math.min(...defined) === Math.max(...defined) ? defined[0] : `${Math.min(...defined)}–${Math.max(...defined)}`} units
+                  with a defined score, one curve per shift (Gaussian KDE{domain ? `, ${domain}` : ""}).
+                </p>
+                {note && (
+                  <p class="note" data-testid={`${score}-undefined`}>
+                    {note}
+                  </p>
+                )}
+              </figcaption>
+              <DensityChart
+                data={{ x: result[density].grid, y: result[density].curves }}
+                curves={curves}
+                xLabel={`${score} score`}
+                label={`Density of the ${score} scores per shift`}
+                testId={`${score}-chart`}
+              />
+            </figure>
+          );
+        })}
       </div>
       <ShiftTable shifts={shifts} result={result} reference={reference} />
     </>

@@ -1,7 +1,7 @@
-/** Column references of the analysis views: layers, Normalizer, reference, order, classes, route parameters. */
+/** Column references of the analysis views: layers, Normalizer, reference, order, classes. */
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Column } from "../../../../src/app/columns";
-import { classInColumn, indexParam, layerRefOf, normalizerRef, orderedColumns, referenceColumn } from "../../../../src/app/views/common/refs";
+import { classInColumn, layerRefOf, normalizerRef, orderedColumns, referenceColumn } from "../../../../src/app/views/common/refs";
 import { fixtureColumns } from "../../../fixtures";
 
 let columns: Column[];
@@ -25,12 +25,5 @@ describe("column references", () => {
     const [id, ood, edges] = columns;
     expect(classInColumn(ood, id, 3)).toBe(3);
     expect(classInColumn(edges, id, 0)).toBe(-1); // "cat" is not a class of the other model
-  });
-  it("route parameters", () => {
-    expect(indexParam("3", 4)).toBe(3);
-    expect(indexParam("4", 4)).toBeNull();
-    expect(indexParam("-1", 4)).toBeNull();
-    expect(indexParam("1e1", 40)).toBeNull();
-    expect(indexParam(undefined, 4)).toBeNull();
   });
 });
