@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import json
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -11,11 +12,12 @@ from dataclasses import MISSING, fields
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from numpy_capture import LinearCapture, batches
 
 import deephys
-from deephys.export import ExportError, ExportResult, PoolingPlan
+from deephys.export import ExportError, ExportResult, PoolingPlan, split_batch
 from deephys.export.exporter import ExportSettings, FrameworkAdapter, Shard, export_model
 
 
@@ -28,8 +30,14 @@ class NumpyAdapter(FrameworkAdapter[LinearCapture]):
 
     exporter = "deephys.numpy"
 
-    def __init__(self, layers: Sequence[str] = ("hidden", "logits"), shard: Shard | None = None):
+    def __init__(
+        self,
+        layers: Sequence[str] = ("hidden", "logits"),
+        shard: Shard | None = None,
+        dataset_classes: Sequence[str] | None = ("w", "x", "y", "z"),
+    ):
         self.model, self.names, self.sharded = LinearModel(), list(layers), shard
+        self.dataset_classes = dataset_classes
         self.ran_inside: list[str] = []
         self.flags: list[bool] = []
 
@@ -50,10 +58,10 @@ class NumpyAdapter(FrameworkAdapter[LinearCapture]):
         return value
 
     def count_images(self, batches: Iterable[Any]) -> int | None:
-        return sum(len(b[1]) for b in batches) if isinstance(batches, list) else None
+        return sum(len(split_batch(b, "", 0)[1]) for b in batches) if isinstance(batches, list) else None
 
     def classes_of(self, value: Any) -> Sequence[str] | None:
-        return ["w", "x", "y", "z"]
+        return None if self.dataset_classes is None else list(self.dataset_classes)
 
     def writer_defaults(self, capture: LinearCapture) -> Mapping[str, Any]:
         return {"top_k": 3, "histogram_bins": 8}
@@ -133,3 +141,77 @@ def test_every_export_signature_has_the_shared_settings(framework: str) -> None:
         assert field.name in parameters
         if field.default is not MISSING:
             assert parameters[field.name].default == field.default, field.name
+
+
+def test_label_map_forms_and_their_errors(tmp_path: Path) -> None:
+    data = {"ID": batches(6, 1), "two": [(x, y % 2) for x, y in batches(6, 2)]}
+    with pytest.raises(ExportError, match=r"label_map= names 'three', which are not in datasets=\['ID', 'two'\]"):
+        export(NumpyAdapter(dataset_classes=None), data, label_map={"three": [0, 1]})
+    with pytest.raises(ExportError, match=r"label_map\['two'\] maps 0 to 'a': dataset labels and model classes"):
+        export(NumpyAdapter(dataset_classes=None), data, label_map={"two": ["a", "b"]})
+    with pytest.raises(ExportError, match=r"restrict_predictions=True .* but no label_map= was given"):
+        export(NumpyAdapter(dataset_classes=None), data, restrict_predictions=True)
+    with pytest.raises(
+        ExportError, match=r"dataset 'ID', batch 0: label \d of image 0 .* is not in its label_map, which"
+    ):
+        export(
+            NumpyAdapter(dataset_classes=None), data, path=tmp_path / "r.deephys", label_map={0: 3, 1: 2}
+        )  # one map for both
+    assert not os.listdir(tmp_path)
+    result = export(
+        NumpyAdapter(dataset_classes=None), data, path=tmp_path / "r.deephys", label_map={"two": {0: 3, 1: 2}}
+    )
+    with deephys.open(result) as run:
+        two = run.datasets["two"]
+        np.testing.assert_array_equal(two.labels, np.where(np.concatenate([y for _, y in data["two"]]) % 2, 2, 3))
+        np.testing.assert_array_equal(two.predictions, two.activations("logits").argmax(1))  # not restricted
+        assert json.loads(run.metadata["label_map"]) == {"two": {"0": 3, "1": 2}}
+        assert json.loads(run.metadata["predictions"]) == {"two": "all classes"}
+
+
+def test_restricted_predictions_and_their_confidences(tmp_path: Path) -> None:
+    data = {"ID": batches(6, 1), "two": [(x, y % 2) for x, y in batches(9, 2)]}
+    result = export(
+        NumpyAdapter(dataset_classes=None),
+        data,
+        path=tmp_path / "r.deephys",
+        label_map={"two": [3, 0]},
+        restrict_predictions=True,
+    )
+    with deephys.open(result) as run:
+        two = run.datasets["two"]
+        logits = two.activations("logits").astype(np.float64)
+        chosen = np.where(logits[:, 3] >= logits[:, 0], 3, 0)
+        np.testing.assert_array_equal(two.predictions, chosen)
+        pair = np.exp(logits[:, [0, 3]] - logits[:, [0, 3]].max(1, keepdims=True))
+        expected = (pair / pair.sum(1, keepdims=True)).max(1)  # softmax over the two mapped classes only
+        np.testing.assert_allclose(two.confidences, expected, rtol=1e-6)
+
+
+def test_dict_batches_name_the_keys_they_lack(tmp_path: Path) -> None:
+    x, y = batches(5, 1)[0]
+    ok = export(NumpyAdapter(), {"ID": [{"pixel_values": x, "labels": y}]}, path=tmp_path / "r.deephys")
+    assert ok.datasets == {"ID": 5}
+    with pytest.raises(ExportError, match=r"this one has the keys 'img_tensor', 'cls'. Rename them"):
+        export(NumpyAdapter(), {"ID": [{"img_tensor": x, "cls": y}]}, path=tmp_path / "s.deephys")
+
+
+@pytest.mark.parametrize(
+    ("scale", "options", "message"),
+    [
+        (255.0, {}, r"lie in \[[\d.]+, 25[\d.]+\]: they look like 0..255 pixel values stored as floats. .* x / 255"),
+        (4.0, {}, r"they look normalized, so pass mean= and std="),
+        (1.0, {"mean": (0.0,), "std": (255.0,)}, r"after undoing mean= and std=: .* given in 0..255 units"),
+    ],
+)
+def test_thumbnail_ranges_say_what_was_seen_and_the_fix(
+    scale: float, options: dict[str, Any], message: str, tmp_path: Path
+) -> None:
+    x, y = batches(5, 1)[0]
+    with pytest.raises(ExportError, match=message):
+        export(
+            NumpyAdapter(),
+            {"ID": [(x * scale - (2.0 if scale == 4.0 else 0.0), y)]},
+            path=tmp_path / "r.deephys",
+            **options,
+        )

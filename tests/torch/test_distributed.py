@@ -4,6 +4,7 @@ single-process file: same activations, labels, predictions, images and summaries
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import time
 from datetime import timedelta
@@ -99,6 +100,58 @@ def scenario_worker(rank: int, world: int, port: int, folder: str, scenario: str
     finally:
         dist.destroy_process_group()
     Path(folder, f"outcome{rank}.txt").write_text(outcome)
+
+
+def killed_rank_worker(rank: int, world: int, port: int, folder: str) -> None:
+    """Rank 1 is killed (SIGKILL) during its export; rank 0 writes what it was told to `outcome0.txt`."""
+    import deephys._torch.distributed as ranks
+
+    ranks.DEAD_AFTER, ranks.HEARTBEAT = 5.0, 0.2  # the test's clock: 30 s by default
+    os.environ.update(MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port))
+    torch.set_num_threads(1)
+    dist.init_process_group("gloo", rank=rank, world_size=world, timeout=timedelta(minutes=30))
+
+    def batches():
+        generator = torch.Generator().manual_seed(rank)
+        for _ in range(3):
+            yield torch.rand(4, 3, 12, 12, generator=generator), torch.randint(0, 10, (4,), generator=generator)
+            if rank == 1:
+                os.kill(os.getpid(), signal.SIGKILL)
+
+    outcome = "ok"
+    try:
+        deephys.torch.export(
+            make_model(),
+            {"ID": batches()},
+            layers=LAYERS,
+            classes=CLASSES,
+            path=Path(folder, "run.deephys"),
+            progress=False,
+            merge=True,
+        )
+    except Exception as exc:  # noqa: BLE001 - reported to the test
+        outcome = f"{type(exc).__name__}: {exc}"
+    Path(folder, f"outcome{rank}.txt").write_text(outcome)
+    os._exit(0)  # a process group with a dead rank cannot be destroyed cleanly
+
+
+def test_a_killed_rank_is_named_instead_of_a_wait_for_the_timeout(tmp_path: Path) -> None:
+    context = mp.get_context("spawn")
+    port = free_port()
+    processes = [context.Process(target=killed_rank_worker, args=(r, 2, port, str(tmp_path))) for r in range(2)]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(timeout=120)  # the process group's timeout is 30 minutes
+    alive = [process for process in processes if process.is_alive()]
+    for process in alive:
+        process.kill()
+    assert not alive, "rank 0 still waits for the killed rank"
+    assert processes[1].exitcode == -signal.SIGKILL
+    outcome = (tmp_path / "outcome0.txt").read_text()
+    assert outcome.startswith("DistributedExportError: rank 1 stopped: no heartbeat for 5 s"), outcome
+    assert "the shards were not merged" in outcome
+    assert sorted(p.name for p in tmp_path.glob("*.deephys")) == ["run.rank0.deephys"]
 
 
 def run_scenario(world: int, folder: Path, scenario: str, limit_s: float = 120) -> list[str]:

@@ -169,3 +169,17 @@ def test_dataset_classes_that_do_not_fit_the_classifier_are_refused(tmp_path: Pa
     ):
         export(MLP(), {"ID": dataset}, ["fc1", "fc2"], tmp_path / "r.deephys")
     assert not os.listdir(tmp_path)
+
+
+def test_a_classifier_that_is_not_the_models_output_is_refused(tmp_path: Path) -> None:
+    data = {"ID": image_batches(8, 8, 4)}
+    with pytest.raises(
+        ExportError, match=r"taken to be 'fc1' \(the last of layers=\), but its output \(24 units\) is not"
+    ):
+        export(MLP(), data, ["fc2", "fc1"], tmp_path / "r.deephys")
+    with pytest.raises(ExportError, match=r"The model's output is 'fc2''s: put 'fc2' last in layers=, or pass"):
+        export(MLP(), data, ["fc1"], tmp_path / "r.deephys")  # found among all the modules, not only those recorded
+    assert not os.listdir(tmp_path)
+    result = export(MLP(), data, ["fc2", "fc1"], tmp_path / "r.deephys", classifier="fc1")  # on purpose: allowed
+    with result.open() as run:
+        assert run.model.classifier == "fc1" and len(run.classes) == 24

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -67,3 +70,43 @@ def test_ctrl_c_before_the_first_batch_leaves_an_existing_file_alone(tmp_path: P
     with pytest.raises(ExportInterrupted):
         deephys.torch.export(MLP(), {"ID": interrupted_after([], 0)}, layers=["fc1", "fc2"], path=path, progress=False)
     assert path.read_bytes() == b"previous" and os.listdir(tmp_path) == ["run.deephys"]
+
+
+SIGTERMED_EXPORT = """
+import sys, time, torch
+sys.path.insert(0, sys.argv[2])
+from torch_models import MLP, image_batches
+import deephys.torch
+
+def batches():
+    for i, batch in enumerate(image_batches(64, 8, 8)):
+        if i == 2:
+            print("ready", flush=True)
+            time.sleep(60)  # SIGTERM arrives here
+        yield batch
+
+deephys.torch.export(MLP(), {"ID": batches()}, layers=["fc1", "fc2"], path=sys.argv[1], progress=False)
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGTERM is POSIX")
+def test_sigterm_aborts_and_leaves_the_previous_file(tmp_path: Path) -> None:
+    path = tmp_path / "run.deephys"
+    path.write_bytes(b"the previous export")
+    proc = subprocess.Popen(
+        [sys.executable, "-c", SIGTERMED_EXPORT, str(path), str(Path(__file__).parent)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=lambda: signal.signal(signal.SIGTERM, signal.SIG_DFL),  # as a job scheduler's child has it
+    )
+    try:
+        assert proc.stdout is not None and proc.stdout.readline() == b"ready\n"
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode != 0
+    assert b"export terminated by SIGTERM during dataset 'ID' (16 images done): nothing was written" in err
+    assert path.read_bytes() == b"the previous export" and os.listdir(tmp_path) == ["run.deephys"]

@@ -46,6 +46,9 @@ class TorchAdapter(FrameworkAdapter[TorchCapture]):
     def failed_ranks(self, failed: bool) -> list[int]:
         return ranks.failed_ranks(failed)
 
+    def alive(self) -> contextlib.AbstractContextManager[object]:
+        return ranks.alive()
+
     def capture(self, pooling: PoolingPlan, relu: set[str], select: dict[str, Any]) -> TorchCapture:
         device = torch.device(self.device) if self.device is not None else model_device(self.model)
         return TorchCapture(self.model, self.modules, pooling, relu, select, device, self.autocast)

@@ -64,7 +64,7 @@ class LabelMap:
         if missing.size:
             i = int(missing[0])
             raise ExportError(
-                f"dataset {dataset!r}, batch {batch}: label {labels[i]!r} of image {i} in the batch (image "
+                f"dataset {dataset!r}, batch {batch}: label {labels[i].item()!r} of image {i} in the batch (image "
                 f"{first_image + i} of the dataset) is not in its label_map, which maps the dataset labels "
                 f"{_describe_keys(keys)}; give every dataset label a model class"
             )
