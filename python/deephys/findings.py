@@ -111,19 +111,18 @@ class _Context:
         self.id_accuracy = analysis.accuracy(reference.labels, reference.predictions)
         self.id_class_accuracy = analysis.class_accuracy(reference.labels, reference.predictions, count)
         self.id_rates = analysis.confusion_rates(reference.labels, reference.predictions, count)
+        self.id_rows: dict[int, np.ndarray] = {}  # class -> the readout layer's rows of its reference images
         self.reference_summaries = {layer.name: reference.summary(layer.name) for layer in run.model.layers}
         self.id_tuning = {
-            name: analysis.normalize(summary.class_means, summary.max)
+            name: analysis.ShiftReference(analysis.normalize(summary.class_means, summary.max))
             for name, summary in self.reference_summaries.items()
         }
 
     def scores(self, shift: Dataset, layer: str) -> tuple[np.ndarray, np.ndarray]:
         """Spurious and novelty scores of `layer`'s units under `shift`, as the viewer's shift view has them."""
-        summary = shift.summary(layer)
-        tuning = analysis.normalize(summary.class_means, self.reference_summaries[layer].max)
-        return analysis.spurious_scores(self.id_tuning[layer], tuning), analysis.novelty_scores(
-            self.id_tuning[layer], tuning
-        )
+        tuning = analysis.normalize(shift.summary(layer).class_means, self.reference_summaries[layer].max)
+        reference = self.id_tuning[layer]
+        return reference.spurious(tuning), reference.novelty(tuning)
 
     def dataset(self, shift: Dataset) -> dict[str, Any]:
         count = len(self.classes)
@@ -132,6 +131,8 @@ class _Context:
         scores = {layer.name: self.scores(shift, layer.name) for layer in self.run.model.layers}
         rates = analysis.confusion_rates(labels, predictions, count)
         true, predicted = analysis.growing_confusions(rates, self.id_rates, self.limits.cells)
+        cells = [np.flatnonzero((labels == t) & (predictions == p)) for t, p in zip(true, predicted, strict=True)]
+        acts = self.cell_activations(shift, cells, true)
         return {
             "name": shift.name,
             "images": len(shift),
@@ -147,23 +148,36 @@ class _Context:
                 for c in analysis.losing_classes(class_accuracy, self.id_class_accuracy, self.limits.classes)
             ],
             "confusions": [
-                self.confusion(shift, int(t), int(p), rates, labels, predictions, scores)
-                for t, p in zip(true, predicted, strict=True)
+                self.confusion(int(t), int(p), rates, cell, cell_acts, scores)
+                for t, p, cell, cell_acts in zip(true, predicted, cells, acts, strict=True)
             ],
             "shifted_units": self.shifted_units(scores),
         }
 
+    def cell_activations(self, shift: Dataset, cells: list[np.ndarray], true: np.ndarray) -> list[np.ndarray | None]:
+        """The readout layer's activations of each cell's images, read in one pass over the shift's chunks;
+        and, for the cells' true classes, the reference's images of that class (kept for the next shift)."""
+        if self.readout is None or not cells:
+            return [None] * len(cells)
+        layer = self.readout.layer
+        rows = shift.rows(layer, np.concatenate(cells))
+        missing = sorted({int(t) for t in true} - self.id_rows.keys())
+        if missing:
+            members = [np.flatnonzero(self.reference.labels == t) for t in missing]
+            block = self.reference.rows(layer, np.concatenate(members))
+            for t, part in zip(missing, np.split(block, np.cumsum([m.size for m in members])[:-1]), strict=True):
+                self.id_rows[t] = part
+        return list(np.split(rows, np.cumsum([cell.size for cell in cells])[:-1]))
+
     def confusion(
         self,
-        shift: Dataset,
         t: int,
         p: int,
         rates: np.ndarray,
-        labels: np.ndarray,
-        predictions: np.ndarray,
+        cell: np.ndarray,
+        cell_acts: np.ndarray | None,
         scores: dict[str, tuple[np.ndarray, np.ndarray]],
     ) -> dict[str, Any]:
-        cell = np.flatnonzero((labels == t) & (predictions == p))
         entry: dict[str, Any] = {
             "true": self.classes[t],
             "predicted": self.classes[p],
@@ -174,17 +188,11 @@ class _Context:
             "images": int(cell.size),
             "units": [],
         }
-        if self.readout is None:
+        if self.readout is None or cell_acts is None:
             return entry
         layer = self.readout.layer
-        id_images = np.flatnonzero(self.reference.labels == t)
         attribution = analysis.confusion_attribution(
-            self.readout.weights,
-            shift.rows(layer, cell),
-            self.reference.rows(layer, id_images),
-            t,
-            p,
-            n=self.limits.units,
+            self.readout.weights, cell_acts, self.id_rows[t], t, p, n=self.limits.units
         )
         spurious, novelty = scores[layer]
         entry["units"] = [

@@ -71,7 +71,7 @@ from .histograms import histogram
 from .normalization import normalize, reference_max
 from .prediction import confidence, predictions, softmax, top_predictions
 from .ranking import most_shifted_units, top_classes, top_images, top_units
-from .scores import novelty_scores, spearman_columns, spurious_scores
+from .scores import ShiftReference, novelty_scores, spearman_columns, spurious_scores
 from .tuning import class_counts, class_means, tuning_matrix
 
 __all__ = [
@@ -83,6 +83,7 @@ __all__ = [
     "spearman_columns",
     "spurious_scores",
     "novelty_scores",
+    "ShiftReference",
     "softmax",
     "top_predictions",
     "predictions",

@@ -28,19 +28,19 @@ def _average_ranks(x: F64) -> F64:
     ranks = np.empty(rows_first.shape, dtype=np.float64)
     # Rank i + 1 at sorted position i, then the ties (rare in real data) share their average rank.
     np.put_along_axis(ranks, order, np.arange(1.0, count + 1.0), axis=1)
-    equal = s[:, 1:] == s[:, :-1]
-    tied = np.flatnonzero(equal.any(axis=1))
-    if tied.size:
-        first = np.ones((tied.size, count), dtype=bool)
-        first[:, 1:] = ~equal[tied]
-        last = np.ones((tied.size, count), dtype=bool)
-        last[:, :-1] = first[:, 1:]
-        pos = np.arange(count)
-        start = np.maximum.accumulate(np.where(first, pos, 0), axis=1)
-        end = np.minimum.accumulate(np.where(last, pos, count)[:, ::-1], axis=1)[:, ::-1]
-        tied_ranks = ranks[tied]
-        np.put_along_axis(tied_ranks, order[tied], (start + end) / 2.0 + 1.0, axis=1)
-        ranks[tied] = tied_ranks
+    # Runs of equal neighbours in the sorted rows: each run of positions [j0, j1] shares (j0 + j1) / 2 + 1.
+    row, col = np.nonzero(s[:, 1:] == s[:, :-1])  # s[row, col] == s[row, col + 1]
+    if row.size:
+        new = np.ones(row.size, dtype=bool)
+        new[1:] = (row[1:] != row[:-1]) | (col[1:] != col[:-1] + 1)
+        last = np.ones(row.size, dtype=bool)
+        last[:-1] = new[1:]
+        first_pos, last_pos = col[new], col[last] + 1
+        members = last_pos - first_pos + 1
+        offsets = np.arange(members.sum()) - np.repeat(np.cumsum(members) - members, members)
+        member_row = np.repeat(row[new], members)
+        member_pos = np.repeat(first_pos, members) + offsets
+        ranks[member_row, order[member_row, member_pos]] = np.repeat((first_pos + last_pos) / 2.0 + 1.0, members)
     ranks = ranks.T
     ranks[np.isnan(x)] = np.nan
     return ranks
@@ -60,14 +60,23 @@ def spearman_columns(a: ArrayLike, b: ArrayLike) -> F64:
     """
     x = real_array(a, "a", 2).astype(np.float64)
     y = real_array(b, "b", 2).astype(np.float64)
+    return _spearman(x, y, None)
+
+
+def _spearman(x: F64, y: F64, x_ranks: F64 | None) -> F64:
+    """`spearman_columns` of float64 copies (changed in place); `x_ranks`: the ranks of `x` as it is,
+    used when no row of `x` is dropped (`y` is NaN only where `x` is)."""
     if x.shape != y.shape:
         raise UsageError(f"a and b differ in shape: {x.shape} vs {y.shape}")
-    valid = ~(np.isnan(x) | np.isnan(y))
-    x[~valid] = np.nan
+    x_nan, y_nan = np.isnan(x), np.isnan(y)
+    valid = ~(x_nan | y_nan)
+    if x_ranks is None or (y_nan & ~x_nan).any():
+        x[~valid] = np.nan
+        x_ranks = _average_ranks(x)
     y[~valid] = np.nan
     k = valid.sum(axis=0)
     centre = (k + 1) / 2.0
-    dx = np.where(valid, _average_ranks(x) - centre, 0.0)
+    dx = np.where(valid, x_ranks - centre, 0.0)
     dy = np.where(valid, _average_ranks(y) - centre, 0.0)
     cov = (dx * dy).sum(axis=0)
     vx = (dx * dx).sum(axis=0)
@@ -107,3 +116,19 @@ def novelty_scores(t_id: ArrayLike, t_ood: ArrayLike) -> F64:
         raise UsageError(f"t_id has {x.shape[1]} units but t_ood has {y.shape[1]}")
     with np.errstate(invalid="ignore"):
         return _nanmax_columns(x) - _nanmax_columns(y)
+
+
+class ShiftReference:
+    """The reference tuning matrix of many shift-score comparisons (one layer, several shifts), ranked once:
+    `spurious(t_ood)` and `novelty(t_ood)` equal `spurious_scores(t_id, t_ood)` and `novelty_scores(t_id, t_ood)`."""
+
+    def __init__(self, t_id: ArrayLike):
+        self.tuning = real_array(t_id, "t_id", 2).astype(np.float64)
+        self.ranks = _average_ranks(self.tuning.copy())
+
+    def spurious(self, t_ood: ArrayLike) -> F64:
+        y = real_array(t_ood, "t_ood", 2).astype(np.float64)
+        return 1.0 - np.abs(_spearman(self.tuning.copy(), y, self.ranks))
+
+    def novelty(self, t_ood: ArrayLike) -> F64:
+        return novelty_scores(self.tuning, t_ood)
