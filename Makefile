@@ -5,13 +5,17 @@ PY := $(VENV)/bin/python
 PROTO := proto/deephys/v1/deephys.proto
 ES_PLUGIN := viewer/node_modules/.bin/protoc-gen-es
 
-.PHONY: setup setup-viewer proto viewer viewer-build demo test lint corpus fixtures bench bench-viewer screenshots clean
+.PHONY: setup setup-demo test-prerequisites setup-viewer proto viewer viewer-build demo test lint corpus fixtures bench bench-viewer screenshots clean
 
 $(PY):
 	python3 -m venv $(VENV)
 
 setup: $(PY)
 	$(PY) -m pip install -q -r requirements-dev.txt
+
+# Only what the demo needs (the package, PyTorch, scikit-learn): not the development stack.
+setup-demo: $(PY)
+	$(PY) -m pip install -q -r requirements-demo.txt
 
 setup-viewer:
 	cd viewer && npm ci --no-audit --no-fund --loglevel=error
@@ -32,11 +36,19 @@ viewer-build:
 viewer: viewer-build
 	cp viewer/dist/index.html python/deephys/_viewer/deephys-viewer.html
 
-# The main job: train the Colored MNIST CNN, export ID + 3 shifts, open the viewer.
-demo: setup
-	$(VENV)/bin/deephys demo --out .
+# The main job: train the Colored MNIST CNN, export ID + 3 shifts, open the viewer. The file goes to
+# build/demo (git-ignored); a second demo running meanwhile writes colored-mnist-torch-2.deephys.
+demo: setup-demo
+	$(VENV)/bin/deephys demo --out build/demo
 
-test: setup setup-viewer viewer-build
+# What `make test` needs besides Python, checked before minutes of set-up: Node.js and Chromium (the
+# browser tests; installed here when run as root, as CI does).
+test-prerequisites:
+	@command -v node >/dev/null && command -v npm >/dev/null || { echo "make test needs Node.js 20+ and npm: install them (e.g. 'sudo apt-get install nodejs npm') and run make test again" >&2; exit 1; }
+	@bash .ci/install-browser
+	@command -v chromium >/dev/null || { echo "make test needs Chromium for the browser tests: install it with 'sudo apt-get install chromium' and run make test again" >&2; exit 1; }
+
+test: test-prerequisites setup setup-viewer viewer-build
 	bash .ci/install-browser
 	bash .ci/lint
 	bash .ci/test

@@ -8,6 +8,7 @@ import json
 import os
 import re
 import select
+import shutil
 import signal
 import subprocess
 import sys
@@ -103,9 +104,9 @@ def test_no_browser_serves_the_demo_file_until_ctrl_c(tmp_path: Path, viewer_htm
 def _fake_run_demo(calls: list[tuple[str, Path]]):
     """Stands in for the training: writes a small run where the real demo would write its file."""
 
-    def fake(framework: str, out_dir: Path, seed: int = 0, progress: bool = True, echo=print):
+    def fake(framework: str, out_dir: Path, seed: int = 0, progress: bool = True, echo=print, path=None):
         calls.append((framework, Path(out_dir)))
-        path = Path(out_dir) / f"colored-mnist-{framework}.deephys"
+        path = Path(path) if path is not None else Path(out_dir) / f"colored-mnist-{framework}.deephys"
         model = deephys.Model("tiny", layers={"fc1": 4, "fc2": 2}, classifier="fc2")
         rng = np.random.default_rng(0)
         with deephys.Writer(path, model=model, classes=["a", "b"]) as writer:
@@ -153,3 +154,50 @@ def test_missing_framework_is_named_with_the_install_command(monkeypatch: pytest
 def test_unknown_framework_is_a_usage_error() -> None:
     result = CliRunner().invoke(demo, ["--framework", "tensorflow"])
     assert result.exit_code == 2 and "torch" in result.output and "jax" in result.output
+
+
+HOLD_THE_DEMO_FILE = """
+import sys, time
+from deephys.demo import claim_demo_path
+with claim_demo_path(sys.argv[1], "torch") as path:
+    print(path.name, flush=True)
+    time.sleep(60)
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="flock is POSIX")
+def test_a_demo_running_beside_another_gets_its_own_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[tuple[str, Path]] = []
+    monkeypatch.setattr(demo_module, "run_demo", _fake_run_demo(calls))
+    other = subprocess.Popen([sys.executable, "-c", HOLD_THE_DEMO_FILE, str(tmp_path)], stdout=subprocess.PIPE)
+    try:
+        assert other.stdout is not None and other.stdout.readline() == b"colored-mnist-torch.deephys\n"
+        result = CliRunner().invoke(demo, ["--out", str(tmp_path), "--no-view"])
+        assert result.exit_code == 0, result.output
+        assert f"deephys view {tmp_path / 'colored-mnist-torch-2.deephys'}" in result.output
+    finally:
+        other.kill()
+        other.communicate()
+    again = CliRunner().invoke(demo, ["--out", str(tmp_path), "--no-view"])  # the other one has ended
+    assert f"deephys view {tmp_path / 'colored-mnist-torch.deephys'}" in again.output
+    assert sorted(p.name for p in tmp_path.glob("*.deephys")) == [
+        "colored-mnist-torch-2.deephys",
+        "colored-mnist-torch.deephys",
+    ]
+
+
+def test_make_demo_installs_the_demo_only_and_writes_to_an_ignored_folder() -> None:
+    root = Path(__file__).resolve().parents[2]
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    plan = subprocess.run(
+        ["make", "-n", "demo"], cwd=root, capture_output=True, text=True, check=True, stdin=subprocess.DEVNULL
+    ).stdout
+    assert "-r requirements-demo.txt" in plan and "requirements-dev.txt" not in plan
+    demo_line = next(line for line in plan.splitlines() if "deephys demo" in line)
+    out = Path(demo_line.split("--out", 1)[1].split()[0])
+    ignored = subprocess.run(["git", "check-ignore", "-q", str(out / "colored-mnist-torch.deephys")], cwd=root)
+    assert ignored.returncode == 0, f"{out} is not git-ignored"
+    needs = (root / "requirements-demo.txt").read_text()
+    for dev_only in ("jax", "flax", "transformers", "timm", "torchvision", "ruff", "mypy", "grpcio"):
+        assert dev_only not in needs, dev_only

@@ -73,7 +73,8 @@ def test_ctrl_c_before_the_first_batch_leaves_an_existing_file_alone(tmp_path: P
 
 
 SIGTERMED_EXPORT = """
-import sys, time, torch
+import signal, sys, time, torch
+signal.signal(signal.SIGTERM, signal.SIG_DFL)  # as a job scheduler's child has it
 sys.path.insert(0, sys.argv[2])
 from torch_models import MLP, image_batches
 import deephys.torch
@@ -97,7 +98,6 @@ def test_sigterm_aborts_and_leaves_the_previous_file(tmp_path: Path) -> None:
         [sys.executable, "-c", SIGTERMED_EXPORT, str(path), str(Path(__file__).parent)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        preexec_fn=lambda: signal.signal(signal.SIGTERM, signal.SIG_DFL),  # as a job scheduler's child has it
     )
     try:
         assert proc.stdout is not None and proc.stdout.readline() == b"ready\n"

@@ -8,7 +8,7 @@ from typing import cast
 
 import click
 
-from ..demo import FRAMEWORKS, run_demo
+from ..demo import FRAMEWORKS, claim_demo_path, run_demo
 from ..demo.run import Framework
 from ..server import VIEWER_HTML, ViewerNotBuiltError
 from ._common import friendly_errors, viewer_html_option
@@ -35,7 +35,7 @@ _INSTALL = {"torch": "pip install 'deephys[demo]'", "jax": "pip install 'deephys
     default=".",
     show_default=True,
     type=click.Path(file_okay=False, writable=True, path_type=Path),
-    help="Folder for colored-mnist-<framework>.deephys.",
+    help="Folder for colored-mnist-<framework>.deephys (-2, -3... while another demo holds that name).",
 )
 @click.option("--no-browser", is_flag=True, help="Serve the viewer and print its URL, but do not open a browser.")
 @click.option("--no-view", is_flag=True, help="Write the file, print the report and exit.")
@@ -61,16 +61,18 @@ def demo(
     _check_installed(framework)
     if not no_view and viewer_html is None and not VIEWER_HTML.exists():
         raise click.ClickException(f"{ViewerNotBuiltError(VIEWER_HTML)} Or run the demo with --no-view.")
-    try:
-        with friendly_errors():
-            result = run_demo(cast(Framework, framework), out_dir, seed=seed, progress=True, echo=click.echo)
-    except KeyboardInterrupt as exc:
-        click.echo(f"Interrupted{': ' + str(exc) if str(exc) else ''}.", err=True)
-        ctx.exit(130)
-    if no_view:
-        click.echo(f"Open it with: deephys view {result.path}")
-        return
-    ctx.invoke(view, files=(result.path,), port=0, no_browser=no_browser, verbose=False, viewer_html=viewer_html)
+    chosen = cast(Framework, framework)
+    with claim_demo_path(out_dir, chosen) as path:  # held while it is served: a demo beside it gets its own file
+        try:
+            with friendly_errors():
+                result = run_demo(chosen, out_dir, seed=seed, progress=True, echo=click.echo, path=path)
+        except KeyboardInterrupt as exc:
+            click.echo(f"Interrupted{': ' + str(exc) if str(exc) else ''}.", err=True)
+            ctx.exit(130)
+        if no_view:
+            click.echo(f"Open it with: deephys view {result.path}")
+            return
+        ctx.invoke(view, files=(result.path,), port=0, no_browser=no_browser, verbose=False, viewer_html=viewer_html)
 
 
 def _check_installed(framework: str) -> None:

@@ -5,6 +5,6 @@ result = run_demo("torch", out_dir="out")     # trains, writes out/colored-mnist
 print(result.findings.format())
 """
 
-from .run import FRAMEWORKS, DemoResult, demo_path, run_demo
+from .run import FRAMEWORKS, DemoResult, claim_demo_path, demo_path, run_demo
 
-__all__ = ["FRAMEWORKS", "DemoResult", "demo_path", "run_demo"]
+__all__ = ["FRAMEWORKS", "DemoResult", "claim_demo_path", "demo_path", "run_demo"]

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from ..errors import UsageError
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
 from .data import CLASSES, ID_NAME, DemoData, load_demo_data
 from .findings import Findings, read_findings
 from .training import TrainConfig, TrainStats
 
-__all__ = ["FRAMEWORKS", "LAYERS", "DemoResult", "Framework", "demo_path", "run_demo"]
+__all__ = ["FRAMEWORKS", "LAYERS", "DemoResult", "Framework", "claim_demo_path", "demo_path", "run_demo"]
 
 Framework = Literal["torch", "jax"]
 FRAMEWORKS: tuple[Framework, ...] = ("torch", "jax")
@@ -40,8 +47,35 @@ class DemoResult:
     findings: Findings
 
 
-def demo_path(out_dir: str | os.PathLike[str], framework: Framework) -> Path:
-    return Path(out_dir) / f"colored-mnist-{framework}.deephys"
+def demo_path(out_dir: str | os.PathLike[str], framework: Framework, number: int = 1) -> Path:
+    suffix = "" if number == 1 else f"-{number}"
+    return Path(out_dir) / f"colored-mnist-{framework}{suffix}.deephys"
+
+
+@contextlib.contextmanager
+def claim_demo_path(out_dir: str | os.PathLike[str], framework: Framework) -> Iterator[Path]:
+    """The demo's file in `out_dir`, held for this process while the block runs: a second demo running at
+    the same time (writing, or serving its file in the viewer) gets `colored-mnist-<framework>-2.deephys`,
+    and so on; one run after another reuses the first name. The hold is an flock on a hidden lock file
+    beside it, released by the system if the process dies."""
+    folder = Path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    if fcntl is None:  # no flock (Windows): one file per run
+        yield demo_path(folder, framework, number=os.getpid())
+        return
+    for number in itertools.count(1):
+        path = demo_path(folder, framework, number)
+        lock = open(path.with_name(f".{path.name}.lock"), "a")  # noqa: SIM115 - closed below
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.close()
+            continue  # another demo holds this name
+        try:
+            yield path
+        finally:
+            lock.close()  # releases the flock
+        return
 
 
 def run_demo(
@@ -50,11 +84,16 @@ def run_demo(
     seed: int = 0,
     progress: bool = True,
     echo: Callable[[str], None] = print,
+    path: str | os.PathLike[str] | None = None,
 ) -> DemoResult:
-    """Train the paper's CNN on coloured digits with `framework`, write `DIR/colored-mnist-<framework>.deephys`."""
+    """Train the paper's CNN on coloured digits with `framework`, write `DIR/colored-mnist-<framework>.deephys`
+    (or `path`; see `claim_demo_path` for demos that run at the same time)."""
     if framework not in FRAMEWORKS:
         raise UsageError(f"framework must be one of {', '.join(FRAMEWORKS)}, not {framework!r}")
-    path = demo_path(out_dir, framework)
+    if path is None:
+        with claim_demo_path(out_dir, framework) as claimed:
+            return run_demo(framework, out_dir, seed, progress, echo, claimed)
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     data = load_demo_data(seed)
     config = TrainConfig(seed=seed)
