@@ -140,3 +140,15 @@ def test_novelty_matches_nanmax(pair):
         same(got[j], expected)
     sp = A.spurious_scores(a, b)
     assert np.all(np.isnan(sp) | ((sp >= 0) & (sp <= 1)))
+
+
+def test_shift_reference_equals_the_scores_it_caches() -> None:
+    rng = np.random.default_rng(5)
+    t_id = np.round(rng.random((30, 12)), 2)  # rounded: ties
+    t_id[3] = np.nan  # a class absent from the reference
+    reference = A.ShiftReference(t_id)
+    for nan_rows in ([], [3], [7], [3, 7, 8]):
+        t_ood = np.round(rng.random((30, 12)), 2)
+        t_ood[nan_rows] = np.nan
+        np.testing.assert_array_equal(reference.spurious(t_ood), A.spurious_scores(t_id, t_ood))
+        np.testing.assert_array_equal(reference.novelty(t_ood), A.novelty_scores(t_id, t_ood))
