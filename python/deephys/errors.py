@@ -66,6 +66,21 @@ class FormatError(DeephysError):
         return (type(self), (self.path, self.offset, self.problem, self.code))
 
 
+class RemoteError(DeephysError, OSError):
+    """A remote file cannot be read as asked: the server refuses, fails, lies about ranges, or the file
+    changed while it was read. `url` names it, `status` is the HTTP status when there was one."""
+
+    def __init__(self, url: str, problem: str, status: int | None = None) -> None:
+        super().__init__(f"{url}: {problem}")
+        self.url, self.problem, self.status = url, problem, status
+
+    def __str__(self) -> str:
+        return f"{self.url}: {self.problem}"
+
+    def __reduce__(self) -> tuple[type[RemoteError], tuple[str, str, int | None]]:
+        return (type(self), (self.url, self.problem, self.status))
+
+
 class MergeError(DeephysError, ValueError):
     """The shards cannot be merged: they differ in model, datasets or layout."""
 

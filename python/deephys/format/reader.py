@@ -28,6 +28,7 @@ from .container import Trailer, parse_header, parse_trailer
 from .limits import ABSENT_INDEX, FRAME_SIZE, HEADER_SIZE, IMAGE_REF_SIZE, MAX_FOOTER, MAX_IMAGE_PIXELS, TRAILER_SIZE
 from .readout import READOUT_NAMES, Readout
 from .records import IMAGE_REF_DTYPE, EncodedImage, RecordFile, image_refs_array, unpack_image_ref
+from .sources import is_url
 from .summaries import LayerSummary
 
 __all__ = ["IMAGE_REF_DTYPE", "Dataset", "EncodedImage", "Run", "StoredBytes", "TableChunk", "open_run"]
@@ -67,7 +68,8 @@ class Run:
     """An opened .deephys file: one model and its datasets. Reads lazily."""
 
     def __init__(self, path: str | os.PathLike[str]):
-        self.path = Path(path)
+        #: The file's path, or its URL (`deephys.open("https://...")` reads by range requests).
+        self.path: Path | str = str(path) if is_url(path) else Path(path)
         self._file = RecordFile(self.path)
         try:
             # The header first: foreign bytes are "not a Deephys file", not a truncated one.

@@ -8,7 +8,6 @@ file (`validate`, `repair`) read records through `RecordFile`.
 from __future__ import annotations
 
 import os
-import stat
 import struct
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +19,7 @@ from .._generated.deephys.v1 import deephys_pb2 as pb
 from ..errors import FormatError
 from .container import crc32, parse_frame
 from .limits import FRAME_SIZE, HEADER_SIZE, IMAGE_REF_SIZE, MAX_RECORD, TRAILER_SIZE
+from .sources import ByteSource, open_source
 
 #: An image's place in the file as the table stores it: offset, length and CRC of its record.
 IMAGE_REF = struct.Struct("<QII")
@@ -64,29 +64,20 @@ class EncodedImage:
 
 
 class RecordFile:
-    """A file opened for reading: bounds-checked positional reads and checked records."""
+    """A file opened for reading (a local path, or a URL: see `sources`): bounds-checked reads and
+    checked records."""
 
-    def __init__(self, path: str | os.PathLike[str]):
-        self.path = os.fspath(path)
-        # O_NONBLOCK: opening a FIFO must not wait for a writer (it is refused below).
-        flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
-        try:
-            self._fd = os.open(path, flags)
-        except IsADirectoryError:
-            raise FormatError(path, 0, "is a folder, not a Deephys file", "not-deephys") from None
-        info = os.fstat(self._fd)
-        if not stat.S_ISREG(info.st_mode):
-            os.close(self._fd)
-            kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
-            raise FormatError(path, 0, f"is {kind}, not a Deephys file", "not-deephys")
-        self.size = info.st_size
+    def __init__(self, location: str | os.PathLike[str] | ByteSource):
+        self.source = location if isinstance(location, ByteSource) else open_source(location)
+        self.path = self.source.name
+        self.size = self.source.size
 
     def read(self, offset: int, length: int) -> bytes:
         if offset < 0 or length < 0 or offset + length > self.size:
             raise FormatError(
                 self.path, offset, f"read of {length} bytes past the end of the {self.size}-byte file", "bad-reference"
             )
-        data = os.pread(self._fd, length, offset)
+        data = self.source.read(offset, length)
         if len(data) != length:
             raise FormatError(self.path, offset, "file shrank while being read", "truncated")
         return data
@@ -115,9 +106,7 @@ class RecordFile:
         return getattr(record, kind)
 
     def close(self) -> None:
-        if self._fd >= 0:
-            os.close(self._fd)
-            self._fd = -1
+        self.source.close()
 
 
 def image_refs_array(refs: bytes) -> np.ndarray:
