@@ -236,3 +236,12 @@ def test_hugging_face_cnns_and_swin(name: str, tmp_path: Path) -> None:
     expected = case.pool(out.hidden_states[case.hidden_state]).numpy()
     np.testing.assert_allclose(read(path, "ID", case.layer), expected, **TOLERANCE)
     np.testing.assert_allclose(read(path, "ID", "classifier"), out.logits.numpy(), **TOLERANCE)
+
+
+def test_a_missing_library_skips_here_but_fails_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DEEPHYS_REQUIRE_MODELS", raising=False)
+    with pytest.raises(pytest.skip.Exception):
+        require("deephys_no_such_library")
+    monkeypatch.setenv("DEEPHYS_REQUIRE_MODELS", "1")
+    with pytest.raises(ModuleNotFoundError):
+        require("deephys_no_such_library")
