@@ -28,6 +28,7 @@ import socket
 import socketserver
 import sys
 import threading
+import urllib.parse
 from collections.abc import Iterable, Mapping
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -35,7 +36,15 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, BinaryIO, TypeAlias
 
-from .errors import MissingFileError, RangeNotSatisfiable, UsageError, ViewerNotBuiltError, WrongStateError
+from .errors import (
+    DeephysError,
+    MissingFileError,
+    RangeNotSatisfiable,
+    UsageError,
+    ViewerNotBuiltError,
+    WrongStateError,
+)
+from .format.sources import is_url, open_source
 
 __all__ = ["VIEWER_HTML", "RangeNotSatisfiable", "ViewerNotBuiltError", "ViewerServer", "parse_range"]
 
@@ -123,9 +132,13 @@ class ViewerServer:
             loopback = False
         if not loopback:
             raise UsageError(f"refusing to serve on {host!r}: only an IPv4 loopback address (127.x.x.x) is allowed")
-        self.files: tuple[Path, ...] = tuple(Path(f).absolute() for f in files)  # .name: as the user named it
+        # Local files by path (.name: as the user named it); remote ones (URLs) are relayed: a browser cannot
+        # read s3:// and the like, and a relayed https:// file needs no CORS from its server.
+        self.files: tuple[Path | RelayedFile, ...] = tuple(
+            RelayedFile(os.fspath(f)) if is_url(f) else Path(f).absolute() for f in files
+        )
         for path in self.files:
-            if not path.is_file():
+            if isinstance(path, Path) and not path.is_file():
                 raise MissingFileError(f"not a file: {path}")
         html = Path(viewer_html) if viewer_html is not None else VIEWER_HTML
         if not html.is_file():
@@ -202,12 +215,32 @@ class ViewerServer:
         """The body of files.json."""
         entries = []
         for i, path in enumerate(self.files):
-            try:
-                size = path.stat().st_size
-            except OSError:
-                size = None
+            size: int | None
+            if isinstance(path, RelayedFile):
+                size = path.source.size
+            else:
+                try:
+                    size = path.stat().st_size
+                except OSError:
+                    size = None
             entries.append({"name": path.name, "url": f"/{self.token}/files/{i}", "size": size})
         return json.dumps(entries).encode()
+
+
+class RelayedFile:
+    """A remote file the server reads by ranges and passes on (one reader at a time: the source's cache)."""
+
+    CHUNK = 1 << 20
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.name = url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1] or url
+        self.source = open_source(url)
+        self.lock = threading.Lock()
+
+    def read(self, offset: int, length: int) -> bytes:
+        with self.lock:
+            return self.source.read(offset, length)
 
 
 class _HTTPServer(ThreadingHTTPServer):
@@ -216,11 +249,11 @@ class _HTTPServer(ThreadingHTTPServer):
     # On Windows SO_REUSEADDR would let us take over a port another process listens on.
     allow_reuse_address = os.name != "nt"
 
-    def __init__(self, address: tuple[str, int], app: ViewerServer) -> None:
+    def __init__(self, address: tuple[str, int], app: Any, handler: type[BaseHTTPRequestHandler] | None = None) -> None:
         self.app = app
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
-        super().__init__(address, _Handler)
+        super().__init__(address, handler or _Handler)
 
     def server_bind(self) -> None:
         # HTTPServer.server_bind would also do a reverse DNS lookup (socket.getfqdn): skip it.
@@ -270,6 +303,7 @@ _BUSY = b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nRetry-After: 
 
 class _Handler(BaseHTTPRequestHandler):
     server: _HTTPServer
+    methods: tuple[str, ...] = ("GET", "HEAD")
     protocol_version = "HTTP/1.1"  # keep-alive: the viewer makes many small Range requests
     disable_nagle_algorithm = True  # headers and body go out in separate writes: don't wait for an ACK
 
@@ -290,11 +324,12 @@ class _Handler(BaseHTTPRequestHandler):
         if not super().parse_request():
             return False
         hosts = self.headers.get_all("Host") or []
-        if len(hosts) != 1 or hosts[0].strip().lower() not in self.server.app.allowed_hosts:
+        allowed = self.server.app.allowed_hosts  # None: any (a server deliberately exposed with --host)
+        if len(hosts) != 1 or (allowed is not None and hosts[0].strip().lower() not in allowed):
             self._reply(HTTPStatus.FORBIDDEN)
             return False
-        if self.command not in ("GET", "HEAD"):
-            self._reply(HTTPStatus.METHOD_NOT_ALLOWED, headers={"Allow": "GET, HEAD"})
+        if self.command not in self.methods:
+            self._reply(HTTPStatus.METHOD_NOT_ALLOWED, headers={"Allow": ", ".join(self.methods)})
             return False
         return True
 
@@ -354,7 +389,13 @@ class _Handler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
-    def _serve_file(self, path: Path) -> None:
+    def _serve_file(self, path: Path | RelayedFile) -> None:
+        if isinstance(path, RelayedFile):
+            size = path.source.size
+            range_ = self._range(size, {"ETag": f'"{size:x}-relayed"'})
+            if range_ is not None and self.command != "HEAD":
+                self._relay_body(path, *range_)
+            return
         try:
             f = path.open("rb")
         except OSError:
@@ -362,29 +403,44 @@ class _Handler(BaseHTTPRequestHandler):
             return
         with f:
             st = os.fstat(f.fileno())
-            size = st.st_size
             validators = {
-                "ETag": f'"{size:x}-{st.st_mtime_ns:x}"',
+                "ETag": f'"{st.st_size:x}-{st.st_mtime_ns:x}"',
                 "Last-Modified": email.utils.formatdate(st.st_mtime, usegmt=True),
             }
-            range_header = self.headers.get("Range")
-            if_range = self.headers.get("If-Range")
-            if if_range is not None and if_range.strip() not in validators.values():
-                range_header = None  # the file changed since the client's copy: send all of it
-            try:
-                byte_range = parse_range(range_header, size)
-            except RangeNotSatisfiable:
-                self._reply(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE, headers={"Content-Range": f"bytes */{size}"})
-                return
-            headers = {"Accept-Ranges": "bytes", **validators}
-            if byte_range is None:
-                status, start, length = HTTPStatus.OK, 0, size
-            else:
-                status, start, length = HTTPStatus.PARTIAL_CONTENT, byte_range[0], byte_range[1] - byte_range[0] + 1
-                headers["Content-Range"] = f"bytes {byte_range[0]}-{byte_range[1]}/{size}"
-            self._start(status, "application/octet-stream", length, headers)
-            if self.command != "HEAD" and length > 0:
-                self._send_body(f, start, length)
+            range_ = self._range(st.st_size, validators)
+            if range_ is not None and self.command != "HEAD" and range_[1] > 0:
+                self._send_body(f, *range_)
+
+    def _range(self, size: int, validators: dict[str, str]) -> tuple[int, int] | None:
+        """Answer the headers of a (range) request for a `size`-byte file; return (start, length) of the
+        body to send, or None when the answer is complete (416)."""
+        range_header = self.headers.get("Range")
+        if_range = self.headers.get("If-Range")
+        if if_range is not None and if_range.strip() not in validators.values():
+            range_header = None  # the file changed since the client's copy: send all of it
+        try:
+            byte_range = parse_range(range_header, size)
+        except RangeNotSatisfiable:
+            self._reply(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE, headers={"Content-Range": f"bytes */{size}"})
+            return None
+        headers = {"Accept-Ranges": "bytes", **validators}
+        if byte_range is None:
+            status, start, length = HTTPStatus.OK, 0, size
+        else:
+            status, start, length = HTTPStatus.PARTIAL_CONTENT, byte_range[0], byte_range[1] - byte_range[0] + 1
+            headers["Content-Range"] = f"bytes {byte_range[0]}-{byte_range[1]}/{size}"
+        self._start(status, "application/octet-stream", length, headers)
+        return start, length
+
+    def _relay_body(self, file: RelayedFile, start: int, length: int) -> None:
+        try:
+            for offset in range(start, start + length, RelayedFile.CHUNK):
+                self.wfile.write(file.read(offset, min(RelayedFile.CHUNK, start + length - offset)))
+        except (ConnectionError, TimeoutError):
+            self.close_connection = True
+        except DeephysError as exc:  # the remote side failed after the headers went out: cut the answer
+            self.log_error("relaying %s: %s", file.url, exc)
+            self.close_connection = True
 
     def _send_body(self, f: BinaryIO, start: int, length: int) -> None:
         # socket.sendfile streams from the page cache (os.sendfile where available, else 8 KiB reads).
@@ -394,3 +450,116 @@ class _Handler(BaseHTTPRequestHandler):
             sent = -1
         if sent != length:  # the client went away, or the file shrank under us
             self.close_connection = True
+
+
+#: What a page of another origin may read of a shared file's answers (Range reading needs them all).
+CORS_EXPOSED = "Content-Range, Content-Length, ETag, Accept-Ranges, Last-Modified"
+
+
+class FileServer:
+    """`deephys serve`: files at `http://HOST:PORT/NAME`, with range requests and, with `cors`, the CORS
+    headers that let a viewer on another origin read them (`*` or one origin).
+
+    On a loopback address (the default) only requests naming that address are answered (DNS rebinding);
+    on any other host, anyone who can reach it can read the files."""
+
+    def __init__(
+        self,
+        files: Iterable[str | os.PathLike[str]],
+        port: int = 0,
+        host: str = "127.0.0.1",
+        *,
+        cors: str | None = None,
+        verbose: bool = False,
+        idle_timeout: float = IDLE_TIMEOUT_S,
+    ) -> None:
+        self.files: dict[str, Path] = {}
+        for given in files:
+            path = Path(given).absolute()
+            if not path.is_file():
+                raise MissingFileError(f"not a file: {path}")
+            if path.name in self.files:
+                raise UsageError(f"two files are named {path.name!r}: serve them from different folders")
+            self.files[path.name] = path
+        self.cors, self.verbose, self.idle_timeout = cors, verbose, idle_timeout
+        self._serving = False
+        self._httpd = _HTTPServer((host, port), self, _FileHandler)
+        self.host, self.port = host, int(self._httpd.server_address[1])
+        try:
+            loopback = ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            loopback = host == "localhost"
+        self.allowed_hosts: frozenset[str] | None = (
+            frozenset({f"{host}:{self.port}", f"localhost:{self.port}", f"127.0.0.1:{self.port}"}) if loopback else None
+        )
+
+    def url(self, name: str) -> str:
+        return f"http://{self.host}:{self.port}/{urllib.parse.quote(name)}"
+
+    def serve_forever(self) -> None:
+        self._serving = True
+        self._httpd.serve_forever(0.2)
+
+    def start(self) -> FileServer:
+        self._serving = True
+        threading.Thread(target=self._httpd.serve_forever, args=(0.05,), name="deephys-serve", daemon=True).start()
+        return self
+
+    def shutdown(self) -> None:
+        if self._serving:  # socketserver's shutdown waits for a serve_forever loop to end
+            self._httpd.shutdown()
+            self._serving = False
+        self._httpd.close_connections()
+        self._httpd.server_close()
+
+    def __enter__(self) -> FileServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.shutdown()
+
+
+class _FileHandler(_Handler):
+    methods = ("GET", "HEAD", "OPTIONS")
+
+    def _cors(self) -> dict[str, str]:
+        origin = self.server.app.cors
+        if origin is None:
+            return {}
+        return {
+            "Access-Control-Allow-Origin": origin,
+            "Access-Control-Expose-Headers": CORS_EXPOSED,
+            "Cross-Origin-Resource-Policy": "cross-origin",
+            "Vary": "Origin",
+        }
+
+    def _start(
+        self,
+        status: HTTPStatus,
+        content_type: str,
+        length: int,
+        headers: Mapping[str, str] | None = None,
+        csp: str = DATA_CSP,
+    ) -> None:
+        super()._start(status, content_type, length, {**self._cors(), **(headers or {})}, csp)
+
+    def do_GET(self) -> None:
+        name = urllib.parse.unquote(self.path.split("?", 1)[0].lstrip("/"))
+        path = self.server.app.files.get(name)
+        if path is None:
+            self._reply(HTTPStatus.NOT_FOUND)
+            return
+        self._serve_file(path)
+
+    do_HEAD = do_GET
+
+    def do_OPTIONS(self) -> None:  # a CORS preflight: Range is not a "simple" header
+        self._reply(
+            HTTPStatus.NO_CONTENT,
+            b"",
+            headers={
+                "Access-Control-Allow-Methods": "GET, HEAD",
+                "Access-Control-Allow-Headers": "Range, If-Range",
+                "Access-Control-Max-Age": "86400",
+            },
+        )

@@ -8,7 +8,7 @@ import click
 
 from .._version import __version__
 from ..interrupts import sigterm_as_interrupt
-from . import bundle, convert, demo, info, merge, repair, report, sample, validate, view
+from . import bundle, convert, demo, info, merge, repair, report, sample, serve, validate, view
 
 
 class _Group(click.Group):
@@ -27,6 +27,7 @@ def main() -> None:
 for _command in (
     demo.demo,
     view.view,
+    serve.serve,
     bundle.bundle,
     info.info,
     report.report,

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from ..errors import DeephysError
+from ..format.sources import is_url
 
 # Joiners stay: emoji sequences and some scripts need them, and they move no cursor.
 _KEPT_FORMAT_CHARACTERS = {"\u200c", "\u200d"}
@@ -68,9 +69,24 @@ F = TypeVar("F", bound=Callable[..., Any])
 EXISTING_FILE = click.Path(exists=True, dir_okay=False, readable=True, path_type=Path)
 
 
-def input_files(name: str) -> Callable[[F], F]:
-    """One or more existing files, e.g. `deephys view FILE...`."""
-    return click.argument(name, nargs=-1, required=True, type=EXISTING_FILE)
+class FileOrUrl(click.ParamType):
+    """An existing local file (a `Path`), or a URL (`https://`, `s3://`, ...: a `str`, read remotely)."""
+
+    name = "file"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Path | str:
+        if isinstance(value, str) and is_url(value):
+            return value
+        converted: Path = EXISTING_FILE.convert(value, param, ctx)
+        return converted
+
+
+FILE_OR_URL = FileOrUrl()
+
+
+def input_files(name: str, urls: bool = False) -> Callable[[F], F]:
+    """One or more existing files, e.g. `deephys view FILE...` (or URLs, with `urls`)."""
+    return click.argument(name, nargs=-1, required=True, type=FILE_OR_URL if urls else EXISTING_FILE)
 
 
 def output_file(help: str) -> Callable[[F], F]:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import click
 
 from .. import format as fmt
-from ._common import friendly_errors, human_bytes, terminal_safe
+from ._common import FILE_OR_URL, friendly_errors, human_bytes, terminal_safe
 
 
 def describe(run: fmt.Run) -> dict[str, Any]:
@@ -54,9 +55,9 @@ def describe(run: fmt.Run) -> dict[str, Any]:
 
 
 @click.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", type=FILE_OR_URL)
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
-def info(file: str, as_json: bool) -> None:
+def info(file: Path | str, as_json: bool) -> None:
     """Show the model, layers, classes and datasets of FILE.
 
     Reads only the file's index: instant whatever its size.

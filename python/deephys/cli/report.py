@@ -9,11 +9,11 @@ import click
 
 from ..findings import Limits, check_limits, findings, readout_for, render
 from ..format import Writer, open_run
-from ._common import friendly_errors, terminal_safe
+from ._common import FILE_OR_URL, friendly_errors, terminal_safe
 
 
 @click.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=FILE_OR_URL)
 @click.option(
     "--format",
     "output_format",
@@ -35,7 +35,7 @@ from ._common import friendly_errors, terminal_safe
 @click.option("--top-units", default=10, show_default=True, help="Units listed per confusion cell.")
 @click.option("--top-shifted", default=10, show_default=True, help="Most shifted units, per dataset.")
 def report(
-    file: Path,
+    file: Path | str,
     output_format: str,
     out: Path | None,
     fit_readout: bool,
@@ -66,7 +66,9 @@ def report(
         click.echo(terminal_safe(text, keep="\n", json=output_format == "json"), nl=False)
 
 
-def _store_fit(file: Path) -> None:
+def _store_fit(file: Path | str) -> None:
+    if isinstance(file, str):
+        raise click.BadParameter("--write changes the file: give a local path, not a URL", param_hint="'--write'")
     with open_run(file) as run:
         if run.readout is not None:
             click.echo(f"{file}: holds a readout already ({run.readout.source}); nothing written.", err=True)

@@ -3,28 +3,29 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import click
 from tqdm.auto import tqdm
 
 from ..format.validate import validate as validate_file
-from ._common import terminal_safe
+from ._common import FILE_OR_URL, terminal_safe
 
 
 @click.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=FILE_OR_URL)
 @click.option("--quick", is_flag=True, help="Check checksums and structure but do not recompute summaries.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only problems.")
-def validate(files: tuple[str, ...], quick: bool, quiet: bool) -> None:
+def validate(files: tuple[Path | str, ...], quick: bool, quiet: bool) -> None:
     """Check FILES completely: every byte's checksum, every record, and that the
     stored summaries match the data. Exits with status 1 if any problem is found."""
     failed = 0
     for path in files:
         with tqdm(
-            total=os.path.getsize(path),
+            total=None if isinstance(path, str) else os.path.getsize(path),
             unit="B",
             unit_scale=True,
-            desc=os.path.basename(path),
+            desc=str(path).rsplit("/", 1)[-1],
             leave=False,
             disable=quiet or None,
         ) as bar:

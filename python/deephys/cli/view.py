@@ -17,7 +17,7 @@ _ADDRESS_IN_USE = {errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", errno.EADDR
 
 
 @click.command()
-@input_files("files")
+@input_files("files", urls=True)
 @click.option(
     "--port",
     type=click.IntRange(0, 65535),
@@ -28,7 +28,7 @@ _ADDRESS_IN_USE = {errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", errno.EADDR
 @click.option("--no-browser", is_flag=True, help="Print the URL but do not open a browser.")
 @click.option("--verbose", "-v", is_flag=True, help="Log every request.")
 @viewer_html_option("Serve this HTML file instead of the packaged viewer (viewer development, tests).")
-def view(files: tuple[Path, ...], port: int, no_browser: bool, verbose: bool, viewer_html: Path | None) -> None:
+def view(files: tuple[Path | str, ...], port: int, no_browser: bool, verbose: bool, viewer_html: Path | None) -> None:
     """Open FILE... in the Deephys viewer.
 
     Serves the viewer and the files on 127.0.0.1 only, at a URL holding a random token, until Ctrl-C.
