@@ -140,6 +140,7 @@ describe("category view", () => {
     await waitForCategory(page, 0);
     if ((await page.getAttribute('[data-testid="mode-list"]', "aria-checked")) !== "true") await page.click('[data-testid="mode-list"]');
 
+    let openedElsewhere = 0;
     for (let cls = 0; cls < want.classes.length; cls++) {
       await go(page, `#/category/fc/${cls}`);
       await waitForCategory(page, cls);
@@ -161,6 +162,14 @@ describe("category view", () => {
           expect(shown).toEqual(shares.map(([, , f]) => `${Number((f * 100).toPrecision(3))}%`));
         }
 
+        // Each column opens on its first image set that holds images (never "False positives (0)").
+        const opened = e.fp.total > 0 ? "fp" : e.fn.total > 0 ? "fn" : "correct";
+        await page.waitForSelector(`${col} [data-testid="${opened}-set"]`);
+        expect(await page.locator(`${col} [role="tab"][aria-selected="true"]`).getAttribute("data-testid")).toBe(`tab-${opened}`);
+        if (opened !== "fp") {
+          openedElsewhere++;
+          continue;
+        }
         // The false positives, most confident first (12 per row by default), and their top units.
         expect(Number(await page.getAttribute(`${col} [data-testid="fp-set"]`, "data-total"))).toBe(e.fp.total);
         const shown = await page.evaluate(
@@ -168,9 +177,10 @@ describe("category view", () => {
           `${col} [data-testid="fp-set-images"]`,
         );
         expect(shown).toEqual(e.fp.images.slice(0, 12));
-        if (e.fp.total > 0) expectRanked(await unitList(page, `${col} [data-testid="fp-set-units"]`), e.fp.top);
+        expectRanked(await unitList(page, `${col} [data-testid="fp-set-units"]`), e.fp.top);
       }
     }
+    expect(openedElsewhere, "a column without false positives opens on another set").toBeGreaterThan(0);
 
     // The other image sets, through the tabs (shared by the columns).
     const cls = 2;
@@ -270,7 +280,11 @@ describe("overview", () => {
   it("accuracy per dataset and class, confusion matrices and their cells: equal to deephys.analysis", async () => {
     const page = await openFile();
     await go(page, "#/overview/fc");
-    await page.waitForSelector('[data-testid="confusion-table"]');
+    // Each card and table row arrives on its own.
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('[data-testid="confusion-table"]').length === n && document.querySelectorAll('[data-testid="dataset-accuracy"] td[data-value]').length === n,
+      want.datasets.length,
+    );
     const C = want.classes.length;
     for (const d of want.datasets) {
       const col = column(d.name);
@@ -306,6 +320,29 @@ describe("overview", () => {
       card,
     );
     expect(listed).toEqual(d.cells[t][p]);
+    // The open cell is in the URL (a history entry: back closes it) and in view.
+    const cellHash = `#/overview/fc/${encodeURIComponent(d.name)}/${t}/${p}`;
+    expect(await page.evaluate(() => location.hash.replace(/\?.*/, ""))).toBe(cellHash);
+    const inView = (sel: string) =>
+      page.locator(sel).evaluate((el) => {
+        const r = el.getBoundingClientRect();
+        return r.top < innerHeight && r.bottom > 0;
+      });
+    expect(await inView(`${card} [data-testid="cell-images"]`)).toBe(true);
+    await page.goBack();
+    await page.waitForSelector(`${card} [data-testid="cell-images"]`, { state: "detached" });
+    expect(await page.evaluate(() => location.hash.replace(/\?.*/, ""))).toBe("#/overview/fc");
+    await page.goForward();
+    await page.waitForSelector(`${card} [data-testid="cell-images"][data-t="${t}"][data-p="${p}"][data-ready]`);
+    // A link to the cell opens it, scrolled into view, from the top of the page.
+    await go(page, "#/neuron/fc/0");
+    await page.evaluate(() => scrollTo(0, 0));
+    await go(page, cellHash);
+    await page.waitForSelector(`${card} [data-testid="cell-images"][data-t="${t}"][data-p="${p}"] [data-testid="cell-images-grid"]`);
+    await page.waitForFunction((sel) => {
+      const r = document.querySelector(sel)!.getBoundingClientRect();
+      return r.top < innerHeight && r.bottom > 0;
+    }, `${card} [data-testid="cell-images"]`);
 
     // The heatmap: hovering a cell shows its count (class names as text); clicking it lists the same images.
     const canvas = page.locator(`${card} [data-testid="confusion-heatmap"] canvas`);
@@ -369,23 +406,39 @@ describe("shift view", () => {
         }
       }
     };
-    // Default: the first shift's spurious score, descending (most_shifted_units).
+    // Default: the first shift's spurious score, descending (most_shifted_units), defined scores only.
+    const defined = (order: number[], scores: string[]) => order.filter((u) => !Number.isNaN(num(scores[u])));
     let rows = await read();
-    expect(rows.map((r) => r.unit)).toEqual(shifts[0].shift!.by_spurious);
+    expect(rows.map((r) => r.unit)).toEqual(defined(shifts[0].shift!.by_spurious, shifts[0].shift!.spurious));
+    expect(rows.length).toBeLessThan(20); // the unit that never fires in ID has no score, and no row
+    // Its cells elsewhere (none here) would show a dash; the plots count the defined scores and say why the others are not.
+    const undefinedCount = 20 - rows.length;
+    expect(await page.textContent('[data-testid="spurious-count"]')).toContain(`over the ${rows.length} units with a defined score`);
+    expect(await page.textContent('[data-testid="spurious-undefined"]')).toBe(
+      `${undefinedCount} of 20 units have no spurious score: ${undefinedCount} never fire in ID, so have no tuning to compare.`,
+    );
+    expect(await page.textContent('[data-testid="unlisted-units"]')).toMatch(new RegExp(`^${undefinedCount} units? ha(s|ve) no spurious score against Permuted`));
+    expect(await page.locator('[data-testid="shift-table"] td:text-is("NaN")').count()).toBe(0);
     check(rows.slice(0, 10));
     check(rows);
 
     await page.click('[data-testid="sort-novelty-1"]');
     await page.waitForFunction((first) => document.querySelector<HTMLElement>('[data-testid="shift-table"] tbody tr')?.dataset.unit === String(first), shifts[1].shift!.by_novelty[0]);
     rows = await read();
-    expect(rows.map((r) => r.unit)).toEqual(shifts[1].shift!.by_novelty);
+    expect(rows.map((r) => r.unit)).toEqual(defined(shifts[1].shift!.by_novelty, shifts[1].shift!.novelty));
     check(rows.slice(0, 10));
 
-    // One density curve per shift in each plot, named by the datasets (as text).
+    // One density curve per shift in each plot, named by the datasets (as text), in the same look in both.
+    const looks: string[][] = [];
     for (const plot of ["spurious-density", "novelty-density"]) {
-      const legend = await page.locator(`[data-testid="${plot}"] .u-legend .u-series .u-label`).allTextContents();
-      expect(legend.slice(1)).toEqual(shifts.map((d) => d.name));
+      const legend = page.locator(`[data-testid="${plot}"] [data-testid="chart-legend"] li`);
+      expect(await legend.allTextContents()).toEqual(shifts.map((d) => d.name));
+      looks.push(await legend.evaluateAll((items) => items.map((li) => (li as HTMLElement).dataset.style!)));
     }
+    expect(looks[0]).toEqual(looks[1]);
+    // The spurious score's density is drawn within [0, 1]: its x axis ends there.
+    const axis = page.locator('[data-testid="spurious-density"] .density-canvas');
+    expect([await axis.getAttribute("data-x-from"), await axis.getAttribute("data-x-to")]).toEqual(["0", "1"]);
     await page.screenshot({ path: `${ARTIFACTS}/shift-view.png`, fullPage: true });
 
     const top = shifts[1].shift!.by_novelty[0];

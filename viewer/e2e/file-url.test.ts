@@ -110,9 +110,19 @@ describe("file://", () => {
     writeFileSync(foreign, "just some text, not a Deephys file\n".repeat(10));
     await page.goto(BUILT_PAGE);
     await page.setInputFiles('[data-testid="file-input"]', [cut, foreign]);
+    // One banner per file, in plain words, with the command that helps; the technical message folded.
     const banner = page.locator('[role="alert"]');
-    await banner.getByText(/truncated\.deephys: at byte \d+: no Deephys trailer/).waitFor();
-    await banner.getByText(/notes\.deephys: at byte 0: not a Deephys file/).waitFor();
+    const cutItem = banner.locator('[data-testid="banner-item"][data-key="truncated.deephys"]');
+    await cutItem.getByText("truncated.deephys could not be opened: the file is cut short: it was not completely written or copied.").waitFor();
+    expect(await cutItem.locator('[data-testid="banner-command"]').textContent()).toBe("deephys repair truncated.deephys");
+    const details = cutItem.getByText(/truncated\.deephys: at byte \d+: no Deephys trailer/);
+    expect(await details.isVisible()).toBe(false);
+    await cutItem.locator("summary").click();
+    await details.waitFor();
+    const foreignItem = banner.locator('[data-testid="banner-item"][data-key="notes.deephys"]');
+    await foreignItem.getByText("notes.deephys could not be opened: it is not a Deephys file.").waitFor();
+    expect(await foreignItem.locator('[data-testid="banner-command"]').count()).toBe(0);
+    expect(await banner.locator('[data-testid="banner-item"]').count()).toBe(2);
     await page.screenshot({ path: `${ARTIFACTS}/damaged-file.png` });
 
     // The page still opens a good file afterwards.

@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { FIXTURES_DIR, PYTHON, REPO_ROOT } from "../test/paths";
 import { ARTIFACTS, BUILT_PAGE, expectQuiet, launch, watchedPage } from "./browser";
@@ -44,16 +44,21 @@ describe("deephys view", () => {
     const { page } = w;
     await page.goto(url);
     await page.waitForSelector('[data-testid="neuron-view"]');
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid="column"]').length === 3);
     await page.fill('[data-testid="unit-input"]', "3");
     await page.press('[data-testid="unit-input"]', "Enter");
     await page.waitForFunction(() => {
       const images = [...document.querySelectorAll<HTMLImageElement>('[data-testid="top-images"] img')];
       return images.length > 0 && images.every((i) => i.complete && i.naturalWidth > 0);
     });
-    // The second file has another model: its column says so instead of failing.
-    await page.getByText("This file has no unit 3 in layer fc1.").waitFor();
+    // The second file has another model: kept apart (its datasets are not columns beside the first's), and said so.
+    expect(await page.locator('[data-testid="column"]').count()).toBe(2);
+    await page.locator('[data-testid="notes"]').getByText(/dtypes\.deephys is of another model \(dtype-net\)/).waitFor();
     await page.screenshot({ path: `${ARTIFACTS}/served.png`, fullPage: true });
+    // The Datasets dialog switches to it.
+    await page.click('[data-testid="open-datasets"]');
+    await page.click('[data-testid="switch-model"]');
+    await page.waitForFunction(() => document.querySelector('[data-testid="column"]')?.getAttribute("data-column") === "edges");
+    expect(await page.locator('[data-testid="column"]').count()).toBe(1);
     await expectQuiet(w);
     await page.close();
   });

@@ -207,8 +207,8 @@ describe("neuron view", () => {
     const w = await open();
     await neuron(w.page, 3);
     await w.page.waitForSelector('[data-testid="density-chart"] canvas');
-    const legend = await w.page.locator('[data-testid="density-chart"] .u-legend .u-label').allTextContents();
-    expect(legend).toEqual(["activation", "ID (ID)", `${OOD} (OOD)`]);
+    const legend = await w.page.locator('[data-testid="density-chart"] [data-testid="chart-legend"] li').allTextContents();
+    expect(legend).toEqual(["ID (ID)", `${OOD} (OOD)`]);
     await w.page.locator(".class-name", { hasText: HOSTILE }).first().waitFor();
     await w.page.locator(".dataset-name", { hasText: OOD }).first().waitFor();
     expect(await w.page.locator("b", { hasText: "shift" }).count()).toBe(0);

@@ -152,6 +152,8 @@ export function DensityChart({ data, curves, xLabel, stepped = false, label, hei
   // view, when the page is idle or once it comes back into view, whichever is first.
   const draw = () => {
     if (!plot.current || shown.current === latest.current) return;
+    // Other curves (e.g. other datasets shown): the rebuild, which runs after this, draws them.
+    if (plot.current.series.length !== latest.current.y.length + 1) return;
     shown.current = latest.current;
     plot.current.setData(aligned(latest.current));
   };
@@ -185,7 +187,16 @@ export function DensityChart({ data, curves, xLabel, stepped = false, label, hei
 
   return (
     <div class="density" data-testid={testId}>
-      <div ref={box} class="density-canvas" aria-label={label} role="img" data-scale={chartScale} data-log={chartLog ? "" : undefined} />
+      <div
+        ref={box}
+        class="density-canvas"
+        aria-label={label}
+        role="img"
+        data-scale={chartScale}
+        data-log={chartLog ? "" : undefined}
+        data-x-from={data.x.length ? String(data.x[0]) : undefined}
+        data-x-to={data.x.length ? String(data.x[data.x.length - 1]) : undefined}
+      />
       <div class="chart-foot">
         <ul class="chart-legend" data-testid="chart-legend" aria-label="Legend">
           {curves.map((c, i) => (

@@ -29,7 +29,7 @@ export function CategoryView() {
     );
   }
   const cls = indexParam(route.params[0], count) ?? 0;
-  const tab = picked?.cls === route.params[0] ? picked.tab : null;
+  const tab = picked !== null && picked.cls === String(cls) ? picked.tab : null;
   const second = indexParam(route.params[1], count);
   const other = second !== null && second !== cls ? second : null;
   const ordered = orderedColumns(columns, lead);
