@@ -6,38 +6,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import numpy as np
 import pytest
 from click.testing import CliRunner
+from planted_runs import write_run
 
 import deephys
 from deephys.cli import main
 from deephys.findings import Limits, findings, render
-
-CLASSES = ["zero", "one", "two"]
-# The readout reads class c from unit c; unit 3 is noise the readout ignores.
-WEIGHTS = np.array([[4.0, 0, 0, 0], [0, 4.0, 0, 0], [0, 0, 4.0, 0]])
-BIAS = np.zeros(3)
-
-
-def _acts(labels: np.ndarray, rng: np.random.Generator, moved: dict[int, int] | None = None) -> np.ndarray:
-    """Unit c fires for class c; under the shift, class k fires unit moved[k] instead."""
-    acts = rng.random((labels.size, 4)) * 0.1
-    for i, label in enumerate(labels):
-        acts[i, (moved or {}).get(int(label), int(label))] += 1.0
-    return acts
-
-
-def write_run(path: Path, *, readout: bool = True, roles: tuple[str, ...] = ("id", "ood")) -> Path:
-    rng = np.random.default_rng(0)
-    model = deephys.Model("planted", layers={"features": 4, "logits": 3}, classifier="logits")
-    given = deephys.Readout("features", WEIGHTS, BIAS) if readout else None
-    with deephys.Writer(path, model=model, classes=CLASSES, readout=given) as w:
-        for name, role, moved in (("clean", roles[0], None), ("shifted", roles[-1], {0: 1}))[: len(roles)]:
-            labels = np.repeat(np.arange(3), 20)
-            acts = _acts(labels, rng, moved)
-            w.add_dataset(name, role=role, labels=labels, activations={"features": acts, "logits": acts @ WEIGHTS.T})
-    return path
 
 
 def test_the_planted_confusion_and_its_unit_are_found(tmp_path: Path) -> None:

@@ -28,7 +28,7 @@ PYTHON_LAYERS: list[tuple[str, set[str]]] = [
     ("model", {"model"}),
     ("format core", {"format"}),
     ("analysis", {"analysis"}),
-    ("tools on files", {"merge", "slim", "sample", "convert", "server", "interrupts", "findings"}),
+    ("tools on files", {"merge", "slim", "sample", "convert", "server", "interrupts", "findings", "compare"}),
     ("export core, reports", {"export", "bundle"}),
     ("framework captures, notebook", {"_torch", "_flax", "notebook"}),
     ("framework exporters", {"torch", "flax"}),

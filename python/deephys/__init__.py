@@ -32,6 +32,7 @@ __all__ = [
     "Writer",
     "__version__",
     "analysis",
+    "compare",
     "findings",
     "open",
     "repair",
@@ -46,6 +47,10 @@ def __getattr__(name: str) -> object:
         from .notebook import show
 
         return show
+    if name == "compare":
+        from .compare import compare
+
+        return compare
     if name == "findings":
         from .findings import findings
 

@@ -34,7 +34,7 @@ class Limits:
     shifted: int = 10
 
 
-def _number(value: float) -> float | None:
+def json_number(value: float) -> float | None:
     """JSON has no NaN: undefined numbers are null."""
     return None if value is None or math.isnan(value) else float(value)
 
@@ -44,7 +44,12 @@ def readout_for(run: Run, fit: bool = False) -> tuple[Readout | None, dict[str, 
     the layer just before the classifier, kept only where determined and exact. Also its JSON description."""
     stored = run.readout
     if stored is not None:
-        return stored, {"layer": stored.layer, "source": "file", "residual": _number(stored.residual), "reason": None}
+        return stored, {
+            "layer": stored.layer,
+            "source": "file",
+            "residual": json_number(stored.residual),
+            "reason": None,
+        }
     model = run.model
     position = model.layer_index(model.classifier)
     if not fit:
@@ -63,7 +68,7 @@ def readout_for(run: Run, fit: bool = False) -> tuple[Readout | None, dict[str, 
     )
     result = analysis.fit_readout(reference.activations(layer), reference.activations(model.classifier), sixteen_bit)
     if not result.ok:
-        return None, {"layer": layer, "source": None, "residual": _number(result.residual), "reason": result.reason}
+        return None, {"layer": layer, "source": None, "residual": json_number(result.residual), "reason": result.reason}
     assert result.weights is not None and result.bias is not None
     readout = Readout(layer, result.weights, result.bias, source="fit", residual=result.residual)
     return readout, {"layer": layer, "source": "fit", "residual": result.residual, "reason": None}
@@ -136,14 +141,14 @@ class _Context:
         return {
             "name": shift.name,
             "images": len(shift),
-            "accuracy": _number(analysis.accuracy(labels, predictions)),
-            "id_accuracy": _number(self.id_accuracy),
+            "accuracy": json_number(analysis.accuracy(labels, predictions)),
+            "id_accuracy": json_number(self.id_accuracy),
             "classes": [
                 {
                     "class": self.classes[c],
                     "index": int(c),
-                    "accuracy": _number(class_accuracy[c]),
-                    "id_accuracy": _number(self.id_class_accuracy[c]),
+                    "accuracy": json_number(class_accuracy[c]),
+                    "id_accuracy": json_number(self.id_class_accuracy[c]),
                 }
                 for c in analysis.losing_classes(class_accuracy, self.id_class_accuracy, self.limits.classes)
             ],
@@ -183,8 +188,8 @@ class _Context:
             "predicted": self.classes[p],
             "true_index": t,
             "predicted_index": p,
-            "rate": _number(rates[t, p]),
-            "id_rate": _number(self.id_rates[t, p]),
+            "rate": json_number(rates[t, p]),
+            "id_rate": json_number(self.id_rates[t, p]),
             "images": int(cell.size),
             "units": [],
         }
@@ -199,10 +204,10 @@ class _Context:
             {
                 "layer": layer,
                 "unit": int(unit),
-                "contribution": _number(contribution),
-                "id_contribution": _number(id_contribution),
-                "spurious": _number(spurious[unit]),
-                "novelty": _number(novelty[unit]),
+                "contribution": json_number(contribution),
+                "id_contribution": json_number(id_contribution),
+                "spurious": json_number(spurious[unit]),
+                "novelty": json_number(novelty[unit]),
             }
             for unit, contribution, id_contribution in zip(
                 attribution.units, attribution.contribution, attribution.id_contribution, strict=True
@@ -224,8 +229,8 @@ class _Context:
             {
                 "layer": names[owners[i]],
                 "unit": int(units[i]),
-                "spurious": _number(spurious[i]),
-                "novelty": _number(novelty[i]),
+                "spurious": json_number(spurious[i]),
+                "novelty": json_number(novelty[i]),
             }
             for i in order
         ]

@@ -57,8 +57,9 @@ def export(
     Args:
         model: any `nn.Module`; it is not changed (hooks are removed, train/eval flags restored).
         datasets: name -> DataLoader, map-style Dataset (batched with `batch_size`) or iterable of
-            `(inputs, labels)` batches. The first is the in-distribution set (role "id"), the others "ood",
-            unless `roles=` says otherwise.
+            `(inputs, labels)` batches, or of dicts with "pixel_values" (or "image") and "labels" (or
+            "label") keys as Hugging Face collators give them. The first is the in-distribution set (role
+            "id"), the others "ood", unless `roles=` says otherwise.
         layers: module names as in `model.named_modules()` (or the modules); the model itself is "output".
             The classifier is the last one unless `classifier=` says otherwise; it must have one unit per class.
         classes: the model's class names, one per classifier output (default: a Hugging Face model's

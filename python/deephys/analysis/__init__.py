@@ -19,6 +19,8 @@ the topic; ``normalization.py`` is ``normalize.ts``, ``prediction.py`` is
 * ``confusion.py`` also: :func:`confusion_rates`, :func:`growing_confusions`, :func:`losing_classes`.
 * ``attribution.py``: :func:`contributions`, :func:`confusion_attribution` (twin ``attribution.ts``),
   :func:`fit_readout` (no twin).
+* ``matching.py``: :class:`CorrelationAccumulator`, :func:`unit_correlations`, :func:`best_matches`
+  (twin ``matching.ts``), :func:`one_to_one` (scipy, no twin).
 * ``ranking.py``: :func:`top_units`, :func:`top_images`, :func:`top_classes`,
   :func:`most_shifted_units`.
 * ``histograms.py``: :func:`histogram`.
@@ -68,6 +70,7 @@ from .confusion import (
 )
 from .densities import bounded_density, density
 from .histograms import histogram
+from .matching import CorrelationAccumulator, Matching, best_matches, one_to_one, unit_correlations
 from .normalization import normalize, reference_max
 from .prediction import confidence, predictions, softmax, top_predictions
 from .ranking import most_shifted_units, top_classes, top_images, top_units
@@ -111,4 +114,9 @@ __all__ = [
     "Attribution",
     "fit_readout",
     "ReadoutFit",
+    "CorrelationAccumulator",
+    "unit_correlations",
+    "best_matches",
+    "one_to_one",
+    "Matching",
 ]

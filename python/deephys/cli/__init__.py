@@ -8,7 +8,7 @@ import click
 
 from .._version import __version__
 from ..interrupts import sigterm_as_interrupt
-from . import bundle, convert, demo, info, merge, repair, report, sample, serve, validate, view
+from . import bundle, compare, convert, demo, info, merge, repair, report, sample, serve, validate, view
 
 
 class _Group(click.Group):
@@ -31,6 +31,7 @@ for _command in (
     bundle.bundle,
     info.info,
     report.report,
+    compare.compare,
     validate.validate,
     repair.repair,
     merge.merge,

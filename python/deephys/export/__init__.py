@@ -32,6 +32,11 @@ an `ExportResult` (an `os.PathLike` with per-dataset sizes). On Ctrl-C it keeps 
 finished datasets, or nothing, and raises `ExportInterrupted` (a KeyboardInterrupt) that says which.
 Any other error leaves nothing new at `path`.
 
+Classes (classes.py): the file's class names come from `classes=`, the model (Hugging Face's
+`config.id2label`) or the first dataset's `.classes`; a dataset whose `.classes` count differs from the
+classifier's width needs a `label_map=` (`LabelMap`: dataset label -> model class, stored in the metadata),
+and on the first batch the classifier layer must give the model's output (`check_classifier`).
+
 Helpers: `PoolingPlan` (per-layer pooling choice -> file pooling name, fixed at the first batch, rank
 changes rejected; `pool_numpy` is the reference), `resolve_layer_names` / `unknown_layer` (close matches
 via difflib), `shard_path` (run.deephys -> run.rank0.deephys), `write_shards` (one shard per rank; with
