@@ -70,6 +70,8 @@ bench: setup
 	$(PY) bench/export_overhead.py
 	$(PY) bench/format_scale.py
 	$(PY) bench/many_datasets.py
+	$(PY) bench/findings_scale.py
+	$(PY) bench/matching_scale.py
 
 # The viewer in Chromium: open time, unit-switch latency and heap on a CIFAR- and an ImageNet-scale file.
 bench-viewer: setup setup-viewer
