@@ -145,8 +145,7 @@ def flax_case(
     import deephys.flax
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "flax"))
-    from flax_models import NNXCNN  # noqa: PLC0415
-    from test_model_matrix import LinenResNet  # noqa: PLC0415
+    from flax_models import NNXCNN, LinenResNet
 
     nhwc = [(np.ascontiguousarray(x.transpose(0, 2, 3, 1)), y) for x, y in batches]
     if arch.framework == "nnx":

@@ -11,9 +11,16 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
-from flax import linen as nn
 from flax import nnx
-from flax_models import NNXCNN, batches, nnx_cnn_reference, normalize, pixels, randomize_nnx_batch_norm
+from flax_models import (
+    NNXCNN,
+    LinenResNet,
+    batches,
+    nnx_cnn_reference,
+    normalize,
+    pixels,
+    randomize_nnx_batch_norm,
+)
 
 import deephys
 import deephys.flax
@@ -56,47 +63,6 @@ def test_nnx_cnn_scores_a_subset_through_its_label_map(tmp_path: Path) -> None:
         np.testing.assert_array_equal(two.predictions, np.where(logits[:, 4] >= logits[:, 1], 4, 1))
         np.testing.assert_array_equal(run.datasets["all classes"].predictions, logits.argmax(1))
         assert json.loads(run.metadata["predictions"]) == {"two classes": "restricted to mapped classes"}
-
-
-class Bottleneck(nn.Module):
-    """A ResNet basic block: two 3x3 convs with batch norm, a 1x1 projection when the shape changes."""
-
-    width: int
-    stride: int
-
-    @nn.compact
-    def __call__(self, x: jax.Array, train: bool) -> jax.Array:
-        h = nn.Conv(self.width, (3, 3), (self.stride, self.stride), use_bias=False)(x)
-        h = nn.relu(nn.BatchNorm(use_running_average=not train)(h))
-        h = nn.Conv(self.width, (3, 3), use_bias=False)(h)
-        h = nn.BatchNorm(use_running_average=not train)(h)
-        if x.shape[-1] != self.width or self.stride != 1:
-            x = nn.Conv(self.width, (1, 1), (self.stride, self.stride), use_bias=False, name="shortcut")(x)
-        return nn.relu(h + x)
-
-
-class LinenResNet(nn.Module):
-    """Stem, stages of residual blocks (the second strided), global mean, dense head."""
-
-    widths: tuple[int, ...] = (8, 16)
-    classes: int = 5
-
-    def setup(self) -> None:
-        self.stem = nn.Conv(self.widths[0], (3, 3))
-        self.stages = [Bottleneck(width, 1 if i == 0 else 2) for i, width in enumerate(self.widths)]
-        self.head = nn.Dense(self.classes)
-
-    def features(self, x: jax.Array, train: bool = False) -> list[jax.Array]:
-        """Each stage's output (what the reference reads; __call__ uses it too)."""
-        x = nn.relu(self.stem(x))
-        out = []
-        for stage in self.stages:
-            x = stage(x, train)
-            out.append(x)
-        return out
-
-    def __call__(self, x: jax.Array, train: bool = True) -> jax.Array:
-        return self.head(self.features(x, train)[-1].mean(axis=(1, 2)))
 
 
 def test_linen_resnet(tmp_path: Path) -> None:
