@@ -40,19 +40,12 @@ print(json.dumps({"seconds": time.perf_counter() - start, "cells": cells}))
 FIRST_VIEW = r"""
 import json, sys, time
 import deephys
-from deephys.format.records import RecordFile
-read = [0]
-original = RecordFile.read
-def counting(self, offset, length):
-    read[0] += length
-    return original(self, offset, length)
-RecordFile.read = counting
 start = time.perf_counter()
 with deephys.open(sys.argv[1]) as run:
     for dataset in run.datasets.values():
         for layer in run.model.layer_names:
             dataset.summary(layer)
-print(json.dumps({"seconds": time.perf_counter() - start, "bytes": read[0]}))
+    print(json.dumps({"seconds": time.perf_counter() - start, "bytes": run.file.source.bytes_transferred}))
 """
 
 

@@ -29,21 +29,15 @@ MEASURE = r"""
 import json, resource, sys, time
 import deephys
 from deephys.cli.info import describe
-from deephys.format.records import RecordFile
 
-read = [0]
-original = RecordFile.read
-def counting(self, offset, length):
-    read[0] += length
-    return original(self, offset, length)
-RecordFile.read = counting
 start = time.perf_counter()
 with deephys.open(sys.argv[1]) as run:
-    opened, open_bytes = time.perf_counter() - start, read[0]
+    opened, open_bytes = time.perf_counter() - start, run.file.source.bytes_transferred
     describe(run)  # `deephys info` also sums each dataset's image sizes: it reads the per-image tables
-seconds = time.perf_counter() - start
+    seconds = time.perf_counter() - start
+    info_bytes = run.file.source.bytes_transferred
 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-info = {"info_s": seconds, "info_bytes": read[0], "rss_kib": rss}
+info = {"info_s": seconds, "info_bytes": info_bytes, "rss_kib": rss}
 print(json.dumps({"open_s": opened, "open_bytes": open_bytes, **info}))
 """
 

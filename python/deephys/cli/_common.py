@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -99,3 +100,36 @@ def output_file(help: str) -> Callable[[F], F]:
 def viewer_html_option(help: str) -> Callable[[F], F]:
     """The hidden `--viewer-html` of the commands that serve or embed the viewer (viewer development, tests)."""
     return click.option("--viewer-html", hidden=True, type=EXISTING_FILE, help=help)
+
+
+def report_options(json_help: str) -> Callable[[F], F]:
+    """`--format text|markdown|json` and `--out FILE`: the options of the commands that print a report."""
+
+    def decorate(command: F) -> F:
+        command = click.option(
+            "--out", type=click.Path(dir_okay=False, writable=True, path_type=Path), help="Write here instead."
+        )(command)
+        return click.option(
+            "--format",
+            "output_format",
+            type=click.Choice(["text", "markdown", "json"]),
+            default="text",
+            show_default=True,
+            help=f"Sentences for a terminal, Markdown for a report or an issue, JSON for programs ({json_help}).",
+        )(command)
+
+    return decorate
+
+
+def emit_report(result: dict[str, Any], render: Callable[..., str], output_format: str, out: Path | None) -> None:
+    """Print (or write to `out`) a report dict as JSON or through `render(result, markdown=...)`."""
+    if output_format == "json":
+        text = json.dumps(result, indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = render(result, markdown=output_format == "markdown")
+    if out is not None:
+        with friendly_errors():
+            out.write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {out}.", err=True)
+    else:
+        click.echo(terminal_safe(text, keep="\n", json=output_format == "json"), nl=False)

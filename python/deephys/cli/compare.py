@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
 from ..compare import compare as compare_runs
 from ..compare import render
-from ._common import FILE_OR_URL, friendly_errors, terminal_safe
+from ._common import FILE_OR_URL, emit_report, friendly_errors, report_options
 
 
 def _layer_pairs(value: str | None) -> list[tuple[str, str]] | None:
@@ -27,15 +26,7 @@ def _layer_pairs(value: str | None) -> list[tuple[str, str]] | None:
 @click.command()
 @click.argument("a", type=FILE_OR_URL)
 @click.argument("b", type=FILE_OR_URL)
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "markdown", "json"]),
-    default="text",
-    show_default=True,
-    help="Sentences, Markdown, or JSON for programs.",
-)
-@click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path), help="Write here instead.")
+@report_options("the keys are those of deephys.compare")
 @click.option("--layers", help="Layers to match, A:B pairs, comma-separated (default: same name, else same depth).")
 @click.option("--threshold", default=0.5, show_default=True, help="Correlation below which a unit is unique.")
 @click.option("--assume-same", is_flag=True, help="Do not compare the thumbnails: the datasets hold the same images.")
@@ -52,14 +43,4 @@ def compare(
     units, accuracy, confusions that appear or vanish, and whether B still has the units behind A's errors."""
     with friendly_errors():
         result = compare_runs(a, b, layers=_layer_pairs(layers), threshold=threshold, assume_same=assume_same)
-    text = (
-        json.dumps(result, indent=2, ensure_ascii=False) + "\n"
-        if output_format == "json"
-        else render(result, markdown=output_format == "markdown")
-    )
-    if out is not None:
-        with friendly_errors():
-            out.write_text(text, encoding="utf-8")
-        click.echo(f"Wrote {out}.", err=True)
-    else:
-        click.echo(terminal_safe(text, keep="\n", json=output_format == "json"), nl=False)
+    emit_report(result, render, output_format, out)

@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
 from ..findings import Limits, check_limits, findings, readout_for, render
 from ..format import Writer, open_run
-from ._common import FILE_OR_URL, friendly_errors, terminal_safe
+from ._common import FILE_OR_URL, emit_report, friendly_errors, report_options, terminal_safe
 
 
 @click.command()
 @click.argument("file", type=FILE_OR_URL)
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "markdown", "json"]),
-    default="text",
-    show_default=True,
-    help="Sentences for a terminal, Markdown for a report or an issue, JSON for programs (docs/findings.md).",
-)
-@click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path), help="Write here instead.")
+@report_options("docs/findings.md")
 @click.option(
     "--fit-readout",
     is_flag=True,
@@ -54,16 +45,7 @@ def report(
         if write:
             _store_fit(file)
         result = findings(file, limits, fit_readout=fit_readout)
-    if output_format == "json":
-        text = json.dumps(result, indent=2, ensure_ascii=False) + "\n"
-    else:
-        text = render(result, markdown=output_format == "markdown")
-    if out is not None:
-        with friendly_errors():
-            out.write_text(text, encoding="utf-8")
-        click.echo(f"Wrote {out}.", err=True)
-    else:
-        click.echo(terminal_safe(text, keep="\n", json=output_format == "json"), nl=False)
+    emit_report(result, render, output_format, out)
 
 
 def _store_fit(file: Path | str) -> None:

@@ -23,6 +23,7 @@ class ByteSource(Protocol):
 
     name: str  # what messages call it: a path or a URL
     size: int
+    bytes_transferred: int  # read so far
 
     def read(self, offset: int, length: int) -> bytes: ...
 
@@ -51,9 +52,12 @@ class LocalSource:
             kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
             raise FormatError(path, 0, f"is {kind}, not a Deephys file", "not-deephys")
         self.size = info.st_size
+        self.bytes_transferred = 0
 
     def read(self, offset: int, length: int) -> bytes:
-        return os.pread(self._fd, length, offset)
+        data = os.pread(self._fd, length, offset)
+        self.bytes_transferred += len(data)
+        return data
 
     def close(self) -> None:
         if self._fd >= 0:
