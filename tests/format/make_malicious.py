@@ -189,7 +189,7 @@ def all_refs(footer: pb.Footer) -> list[pb.RecordRef]:
     for dataset in footer.datasets:
         refs += [t.record for t in dataset.table]
         for layer in dataset.layers:
-            refs += [c.record for c in layer.chunks] + [layer.summary]
+            refs += [c.record for c in layer.chunks] + [layer.summary] + [c.record for c in layer.maps.chunks]
     return refs
 
 

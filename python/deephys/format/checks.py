@@ -9,6 +9,7 @@ from .._generated.deephys.v1 import deephys_pb2 as pb
 from ..errors import FormatError
 from . import dtypes
 from .limits import FRAME_SIZE, HEADER_SIZE, IMAGE_REF_SIZE, MAX_RECORD
+from .maps import MAX_MAP_CELLS
 from .readout import READOUT_NAMES, SOURCES
 from .summaries import summary_data_bytes
 
@@ -82,6 +83,9 @@ def check_footer(path: str, footer: pb.Footer, footer_offset: int) -> None:
                     "bad-record",
                 )
             referenced += FRAME_SIZE + data.summary.length
+            if data.HasField("maps"):
+                name = f"{where}, layer {layer.name!r} maps"
+                referenced += _check_maps(fail, name, data.maps, layer.units, dataset.top_k, footer_offset)
     if footer.HasField("readout"):
         referenced += _check_readout(fail, footer.readout, model, footer_offset)
     if referenced > footer_offset - HEADER_SIZE:
@@ -130,6 +134,33 @@ def _check_readout(fail: Fail, readout: pb.ReadoutInfo, model: pb.Model, footer_
         total += FRAME_SIZE + ref.record.length
     if classes != len(model.classes):
         fail(f"readout chunks cover {classes} classes; the model has {len(model.classes)}", "bad-record")
+    return total
+
+
+def _check_maps(fail: Fail, where: str, maps: pb.MapsInfo, units: int, top_k: int, footer_offset: int) -> int:
+    """A layer's maps index: a grid within the limit, at most top_k maps per unit, chunks covering every unit
+    and long enough for their cells; return the bytes they take."""
+    if not 1 <= maps.height * maps.width <= MAX_MAP_CELLS or not 1 <= maps.images <= top_k:
+        fail(
+            f"{where}: {maps.images} maps of {maps.height} x {maps.width} per unit "
+            f"(at most {top_k} maps, {MAX_MAP_CELLS} cells)"
+        )
+    unit, total = 0, 0
+    for ref in maps.chunks:
+        if ref.first_unit != unit or ref.units == 0:
+            fail(f"{where}: chunks are not contiguous at unit {unit}", "bad-record")
+        unit += ref.units
+        _check_ref(fail, where, ref.record, footer_offset)
+        needed = ref.units * maps.images * (maps.height * maps.width + 8)
+        if ref.record.length < needed:
+            fail(
+                f"{where}: a chunk of {ref.units} units holds at least {needed:,} bytes, "
+                f"its record {ref.record.length:,}",
+                "bad-record",
+            )
+        total += FRAME_SIZE + ref.record.length
+    if unit != units:
+        fail(f"{where}: chunks cover {unit} units; the layer has {units}", "bad-record")
     return total
 
 

@@ -20,7 +20,8 @@ from ..errors import UsageError, WrongStateError
 from ..model import Model
 from . import dtypes, images
 from .confidence import prediction_confidence
-from .limits import MAX_IMAGE_PIXELS, MAX_RECORD, TABLE_CHUNK_ROWS
+from .limits import ABSENT_INDEX, MAX_IMAGE_PIXELS, MAX_RECORD, TABLE_CHUNK_ROWS
+from .maps import DEFAULT_MAP_IMAGES, DEFAULT_MAP_SIZE, MapKeeper, quantize, reduce_maps
 from .records import ABSENT_IMAGE_REF, EncodedImage, pack_image_ref
 from .sink import RecordSink
 from .summaries import HistogramBuilder, SummaryBuilder
@@ -43,6 +44,8 @@ class DatasetSettings:
     image_encoding: str
     image_quality: int
     progress: bool
+    map_size: int = DEFAULT_MAP_SIZE
+    map_images: int = DEFAULT_MAP_IMAGES
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,7 @@ class _LayerStream:
         self.chunks: list[pb.ActivationChunkRef] = []
         self.rows_written = 0
         self.overflow = 0  # finite values given that became inf in `dtype`
+        self.maps: MapKeeper | None = None  # the maps of the units' top images, when the batches give them
 
 
 @dataclass
@@ -125,6 +129,7 @@ class DatasetWriter:
             self._progress = tqdm(total=total, desc=name, unit="img", leave=False)
         self._closed = False
         self._nonfinite_logits = 0  # images whose classifier outputs are not all finite
+        self._maps_started = False  # a first batch was seen: layers cannot start giving maps later
 
     # ---- public -------------------------------------------------------------
 
@@ -138,12 +143,15 @@ class DatasetWriter:
         metadata: Sequence[Mapping[str, str]] | None = None,
         layout: str = "auto",
         confidences: Any = None,
+        maps: Mapping[str, Any] | None = None,
     ) -> None:
         """Add a batch: `labels` (N,), `activations` {layer: (N, units)}, optional images (N, ...).
 
         `images` may also be a list of `EncodedImage`, copied into the file as they are. `predictions`
         default to the argmax of the classifier layer, `confidences` to the softmax probability of each
-        prediction over all classes (give both when predicting among some classes only).
+        prediction over all classes (give both when predicting among some classes only). `maps` gives, for
+        layers recorded with spatial or token pooling, the unpooled maps {layer: (N, units, h, w)} (any size:
+        reduced to the writer's map_size); the maps of each unit's top images are kept (docs/format.md, "Maps").
         """
         if self._closed:
             raise WrongStateError(f"dataset {self.name!r} is closed: start a new one with `writer.dataset(...)`")
@@ -162,6 +170,7 @@ class DatasetWriter:
         if metadata is not None and len(metadata) != n:
             raise UsageError(f"dataset {self.name!r}: {len(metadata)} metadata entries for {n} images")
         batch_images, converted = self._check_images(images, n, layout)
+        batch_maps = self._check_maps(maps, n)
         first = self.rows
         converting: list[threading.Event] = []
         try:
@@ -170,6 +179,8 @@ class DatasetWriter:
             for layer, value, kept, exact_values in zip(self._layers, values, stored, exact):
                 layer.overflow += _overflow(value, exact_values)
                 layer.summary.add(exact_values, labels)
+                if layer.maps is not None:
+                    layer.maps.update(layer.summary.top_indices, first, batch_maps[layer.index])
                 layer.pending.append(kept)
                 layer.pending_rows += n
                 self._flush_layer(layer, final=False, source=value)
@@ -421,7 +432,72 @@ class DatasetWriter:
             histogram=histogram.result().astype("<u4").tobytes(),
         )
         ref = self._sink.write_record(pb.Record(summary=summary))
-        return pb.LayerData(layer=layer.index, dtype=dtypes.to_proto(layer.dtype), chunks=layer.chunks, summary=ref)
+        data = pb.LayerData(layer=layer.index, dtype=dtypes.to_proto(layer.dtype), chunks=layer.chunks, summary=ref)
+        if layer.maps is not None:
+            data.maps.CopyFrom(self._write_maps(layer.index, layer.maps))
+        return data
+
+    def _write_maps(self, layer: int, keeper: MapKeeper) -> pb.MapsInfo:
+        units = keeper.indices.shape[0]
+        per_unit = keeper.images * (keeper.height * keeper.width + 8)
+        step = max(1, min(self._settings.chunk_bytes // per_unit, (MAX_RECORD - 1024) // per_unit))
+        info = pb.MapsInfo(images=keeper.images, height=keeper.height, width=keeper.width)
+        absent = keeper.indices == ABSENT_INDEX
+        for start in range(0, units, step):
+            stop = min(units, start + step)
+            maps = keeper.maps[start:stop].reshape(-1, keeper.height, keeper.width)
+            values, offsets, scales = quantize(maps)
+            gone = absent[start:stop].reshape(-1)
+            values[gone], offsets[gone], scales[gone] = 0, 0.0, 0.0
+            chunk = pb.MapChunk(
+                dataset=self.index,
+                layer=layer,
+                first_unit=start,
+                units=stop - start,
+                images=keeper.images,
+                height=keeper.height,
+                width=keeper.width,
+                values=values.tobytes(),
+                offsets=offsets.astype("<f4").tobytes(),
+                scales=scales.astype("<f4").tobytes(),
+            )
+            ref = self._sink.write_record(pb.Record(maps=chunk))
+            info.chunks.append(pb.MapChunkRef(first_unit=start, units=stop - start, record=ref))
+        return info
+
+    def _check_maps(self, maps: Mapping[str, Any] | None, n: int) -> dict[int, np.ndarray]:
+        """The batch's maps by layer index, reduced; the first batch decides which layers have maps."""
+        assert self._layers is not None
+        given = dict(maps or {})
+        unknown = [name for name in given if name not in self._model.layer_names]
+        if unknown:
+            raise UsageError(f"dataset {self.name!r}: maps of {unknown}, which are not layers of the model")
+        first = self.rows == 0 and all(layer.maps is None for layer in self._layers) and not self._maps_started
+        out: dict[int, np.ndarray] = {}
+        for layer in self._layers:
+            name = self._model.layers[layer.index].name
+            value = given.get(name)
+            if value is None:
+                if layer.maps is not None:
+                    raise UsageError(
+                        f"dataset {self.name!r}: layer {name!r} had maps in the first batch: give them in every batch"
+                    )
+                continue
+            array = np.asarray(value)
+            if array.ndim != 4 or array.shape[:2] != (n, layer.units):
+                raise UsageError(
+                    f"dataset {self.name!r}, layer {name!r}: maps must be (images, units, height, width) = "
+                    f"({n}, {layer.units}, h, w); got {array.shape}"
+                )
+            reduced = reduce_maps(array, self._settings.map_size)
+            if layer.maps is None:
+                if not first:
+                    raise UsageError(f"dataset {self.name!r}: layer {name!r} has maps, but not in the first batch")
+                images = min(self._settings.map_images, self._settings.top_k)
+                layer.maps = MapKeeper(layer.units, images, *reduced.shape[2:])
+            out[layer.index] = reduced
+        self._maps_started = True
+        return out
 
     def _submit_images(
         self, first: int, batch: np.ndarray | list[np.ndarray] | list[EncodedImage], converted: bool

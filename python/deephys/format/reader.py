@@ -26,6 +26,7 @@ from . import dtypes, images
 from .checks import check_footer
 from .container import Trailer, parse_header, parse_trailer
 from .limits import ABSENT_INDEX, FRAME_SIZE, HEADER_SIZE, IMAGE_REF_SIZE, MAX_FOOTER, MAX_IMAGE_PIXELS, TRAILER_SIZE
+from .maps import dequantize
 from .readout import READOUT_NAMES, Readout
 from .records import IMAGE_REF_DTYPE, EncodedImage, RecordFile, image_refs_array, unpack_image_ref
 from .sources import is_url
@@ -422,6 +423,54 @@ class Dataset:
             block = self._decode_chunk(data, ref)
             out[order[lo:hi]] = block[ordered[lo:hi] - ref.first_row]
         return out
+
+    def top_maps(self, layer: str | int, unit: int) -> np.ndarray | None:
+        """Where `unit` fires on its top images: float32 (m, h, w), aligned with the first m entries of
+        `summary(layer).top_images(unit)`; None for a layer stored without maps (docs/format.md, "Maps")."""
+        data = self._layer(layer)
+        if not data.HasField("maps"):
+            return None
+        units = self._run.model.layers[data.layer].units
+        if not 0 <= unit < units:
+            raise OutOfRangeError(f"unit {unit} outside the {units} units of layer {layer!r}")
+        ref = next(r for r in data.maps.chunks if r.first_unit <= unit < r.first_unit + r.units)
+        maps, present = self._map_chunk(data, ref)
+        row = unit - ref.first_unit
+        present_maps: np.ndarray = maps[row][present[row]]
+        return present_maps
+
+    def all_top_maps(self, layer: str | int) -> np.ndarray | None:
+        """Every unit's maps (units, images, h, w) as stored (absent top entries: zeros); None without maps."""
+        data = self._layer(layer)
+        if not data.HasField("maps"):
+            return None
+        return np.concatenate([self._map_chunk(data, ref)[0] for ref in data.maps.chunks])
+
+    def _map_chunk(self, data: pb.LayerData, ref: pb.MapChunkRef) -> tuple[np.ndarray, np.ndarray]:
+        """The maps of a chunk's units (units, images, h, w) and which of them are present (units, images)."""
+        info = data.maps
+        chunk = self._run.file.record(ref.record, "maps")
+        path, where = self._run.file.path, ref.record.offset
+        expected = (self.index, data.layer, ref.first_unit, ref.units, info.images, info.height, info.width)
+        found = (chunk.dataset, chunk.layer, chunk.first_unit, chunk.units, chunk.images, chunk.height, chunk.width)
+        if found != expected:
+            raise FormatError(path, where, "map chunk does not match its index entry", "bad-record")
+        count = ref.units * info.images
+        if (
+            len(chunk.values) != count * info.height * info.width
+            or len(chunk.offsets) != 4 * count
+            or len(chunk.scales) != 4 * count
+        ):
+            raise FormatError(path, where, "map chunk has the wrong number of bytes", "bad-record")
+        offsets = np.frombuffer(chunk.offsets, "<f4")
+        scales = np.frombuffer(chunk.scales, "<f4")
+        if not (np.isfinite(offsets).all() and np.isfinite(scales).all() and (scales >= 0).all()):
+            raise FormatError(path, where, "map chunk holds NaN, infinite or negative scales", "bad-value")
+        values = np.frombuffer(chunk.values, np.uint8).reshape(count, info.height, info.width)
+        maps = dequantize(values, offsets, scales).reshape(ref.units, info.images, info.height, info.width)
+        top = np.frombuffer(self._run.file.record(data.summary, "summary").top_indices, "<u4")
+        top = top.reshape(-1, self.top_k)[ref.first_unit : ref.first_unit + ref.units, : info.images]
+        return maps, top != ABSENT_INDEX
 
     def iter_activations(self, layer: str | int) -> Iterator[tuple[int, np.ndarray]]:
         """(first_row, block) over the stored chunks, in order; bounded memory."""

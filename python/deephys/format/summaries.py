@@ -161,6 +161,13 @@ class SummaryBuilder:
         self._top_values[units] = top_values
         self._top_indices[units] = np.where(np.isneginf(top_values), ABSENT_INDEX, top_indices)
 
+    @property
+    def top_indices(self) -> np.ndarray:
+        """The current top lists, (units, top_k) image indices (ABSENT_INDEX padded); read only."""
+        view: np.ndarray = self._top_indices.view()
+        view.flags.writeable = False
+        return view
+
     def partial(self) -> LayerSummary:
         """Everything but the histogram, which needs `min`/`max` first (see `HistogramBuilder`)."""
         empty_unit = ~np.isfinite(self._min)

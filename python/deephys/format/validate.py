@@ -157,6 +157,7 @@ def _referenced_offsets(run: Run) -> dict[int, str]:
         for data in info.layers:
             offsets.update({ref.record.offset: "activations" for ref in data.chunks})
             offsets[data.summary.offset] = "summary"
+            offsets.update({ref.record.offset: "maps" for ref in data.maps.chunks})
         if dataset.has_images:
             offsets.update({int(o): "image" for o in dataset.image_refs()["offset"] if o})
     return offsets
@@ -171,6 +172,7 @@ def _check_dataset(run: Run, dataset: Dataset, report: ValidationReport, summari
     classes = len(run.classes)
     for index, layer in enumerate(run.model.layers):
         stored = dataset.summary(index)
+        dataset.all_top_maps(index)  # reads and checks every map chunk
         if not summaries:
             for _ in dataset.iter_activations(index):
                 pass

@@ -30,6 +30,7 @@ from .limits import (
     MAX_RECORD,
     TRAILER_SIZE,
 )
+from .maps import DEFAULT_MAP_IMAGES, DEFAULT_MAP_SIZE, MAX_MAP_CELLS
 from .reader import open_run
 from .readout import READOUT_DTYPES, Readout, readout_chunks
 from .sink import RecordSink
@@ -76,6 +77,8 @@ class Writer:
         metadata: Mapping[str, str] | None = None,
         progress: bool = False,
         readout: Readout | None = None,
+        map_size: int = DEFAULT_MAP_SIZE,
+        map_images: int = DEFAULT_MAP_IMAGES,
     ):
         if mode not in ("w", "a"):
             raise UsageError(
@@ -94,6 +97,12 @@ class Writer:
         self.chunk_bytes = chunk_bytes
         self.encode_threads = encode_threads or min(4, os.cpu_count() or 1)
         self.progress = progress
+        if map_size < 1 or map_images < 1 or map_size * map_size > MAX_MAP_CELLS:
+            raise UsageError(
+                f"{path}: map_size must be 1..{int(MAX_MAP_CELLS**0.5)} and map_images positive "
+                f"(given {map_size}, {map_images})"
+            )
+        self.map_size, self.map_images = map_size, map_images
         self._activation_dtype = activation_dtype
         self._datasets: list[pb.DatasetInfo] = []
         self._open_dataset: DatasetWriter | None = None
@@ -172,6 +181,8 @@ class Writer:
                 image_encoding=self.image_encoding,
                 image_quality=self.image_quality,
                 progress=self.progress,
+                map_size=self.map_size,
+                map_images=self.map_images,
             ),
             DatasetEvents(done=self._dataset_done, discarded=self._dataset_discarded, failed=self._drop_dataset),
             index=len(self._datasets),
@@ -197,8 +208,9 @@ class Writer:
         layout: Literal["auto", "NHWC", "NCHW"] = "auto",
         activation_dtype: str | Mapping[str, str] | None = None,
         batch_size: int = 1024,
+        maps: Mapping[str, Any] | None = None,
     ) -> None:
-        """Write a whole dataset held in memory (it is streamed in batches)."""
+        """Write a whole dataset held in memory (it is streamed in batches). `maps`: see `DatasetWriter.append`."""
         labels = np.asarray(labels)
         n = labels.shape[0] if labels.ndim else 0
         _check_rows(
@@ -207,6 +219,7 @@ class Writer:
             n,
             {
                 **{f"activations[{layer!r}]": value for layer, value in activations.items()},
+                **{f"maps[{layer!r}]": value for layer, value in (maps or {}).items()},
                 "images": images,
                 "predictions": predictions,
                 "metadata": metadata,
@@ -221,6 +234,7 @@ class Writer:
                     predictions=predictions,
                     metadata=metadata,
                     layout=layout,
+                    maps=maps,
                 )
             for start in range(0, n, batch_size):
                 stop = min(n, start + batch_size)
@@ -231,6 +245,7 @@ class Writer:
                     predictions=None if predictions is None else np.asarray(predictions)[start:stop],
                     metadata=None if metadata is None else metadata[start:stop],
                     layout=layout,
+                    maps=None if maps is None else {k: v[start:stop] for k, v in maps.items()},
                 )
 
     def close(self) -> None:

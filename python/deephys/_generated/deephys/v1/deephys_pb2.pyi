@@ -134,16 +134,40 @@ class ImageTableChunkRef(_message.Message):
     def __init__(self, first_row: _Optional[int] = ..., rows: _Optional[int] = ..., record: _Optional[_Union[RecordRef, _Mapping]] = ...) -> None: ...
 
 class LayerData(_message.Message):
-    __slots__ = ("layer", "dtype", "chunks", "summary")
+    __slots__ = ("layer", "dtype", "chunks", "summary", "maps")
     LAYER_FIELD_NUMBER: _ClassVar[int]
     DTYPE_FIELD_NUMBER: _ClassVar[int]
     CHUNKS_FIELD_NUMBER: _ClassVar[int]
     SUMMARY_FIELD_NUMBER: _ClassVar[int]
+    MAPS_FIELD_NUMBER: _ClassVar[int]
     layer: int
     dtype: DType
     chunks: _containers.RepeatedCompositeFieldContainer[ActivationChunkRef]
     summary: RecordRef
-    def __init__(self, layer: _Optional[int] = ..., dtype: _Optional[_Union[DType, str]] = ..., chunks: _Optional[_Iterable[_Union[ActivationChunkRef, _Mapping]]] = ..., summary: _Optional[_Union[RecordRef, _Mapping]] = ...) -> None: ...
+    maps: MapsInfo
+    def __init__(self, layer: _Optional[int] = ..., dtype: _Optional[_Union[DType, str]] = ..., chunks: _Optional[_Iterable[_Union[ActivationChunkRef, _Mapping]]] = ..., summary: _Optional[_Union[RecordRef, _Mapping]] = ..., maps: _Optional[_Union[MapsInfo, _Mapping]] = ...) -> None: ...
+
+class MapsInfo(_message.Message):
+    __slots__ = ("images", "height", "width", "chunks")
+    IMAGES_FIELD_NUMBER: _ClassVar[int]
+    HEIGHT_FIELD_NUMBER: _ClassVar[int]
+    WIDTH_FIELD_NUMBER: _ClassVar[int]
+    CHUNKS_FIELD_NUMBER: _ClassVar[int]
+    images: int
+    height: int
+    width: int
+    chunks: _containers.RepeatedCompositeFieldContainer[MapChunkRef]
+    def __init__(self, images: _Optional[int] = ..., height: _Optional[int] = ..., width: _Optional[int] = ..., chunks: _Optional[_Iterable[_Union[MapChunkRef, _Mapping]]] = ...) -> None: ...
+
+class MapChunkRef(_message.Message):
+    __slots__ = ("first_unit", "units", "record")
+    FIRST_UNIT_FIELD_NUMBER: _ClassVar[int]
+    UNITS_FIELD_NUMBER: _ClassVar[int]
+    RECORD_FIELD_NUMBER: _ClassVar[int]
+    first_unit: int
+    units: int
+    record: RecordRef
+    def __init__(self, first_unit: _Optional[int] = ..., units: _Optional[int] = ..., record: _Optional[_Union[RecordRef, _Mapping]] = ...) -> None: ...
 
 class DatasetInfo(_message.Message):
     __slots__ = ("name", "role", "description", "images", "table", "layers", "has_images", "top_k", "histogram_bins")
@@ -217,7 +241,7 @@ class ReadoutChunkRef(_message.Message):
     def __init__(self, first_class: _Optional[int] = ..., classes: _Optional[int] = ..., record: _Optional[_Union[RecordRef, _Mapping]] = ...) -> None: ...
 
 class Record(_message.Message):
-    __slots__ = ("activations", "table", "image", "summary", "model", "footer", "readout")
+    __slots__ = ("activations", "table", "image", "summary", "model", "footer", "readout", "maps")
     ACTIVATIONS_FIELD_NUMBER: _ClassVar[int]
     TABLE_FIELD_NUMBER: _ClassVar[int]
     IMAGE_FIELD_NUMBER: _ClassVar[int]
@@ -225,6 +249,7 @@ class Record(_message.Message):
     MODEL_FIELD_NUMBER: _ClassVar[int]
     FOOTER_FIELD_NUMBER: _ClassVar[int]
     READOUT_FIELD_NUMBER: _ClassVar[int]
+    MAPS_FIELD_NUMBER: _ClassVar[int]
     activations: ActivationChunk
     table: ImageTableChunk
     image: Image
@@ -232,7 +257,8 @@ class Record(_message.Message):
     model: Model
     footer: Footer
     readout: ReadoutChunk
-    def __init__(self, activations: _Optional[_Union[ActivationChunk, _Mapping]] = ..., table: _Optional[_Union[ImageTableChunk, _Mapping]] = ..., image: _Optional[_Union[Image, _Mapping]] = ..., summary: _Optional[_Union[LayerSummary, _Mapping]] = ..., model: _Optional[_Union[Model, _Mapping]] = ..., footer: _Optional[_Union[Footer, _Mapping]] = ..., readout: _Optional[_Union[ReadoutChunk, _Mapping]] = ...) -> None: ...
+    maps: MapChunk
+    def __init__(self, activations: _Optional[_Union[ActivationChunk, _Mapping]] = ..., table: _Optional[_Union[ImageTableChunk, _Mapping]] = ..., image: _Optional[_Union[Image, _Mapping]] = ..., summary: _Optional[_Union[LayerSummary, _Mapping]] = ..., model: _Optional[_Union[Model, _Mapping]] = ..., footer: _Optional[_Union[Footer, _Mapping]] = ..., readout: _Optional[_Union[ReadoutChunk, _Mapping]] = ..., maps: _Optional[_Union[MapChunk, _Mapping]] = ...) -> None: ...
 
 class ActivationChunk(_message.Message):
     __slots__ = ("dataset", "layer", "first_row", "rows", "units", "dtype", "data")
@@ -357,3 +383,27 @@ class ReadoutChunk(_message.Message):
     weights: bytes
     bias: bytes
     def __init__(self, first_class: _Optional[int] = ..., classes: _Optional[int] = ..., units: _Optional[int] = ..., dtype: _Optional[_Union[DType, str]] = ..., weights: _Optional[bytes] = ..., bias: _Optional[bytes] = ...) -> None: ...
+
+class MapChunk(_message.Message):
+    __slots__ = ("dataset", "layer", "first_unit", "units", "images", "height", "width", "values", "offsets", "scales")
+    DATASET_FIELD_NUMBER: _ClassVar[int]
+    LAYER_FIELD_NUMBER: _ClassVar[int]
+    FIRST_UNIT_FIELD_NUMBER: _ClassVar[int]
+    UNITS_FIELD_NUMBER: _ClassVar[int]
+    IMAGES_FIELD_NUMBER: _ClassVar[int]
+    HEIGHT_FIELD_NUMBER: _ClassVar[int]
+    WIDTH_FIELD_NUMBER: _ClassVar[int]
+    VALUES_FIELD_NUMBER: _ClassVar[int]
+    OFFSETS_FIELD_NUMBER: _ClassVar[int]
+    SCALES_FIELD_NUMBER: _ClassVar[int]
+    dataset: int
+    layer: int
+    first_unit: int
+    units: int
+    images: int
+    height: int
+    width: int
+    values: bytes
+    offsets: bytes
+    scales: bytes
+    def __init__(self, dataset: _Optional[int] = ..., layer: _Optional[int] = ..., first_unit: _Optional[int] = ..., units: _Optional[int] = ..., images: _Optional[int] = ..., height: _Optional[int] = ..., width: _Optional[int] = ..., values: _Optional[bytes] = ..., offsets: _Optional[bytes] = ..., scales: _Optional[bytes] = ...) -> None: ...

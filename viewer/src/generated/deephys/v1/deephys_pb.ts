@@ -24,7 +24,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file deephys/v1/deephys.proto.
  */
 export const file_deephys_v1_deephys: GenFile = /*@__PURE__*/
-  fileDesc("ChhkZWVwaHlzL3YxL2RlZXBoeXMucHJvdG8SCmRlZXBoeXMudjEiVwoIUHJvZHVjZXISDAoEbmFtZRgBIAEoCRIPCgd2ZXJzaW9uGAIgASgJEhEKCWZyYW1ld29yaxgDIAEoCRIZChFmcmFtZXdvcmtfdmVyc2lvbhgEIAEoCSKSAQoFTGF5ZXISDAoEbmFtZRgBIAEoCRINCgV1bml0cxgCIAEoDRIkCgdwb29saW5nGAMgASgOMhMuZGVlcGh5cy52MS5Qb29saW5nEhsKE3Bvb2xpbmdfZGVzY3JpcHRpb24YBCABKAkSEwoLdW5pdF9sYWJlbHMYBSADKAkSFAoMcmVsdV9hcHBsaWVkGAYgASgIIpoBCgVNb2RlbBIMCgRuYW1lGAEgASgJEhMKC2ZpbmdlcnByaW50GAIgASgJEiYKCHByb2R1Y2VyGAMgASgLMhQuZGVlcGh5cy52MS5Qcm9kdWNlchIhCgZsYXllcnMYBCADKAsyES5kZWVwaHlzLnYxLkxheWVyEhIKCmNsYXNzaWZpZXIYBSABKAkSDwoHY2xhc3NlcxgGIAMoCSI6CglSZWNvcmRSZWYSDgoGb2Zmc2V0GAEgASgEEg4KBmxlbmd0aBgCIAEoDRINCgVjcmMzMhgDIAEoByJcChJBY3RpdmF0aW9uQ2h1bmtSZWYSEQoJZmlyc3Rfcm93GAEgASgEEgwKBHJvd3MYAiABKA0SJQoGcmVjb3JkGAMgASgLMhUuZGVlcGh5cy52MS5SZWNvcmRSZWYiXAoSSW1hZ2VUYWJsZUNodW5rUmVmEhEKCWZpcnN0X3JvdxgBIAEoBBIMCgRyb3dzGAIgASgNEiUKBnJlY29yZBgDIAEoCzIVLmRlZXBoeXMudjEuUmVjb3JkUmVmIpQBCglMYXllckRhdGESDQoFbGF5ZXIYASABKA0SIAoFZHR5cGUYAiABKA4yES5kZWVwaHlzLnYxLkRUeXBlEi4KBmNodW5rcxgDIAMoCzIeLmRlZXBoeXMudjEuQWN0aXZhdGlvbkNodW5rUmVmEiYKB3N1bW1hcnkYBCABKAsyFS5kZWVwaHlzLnYxLlJlY29yZFJlZiLxAQoLRGF0YXNldEluZm8SDAoEbmFtZRgBIAEoCRIeCgRyb2xlGAIgASgOMhAuZGVlcGh5cy52MS5Sb2xlEhMKC2Rlc2NyaXB0aW9uGAMgASgJEg4KBmltYWdlcxgEIAEoBBItCgV0YWJsZRgFIAMoCzIeLmRlZXBoeXMudjEuSW1hZ2VUYWJsZUNodW5rUmVmEiUKBmxheWVycxgGIAMoCzIVLmRlZXBoeXMudjEuTGF5ZXJEYXRhEhIKCmhhc19pbWFnZXMYByABKAgSDQoFdG9wX2sYCCABKA0SFgoOaGlzdG9ncmFtX2JpbnMYCSABKA0iqQIKBkZvb3RlchIUCgxmb3JtYXRfbWFqb3IYASABKA0SFAoMZm9ybWF0X21pbm9yGAIgASgNEiAKBW1vZGVsGAMgASgLMhEuZGVlcGh5cy52MS5Nb2RlbBIpCghkYXRhc2V0cxgEIAMoCzIXLmRlZXBoeXMudjEuRGF0YXNldEluZm8SMgoIbWV0YWRhdGEYBSADKAsyIC5kZWVwaHlzLnYxLkZvb3Rlci5NZXRhZGF0YUVudHJ5EhcKD2VhcmxpZXJfZm9vdGVycxgGIAMoBBIoCgdyZWFkb3V0GAcgASgLMhcuZGVlcGh5cy52MS5SZWFkb3V0SW5mbxovCg1NZXRhZGF0YUVudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEijQEKC1JlYWRvdXRJbmZvEg0KBWxheWVyGAEgASgNEiAKBWR0eXBlGAIgASgOMhEuZGVlcGh5cy52MS5EVHlwZRIrCgZjaHVua3MYAyADKAsyGy5kZWVwaHlzLnYxLlJlYWRvdXRDaHVua1JlZhIOCgZzb3VyY2UYBCABKAkSEAoIcmVzaWR1YWwYBSABKAEiXgoPUmVhZG91dENodW5rUmVmEhMKC2ZpcnN0X2NsYXNzGAEgASgNEg8KB2NsYXNzZXMYAiABKA0SJQoGcmVjb3JkGAMgASgLMhUuZGVlcGh5cy52MS5SZWNvcmRSZWYiwAIKBlJlY29yZBIyCgthY3RpdmF0aW9ucxgBIAEoCzIbLmRlZXBoeXMudjEuQWN0aXZhdGlvbkNodW5rSAASLAoFdGFibGUYAiABKAsyGy5kZWVwaHlzLnYxLkltYWdlVGFibGVDaHVua0gAEiIKBWltYWdlGAMgASgLMhEuZGVlcGh5cy52MS5JbWFnZUgAEisKB3N1bW1hcnkYBSABKAsyGC5kZWVwaHlzLnYxLkxheWVyU3VtbWFyeUgAEiIKBW1vZGVsGAYgASgLMhEuZGVlcGh5cy52MS5Nb2RlbEgAEiQKBmZvb3RlchgHIAEoCzISLmRlZXBoeXMudjEuRm9vdGVySAASKwoHcmVhZG91dBgIIAEoCzIYLmRlZXBoeXMudjEuUmVhZG91dENodW5rSABCBgoEYm9keUoECAQQBSKRAQoPQWN0aXZhdGlvbkNodW5rEg8KB2RhdGFzZXQYASABKA0SDQoFbGF5ZXIYAiABKA0SEQoJZmlyc3Rfcm93GAMgASgEEgwKBHJvd3MYBCABKA0SDQoFdW5pdHMYBSABKA0SIAoFZHR5cGUYBiABKA4yES5kZWVwaHlzLnYxLkRUeXBlEgwKBGRhdGEYByABKAwiJgoIS2V5VmFsdWUSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJIjYKDUltYWdlTWV0YWRhdGESJQoHZW50cmllcxgBIAMoCzIULmRlZXBoeXMudjEuS2V5VmFsdWUiugEKD0ltYWdlVGFibGVDaHVuaxIPCgdkYXRhc2V0GAEgASgNEhEKCWZpcnN0X3JvdxgCIAEoBBIMCgRyb3dzGAMgASgNEg4KBmxhYmVscxgEIAMoDRITCgtwcmVkaWN0aW9ucxgFIAMoDRITCgtjb25maWRlbmNlcxgGIAEoDBIrCghtZXRhZGF0YRgHIAMoCzIZLmRlZXBoeXMudjEuSW1hZ2VNZXRhZGF0YRIOCgZpbWFnZXMYCCABKAwikwEKBUltYWdlEg8KB2RhdGFzZXQYASABKA0SDQoFaW5kZXgYAiABKAQSKwoIZW5jb2RpbmcYAyABKA4yGS5kZWVwaHlzLnYxLkltYWdlRW5jb2RpbmcSDQoFd2lkdGgYBCABKA0SDgoGaGVpZ2h0GAUgASgNEhAKCGNoYW5uZWxzGAYgASgNEgwKBGRhdGEYByABKAwiugIKDExheWVyU3VtbWFyeRIPCgdkYXRhc2V0GAEgASgNEg0KBWxheWVyGAIgASgNEg0KBXVuaXRzGAMgASgNEg8KB2NsYXNzZXMYBCABKA0SDgoGaW1hZ2VzGAUgASgEEgsKA21pbhgGIAEoDBILCgNtYXgYByABKAwSDAoEbWVhbhgIIAEoDBIRCgluYW5fY291bnQYCSABKAwSEQoJaW5mX2NvdW50GAogASgMEg0KBXRvcF9rGAsgASgNEhMKC3RvcF9pbmRpY2VzGAwgASgMEhIKCnRvcF92YWx1ZXMYDSABKAwSEwoLY2xhc3NfbWVhbnMYDiABKAwSFAoMY2xhc3NfY291bnRzGA8gASgMEhYKDmhpc3RvZ3JhbV9iaW5zGBAgASgNEhEKCWhpc3RvZ3JhbRgRIAEoDCKEAQoMUmVhZG91dENodW5rEhMKC2ZpcnN0X2NsYXNzGAEgASgNEg8KB2NsYXNzZXMYAiABKA0SDQoFdW5pdHMYAyABKA0SIAoFZHR5cGUYBCABKA4yES5kZWVwaHlzLnYxLkRUeXBlEg8KB3dlaWdodHMYBSABKAwSDAoEYmlhcxgGIAEoDCprCgVEVHlwZRIVChFEVFlQRV9VTlNQRUNJRklFRBAAEhEKDURUWVBFX0ZMT0FUMzIQARIRCg1EVFlQRV9GTE9BVDE2EAISEgoORFRZUEVfQkZMT0FUMTYQAxIRCg1EVFlQRV9GTE9BVDY0EAQqwwEKB1Bvb2xpbmcSFwoTUE9PTElOR19VTlNQRUNJRklFRBAAEhAKDFBPT0xJTkdfTk9ORRABEhgKFFBPT0xJTkdfU1BBVElBTF9NRUFOEAISFwoTUE9PTElOR19TUEFUSUFMX01BWBADEhYKElBPT0xJTkdfVE9LRU5fTUVBThAEEhcKE1BPT0xJTkdfVE9LRU5fRklSU1QQBRIVChFQT09MSU5HX1RPS0VOX01BWBAGEhIKDlBPT0xJTkdfQ1VTVE9NEAcqNwoEUm9sZRIUChBST0xFX1VOU1BFQ0lGSUVEEAASCwoHUk9MRV9JRBABEgwKCFJPTEVfT09EEAIqeQoNSW1hZ2VFbmNvZGluZxIeChpJTUFHRV9FTkNPRElOR19VTlNQRUNJRklFRBAAEhYKEklNQUdFX0VOQ09ESU5HX1BORxABEhcKE0lNQUdFX0VOQ09ESU5HX0pQRUcQAhIXChNJTUFHRV9FTkNPRElOR19XRUJQEANiBnByb3RvMw");
+  fileDesc("ChhkZWVwaHlzL3YxL2RlZXBoeXMucHJvdG8SCmRlZXBoeXMudjEiVwoIUHJvZHVjZXISDAoEbmFtZRgBIAEoCRIPCgd2ZXJzaW9uGAIgASgJEhEKCWZyYW1ld29yaxgDIAEoCRIZChFmcmFtZXdvcmtfdmVyc2lvbhgEIAEoCSKSAQoFTGF5ZXISDAoEbmFtZRgBIAEoCRINCgV1bml0cxgCIAEoDRIkCgdwb29saW5nGAMgASgOMhMuZGVlcGh5cy52MS5Qb29saW5nEhsKE3Bvb2xpbmdfZGVzY3JpcHRpb24YBCABKAkSEwoLdW5pdF9sYWJlbHMYBSADKAkSFAoMcmVsdV9hcHBsaWVkGAYgASgIIpoBCgVNb2RlbBIMCgRuYW1lGAEgASgJEhMKC2ZpbmdlcnByaW50GAIgASgJEiYKCHByb2R1Y2VyGAMgASgLMhQuZGVlcGh5cy52MS5Qcm9kdWNlchIhCgZsYXllcnMYBCADKAsyES5kZWVwaHlzLnYxLkxheWVyEhIKCmNsYXNzaWZpZXIYBSABKAkSDwoHY2xhc3NlcxgGIAMoCSI6CglSZWNvcmRSZWYSDgoGb2Zmc2V0GAEgASgEEg4KBmxlbmd0aBgCIAEoDRINCgVjcmMzMhgDIAEoByJcChJBY3RpdmF0aW9uQ2h1bmtSZWYSEQoJZmlyc3Rfcm93GAEgASgEEgwKBHJvd3MYAiABKA0SJQoGcmVjb3JkGAMgASgLMhUuZGVlcGh5cy52MS5SZWNvcmRSZWYiXAoSSW1hZ2VUYWJsZUNodW5rUmVmEhEKCWZpcnN0X3JvdxgBIAEoBBIMCgRyb3dzGAIgASgNEiUKBnJlY29yZBgDIAEoCzIVLmRlZXBoeXMudjEuUmVjb3JkUmVmIrgBCglMYXllckRhdGESDQoFbGF5ZXIYASABKA0SIAoFZHR5cGUYAiABKA4yES5kZWVwaHlzLnYxLkRUeXBlEi4KBmNodW5rcxgDIAMoCzIeLmRlZXBoeXMudjEuQWN0aXZhdGlvbkNodW5rUmVmEiYKB3N1bW1hcnkYBCABKAsyFS5kZWVwaHlzLnYxLlJlY29yZFJlZhIiCgRtYXBzGAUgASgLMhQuZGVlcGh5cy52MS5NYXBzSW5mbyJiCghNYXBzSW5mbxIOCgZpbWFnZXMYASABKA0SDgoGaGVpZ2h0GAIgASgNEg0KBXdpZHRoGAMgASgNEicKBmNodW5rcxgEIAMoCzIXLmRlZXBoeXMudjEuTWFwQ2h1bmtSZWYiVwoLTWFwQ2h1bmtSZWYSEgoKZmlyc3RfdW5pdBgBIAEoDRINCgV1bml0cxgCIAEoDRIlCgZyZWNvcmQYAyABKAsyFS5kZWVwaHlzLnYxLlJlY29yZFJlZiLxAQoLRGF0YXNldEluZm8SDAoEbmFtZRgBIAEoCRIeCgRyb2xlGAIgASgOMhAuZGVlcGh5cy52MS5Sb2xlEhMKC2Rlc2NyaXB0aW9uGAMgASgJEg4KBmltYWdlcxgEIAEoBBItCgV0YWJsZRgFIAMoCzIeLmRlZXBoeXMudjEuSW1hZ2VUYWJsZUNodW5rUmVmEiUKBmxheWVycxgGIAMoCzIVLmRlZXBoeXMudjEuTGF5ZXJEYXRhEhIKCmhhc19pbWFnZXMYByABKAgSDQoFdG9wX2sYCCABKA0SFgoOaGlzdG9ncmFtX2JpbnMYCSABKA0iqQIKBkZvb3RlchIUCgxmb3JtYXRfbWFqb3IYASABKA0SFAoMZm9ybWF0X21pbm9yGAIgASgNEiAKBW1vZGVsGAMgASgLMhEuZGVlcGh5cy52MS5Nb2RlbBIpCghkYXRhc2V0cxgEIAMoCzIXLmRlZXBoeXMudjEuRGF0YXNldEluZm8SMgoIbWV0YWRhdGEYBSADKAsyIC5kZWVwaHlzLnYxLkZvb3Rlci5NZXRhZGF0YUVudHJ5EhcKD2VhcmxpZXJfZm9vdGVycxgGIAMoBBIoCgdyZWFkb3V0GAcgASgLMhcuZGVlcGh5cy52MS5SZWFkb3V0SW5mbxovCg1NZXRhZGF0YUVudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEijQEKC1JlYWRvdXRJbmZvEg0KBWxheWVyGAEgASgNEiAKBWR0eXBlGAIgASgOMhEuZGVlcGh5cy52MS5EVHlwZRIrCgZjaHVua3MYAyADKAsyGy5kZWVwaHlzLnYxLlJlYWRvdXRDaHVua1JlZhIOCgZzb3VyY2UYBCABKAkSEAoIcmVzaWR1YWwYBSABKAEiXgoPUmVhZG91dENodW5rUmVmEhMKC2ZpcnN0X2NsYXNzGAEgASgNEg8KB2NsYXNzZXMYAiABKA0SJQoGcmVjb3JkGAMgASgLMhUuZGVlcGh5cy52MS5SZWNvcmRSZWYi5gIKBlJlY29yZBIyCgthY3RpdmF0aW9ucxgBIAEoCzIbLmRlZXBoeXMudjEuQWN0aXZhdGlvbkNodW5rSAASLAoFdGFibGUYAiABKAsyGy5kZWVwaHlzLnYxLkltYWdlVGFibGVDaHVua0gAEiIKBWltYWdlGAMgASgLMhEuZGVlcGh5cy52MS5JbWFnZUgAEisKB3N1bW1hcnkYBSABKAsyGC5kZWVwaHlzLnYxLkxheWVyU3VtbWFyeUgAEiIKBW1vZGVsGAYgASgLMhEuZGVlcGh5cy52MS5Nb2RlbEgAEiQKBmZvb3RlchgHIAEoCzISLmRlZXBoeXMudjEuRm9vdGVySAASKwoHcmVhZG91dBgIIAEoCzIYLmRlZXBoeXMudjEuUmVhZG91dENodW5rSAASJAoEbWFwcxgJIAEoCzIULmRlZXBoeXMudjEuTWFwQ2h1bmtIAEIGCgRib2R5SgQIBBAFIpEBCg9BY3RpdmF0aW9uQ2h1bmsSDwoHZGF0YXNldBgBIAEoDRINCgVsYXllchgCIAEoDRIRCglmaXJzdF9yb3cYAyABKAQSDAoEcm93cxgEIAEoDRINCgV1bml0cxgFIAEoDRIgCgVkdHlwZRgGIAEoDjIRLmRlZXBoeXMudjEuRFR5cGUSDAoEZGF0YRgHIAEoDCImCghLZXlWYWx1ZRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAkiNgoNSW1hZ2VNZXRhZGF0YRIlCgdlbnRyaWVzGAEgAygLMhQuZGVlcGh5cy52MS5LZXlWYWx1ZSK6AQoPSW1hZ2VUYWJsZUNodW5rEg8KB2RhdGFzZXQYASABKA0SEQoJZmlyc3Rfcm93GAIgASgEEgwKBHJvd3MYAyABKA0SDgoGbGFiZWxzGAQgAygNEhMKC3ByZWRpY3Rpb25zGAUgAygNEhMKC2NvbmZpZGVuY2VzGAYgASgMEisKCG1ldGFkYXRhGAcgAygLMhkuZGVlcGh5cy52MS5JbWFnZU1ldGFkYXRhEg4KBmltYWdlcxgIIAEoDCKTAQoFSW1hZ2USDwoHZGF0YXNldBgBIAEoDRINCgVpbmRleBgCIAEoBBIrCghlbmNvZGluZxgDIAEoDjIZLmRlZXBoeXMudjEuSW1hZ2VFbmNvZGluZxINCgV3aWR0aBgEIAEoDRIOCgZoZWlnaHQYBSABKA0SEAoIY2hhbm5lbHMYBiABKA0SDAoEZGF0YRgHIAEoDCK6AgoMTGF5ZXJTdW1tYXJ5Eg8KB2RhdGFzZXQYASABKA0SDQoFbGF5ZXIYAiABKA0SDQoFdW5pdHMYAyABKA0SDwoHY2xhc3NlcxgEIAEoDRIOCgZpbWFnZXMYBSABKAQSCwoDbWluGAYgASgMEgsKA21heBgHIAEoDBIMCgRtZWFuGAggASgMEhEKCW5hbl9jb3VudBgJIAEoDBIRCglpbmZfY291bnQYCiABKAwSDQoFdG9wX2sYCyABKA0SEwoLdG9wX2luZGljZXMYDCABKAwSEgoKdG9wX3ZhbHVlcxgNIAEoDBITCgtjbGFzc19tZWFucxgOIAEoDBIUCgxjbGFzc19jb3VudHMYDyABKAwSFgoOaGlzdG9ncmFtX2JpbnMYECABKA0SEQoJaGlzdG9ncmFtGBEgASgMIoQBCgxSZWFkb3V0Q2h1bmsSEwoLZmlyc3RfY2xhc3MYASABKA0SDwoHY2xhc3NlcxgCIAEoDRINCgV1bml0cxgDIAEoDRIgCgVkdHlwZRgEIAEoDjIRLmRlZXBoeXMudjEuRFR5cGUSDwoHd2VpZ2h0cxgFIAEoDBIMCgRiaWFzGAYgASgMIq0BCghNYXBDaHVuaxIPCgdkYXRhc2V0GAEgASgNEg0KBWxheWVyGAIgASgNEhIKCmZpcnN0X3VuaXQYAyABKA0SDQoFdW5pdHMYBCABKA0SDgoGaW1hZ2VzGAUgASgNEg4KBmhlaWdodBgGIAEoDRINCgV3aWR0aBgHIAEoDRIOCgZ2YWx1ZXMYCCABKAwSDwoHb2Zmc2V0cxgJIAEoDBIOCgZzY2FsZXMYCiABKAwqawoFRFR5cGUSFQoRRFRZUEVfVU5TUEVDSUZJRUQQABIRCg1EVFlQRV9GTE9BVDMyEAESEQoNRFRZUEVfRkxPQVQxNhACEhIKDkRUWVBFX0JGTE9BVDE2EAMSEQoNRFRZUEVfRkxPQVQ2NBAEKsMBCgdQb29saW5nEhcKE1BPT0xJTkdfVU5TUEVDSUZJRUQQABIQCgxQT09MSU5HX05PTkUQARIYChRQT09MSU5HX1NQQVRJQUxfTUVBThACEhcKE1BPT0xJTkdfU1BBVElBTF9NQVgQAxIWChJQT09MSU5HX1RPS0VOX01FQU4QBBIXChNQT09MSU5HX1RPS0VOX0ZJUlNUEAUSFQoRUE9PTElOR19UT0tFTl9NQVgQBhISCg5QT09MSU5HX0NVU1RPTRAHKjcKBFJvbGUSFAoQUk9MRV9VTlNQRUNJRklFRBAAEgsKB1JPTEVfSUQQARIMCghST0xFX09PRBACKnkKDUltYWdlRW5jb2RpbmcSHgoaSU1BR0VfRU5DT0RJTkdfVU5TUEVDSUZJRUQQABIWChJJTUFHRV9FTkNPRElOR19QTkcQARIXChNJTUFHRV9FTkNPRElOR19KUEVHEAISFwoTSU1BR0VfRU5DT0RJTkdfV0VCUBADYgZwcm90bzM");
 
 /**
  * What wrote the file.
@@ -289,6 +289,14 @@ export type LayerData = Message<"deephys.v1.LayerData"> & {
    * @generated from field: deephys.v1.RecordRef summary = 4;
    */
   summary?: RecordRef | undefined;
+
+  /**
+   * Where the units fire: for a layer recorded with spatial or token pooling,
+   * each unit's unpooled map on its first top images (absent: none stored).
+   *
+   * @generated from field: deephys.v1.MapsInfo maps = 5;
+   */
+  maps?: MapsInfo | undefined;
 };
 
 /**
@@ -297,6 +305,75 @@ export type LayerData = Message<"deephys.v1.LayerData"> & {
  */
 export const LayerDataSchema: GenMessage<LayerData> = /*@__PURE__*/
   messageDesc(file_deephys_v1_deephys, 6);
+
+/**
+ * The maps of a layer's units on their top images: for unit u, the maps of
+ * the first `images` entries of the summary's top list (in its order), each a
+ * height x width grid reduced from the unpooled map by exact area weights.
+ *
+ * @generated from message deephys.v1.MapsInfo
+ */
+export type MapsInfo = Message<"deephys.v1.MapsInfo"> & {
+  /**
+   * maps per unit (<= the summary's top_k)
+   *
+   * @generated from field: uint32 images = 1;
+   */
+  images: number;
+
+  /**
+   * @generated from field: uint32 height = 2;
+   */
+  height: number;
+
+  /**
+   * @generated from field: uint32 width = 3;
+   */
+  width: number;
+
+  /**
+   * contiguous, ascending, covering all units
+   *
+   * @generated from field: repeated deephys.v1.MapChunkRef chunks = 4;
+   */
+  chunks: MapChunkRef[];
+};
+
+/**
+ * Describes the message deephys.v1.MapsInfo.
+ * Use `create(MapsInfoSchema)` to create a new message.
+ */
+export const MapsInfoSchema: GenMessage<MapsInfo> = /*@__PURE__*/
+  messageDesc(file_deephys_v1_deephys, 7);
+
+/**
+ * @generated from message deephys.v1.MapChunkRef
+ */
+export type MapChunkRef = Message<"deephys.v1.MapChunkRef"> & {
+  /**
+   * @generated from field: uint32 first_unit = 1;
+   */
+  firstUnit: number;
+
+  /**
+   * @generated from field: uint32 units = 2;
+   */
+  units: number;
+
+  /**
+   * a MapChunk record
+   *
+   * @generated from field: deephys.v1.RecordRef record = 3;
+   */
+  record?: RecordRef | undefined;
+};
+
+/**
+ * Describes the message deephys.v1.MapChunkRef.
+ * Use `create(MapChunkRefSchema)` to create a new message.
+ */
+export const MapChunkRefSchema: GenMessage<MapChunkRef> = /*@__PURE__*/
+  messageDesc(file_deephys_v1_deephys, 8);
 
 /**
  * @generated from message deephys.v1.DatasetInfo
@@ -365,7 +442,7 @@ export type DatasetInfo = Message<"deephys.v1.DatasetInfo"> & {
  * Use `create(DatasetInfoSchema)` to create a new message.
  */
 export const DatasetInfoSchema: GenMessage<DatasetInfo> = /*@__PURE__*/
-  messageDesc(file_deephys_v1_deephys, 7);
+  messageDesc(file_deephys_v1_deephys, 9);
 
 /**
  * The footer: everything needed to open the file. Its location is in the
@@ -423,7 +500,7 @@ export type Footer = Message<"deephys.v1.Footer"> & {
  * Use `create(FooterSchema)` to create a new message.
  */
 export const FooterSchema: GenMessage<Footer> = /*@__PURE__*/
-  messageDesc(file_deephys_v1_deephys, 8);
+  messageDesc(file_deephys_v1_deephys, 10);
 
 /**
  * The classifier as a linear readout of a recorded layer: logits = W a + b,
@@ -477,7 +554,7 @@ export type ReadoutInfo = Message<"deephys.v1.ReadoutInfo"> & {
  * Use `create(ReadoutInfoSchema)` to create a new message.
  */
 export const ReadoutInfoSchema: GenMessage<ReadoutInfo> = /*@__PURE__*/
-  messageDesc(file_deephys_v1_deephys, 9);
+  messageDesc(file_deephys_v1_deephys, 11);
 
 /**
  * @generated from message deephys.v1.ReadoutChunkRef
@@ -506,7 +583,7 @@ export type ReadoutChunkRef = Message<"deephys.v1.ReadoutChunkRef"> & {
  * Use `create(ReadoutChunkRefSchema)` to create a new message.
  */
 export const ReadoutChunkRefSchema: GenMessage<ReadoutChunkRef> = /*@__PURE__*/
-  messageDesc(file_deephys_v1_deephys, 10);
+  messageDesc(file_deephys_v1_deephys, 12);
 
 /**
  * Every framed record's payload is one Record.
@@ -564,6 +641,12 @@ export type Record = Message<"deephys.v1.Record"> & {
      */
     value: ReadoutChunk;
     case: "readout";
+  } | {
+    /**
+     * @generated from field: deephys.v1.MapChunk maps = 9;
+     */
+    value: MapChunk;
+    case: "maps";
   } | { case: undefined; value?: undefined };
 };
 
@@ -572,7 +655,7 @@ export type Record = Message<"deephys.v1.Record"> & {
  * Use `create(RecordSchema)` to create a new message.
  */
 export const RecordSchema: GenMessage<Record> = /*@__PURE__*/
-  messageDesc(file_deephys_v1_deephys, 11);
+  messageDesc(file_deephys_v1_deephys, 13);
 
 /**
  * @generated from message deephys.v1.ActivationChunk
@@ -625,7 +708,7 @@ export type ActivationChunk = Message<"deephys.v1.ActivationChunk"> & {
  * Use `create(ActivationChunkSchema)` to create a new message.
  */
 export const ActivationChunkSchema: GenMessage<ActivationChunk> = /*@__PURE__*/
-  messageDesc(file_deephys_v1_deephys, 12);
+  messageDesc(file_deephys_v1_deephys, 14);
 
 /**
  * @generated from message deephys.v1.KeyValue
@@ -647,7 +730,7 @@ export type KeyValue = Message<"deephys.v1.KeyValue"> & {
  * Use `create(KeyValueSchema)` to create a new message.
  */
 export const KeyValueSchema: GenMessage<KeyValue> = /*@__PURE__*/
-  messageDesc(file_deephys_v1_deephys, 13);
+  messageDesc(file_deephys_v1_deephys, 15);
 
 /**
  * @generated from message deephys.v1.ImageMetadata
@@ -664,7 +747,7 @@ export type ImageMetadata = Message<"deephys.v1.ImageMetadata"> & {
  * Use `create(ImageMetadataSchema)` to create a new message.
  */
 export const ImageMetadataSchema: GenMessage<ImageMetadata> = /*@__PURE__*/
-  messageDesc(file_deephys_v1_deephys, 14);
+  messageDesc(file_deephys_v1_deephys, 16);
 
 /**
  * @generated from message deephys.v1.ImageTableChunk
@@ -728,7 +811,7 @@ export type ImageTableChunk = Message<"deephys.v1.ImageTableChunk"> & {
  * Use `create(ImageTableChunkSchema)` to create a new message.
  */
 export const ImageTableChunkSchema: GenMessage<ImageTableChunk> = /*@__PURE__*/
-  messageDesc(file_deephys_v1_deephys, 15);
+  messageDesc(file_deephys_v1_deephys, 17);
 
 /**
  * @generated from message deephys.v1.Image
@@ -779,7 +862,7 @@ export type Image = Message<"deephys.v1.Image"> & {
  * Use `create(ImageSchema)` to create a new message.
  */
 export const ImageSchema: GenMessage<Image> = /*@__PURE__*/
-  messageDesc(file_deephys_v1_deephys, 16);
+  messageDesc(file_deephys_v1_deephys, 18);
 
 /**
  * Statistics of one layer over one dataset, written with the data so a
@@ -903,7 +986,7 @@ export type LayerSummary = Message<"deephys.v1.LayerSummary"> & {
  * Use `create(LayerSummarySchema)` to create a new message.
  */
 export const LayerSummarySchema: GenMessage<LayerSummary> = /*@__PURE__*/
-  messageDesc(file_deephys_v1_deephys, 17);
+  messageDesc(file_deephys_v1_deephys, 19);
 
 /**
  * Rows [first_class, first_class + classes) of a readout's W and their bias entries.
@@ -951,7 +1034,80 @@ export type ReadoutChunk = Message<"deephys.v1.ReadoutChunk"> & {
  * Use `create(ReadoutChunkSchema)` to create a new message.
  */
 export const ReadoutChunkSchema: GenMessage<ReadoutChunk> = /*@__PURE__*/
-  messageDesc(file_deephys_v1_deephys, 18);
+  messageDesc(file_deephys_v1_deephys, 20);
+
+/**
+ * The maps of units [first_unit, first_unit + units) of one layer and dataset,
+ * `images` per unit, height x width cells each. A cell's value is
+ * offset + scale * q, q its uint8; a map whose top-list entry is absent has
+ * scale 0 and all q 0.
+ *
+ * @generated from message deephys.v1.MapChunk
+ */
+export type MapChunk = Message<"deephys.v1.MapChunk"> & {
+  /**
+   * @generated from field: uint32 dataset = 1;
+   */
+  dataset: number;
+
+  /**
+   * @generated from field: uint32 layer = 2;
+   */
+  layer: number;
+
+  /**
+   * @generated from field: uint32 first_unit = 3;
+   */
+  firstUnit: number;
+
+  /**
+   * @generated from field: uint32 units = 4;
+   */
+  units: number;
+
+  /**
+   * @generated from field: uint32 images = 5;
+   */
+  images: number;
+
+  /**
+   * @generated from field: uint32 height = 6;
+   */
+  height: number;
+
+  /**
+   * @generated from field: uint32 width = 7;
+   */
+  width: number;
+
+  /**
+   * units x images x height x width uint8
+   *
+   * @generated from field: bytes values = 8;
+   */
+  values: Uint8Array;
+
+  /**
+   * units x images float32
+   *
+   * @generated from field: bytes offsets = 9;
+   */
+  offsets: Uint8Array;
+
+  /**
+   * units x images float32
+   *
+   * @generated from field: bytes scales = 10;
+   */
+  scales: Uint8Array;
+};
+
+/**
+ * Describes the message deephys.v1.MapChunk.
+ * Use `create(MapChunkSchema)` to create a new message.
+ */
+export const MapChunkSchema: GenMessage<MapChunk> = /*@__PURE__*/
+  messageDesc(file_deephys_v1_deephys, 21);
 
 /**
  * Element type of raw activation bytes.
