@@ -30,6 +30,7 @@ def describe(run: fmt.Run) -> dict[str, Any]:
                     "activations": sum(stored.activations.values()),
                     "images": stored.images,
                     "summaries": sum(stored.summaries.values()),
+                    "maps": sum(stored.maps.values()),
                     "table": stored.table,
                 },
             }
@@ -111,4 +112,6 @@ def _print(d: dict[str, Any]) -> None:
     for ds in d["datasets"]:
         size = human_bytes(sum(ds["bytes"].values()))
         images = "" if ds["has_images"] else "  (no images stored)"
+        if ds["bytes"]["maps"]:
+            images += f"  (maps: {human_bytes(ds['bytes']['maps'])})"
         click.echo(f"  {ds['name']:<{width}}  {ds['role']:<3}  {ds['images']:>9,} images  {size:>9}{images}")

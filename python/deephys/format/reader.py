@@ -59,10 +59,12 @@ class StoredBytes:
     images: int
     activations: dict[str, int] = field(default_factory=dict)
     summaries: dict[str, int] = field(default_factory=dict)
+    maps: dict[str, int] = field(default_factory=dict)  # layers stored with maps only
 
     @property
     def total(self) -> int:
-        return self.table + self.images + sum(self.activations.values()) + sum(self.summaries.values())
+        parts = (self.activations, self.summaries, self.maps)
+        return self.table + self.images + sum(sum(part.values()) for part in parts)
 
 
 class Run:
@@ -590,6 +592,11 @@ class Dataset:
                 for name, data in zip(names, info.layers, strict=True)
             },
             summaries={name: frame + data.summary.length for name, data in zip(names, info.layers, strict=True)},
+            maps={
+                name: sum(frame + ref.record.length for ref in data.maps.chunks)
+                for name, data in zip(names, info.layers, strict=True)
+                if data.HasField("maps")
+            },
         )
 
     def _check_index(self, i: int) -> int:
