@@ -1,8 +1,10 @@
 /** Headless Chromium (the system one: no browser download) with a record of everything a page does. */
-import { mkdirSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Frame, type Page } from "playwright-core";
 import { expect } from "vitest";
+import { PYTHON, REPO_ROOT, SCRATCH_DIR } from "../test/paths";
 
 export const ARTIFACTS = fileURLToPath(new URL("./artifacts", import.meta.url));
 export const BUILT_PAGE = new URL("../dist/index.html", import.meta.url).href;
@@ -65,4 +67,38 @@ export async function allThumbnailsSettled(target: Page | Frame): Promise<void> 
   await target.waitForFunction(
     () => !document.querySelector('.thumb[data-state="loading"]') && [...document.querySelectorAll<HTMLImageElement>("img.thumb")].every((i) => i.complete),
   );
+}
+
+/**
+ * The peak resident memory (VmHWM, KiB) of the browser's largest renderer process: the page's, where
+ * its JS heap, its workers' typed arrays and its decoded images all live. Read from /proc for each
+ * renderer the browser names (CDP SystemInfo.getProcessInfo); use a browser of its own per measure.
+ */
+export async function rendererPeakKiB(browser: Browser): Promise<number> {
+  const cdp = await browser.newBrowserCDPSession();
+  try {
+    const { processInfo } = (await cdp.send("SystemInfo.getProcessInfo")) as { processInfo: { type: string; id: number }[] };
+    let peak = 0;
+    for (const p of processInfo.filter((x) => x.type === "renderer")) {
+      try {
+        const status = readFileSync(`/proc/${p.id}/status`, "utf8");
+        peak = Math.max(peak, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
+      } catch {
+        // The process has ended.
+      }
+    }
+    return peak;
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/** The files of e2e/fixtures/big_files.py (written once into the scratch folder, then reused): name -> path. */
+export function bigFiles(names: string[]): { [name: string]: string } {
+  const dir = `${SCRATCH_DIR}/big`;
+  execFileSync(PYTHON, [`${REPO_ROOT}/viewer/e2e/fixtures/big_files.py`, dir, ...names], {
+    env: { ...process.env, PYTHONPATH: `${REPO_ROOT}/python` },
+    stdio: ["ignore", "ignore", "pipe"], // the error, if any, carries what it printed
+  });
+  return Object.fromEntries(names.map((n) => [n, `${dir}/${n}.deephys`]));
 }

@@ -49,7 +49,7 @@ export function ImageCell({ column, index, size, lines, children }: Props) {
       }}
     >
       {column.info.hasImages ? (
-        <Thumbnail api={api} fileId={column.fileId} dataset={column.dataset} index={index} alt={`image ${index}`} size={size} onError={reportError} />
+        <Thumbnail api={api} fileId={column.fileId} dataset={column.dataset} index={index} alt={`image ${index}`} size={size} onError={reportError} file={column.run.name} />
       ) : (
         <div class="thumb thumb-empty" style={{ width: `${size}px`, height: `${size}px` }}>
           #{index}

@@ -25,7 +25,7 @@ function HoverPreview({ preview }: { preview: Preview }) {
   return (
     <div class="hover-preview" data-testid="hover-preview" style={{ left: `${left}px`, top: `${top}px`, width: `${width}px` }} aria-hidden="true">
       {column.info.hasImages && (
-        <Thumbnail api={api} fileId={column.fileId} dataset={column.dataset} index={index} alt={`image ${index}`} size={largeImageSize} eager class="large" />
+        <Thumbnail api={api} fileId={column.fileId} dataset={column.dataset} index={index} alt={`image ${index}`} size={largeImageSize} eager class="large" file={column.run.name} />
       )}
       <div class="preview-line">
         <span class="dataset-name">{column.id}</span> · image {index}

@@ -218,10 +218,12 @@ const MIME: { [encoding: number]: string } = {
   [ImageEncoding.WEBP]: "image/webp",
 };
 
-/** An encoded image (PNG, JPEG or WebP): its bytes, in a buffer of their own, and MIME type. */
+/** An encoded image (PNG, JPEG or WebP): its bytes, in a buffer of their own, MIME type and size in pixels. */
 export interface EncodedImage {
   data: Uint8Array<ArrayBuffer>;
   type: string;
+  width: number;
+  height: number;
 }
 
 /**
@@ -244,7 +246,7 @@ export function decodeImage(image: Image, e: Expect, index: number): EncodedImag
   check(size!.width === width && size!.height === height,
     `image ${index} has the wrong size: the encoded image is ${size!.width}x${size!.height}, the record says ${width}x${height}`, "bad-image");
   // Copy: a view would keep the whole record buffer alive.
-  return { data: data.slice(), type: type! };
+  return { data: data.slice(), type: type!, width, height };
 }
 
 /**

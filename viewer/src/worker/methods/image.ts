@@ -6,8 +6,9 @@
 import { topUnits } from "../../analysis/ranking";
 import { normalizedOrRaw, referenceMaxOf, type LayerRef } from "./analysis-shared";
 import { topPredictions } from "../../analysis/softmax";
+import { FormatError } from "../../format/errors";
 import { ABSENT_INDEX } from "../../format/limits";
-import type { KeyValue } from "../../format/records";
+import type { EncodedImage, KeyValue } from "../../format/records";
 import type { Run } from "../../format/run";
 import { transfer } from "../rpc";
 
@@ -63,7 +64,8 @@ export type ImageMethods = {
   /** Each unit's maximum over its finite activations (NaN when none): the Normalizer's reference. */
   unitMaxima(fileId: number, dataset: number, layer: number, units: number[]): Promise<Float64Array>;
   /**
-   * The stored image as a `data:` URL (null when the file has none). Encoded here, so that
+   * The stored image as a `data:` URL (null when the file has none; larger than DISPLAY_MAX_PIXELS:
+   * a PNG of it downscaled to that, a FormatError when it does not decode). Encoded here, so that
    * showing a thumbnail costs the page nothing: object URLs take a synchronous browser
    * round trip each (about 0.25 ms in Chromium), which adds up with hundreds of thumbnails.
    */
@@ -83,6 +85,51 @@ function checkUnits(units: number[], count: number): void {
   for (const u of units) {
     if (!Number.isInteger(u) || u < 0 || u >= count) throw new RangeError(`unit ${u} is outside 0..${count - 1}`);
   }
+}
+
+/**
+ * Images larger than this (width x height) are shown downscaled to it, made here: a page showing a
+ * hundred thumbnails of a 4096 x 4096 image each would otherwise hold gigabytes of decoded pixels.
+ */
+export const DISPLAY_MAX_PIXELS = 1024 * 1024;
+
+/** One large image is decoded at a time (each takes up to MAX_IMAGE_PIXELS x 4 bytes while it is). */
+let shrinking: Promise<unknown> = Promise.resolve();
+
+/**
+ * `image` as shown, decoded here first: a browser shows a PNG whose header is right but whose data
+ * is damaged as a blank image without an error, so only a decode tells. Itself, or (larger than
+ * DISPLAY_MAX_PIXELS) a PNG of it scaled to fit; a FormatError (bad-image) when it does not decode.
+ * (Where the worker cannot decode, as in Node, the image is passed on as it is.)
+ */
+function displayed(image: EncodedImage, file: string, what: string): Promise<{ data: Uint8Array; type: string }> {
+  if (typeof createImageBitmap !== "function" || typeof OffscreenCanvas !== "function") return Promise.resolve(image);
+  const large = image.width * image.height > DISPLAY_MAX_PIXELS;
+  const scale = large ? Math.sqrt(DISPLAY_MAX_PIXELS / (image.width * image.height)) : 1;
+  const width = Math.max(1, Math.floor(image.width * scale));
+  const height = Math.max(1, Math.floor(image.height * scale));
+  const decode = async () => {
+    let bitmap: ImageBitmap;
+    try {
+      const blob = new Blob([image.data], { type: image.type });
+      bitmap = await (large ? createImageBitmap(blob, { resizeWidth: width, resizeHeight: height, resizeQuality: "medium" }) : createImageBitmap(blob));
+    } catch {
+      throw new FormatError(file, null, `${what} does not decode as the ${image.type.slice(6).toUpperCase()} image it declares: its data is damaged`, "bad-image");
+    }
+    if (!large) {
+      bitmap.close();
+      return image;
+    }
+    const canvas = new OffscreenCanvas(width, height);
+    canvas.getContext("2d")!.drawImage(bitmap, 0, 0);
+    bitmap.close();
+    const png = await canvas.convertToBlob({ type: "image/png" });
+    return { data: new Uint8Array(await png.arrayBuffer()), type: "image/png" };
+  };
+  if (!large) return decode();
+  const next = shrinking.then(decode);
+  shrinking = next.catch(() => undefined);
+  return next;
 }
 
 export function imageMethods(run: (fileId: number) => Run): ImageMethods {
@@ -149,8 +196,11 @@ export function imageMethods(run: (fileId: number) => Run): ImageMethods {
     },
 
     async imageDataUrl(fileId, dataset, index) {
-      const image = await run(fileId).imageBytes(dataset, index);
-      return image && `data:${image.type};base64,${base64(image.data)}`;
+      const r = run(fileId);
+      const image = await r.imageBytes(dataset, index);
+      if (!image) return null;
+      const shown = await displayed(image, r.name, `image ${index} of dataset "${r.info.datasets[dataset]?.name}"`);
+      return `data:${shown.type};base64,${base64(shown.data)}`;
     },
 
     async unitMaxima(fileId, dataset, layer, units) {

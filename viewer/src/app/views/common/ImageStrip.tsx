@@ -5,7 +5,8 @@
  */
 import type { ImageList } from "../../../worker/methods/analysis";
 import type { Column } from "../../columns";
-import { formatNumber } from "../../format-number";
+import { Probability } from "./Probability";
+import { probabilityText } from "./values";
 import { ImageCell } from "../../ImageCell";
 import { useSettings } from "../../settings-store";
 
@@ -27,12 +28,12 @@ export function ImageStrip({ column, list, show, testId }: Props) {
       {Array.from(list.indices.subarray(0, n), (index, k) => {
         const truth = classes[list.labels[k]] ?? `class ${list.labels[k]}`;
         const predicted = classes[list.predictions[k]] ?? `class ${list.predictions[k]}`;
-        const confidence = `${formatNumber(list.confidences[k] * 100)}%`;
+        const confidence = probabilityText(list.confidences[k]);
         return (
           <ImageCell key={index} column={column} index={index} size={smallImageSize} lines={[`true: ${truth}`, `predicted: ${predicted} (${confidence})`]}>
             <span class="caption class-name">{truth}</span>
             <span class="caption value">
-              → <span class="class-name">{predicted}</span> {confidence}
+              → <span class="class-name">{predicted}</span> <Probability value={list.confidences[k]} />
             </span>
           </ImageCell>
         );

@@ -2,7 +2,7 @@
 import type { ImageDetail } from "../../../worker/methods/image";
 import type { Column } from "../../columns";
 import { useApp } from "../../context";
-import { formatNumber } from "../../format-number";
+import { Probability } from "../common/Probability";
 import { downloadPng } from "../../image-actions";
 import { useSettings } from "../../settings-store";
 import { Thumbnail } from "../../Thumbnail";
@@ -19,7 +19,7 @@ export function ImageFacts({ column, detail }: { column: Column; detail: ImageDe
     <div class="image-facts">
       <div class="large-image">
         {column.info.hasImages ? (
-          <Thumbnail api={api} fileId={column.fileId} dataset={column.dataset} index={detail.index} alt={`image ${detail.index} of ${column.id}`} size={largeImageSize} eager class="large" onError={reportError} />
+          <Thumbnail api={api} fileId={column.fileId} dataset={column.dataset} index={detail.index} alt={`image ${detail.index} of ${column.id}`} size={largeImageSize} eager fluid class="large" onError={reportError} file={column.run.name} />
         ) : (
           <div class="thumb thumb-empty" style={{ width: `${largeImageSize}px`, height: `${largeImageSize}px` }}>
             no image stored
@@ -41,7 +41,7 @@ export function ImageFacts({ column, detail }: { column: Column; detail: ImageDe
           </dd>
           <dt>Prediction</dt>
           <dd data-testid="prediction">
-            <span class="class-name">{name(detail.prediction)}</span> ({formatNumber(detail.confidence * 100)}%){" "}
+            <span class="class-name">{name(detail.prediction)}</span> (<Probability value={detail.confidence} />){" "}
             <span class={correct ? "correct" : "wrong"}>{correct ? "✓ correct" : "✗ wrong"}</span>
           </dd>
         </dl>

@@ -1,6 +1,6 @@
 /** The classifier's most probable classes for one image (stable softmax, analysis/softmax.ts, in the worker). */
 import type { ImageDetail } from "../../../worker/methods/image";
-import { formatNumber } from "../../format-number";
+import { Probability } from "../common/Probability";
 
 export function Predictions({ detail, classes }: { detail: ImageDetail; classes: string[] }) {
   return (
@@ -19,7 +19,7 @@ export function Predictions({ detail, classes }: { detail: ImageDetail; classes:
               <td class="class-name">{classes[c] ?? `class ${c}`}</td>
               <td class="value">
                 <span class="bar" style={{ width: `${Number.isFinite(p) ? Math.max(0, Math.min(1, p)) * 100 : 0}%` }} />
-                <span data-value={String(p)}>{Number.isNaN(p) ? "NaN" : `${formatNumber(p * 100)}%`}</span>
+                <Probability value={p} />
               </td>
             </tr>
           );
