@@ -1,6 +1,6 @@
 /** Headless Chromium (the system one: no browser download) with a record of everything a page does. */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Frame, type Page } from "playwright-core";
 import { expect } from "vitest";
@@ -101,4 +101,15 @@ export function bigFiles(names: string[]): { [name: string]: string } {
     stdio: ["ignore", "ignore", "pipe"], // the error, if any, carries what it printed
   });
   return Object.fromEntries(names.map((n) => [n, `${dir}/${n}.deephys`]));
+}
+
+/** The demo's Colored MNIST file (`deephys demo --no-view`: ID and three colour shifts), made once and reused. */
+export function demoFile(): string {
+  const dir = `${SCRATCH_DIR}/demo`;
+  const file = `${dir}/colored-mnist-torch.deephys`;
+  if (!existsSync(file)) {
+    mkdirSync(dir, { recursive: true });
+    execFileSync(PYTHON, ["-m", "deephys.cli", "demo", "--no-view", "--out", dir], { cwd: REPO_ROOT, stdio: "ignore" });
+  }
+  return file;
 }

@@ -4,14 +4,12 @@
  * sets DEEPHYS_SCREENSHOTS=docs/screenshots to refresh the committed ones.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { PYTHON, REPO_ROOT, SCRATCH_DIR } from "../test/paths";
-import { ARTIFACTS, BUILT_PAGE, expectQuiet, launch, watchedPage, type Watched } from "./browser";
+import { PYTHON, REPO_ROOT } from "../test/paths";
+import { ARTIFACTS, BUILT_PAGE, demoFile, expectQuiet, launch, watchedPage, type Watched } from "./browser";
 
-const DIR = `${SCRATCH_DIR}/demo`;
-const FILE = `${DIR}/colored-mnist-torch.deephys`;
 const OUT = process.env.DEEPHYS_SCREENSHOTS ?? ARTIFACTS;
 const LAYER = "fc1";
 const ID = "coloured digits";
@@ -25,11 +23,10 @@ function python(script: string): string {
   return execFileSync(PYTHON, ["-c", script], { cwd: REPO_ROOT, encoding: "utf8" });
 }
 
+let FILE: string;
+
 beforeAll(async () => {
-  if (!existsSync(FILE)) {
-    mkdirSync(DIR, { recursive: true });
-    execFileSync(PYTHON, ["-m", "deephys.cli", "demo", "--no-view", "--out", DIR], { cwd: REPO_ROOT, stdio: "ignore" });
-  }
+  FILE = demoFile();
   mostSpurious = Number(
     python(`
 import deephys

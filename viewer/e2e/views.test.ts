@@ -32,6 +32,7 @@ interface ImageRef {
   predictions: number[];
   probabilities: string;
   units: number[];
+  unitsByPercent: number[];
   unitValues: string;
   rows: { [unit: string]: number[] };
   png: string | null;
@@ -356,6 +357,12 @@ describe("image view", () => {
       const raw = oodActs[first * 30 + u];
       expect(v).toBe(refId[u] > 0 ? (raw / refId[u]) * 100 : raw);
     });
+    // Ranked by the number shown (% of ID's maximum), as deephys.analysis ranks the normalised row; the note says so.
+    const percents = shown[OOD].values;
+    expect(percents.filter((v, k) => k > 0 && v > percents[k - 1])).toEqual([]);
+    expect(await w.page.textContent('[data-testid="ranking-note"]')).toBe(
+      "Units of layer fc1 ranked by their activation on this image as % of the unit's maximum in ID, the number shown (units that never fire there are left out).",
+    );
     // The Lead picked in the top bar takes over the image view.
     await w.page.selectOption('[data-testid="lead-select"]', "ID");
     await w.page.waitForFunction(() => location.hash.startsWith("#/image/fc1/ID/"));
@@ -366,6 +373,13 @@ describe("image view", () => {
     await w.page.screenshot({ path: `${ARTIFACTS}/views-image.png`, fullPage: true });
     await w.page.emulateMedia({ colorScheme: "dark" });
     await w.page.screenshot({ path: `${ARTIFACTS}/views-image-dark.png`, fullPage: true });
+    // With ID as the Normalizer, the Lead's units are those deephys.analysis ranks first by % of ID's maximum; raw without one.
+    for (const index of [0, 5, 17]) {
+      await image(w.page, "ID", index, "norm=ID");
+      expect((await imageColumns(w.page)).ID.units, `image ${index}`).toEqual(ref.datasets.ID.imageViews[index].unitsByPercent);
+    }
+    await image(w.page, "ID", 5, "norm=none");
+    expect(await w.page.textContent('[data-testid="ranking-note"]')).toBe("Units of layer fc1 ranked by their raw activation on this image, the number shown.");
     await quiet(w);
   });
 });

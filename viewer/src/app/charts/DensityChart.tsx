@@ -15,7 +15,7 @@ import type { ChartScale } from "../settings";
 import { updateSettings, useSettings } from "../settings-store";
 import { Swatch } from "../Swatch";
 import { useEffectiveTheme } from "../use-theme";
-import { chartForeground, densityOptions, seriesColour } from "./uplot-options";
+import { chartForeground, densityOptions, LOG_DECADES, seriesColour } from "./uplot-options";
 
 export interface ChartCurve {
   label: string;
@@ -52,25 +52,28 @@ export function withAlpha(colour: string, alpha: number): string | undefined {
 
 /**
  * The curves as drawn: each divided by its own peak ("peak"), and with the values a log axis
- * cannot show (zero, negative) left out (`log`).
+ * cannot show left out (`log`): zero or negative, or more than LOG_DECADES below the highest.
  */
 export function scaleCurves(y: ArrayLike<number | null>[], scale: ChartScale, log: boolean): (number | null)[][] {
-  return y.map((curve) => {
+  const scaled = y.map((curve) => {
     let peak = 0;
     if (scale === "peak") for (let i = 0; i < curve.length; i++) peak = Math.max(peak, curve[i] ?? 0);
     const divisor = scale === "peak" && peak > 0 ? peak : 1;
     return Array.from({ length: curve.length }, (_, i) => {
       const v = curve[i];
-      if (v === null || v === undefined || !Number.isFinite(v)) return null;
-      const s = v / divisor;
-      return log && !(s > 0) ? null : s;
+      return v === null || v === undefined || !Number.isFinite(v) ? null : v / divisor;
     });
   });
+  if (!log) return scaled;
+  let top = 0;
+  for (const curve of scaled) for (const v of curve) if (v !== null && v > top) top = v;
+  const floor = top / 10 ** LOG_DECADES;
+  return scaled.map((curve) => curve.map((v) => (v !== null && v > 0 && v >= floor ? v : null)));
 }
 
 /** The y axis's name for a scale. */
 export function yLabel(scale: ChartScale, log: boolean): string {
-  return `${scale === "peak" ? "density ÷ its peak" : "density"}${log ? " (log)" : ""}`;
+  return `${scale === "peak" ? "density / peak" : "density"}${log ? " (log)" : ""}`;
 }
 
 /** Calls `callback` when the page is idle (at the latest after 200 ms); returns a function that cancels. */

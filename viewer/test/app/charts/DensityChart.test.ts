@@ -18,6 +18,8 @@ describe("density chart scales", () => {
     expect(scaleCurves(y, "peak", false)).toEqual([[0, 0.5, 1, null], [0.5, 1, null, 0.25]]);
     expect(scaleCurves(y, "peak", true)).toEqual([[null, 0.5, 1, null], [0.5, 1, null, 0.25]]);
     expect(scaleCurves([[0, 0]], "peak", false)).toEqual([[0, 0]]);
-    expect(yLabel("peak", true)).toBe("density ÷ its peak (log)");
+    // A log axis shows six decades below the highest value: a kernel's far tails are left out.
+    expect(scaleCurves([[1, 1e-6, 1e-7, 1e-300]], "shared", true)).toEqual([[1, 1e-6, null, null]]);
+    expect(yLabel("peak", true)).toBe("density / peak (log)");
   });
 });

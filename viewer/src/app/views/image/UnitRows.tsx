@@ -19,7 +19,7 @@ interface Props {
 const GAP = 4;
 const MIN_SIZE = 24;
 
-/** Thumbnail edge so that `count` of them fit in `width` (at most `size`; never below 24 px). */
+/** Thumbnail edge so that `count` of them fit in `width` (at most `size`; never below 24 px: then the row wraps). */
 export function fittedSize(width: number, count: number, size: number): number {
   if (width <= 0) return size;
   return Math.max(MIN_SIZE, Math.min(size, Math.floor((width - (count - 1) * GAP) / count) - GAP));
@@ -46,7 +46,7 @@ export function UnitRows({ column, units, values, rows, references }: Props) {
               </button>
               {values ? <Value value={values[k]} reference={reference} testId="unit-activation" /> : <span class="value">—</span>}
             </div>
-            <div class="unit-row-images" style={{ gridTemplateColumns: `repeat(${imagesPerRow}, ${size + GAP}px)`, gap: `${GAP}px 0` }}>
+            <div class="unit-row-images" style={{ gridTemplateColumns: `repeat(auto-fill, ${size + GAP}px)`, gap: `${GAP}px 0` }}>
               {to === from && <span class="status">no top images</span>}
               {Array.from(rows.indices.subarray(from, to), (index, j) => {
                 const label = classes[rows.labels[from + j]] ?? "";
