@@ -26,7 +26,7 @@ from PIL import Image as PILImage
 
 from . import analysis
 from .analysis.ranking import rank_desc_nan_last
-from .errors import UsageError
+from .errors import PairingError, UsageError
 from .findings import Limits, findings, json_number, readout_for
 from .format.reader import Dataset, Run, open_run
 
@@ -35,10 +35,6 @@ SIDE = 16
 IMAGE_TOLERANCE = 0.08
 SAMPLE_IMAGES = 8
 BLOCK_ROWS = 4096
-
-
-class PairingError(UsageError):
-    """The two files do not hold the same datasets: the message says what differs."""
 
 
 @dataclass(frozen=True)

@@ -135,6 +135,10 @@ class ImageSizeMismatch(ImageDecodeError):
     """An encoded image's own header gives another width and height than the record or the caller expects."""
 
 
+class PairingError(UsageError):
+    """Two files compared do not hold the same datasets (`deephys compare`): the message says what differs."""
+
+
 class BundleTooLargeError(UsageError):
     """The data is too large for a single HTML file."""
 

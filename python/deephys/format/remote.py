@@ -123,7 +123,9 @@ class HttpSource:
         if self._validator and not first:
             headers["If-Range"] = self._validator
         request = urllib.request.Request(self.name, headers=headers)
-        for attempt in range(RETRIES + 1):
+        attempt = -1
+        while True:
+            attempt += 1
             self.requests += 1
             try:
                 response: HTTPResponse = urllib.request.urlopen(request, timeout=self.timeout)  # noqa: S310
@@ -142,7 +144,6 @@ class HttpSource:
                 response.close()
                 raise RemoteError(self.name, _status_problem(response.status, response.reason), status=response.status)
             return response
-        raise AssertionError("unreachable")
 
     def _content_range(self, headers: Message, start: int, end: int | None) -> tuple[int, int, int | None]:
         match = _CONTENT_RANGE.fullmatch((headers.get("Content-Range") or "").strip())
