@@ -31,11 +31,18 @@
  * the heap must not grow with the file: ImageNet / ImageNet 1/10 (the same model with a tenth of
  * the images, bench/viewer_files.py) <= 1.25. Between CIFAR and ImageNet the heap follows the model
  * (units x classes of the layer summaries), not the file: printed, without a goal.
+ * 4 vs 100 datasets (issue 10; `--only datasets` runs this part alone): the same small model with 4
+ * and with 100 datasets (viewer/e2e/fixtures/big_files.py, written once into bench/out/), and an index
+ * of 20,000 one-image datasets (9 MB), each opened showing the same first 4 datasets: time to the
+ * first view (file://), the JS heap (page + worker, after GC), the renderer's peak resident memory (a
+ * browser of its own per file) and the bytes read until the first view (through `deephys view`: the
+ * Range responses). Goal: opening does not grow with the number of datasets beyond their index
+ * entries: 100 / 4 <= 1.5 for the time and 1.25 for the memory.
  * Needs the repository's Python (`make setup`, or $DEEPHYS_PYTHON) and Chromium (/usr/bin/chromium
  * or $CHROMIUM); never downloads a browser.
  */
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import { createInterface } from "node:readline";
@@ -61,6 +68,7 @@ const { values: args } = parseArgs({
     jumps: { type: "string", default: "40" },
     json: { type: "string", default: `${ROOT}/bench/out/viewer-perf.json` },
     trace: { type: "boolean", default: false },
+    only: { type: "string" },
   },
 });
 const ROUNDS = Number(args.rounds);
@@ -382,11 +390,119 @@ async function measure(browser, browserSession, name, spec, { modes = MODES, rou
   return result;
 }
 
+// ---- 4 vs 100 datasets ----------------------------------------------------------------------------
+
+const LAUNCH = {
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+};
+const GOAL_DATASETS_OPEN = 1.5;
+const GOAL_DATASETS_MEMORY = 1.25;
+/** The first four datasets of the files below, shown side by side in every one (the same work on screen). */
+const FIRST_FOUR = { "many-4": ["ID", "shift 001", "shift 002", "shift 003"], "many-100": ["ID", "shift 001", "shift 002", "shift 003"], "index-20000": ["s0", "s1", "s2", "s3"] };
+
+/** The largest renderer's peak resident memory, in bytes (VmHWM of /proc; the page's process). */
+async function rendererPeak(browser) {
+  const cdp = await browser.newBrowserCDPSession();
+  const { processInfo } = await cdp.send("SystemInfo.getProcessInfo");
+  await cdp.detach();
+  let peak = 0;
+  for (const p of processInfo.filter((x) => x.type === "renderer")) {
+    try {
+      peak = Math.max(peak, Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${p.id}/status`, "utf8"))?.[1] ?? 0) * 1024);
+    } catch {
+      // ended
+    }
+  }
+  return peak;
+}
+
+async function openShowing(browser, url, file, names, layer) {
+  const w = await newPage(browser, url.startsWith("http") ? [new URL(url).origin] : [pathToFileURL(PAGE).href]);
+  const query = `lead=${encodeURIComponent(names[0])}&${names.map((n) => `show=${encodeURIComponent(n)}`).join("&")}`;
+  let bytes = 0;
+  w.page.on("response", (r) => {
+    if (r.status() === 206) bytes += Number(r.headers()["content-length"] ?? 0);
+  });
+  await w.page.goto(`${url}#/neuron/${layer}/0?${query}`);
+  if (file) await w.page.setInputFiles('[data-testid="file-input"]', file);
+  await w.page.waitForFunction(() => window.__bench.frame !== null, null, { timeout: 120_000, polling: 20 });
+  const marks = await w.page.evaluate(() => window.__bench);
+  return { ...w, ms: marks.frame - (file ? marks.change : 0), bytes };
+}
+
+async function datasetsBench() {
+  const out = `${ROOT}/bench/out/datasets`;
+  const names = Object.keys(FIRST_FOUR);
+  process.stderr.write(`files: viewer/e2e/fixtures/big_files.py into ${out} (written once, then reused)\n`);
+  const made = JSON.parse(execFileSync(PYTHON, [`${ROOT}/viewer/e2e/fixtures/big_files.py`, out, ...names], { env: ENV, stdio: ["ignore", "pipe", "inherit"] }).toString());
+  const r = {};
+  for (const name of names) {
+    const file = `${out}/${name}.deephys`;
+    const layer = "fc";
+    const times = [];
+    let heap = null;
+    let peak = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      const browser = await chromium.launch(LAUNCH); // a browser of its own: its renderer's peak is this file's
+      try {
+        const w = await openShowing(browser, pathToFileURL(PAGE).href, file, FIRST_FOUR[name], layer);
+        times.push(w.ms);
+        if (round === 0) {
+          const session = await browser.newBrowserCDPSession();
+          heap = await heapUsage(w.page, session);
+          peak = await rendererPeak(browser);
+        }
+      } finally {
+        await browser.close();
+      }
+    }
+    const server = await serve(file);
+    let bytes = 0;
+    const browser = await chromium.launch(LAUNCH);
+    try {
+      bytes = (await openShowing(browser, server.url, null, FIRST_FOUR[name], layer)).bytes;
+    } finally {
+      await browser.close();
+      await server.stop();
+    }
+    r[name] = { ...made[name], openMs: median(times), times, heap: heap.total, peak, bytesRead: bytes };
+    process.stderr.write(`  ${name}: opened in ${median(times).toFixed(0)} ms\n`);
+  }
+  const a = r["many-4"];
+  const b = r["many-100"];
+  const c = r["index-20000"];
+  console.log(`\nOpening against the number of datasets (the same 4 shown; a browser per file; open: median of ${ROUNDS}):`);
+  console.log(`4 datasets: ${mib(a.bytes).toFixed(1)} MiB; 100 datasets: ${mib(b.bytes).toFixed(1)} MiB; index of 20,000 one-image datasets: ${mib(c.bytes).toFixed(1)} MiB\n`);
+  const rows = [
+    ["open → first view, file://", a.openMs, b.openMs, c.openMs, "ms", 0, `100/4 <= ${GOAL_DATASETS_OPEN}`, b.openMs / a.openMs <= GOAL_DATASETS_OPEN],
+    ["JS heap after opening (page + worker, GC)", mib(a.heap), mib(b.heap), mib(c.heap), "MiB", 1, `100/4 <= ${GOAL_DATASETS_MEMORY}`, b.heap / a.heap <= GOAL_DATASETS_MEMORY],
+    ["renderer peak resident memory", mib(a.peak), mib(b.peak), mib(c.peak), "MiB", 0, `100/4 <= ${GOAL_DATASETS_MEMORY}`, b.peak / a.peak <= GOAL_DATASETS_MEMORY],
+    ["bytes read to the first view (deephys view)", a.bytesRead / 1024, b.bytesRead / 1024, c.bytesRead / 1024, "KiB", 0],
+  ];
+  const cells = rows.map(([what, x, y, z, unit, digits, goal, ok]) => [what, `${x.toFixed(digits)} ${unit}`, `${y.toFixed(digits)} ${unit}`, `${(y / x).toFixed(2)}x`, `${z.toFixed(digits)} ${unit}`, goal ?? "", verdict(ok)]);
+  const header = ["", "4 datasets", "100 datasets", "100/4", "20,000 (index)", "goal", "result"];
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((row) => row[i].length)));
+  const line = (row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  ").trimEnd();
+  console.log(line(header));
+  for (const row of cells) console.log(line(row));
+  return { results: r, missed: cells.filter((row) => row[6] === "MISSED").length };
+}
+
+const verdict = (ok) => (ok === undefined ? "" : ok ? "PASS" : "MISSED");
+
 // ---- main ---------------------------------------------------------------------------------------
 
 if (!existsSync(PAGE)) {
   console.error("viewer/dist/index.html is missing: run `npm run build` in viewer/ (`npm run bench` does)");
   process.exit(2);
+}
+if (args.only === "datasets") {
+  const { results, missed } = await datasetsBench();
+  console.log(`\n${missed === 0 ? "every goal met" : `${missed} goal(s) missed`}`);
+  mkdirSync(`${ROOT}/bench/out`, { recursive: true });
+  writeFileSync(`${ROOT}/bench/out/viewer-datasets.json`, JSON.stringify({ results, loadAverage: os.loadavg() }, null, 2));
+  process.exit(0);
 }
 process.stderr.write("files: bench/viewer_files.py (written once, then reused)\n");
 const specs = JSON.parse(
@@ -418,8 +534,6 @@ const images = (s) => s.datasets.reduce((n, d) => n + d.images, 0);
 const describe = (s) =>
   `${mib(s.bytes).toFixed(0)} MiB, ${s.datasets.map((d) => d.images.toLocaleString("en-US")).join(" + ")} images, ` +
   `${Object.entries(s.layers).map(([l, u]) => `${l} ${u}`).join(" / ")} units, ${s.dtype}`;
-const verdict = (ok) => (ok === undefined ? "" : ok ? "PASS" : "MISSED");
-
 /** Prints a table of [what, baseline, large, goal, ok] rows, with the ratio large / baseline. */
 function table(columns, rows) {
   const cells = rows.map(([what, a, b, unit, digits, goal, ok]) => [
@@ -504,6 +618,9 @@ if (TRACE) {
 for (const [name, r] of Object.entries(results)) {
   for (const p of new Set(r.problems)) console.log(`WARNING (${name}): ${p}`);
 }
+const datasets = await datasetsBench();
+missed += datasets.missed;
+results.datasets = datasets.results;
 console.log(`\n${missed === 0 ? "every goal met" : `${missed} goal(s) missed`}`);
 
 mkdirSync(fileURLToPath(new URL(".", pathToFileURL(args.json))), { recursive: true });
