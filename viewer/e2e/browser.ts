@@ -55,6 +55,21 @@ export async function expectQuiet(w: Watched): Promise<void> {
   for (const frame of w.page.frames()) expect(await frame.locator("img[src='x']").count(), "hostile markup run as HTML").toBe(0);
 }
 
+/** A watched page of `size` with `files` opened from the file input; resolves once `ready` shows (the neuron view by default). */
+export async function openFiles(
+  browser: Browser,
+  files: string | string[],
+  size = { width: 1280, height: 800 },
+  ready: string | null = '[data-testid="neuron-view"]',
+): Promise<Watched> {
+  const w = await watchedPage(browser);
+  await w.page.setViewportSize(size);
+  await w.page.goto(BUILT_PAGE);
+  await w.page.setInputFiles('[data-testid="file-input"]', files);
+  if (ready) await w.page.waitForSelector(ready);
+  return w;
+}
+
 /** Presses `key` twice in one task (keydown events on window), so that the page cannot re-render between the two. */
 export async function pressTwiceInOneTask(page: Page, key: string): Promise<void> {
   await page.evaluate((k) => {

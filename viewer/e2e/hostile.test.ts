@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { ARTIFACTS, BUILT_PAGE, bigFiles, expectQuiet, launch, rendererPeakKiB, watchedPage, type Watched } from "./browser";
+import { ARTIFACTS, bigFiles, expectQuiet, launch, openFiles, rendererPeakKiB, type Watched } from "./browser";
 
 const LIMIT_KIB = 1 << 20; // 1 GiB
 const NAMES = ["index-5000", "crafted-datasets", "crafted-classes", "crafted-units", "pixels", "broken-image", "nan-confidence"];
@@ -26,11 +26,7 @@ afterEach(async () => {
 /** A fresh browser (its renderer's peak is this file's alone) with the page opened on `file`. */
 async function open(file: string): Promise<Watched> {
   browser = await launch();
-  const w = await watchedPage(browser);
-  await w.page.setViewportSize({ width: 1280, height: 800 });
-  await w.page.goto(BUILT_PAGE);
-  await w.page.setInputFiles('[data-testid="file-input"]', file);
-  return w;
+  return openFiles(browser, file, undefined, null);
 }
 
 async function go(page: Page, hash: string, ready: string): Promise<void> {

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { ARTIFACTS, BUILT_PAGE, bigFiles, demoFile, expectQuiet, launch, watchedPage, type Watched } from "./browser";
+import { ARTIFACTS, bigFiles, demoFile, expectQuiet, launch, openFiles, type Watched } from "./browser";
 
 const SIZES = [
   { width: 1280, height: 800 },
@@ -35,14 +35,7 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(async () => browser?.close());
 
-async function open(file: string, size: { width: number; height: number }): Promise<Watched> {
-  const w = await watchedPage(browser);
-  await w.page.setViewportSize(size);
-  await w.page.goto(BUILT_PAGE);
-  await w.page.setInputFiles('[data-testid="file-input"]', file);
-  await w.page.waitForSelector('[data-testid="neuron-view"]');
-  return w;
-}
+const open = (file: string, size: { width: number; height: number }): Promise<Watched> => openFiles(browser, file, size);
 
 async function show(page: Page, hash: string, ready: string): Promise<void> {
   await page.evaluate((h) => (location.hash = h), hash);

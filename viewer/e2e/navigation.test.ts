@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { FIXTURES_DIR } from "../test/paths";
-import { ARTIFACTS, BUILT_PAGE, bigFiles, demoFile, expectQuiet, launch, watchedPage, type Watched } from "./browser";
+import { ARTIFACTS, bigFiles, demoFile, expectQuiet, launch, openFiles, type Watched } from "./browser";
 
 let browser: Browser;
 let demo: string;
@@ -20,14 +20,7 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(async () => browser?.close());
 
-async function open(files: string[]): Promise<Watched> {
-  const w = await watchedPage(browser);
-  await w.page.setViewportSize({ width: 1280, height: 800 });
-  await w.page.goto(BUILT_PAGE);
-  await w.page.setInputFiles('[data-testid="file-input"]', files);
-  await w.page.waitForSelector('[data-testid="neuron-view"]');
-  return w;
-}
+const open = (files: string[]): Promise<Watched> => openFiles(browser, files);
 
 async function go(page: Page, hash: string): Promise<void> {
   await page.evaluate((h) => (location.hash = h), hash);

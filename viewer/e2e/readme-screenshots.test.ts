@@ -43,7 +43,7 @@ print(int(a.most_shifted_units(a.spurious_scores(t_id, t_ood), a.novelty_scores(
   mkdirSync(OUT, { recursive: true });
   browser = await launch();
   w = await watchedPage(browser);
-  await w.page.setViewportSize({ width: 1400, height: 900 });
+  await w.page.setViewportSize({ width: 1280, height: 800 }); // a laptop: every view fits it
   await w.page.goto(BUILT_PAGE);
   await w.page.setInputFiles('[data-testid="file-input"]', FILE);
   await w.page.waitForSelector(".top-bar");

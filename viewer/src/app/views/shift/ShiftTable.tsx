@@ -11,6 +11,7 @@ import { useApp } from "../../context";
 import { CsvButton } from "../../CsvButton";
 import { formatNumber } from "../../format-number";
 import { neuronHref } from "../../links";
+import { Swatch } from "../../Swatch";
 import { sortOrder, type SortDir } from "../common/sort";
 import { SortHeader } from "../common/SortHeader";
 import { exact } from "../common/values";
@@ -21,7 +22,7 @@ type SortKey = { shift: number; score: Score } | "unit";
 const STEP = 50;
 
 export function ShiftTable({ shifts, result, reference }: { shifts: Column[]; result: ShiftResult; reference: Column }) {
-  const { route, layer } = useApp();
+  const { route, layer, styleOf } = useApp();
   const [sort, setSort] = useState<{ key: SortKey; dir: SortDir }>({ key: { shift: 0, score: "spurious" }, dir: "desc" });
   const [show, setShow] = useState(STEP);
   // Only units with a defined score are listed: those of the sort key's score, or (by unit) any score.
@@ -77,7 +78,7 @@ export function ShiftTable({ shifts, result, reference }: { shifts: Column[]; re
               </SortHeader>
               {shifts.map((c) => (
                 <th scope="colgroup" colSpan={2} key={c.id} class="dataset-name group-head">
-                  {c.id}
+                  <Swatch look={styleOf(c)} /> {c.id}
                 </th>
               ))}
             </tr>
