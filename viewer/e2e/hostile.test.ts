@@ -6,6 +6,7 @@
  */
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
+import { REPO_ROOT } from "../test/paths";
 import { ARTIFACTS, bigFiles, expectQuiet, launch, openFiles, rendererPeakKiB, type Watched } from "./browser";
 
 const LIMIT_KIB = 1 << 20; // 1 GiB
@@ -88,6 +89,25 @@ describe("files of up to 10 MB", () => {
     await go(page, "#/image/fc/ID/3", '[data-testid="image-view"][data-index="3"]');
     await page.waitForSelector('.large-image img.thumb[data-state="shown"]');
     await peak("pixels");
+    await expectQuiet(w);
+  });
+});
+
+describe("a damaged part of a file that opens", () => {
+  it("is said in plain words where it would show, and once in its file's banner with the validate command", async () => {
+    // The hostile corpus: a summary whose min field lacks one unit (CRCs valid).
+    const w = await open(`${REPO_ROOT}/tests/corpus/hostile/summary_field_short.deephys`);
+    const { page } = w;
+    const title = "summary_field_short.deephys: part of it cannot be shown: a part of it does not match what its index says.";
+    await page.locator('[data-testid="problem-text"]').first().getByText(title).waitFor();
+    const item = page.locator('[data-testid="banner-item"]');
+    await item.getByText(title).waitFor();
+    expect(await item.count()).toBe(1);
+    expect(await item.locator('[data-testid="banner-command"]').textContent()).toBe("deephys validate summary_field_short.deephys");
+    expect(await page.textContent('[data-testid="normalization-note"]')).toBe("set0 could not be read for this unit: raw activations shown.");
+    await item.locator("summary").click();
+    await item.getByText(/at byte \d+: summary min holds \d+ bytes, expected \d+/).first().waitFor();
+    await page.screenshot({ path: `${ARTIFACTS}/damaged-part.png` });
     await expectQuiet(w);
   });
 });

@@ -63,6 +63,7 @@ export function NeuronView() {
     const timer = setTimeout(() => prefetchProfiles(api, current.columns, current.layer, [wrapUnit(unit + 1, layer.units), wrapUnit(unit - 1, layer.units)]), 30);
     return () => clearTimeout(timer);
   }, [current, unit, api, layer.units]);
+  const normalizerProfile = (c: NonNullable<typeof current>) => (c.normProfile && hiddenNormalizer ? c.normProfile : normalizer ? c.profiles[c.columns.indexOf(normalizer)] : undefined);
   const reference = current
     ? current.normProfile && hiddenNormalizer
       ? referenceOf([current.normProfile], [hiddenNormalizer], normalizer)
@@ -99,7 +100,7 @@ export function NeuronView() {
           {layer.unitLabels[shownUnit] ? <span class="unit-label"> ({layer.unitLabels[shownUnit]})</span> : null}
         </h1>
         <UnitPicker unit={unit} current={() => unitOf(routeNow(route).params)} units={layer.units} onChange={setUnit} />
-        {current && <NormalizationNote normalizer={normalizer} reference={reference} />}
+        {current && <NormalizationNote normalizer={normalizer} reference={reference} unreadable={normalizerProfile(current)?.kind === "error"} />}
       </div>
       <ViewBody state={loaded} body={body} />
     </main>

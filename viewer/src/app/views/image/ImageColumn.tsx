@@ -1,5 +1,6 @@
 /** One dataset column of the image view: the image (if this dataset has that index) and the units list. */
 import { useApp } from "../../context";
+import { ProblemText } from "../common/AsyncView";
 import { ColumnSection } from "../ColumnHeader";
 import { ImageFacts } from "./ImageFacts";
 import type { ImageColumnData } from "./load";
@@ -17,11 +18,11 @@ export function ImageColumn({ data, isLead, index, references }: Props) {
   const { column } = data;
   return (
     <ColumnSection column={column} isLead={isLead} testId="column">
-      {data.error && <p class="error-text">{data.error}</p>}
+      {data.error !== null && <ProblemText error={data.error} />}
       {data.detail ? (
         <ImageFacts column={column} detail={data.detail} />
       ) : (
-        !data.error && (
+        data.error === null && (
           <p class="status" data-testid="no-image">
             This dataset has no image {index} (it has {column.info.images.toLocaleString()}).
           </p>

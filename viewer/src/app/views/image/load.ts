@@ -4,7 +4,6 @@ import type { WorkerApi } from "../../../worker/api";
 import type { ImageDetail, UnitTopImages } from "../../../worker/methods/image";
 import { layerIndex, type Column } from "../../columns";
 import { normalizerRef } from "../common/refs";
-import { errorText } from "../../ErrorBanner";
 
 /** Units listed per image (the original's 25) and the most top images kept per unit row (the setting's maximum). */
 const TOP_UNITS = 25;
@@ -20,7 +19,8 @@ export interface ImageColumnData {
   units: number[];
   values: Float64Array | null;
   rows: UnitTopImages | null;
-  error: string | null;
+  /** Why this column could not be read (shown in plain words), or null. */
+  error: unknown;
 }
 
 export interface ImageViewData {
@@ -51,7 +51,7 @@ async function loadColumn(api: Remote<WorkerApi>, column: Column, layer: string,
     const [d, v, rows] = await Promise.all([detail, values, api.unitTopImages(column.fileId, column.dataset, li, out.units, MAX_ROW_IMAGES)]);
     Object.assign(out, { detail: d, values: v, rows });
   } catch (error) {
-    out.error = errorText(error);
+    out.error = error;
   }
   return out;
 }

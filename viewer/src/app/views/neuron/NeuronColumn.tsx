@@ -1,5 +1,6 @@
 /** One dataset column of the neuron view: the unit's statistics, top classes and top images there. */
 import type { Column } from "../../columns";
+import { ProblemText } from "../common/AsyncView";
 import { ColumnSection } from "../ColumnHeader";
 import { Value } from "../../Value";
 import type { ColumnProfile } from "./profiles";
@@ -10,7 +11,7 @@ export function NeuronColumn({ column, isLead, data, reference }: { column: Colu
   const classes = column.run.model.classes;
   let body;
   if (!data) body = <p class="status">Loading…</p>;
-  else if (data.kind === "error") body = <p class="error-text">{data.message}</p>;
+  else if (data.kind === "error") body = <ProblemText error={data.error} />;
   else if (data.kind === "absent") body = <p class="status">{data.reason}</p>;
   else {
     const p = data.profile;

@@ -6,12 +6,11 @@
 import type { Remote } from "../../../worker/rpc";
 import type { UnitProfile, WorkerApi } from "../../../worker/api";
 import { layerIndex, type Column } from "../../columns";
-import { errorText } from "../../ErrorBanner";
 
 export type ColumnProfile =
   | { kind: "ok"; profile: UnitProfile }
   | { kind: "absent"; reason: string }
-  | { kind: "error"; message: string };
+  | { kind: "error"; error: unknown };
 
 /** Profiles kept (each about 10 kB with 1,000 classes). */
 const CACHE_SIZE = 96;
@@ -24,7 +23,7 @@ async function fetchProfile(api: Remote<WorkerApi>, column: Column, layer: strin
   try {
     return { kind: "ok", profile: await api.unitProfile(column.fileId, column.dataset, li, unit) };
   } catch (error) {
-    return { kind: "error", message: errorText(error) };
+    return { kind: "error", error };
   }
 }
 

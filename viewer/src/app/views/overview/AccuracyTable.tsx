@@ -1,6 +1,7 @@
 /** Accuracy of each dataset of the model: images, correct predictions, accuracy (a row appears as its dataset is read). */
 import type { Column } from "../../columns";
 import { CsvButton } from "../../CsvButton";
+import { ProblemText } from "../common/AsyncView";
 import { Headings } from "../common/Headings";
 import { exact, percentText } from "../common/values";
 import type { AccuracyState } from "./use-overviews";
@@ -52,8 +53,8 @@ export function AccuracyTable({ columns, results }: { columns: Column[]; results
                       </td>
                     </>
                   ) : (
-                    <td colSpan={3} class={r ? "error-text" : "status"}>
-                      {r?.kind === "error" ? r.message : "…"}
+                    <td colSpan={3} class="status">
+                      {r?.kind === "error" ? <ProblemText error={r.error} /> : "…"}
                     </td>
                   )}
                 </tr>

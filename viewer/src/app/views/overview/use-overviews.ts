@@ -6,12 +6,11 @@ import { useEffect, useState } from "preact/hooks";
 import type { AccuracyResult } from "../../../worker/methods/analysis";
 import type { Column } from "../../columns";
 import { useApp } from "../../context";
-import { errorText } from "../../problems";
 
 /** Datasets read at once. */
 const CONCURRENCY = 4;
 
-export type AccuracyState = { kind: "ok"; value: AccuracyResult } | { kind: "error"; message: string };
+export type AccuracyState = { kind: "ok"; value: AccuracyResult } | { kind: "error"; error: unknown };
 
 /** Each listed dataset's accuracies by column key, as they arrive (absent: still loading). */
 export function useAccuracies(columns: Column[]): Map<string, AccuracyState> {
@@ -27,7 +26,7 @@ export function useAccuracies(columns: Column[]): Map<string, AccuracyState> {
         try {
           state = { kind: "ok", value: await api.accuracy({ fileId: c.fileId, dataset: c.dataset }) };
         } catch (error) {
-          state = { kind: "error", message: errorText(error) };
+          state = { kind: "error", error };
         }
         const done = c;
         if (live) setResults((m) => new Map(m).set(done.key, state));
