@@ -13,6 +13,18 @@ from ._arrays import F64, real_array, rows_per_block, seq_sum_1d, seq_sum_last
 _SQRT_2PI = math.sqrt(2.0 * math.pi)
 
 
+def _scott(x: F64) -> float:
+    """Scott's bandwidth of ``x``: ``std(ddof=1) * n**(-1/5)``, sums sequential; NaN for fewer than 2 values."""
+    n = x.size
+    if n < 2:
+        return math.nan
+    with np.errstate(over="ignore", invalid="ignore"):
+        mean = seq_sum_1d(x) / n
+        dev = x - mean
+        std = math.sqrt(seq_sum_1d(dev * dev) / (n - 1))
+        return float(std * n ** (-1.0 / 5.0))
+
+
 def density(scores: ArrayLike, grid: ArrayLike) -> F64:
     """Gaussian kernel density estimate of ``scores`` evaluated at ``grid``.
 
@@ -30,13 +42,7 @@ def density(scores: ArrayLike, grid: ArrayLike) -> F64:
     g = g.reshape(-1)
     x = s[np.isfinite(s)]
     n = x.size
-    if n < 2:
-        return np.zeros(shape)
-    with np.errstate(over="ignore", invalid="ignore"):
-        mean = seq_sum_1d(x) / n
-        dev = x - mean
-        std = math.sqrt(seq_sum_1d(dev * dev) / (n - 1))
-        h = std * n ** (-1.0 / 5.0)
+    h = _scott(x)
     if not (math.isfinite(h) and h > 0):
         return np.zeros(shape)
     acc = np.zeros(g.size, dtype=np.float64)
@@ -72,13 +78,7 @@ def bounded_density(scores: ArrayLike, grid: ArrayLike, lo: float, hi: float) ->
     with np.errstate(invalid="ignore"):
         x = s[np.isfinite(s) & (s >= lo) & (s <= hi)]
     n = x.size
-    if n < 2:
-        return np.zeros(shape)
-    with np.errstate(over="ignore", invalid="ignore"):
-        mean = seq_sum_1d(x) / n
-        dev = x - mean
-        std = math.sqrt(seq_sum_1d(dev * dev) / (n - 1))
-        h = std * n ** (-1.0 / 5.0)
+    h = _scott(x)
     if not (math.isfinite(h) and h > 0):
         return np.zeros(shape)
     inside = (g >= lo) & (g <= hi)
