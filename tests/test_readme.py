@@ -2,9 +2,12 @@
 
 import os
 import re
+import warnings
 from pathlib import Path
 
 import pytest
+
+from deephys.export.errors import NoReadoutWarning
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 BLOCKS = re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.S)
@@ -18,7 +21,9 @@ def test_readme_example_runs(index, tmp_path, monkeypatch):
     if "import flax" in code or "from flax" in code:
         pytest.importorskip("flax")
     monkeypatch.chdir(tmp_path)
-    exec(compile(code, f"README.md[python block {index}]", "exec"), {"__name__": "__readme__"})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", NoReadoutWarning)  # the export examples store their classifier's readout
+        exec(compile(code, f"README.md[python block {index}]", "exec"), {"__name__": "__readme__"})
 
 
 ROOT = README.parent

@@ -67,7 +67,7 @@ def merge(
         metadata = {k: v for k, v in first.metadata.items() if k not in ("shard", "created")}
         metadata["merged_from"] = ", ".join(path.name for path in paths)
         counts: dict[str, int] = {}
-        with Writer(out, model=first.model, metadata=metadata, progress=progress) as writer:
+        with Writer(out, model=first.model, metadata=metadata, progress=progress, readout=first.readout) as writer:
             for name, dataset in first.datasets.items():
                 parts = [run.datasets[name] for run in runs]
                 writer.top_k = dataset.top_k

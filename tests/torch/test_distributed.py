@@ -184,6 +184,7 @@ def assert_same_files(a: Path, b: Path, exact: bool = True) -> None:
     )
     with deephys.open(a) as left, deephys.open(b) as right:
         assert left.model.layers == right.model.layers and left.classes == right.classes
+        assert left.readout == right.readout  # the classifier's readout, kept by the merge
         assert list(left.datasets) == list(right.datasets)
         for name, x in left.datasets.items():
             y = right.datasets[name]

@@ -10,10 +10,12 @@ from flax import linen, nnx
 from ..errors import ExportError
 from ..export.exporter import FrameworkAdapter, Shard
 from ..export.pooling import PoolingPlan
+from ..export.readout import LinearHead
 from . import data
 from . import distributed as processes
 from .capture import FlaxCapture, linen_forward, linen_probe, nnx_forward, nnx_probe
 from .modules import linen_names, resolve_nnx_layers
+from .readout import linen_linear_heads, nnx_linear_heads
 
 
 class FlaxAdapter(FrameworkAdapter[FlaxCapture]):
@@ -37,11 +39,13 @@ class FlaxAdapter(FrameworkAdapter[FlaxCapture]):
             self.names = list(recorded)
             self.raw, self.state = nnx_forward(model, recorded, kwargs)
             self.probe = lambda inputs: nnx_probe(model, kwargs)(inputs)  # made only when needed
+            self.heads = lambda name: nnx_linear_heads(model, name, recorded[name])
         elif isinstance(model, linen.Module):
             module, bound = linen_parts(model, variables)
             self.names = linen_names(layers)  # checked against the model at the first batch
             self.raw, self.state = linen_forward(module, bound, self.names, kwargs)
             self.probe = linen_probe(module, bound, kwargs)
+            self.heads = lambda name: linen_linear_heads(bound, name)
         else:
             raise ExportError(f"model must be a Flax nnx.Module or linen.Module, not {type(model).__name__}")
         self.model = model
@@ -71,6 +75,9 @@ class FlaxAdapter(FrameworkAdapter[FlaxCapture]):
 
     def first_batch(self, value: Any, batch_size: int, shard: Shard | None) -> Callable[[], Any] | None:
         return data.first_batch(value, batch_size)
+
+    def linear_heads(self, classifier: str, classes: int) -> list[LinearHead] | str:
+        return self.heads(classifier)
 
     def metadata(self) -> Mapping[str, str]:
         return {"flax_api": "nnx" if isinstance(self.model, nnx.Module) else "linen"}

@@ -69,7 +69,8 @@ def _recording_class(cls: type) -> type:
     return _recording_classes[cls]
 
 
-def _value(variable: Any) -> Any:
+def variable_value(variable: Any) -> Any:
+    """The value an `nnx.Variable` holds (`get_value()`, or `.value` in older Flax)."""
     return variable.get_value() if hasattr(variable, "get_value") else variable.value
 
 
@@ -93,7 +94,7 @@ def nnx_forward(
         else:  # older Flax: `sow` keeps the value on the module as an attribute
             output = call(copy, inputs, kwargs)
             found = {name: getattr(module, _SOWN, None) for name, module in chosen.items()}
-        outputs = {name: _value(var) for name, var in found.items() if isinstance(var, nnx.Variable)}
+        outputs = {name: variable_value(var) for name, var in found.items() if isinstance(var, nnx.Variable)}
         if OUTPUT_NAME in layers and not layers[OUTPUT_NAME]:
             outputs[OUTPUT_NAME] = (output,)
         outputs[MODEL_OUTPUT] = (output,)

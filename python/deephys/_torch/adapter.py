@@ -12,10 +12,12 @@ from torch import nn
 from ..errors import ExportError
 from ..export.exporter import FrameworkAdapter, Shard
 from ..export.pooling import PoolingPlan
+from ..export.readout import LinearHead
 from . import data
 from . import distributed as ranks
 from .capture import TorchCapture, eval_mode, model_device
 from .modules import resolve_layers
+from .readout import linear_heads
 
 
 class TorchAdapter(FrameworkAdapter[TorchCapture]):
@@ -66,6 +68,9 @@ class TorchAdapter(FrameworkAdapter[TorchCapture]):
         # PyTorch already keeps every core busy: one encoding thread (thousands of thumbnails a second)
         # keeps up with CPU inference, and more would only preempt PyTorch's threads.
         return {"encode_threads": 1} if capture.device.type == "cpu" else {}
+
+    def linear_heads(self, classifier: str, classes: int) -> list[LinearHead] | str:
+        return linear_heads(classifier, self.modules[classifier], self.autocast)
 
     @contextlib.contextmanager
     def running(self, capture: TorchCapture) -> Iterator[None]:

@@ -11,6 +11,11 @@ class NonFiniteActivationWarning(UserWarning):
     """Some recorded activations are NaN or infinite (they are kept and counted)."""
 
 
+class NoReadoutWarning(UserWarning):
+    """The classifier is not a linear readout of a recorded layer, so the file stores none (the message
+    says why); `deephys report --fit-readout` can fit one from the file."""
+
+
 def check_labels(labels: np.ndarray, classes: int, dataset: str, batch: int, first_image: int) -> np.ndarray:
     """`labels` as int64 of shape (N,), or an error naming the dataset, batch and image."""
     labels = np.asarray(labels)

@@ -35,6 +35,7 @@ from .classes import ClassSources, dataset_classes, export_metadata, label_maps,
 from .loop import ExportOptions, run_export
 from .options import per_layer, relu_layers
 from .pooling import PoolingPlan
+from .readout import LinearHead
 from .result import ExportResult
 from .sharding import write_shards
 from .sources import DatasetSource, make_sources
@@ -129,6 +130,13 @@ class FrameworkAdapter(ABC, Generic[C]):
     def writer_defaults(self, capture: C) -> Mapping[str, Any]:
         """`deephys.Writer` options that suit the framework, unless the user gives them."""
         return {}
+
+    def linear_heads(self, classifier: str, classes: int) -> Sequence[LinearHead] | str | None:
+        """The linear modules that may compute the logits of the recorded layer `classifier` (`classes` wide),
+        last first: the layer itself if it is one, else those it holds; a sentence saying why there are none;
+        or None where the framework cannot tell (no readout is stored, silently). The first batch checks
+        them (readout.py) and the file stores the one that gives the logits as its readout."""
+        return None
 
     def metadata(self) -> Mapping[str, str]:
         """More of the file's metadata, after "exporter"."""
@@ -251,6 +259,7 @@ class ModelExport(Generic[C]):
                 **({"shard": f"{shard[0]}/{shard[1]}"} if shard else {}),
             },
             progress=settings.progress and (shard is None or shard[0] == 0),
+            linear_heads=adapter.linear_heads,
         )
 
     def writer_options(self, capture: C) -> dict[str, Any]:

@@ -20,17 +20,22 @@ import numpy as np
 from .._version import __version__
 from ..errors import ExportError, Terminated
 from ..format.dataset_writer import DatasetWriter
+from ..format.readout import Readout
 from ..format.writer import Writer
 from ..model import Layer, Model, Producer
 from .capture import Capture
 from .classes import ClassSources, check_classifier
-from .errors import NonFiniteActivationWarning, check_labels, check_units
+from .errors import NonFiniteActivationWarning, NoReadoutWarning, check_labels, check_units
 from .interrupt import handle_interrupt, handle_termination
+from .readout import ROUNDING_UNIT, LinearHead, model_readout
 from .result import ExportResult, NonFiniteCount
 from .sources import DatasetSource, split_batch
 from .thumbnails import DisplayStream, Thumbnailer, Thumbnails
 
 SplitBatch = Callable[[Any, str, int], tuple[Any, Any]]
+#: The classifier layer and its width -> the linear modules that may compute its logits, the reason there are
+#: none, or None where the framework cannot tell (see readout.py).
+LinearHeads = Callable[[str, int], Sequence[LinearHead] | str | None]
 
 
 @dataclass
@@ -47,6 +52,7 @@ class ExportOptions:
     metadata: Mapping[str, str] = field(default_factory=dict)
     progress: bool = True
     split: SplitBatch = split_batch
+    linear_heads: LinearHeads | None = None  # the classifier's readout is stored when it checks (readout.py)
 
 
 def run_export(
@@ -215,7 +221,31 @@ class _Export:
         if chosen is None and any(dtypes.values()):
             writer_options["activation_dtype"] = {name: d for name, d in dtypes.items() if d}
         metadata = {**dict(writer_options.pop("metadata", {}) or {}), **dict(self.options.metadata)}
+        if writer_options.get("readout") is None:
+            writer_options["readout"] = self._model_readout(model, activations)
         self.writer = Writer(self.path, model=model, metadata=metadata, **writer_options)
+
+    def _model_readout(self, model: Model, activations: Mapping[str, np.ndarray]) -> Readout | None:
+        """The classifier's own linear readout, if the framework finds one that W a + b checks on this first
+        batch; else None, and a `NoReadoutWarning` saying why (none where the framework cannot tell)."""
+        if self.options.linear_heads is None:
+            return None
+        classifier = model.classifier
+        heads = self.options.linear_heads(classifier, self.units[classifier])
+        if heads is None:
+            return None
+        recorded = {name: np.asarray(value) for name, value in activations.items()}
+        unit = ROUNDING_UNIT.get(self.capture.stored_dtype(classifier) or "float32", ROUNDING_UNIT["float32"])
+        found = model_readout(heads, classifier, recorded, unit)
+        if isinstance(found, Readout):
+            return found
+        warnings.warn(
+            f"{self.path.name}: no readout of the classifier is stored: {found}. Without one, `deephys report` "
+            "attributes the logits to units only with --fit-readout (a least-squares fit from the file)",
+            NoReadoutWarning,
+            stacklevel=_user_stacklevel(),
+        )
+        return None
 
     def _first_batch_model(self, activations: Mapping[str, np.ndarray], inputs: Any) -> Model:
         """The model the file describes, from what the first batch tells: each layer's width and dtype.
