@@ -27,6 +27,8 @@ def check_finding(path: Path, framework: str) -> dict[str, float]:
         assert run.classes == tuple(str(d) for d in range(10))
         assert {layer.name: layer.units for layer in run.model.layers} == LAYERS
         assert run.model.classifier == "fc2"
+        readout = run.readout  # fc2 is an nn.Linear / nnx.Linear over fc1 after its ReLU
+        assert readout is not None and readout.layer == "fc1" and readout.source == "model"
         assert run.model.producer.framework == ("flax" if framework == "jax" else "torch")
         assert list(run.datasets) == [ID, *SHIFTS]
         assert [d.role for d in run.datasets.values()] == ["id", "ood", "ood", "ood"]

@@ -22,5 +22,6 @@ def test_jax_demo_shows_colour_tuned_units(tmp_path: Path) -> None:
     result = CliRunner().invoke(demo, ["--framework", "jax", "--no-view", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     path = tmp_path / "colored-mnist-jax.deephys"
-    assert path.is_file() and "permuted colours" in result.output
+    assert path.is_file() and "Under permuted colours accuracy falls from" in result.output
+    assert "drive it" in result.output and "Control, no shift" in result.output
     check_finding(path, "jax")

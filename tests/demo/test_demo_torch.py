@@ -25,7 +25,11 @@ def test_torch_demo_shows_colour_tuned_units(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     path = tmp_path / "colored-mnist-torch.deephys"
     assert path.is_file() and f"deephys view {path}" in result.output
-    assert "permuted colours" in result.output and "spurious score" in result.output
+    # The findings of `deephys report`, their units attributed through the readout the exporter stored,
+    # and the control in one line.
+    assert "Under permuted colours accuracy falls from" in result.output
+    assert "units fc1/" in result.output and "drive it" in result.output
+    assert "Control, no shift (the two halves of coloured digits): spurious score of the fc1 units" in result.output
     check_finding(path, "torch")
 
 

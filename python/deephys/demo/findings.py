@@ -41,6 +41,20 @@ class Findings:
     control: NDArray[np.float64]  # spurious scores between the two halves of the ID set: no shift at all
     dead_units: int  # units of ANALYSED_LAYER that never fire on the ID set (their scores are NaN)
 
+    def control_line(self) -> str:
+        """The control, in one line: the spurious scores between the two halves of the ID set (no shift)."""
+        return (
+            f"Control, no shift (the two halves of {self.id_name}): spurious score of the {ANALYSED_LAYER} units "
+            f"{np.nanmean(self.control):.2f} / {np.nanmedian(self.control):.2f} (mean / median), against "
+            f"{self._permuted_scores()} under {PERMUTED}."
+        )
+
+    def _permuted_scores(self) -> str:
+        permuted = self.datasets.get(PERMUTED)
+        if permuted is None or permuted.spurious is None:
+            return "n/a"
+        return f"{permuted.spurious_mean:.2f} / {permuted.spurious_median:.2f}"
+
     def format(self) -> str:
         control_name = "control: ID halves"
         width = max(len(name) for name in [*self.datasets, control_name])

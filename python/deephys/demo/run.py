@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..errors import UsageError
+from ..findings import Limits, render
+from ..findings import findings as file_findings
 
 try:
     import fcntl
@@ -28,6 +30,8 @@ FRAMEWORKS: tuple[Framework, ...] = ("torch", "jax")
 #: What the file records: both conv layers (ReLU, mean over the map), the 50-unit fc1 (ReLU) and the logits.
 LAYERS = ("conv1", "conv2", "fc1", "fc2")
 MODEL_NAME = "colored-mnist-cnn"
+#: How much of `deephys report` the demo prints: the top of each shift's findings.
+REPORT_LIMITS = Limits(classes=3, cells=2, units=2, shifted=5)
 # The same export of both frameworks' models (relu: the conv and fc1 units as the paper records them).
 _EXPORT_OPTIONS: dict[str, Any] = {
     "layers": list(LAYERS),
@@ -44,7 +48,8 @@ class DemoResult:
     framework: Framework
     training: TrainStats
     export_seconds: float
-    findings: Findings
+    findings: Findings  # the demo's own numbers (accuracies, spurious scores of fc1, the ID-halves control)
+    report: dict[str, Any]  # `deephys.findings` of the file, as printed (`REPORT_LIMITS`)
 
 
 def demo_path(out_dir: str | os.PathLike[str], framework: Framework, number: int = 1) -> Path:
@@ -106,8 +111,10 @@ def run_demo(
     training, export_seconds = run(data, config, path, progress)
     echo(f"trained in {training.seconds:.1f} s ({training.steps} steps), exported in {export_seconds:.1f} s -> {path}")
     findings = read_findings(path)
-    echo(findings.format())
-    return DemoResult(path, framework, training, export_seconds, findings)
+    report = file_findings(path, REPORT_LIMITS)
+    echo(render(report))  # ends with an empty line
+    echo(findings.control_line())
+    return DemoResult(path, framework, training, export_seconds, findings, report)
 
 
 def _run_torch(data: DemoData, config: TrainConfig, path: Path, progress: bool) -> tuple[TrainStats, float]:
