@@ -4,20 +4,29 @@ Streaming (`deephys.format.copying`): activations are read chunk by chunk, per-i
 chunk, and encoded images are copied byte for byte (no decoding, no re-encoding). Summaries are
 recomputed by the writer as it streams. Memory stays bounded whatever the size of the shards. A shard's
 empty dataset (a rank whose share was empty) adds nothing.
+
+Spatial maps (docs/format.md, "Maps") are re-ranked: each shard keeps the maps of its units' top images,
+and a unit's top images in the merged file are among its shards' top images (the same stored values,
+ranked by the same rule), so each shard's stored maps are handed to the writer with the rows they belong
+to (`with_maps`) and the writer keeps those of its global top list. A layer keeps its maps when every
+shard that has images has them.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from .errors import MergeError
 from .format.copying import copy_blocks
+from .format.limits import ABSENT_INDEX
+from .format.maps import SparseMaps
 from .format.reader import Dataset, Run, open_run
 from .format.writer import Writer
 
@@ -82,6 +91,10 @@ def _merge_dataset(writer: Writer, parts: list[Dataset]) -> int:
     layers = head.run.model.layers
     dtypes = {layer.name: head.dtype(layer.name) for layer in layers}
     total = sum(len(part) for part in parts)
+    filled = [part for part in parts if len(part)]
+    mapped = [name for name in map_layers(head) if all(name in map_layers(part) for part in filled)]
+    if mapped:
+        writer.map_size, writer.map_images = maps_grid(filled, mapped)
     with writer.dataset(
         head.name,
         role=head.role,
@@ -90,7 +103,8 @@ def _merge_dataset(writer: Writer, parts: list[Dataset]) -> int:
         total=total,
     ) as out:
         for part in parts:
-            for block in copy_blocks(part):
+            stored = stored_maps(part, mapped) if len(part) else {}
+            for block in with_maps(part, copy_blocks(part), stored):
                 out.append(**block)
         if total == 0:
             out.append(
@@ -98,6 +112,70 @@ def _merge_dataset(writer: Writer, parts: list[Dataset]) -> int:
                 activations={layer.name: np.zeros((0, layer.units), np.float32) for layer in layers},
             )
     return total
+
+
+def map_layers(dataset: Dataset) -> list[str]:
+    """The layers of `dataset` stored with maps of their units' top images."""
+    if not len(dataset):
+        return []
+    model = dataset.run.model
+    return [layer.name for layer in model.layers if layer.units and dataset.top_maps(layer.name, 0) is not None]
+
+
+#: Per layer: the images (ascending), units and maps (k, h, w) of the units' stored top maps.
+StoredMaps = dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]
+
+
+def stored_maps(dataset: Dataset, layers: Sequence[str]) -> StoredMaps:
+    """The stored maps of `layers`, each with the image and unit it belongs to, by image."""
+    stored = {}
+    for layer in layers:
+        maps = dataset.all_top_maps(layer)
+        assert maps is not None
+        top = dataset.summary(layer).top_indices[:, : maps.shape[1]].astype(np.int64)
+        units, slots = np.nonzero(top != ABSENT_INDEX)
+        order = np.argsort(top[units, slots], kind="stable")
+        units, slots = units[order], slots[order]
+        stored[layer] = (top[units, slots], units, maps[units, slots])
+    return stored
+
+
+def maps_grid(datasets: Sequence[Dataset], layers: Sequence[str]) -> tuple[int, int]:
+    """(map_size, map_images) of a writer that keeps the maps of `layers` of `datasets` as they are stored: the
+    grids must agree (else `MergeError`); maps per unit, the fewest any of them keeps."""
+    size, images = 1, None
+    grids: dict[str, tuple[tuple[int, ...], Dataset]] = {}
+    for dataset in datasets:
+        for layer in layers:
+            maps = dataset.all_top_maps(layer)
+            assert maps is not None
+            grid, first = grids.setdefault(layer, (maps.shape[2:], dataset))
+            if maps.shape[2:] != grid:
+                raise MergeError(
+                    f"dataset {dataset.name!r}, layer {layer!r}: its maps are {maps.shape[2]} x {maps.shape[3]} cells "
+                    f"in {dataset.run.path} but {grid[0]} x {grid[1]} in {first.run.path}; {ONE}"
+                )
+            size = max(size, *grid)
+            images = maps.shape[1] if images is None else min(images, maps.shape[1])
+    return size, images or 1
+
+
+def with_maps(dataset: Dataset, blocks: Iterable[dict[str, Any]], stored: StoredMaps) -> Iterator[dict[str, Any]]:
+    """`blocks` (`copy_blocks(dataset)`, in order) with the `stored` maps of the rows each block holds, as
+    `SparseMaps`: the writer keeps those of its own top lists."""
+    model = dataset.run.model
+    units_of = {layer: model.layers[model.layer_index(layer)].units for layer in stored}
+    first = 0
+    for block in blocks:
+        n = len(block["labels"])
+        if stored:
+            maps = {}
+            for layer, (images, units, values) in stored.items():
+                lo, hi = np.searchsorted(images, [first, first + n])
+                maps[layer] = SparseMaps((n, units_of[layer]), images[lo:hi] - first, units[lo:hi], values[lo:hi])
+            block = {**block, "maps": maps}
+        first += n
+        yield block
 
 
 def _check_compatible(runs: list[Run]) -> None:

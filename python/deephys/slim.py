@@ -7,7 +7,8 @@ list (what the category view shows before any scrolling). Every other image is l
 in the table is all zero (docs/format.md), the reader raises LookupError for it and the viewer shows a
 placeholder. The copy streams like `deephys merge`: encoded images are copied byte for byte, activations
 read chunk by chunk, summaries recomputed by the writer (equal to the original ones when the activation
-dtype is kept).
+dtype is kept). Spatial maps are kept as they are for the layers whose dtype is kept; a layer re-stored in
+another dtype drops them (its top images may change with the rounding, and their maps are not in the file).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from .format.limits import ABSENT_INDEX
 from .format.reader import Dataset, open_run
 from .format.summaries import SummaryBuilder
 from .format.writer import Writer
+from .merge import map_layers, maps_grid, stored_maps, with_maps
 
 DEFAULT_IMAGES_PER_LIST = 24
 
@@ -129,6 +131,9 @@ def _recomputed(dataset: Dataset, dtype: str) -> tuple[list[np.ndarray], np.ndar
 def _copy_dataset(writer: Writer, dataset: Dataset, keep: set[int], dtype: str | None) -> None:
     model = dataset.run.model
     layer_dtypes = {layer.name: dtype or dataset.dtype(layer.name) for layer in model.layers}
+    mapped = [name for name in map_layers(dataset) if layer_dtypes[name] == dataset.dtype(name)]
+    if mapped:
+        writer.map_size, writer.map_images = maps_grid([dataset], mapped)
     with writer.dataset(
         dataset.name,
         role=dataset.role,
@@ -136,7 +141,7 @@ def _copy_dataset(writer: Writer, dataset: Dataset, keep: set[int], dtype: str |
         activation_dtype=layer_dtypes,
         total=len(dataset),
     ) as out:
-        for batch in copy_blocks(dataset, keep):
+        for batch in with_maps(dataset, copy_blocks(dataset, keep), stored_maps(dataset, mapped)):
             out.append(**batch)
         if len(dataset) == 0:
             out.append(

@@ -46,6 +46,9 @@ def export(
     batch_size: int = 128,
     num_workers: int = 0,
     activation_dtype: str | Mapping[str, str] | None = None,
+    spatial_maps: bool = True,
+    map_size: int = 16,
+    map_images: int = 32,
     model_name: str | None = None,
     distributed: bool | None = None,
     merge: bool = False,
@@ -86,6 +89,11 @@ def export(
             under `torch.autocast`; a model already in bf16/fp16 gets its inputs cast to its dtype.
         activation_dtype: file dtype ("float32", "float16", "bfloat16", "float64") for all or per layer;
             default: the layer's own (bf16 outputs are stored as bfloat16, means in float32).
+        spatial_maps: for layers with conv maps or token maps (on their patch grid), also store where each
+            unit fires on its `map_images` top images: its unpooled map, reduced on the device to at most
+            `map_size` x `map_size` cells by exact area weights (so under mean pooling each map averages to
+            the activation), in the same pass over the data; only the maps of images that can be among the
+            top ones leave the device. `spatial_maps=False` stores none (docs/format.md, "Maps").
         distributed: write one shard per rank (`run.rank0.deephys`, ...): True, or by default when a
             process group of several ranks is initialized. DataLoaders with a DistributedSampler are used
             as they are; sequential DataLoaders and Datasets are split into contiguous shares; other

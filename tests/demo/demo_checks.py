@@ -29,6 +29,10 @@ def check_finding(path: Path, framework: str) -> dict[str, float]:
         assert run.model.classifier == "fc2"
         readout = run.readout  # fc2 is an nn.Linear / nnx.Linear over fc1 after its ReLU
         assert readout is not None and readout.layer == "fc1" and readout.source == "model"
+        for layer, grid in (("conv1", (12, 12)), ("conv2", (8, 8))):  # where the conv units fire, per image
+            maps = run.datasets[ID].all_top_maps(layer)
+            assert maps is not None and maps.shape == (LAYERS[layer], 16, *grid), (layer, maps.shape)
+        assert run.datasets[ID].all_top_maps("fc1") is None
         assert run.model.producer.framework == ("flax" if framework == "jax" else "torch")
         assert list(run.datasets) == [ID, *SHIFTS]
         assert [d.role for d in run.datasets.values()] == ["id", "ood", "ood", "ood"]

@@ -205,6 +205,10 @@ def assert_same_files(a: Path, b: Path, exact: bool = True) -> None:
                     for field in ("top_indices", "histogram"):
                         np.testing.assert_array_equal(getattr(sx, field), getattr(sy, field), err_msg=field)
                 np.testing.assert_allclose(sx.mean, sy.mean, rtol=1e-6 if not exact else 1e-12)
+                mx, my = x.all_top_maps(layer), y.all_top_maps(layer)  # spatial maps, re-ranked by the merge
+                assert (mx is None) == (my is None) == (layer == "fc") or len(x) == 0, layer
+                if exact and mx is not None and my is not None:
+                    np.testing.assert_allclose(mx, my, rtol=1e-6, atol=1e-6, err_msg=f"{name}/{layer} maps")
                 np.testing.assert_allclose(sx.class_means, sy.class_means, rtol=1e-5 if not exact else 1e-6)
 
 

@@ -28,6 +28,7 @@ from flax import linen, nnx
 from ..errors import ExportError
 from ..export.capture import PooledCapture
 from ..export.layers import unknown_layer
+from ..export.maps import has_maps, map_weights, token_layout
 from ..export.outputs import ArrayKind, Selector
 from ..export.pooling import LayerPooling, PoolingPlan
 from ..export.sources import split_batch
@@ -242,6 +243,27 @@ def pool(value: jax.Array, plan: LayerPooling) -> jax.Array:
     return ARRAY.check_pooled(plan.layer, fn(value), value.shape[0])
 
 
+def reduced_maps(value: jax.Array, plan: LayerPooling, map_size: int) -> jax.Array:
+    """(N, units, h, w) float32: the maps of an NHWC conv map or an (N, T, D) token map (on its patch grid),
+    each reduced to at most map_size x map_size cells by exact area weights (export/maps.py)."""
+    if plan.kind == "tokens":
+        skip, height, width = token_layout(value.shape[1])
+        value = value[:, skip:].reshape(value.shape[0], height, width, value.shape[2])
+    value = value.astype(jnp.float32)
+    weights = map_weights(value.shape[1], value.shape[2], map_size)
+    if weights is None:
+        return jnp.transpose(value, (0, 3, 1, 2))
+    rows, cols = weights
+    exact = jax.lax.Precision.HIGHEST  # float32 products, also where the default is TF32 or bfloat16 passes
+    return jnp.einsum("ih,nhwc,jw->ncij", rows, value, cols, precision=exact)
+
+
+@jax.jit
+def _take_maps(maps: jax.Array, flat: jax.Array) -> jax.Array:
+    """maps (N, U, h, w) -> (k, h, w), the maps at flat indices image * U + unit."""
+    return maps.reshape(-1, *maps.shape[2:])[flat]
+
+
 # ---- the Capture --------------------------------------------------------------------------
 
 
@@ -269,10 +291,12 @@ class FlaxCapture(PooledCapture):
         self._calls = 0
         self.forward = jax.jit(self._forward)
         self._pending: dict[int, tuple[Any, int, Any]] = {}  # id(inputs) -> dispatched, see prefetch
+        self._maps: dict[str, jax.Array] = {}  # the reduced maps of the batch just handed out, on the device
 
-    def _forward(self, state: Any, inputs: Any) -> dict[str, jax.Array]:
+    def _forward(self, state: Any, inputs: Any) -> tuple[dict[str, jax.Array], dict[str, jax.Array]]:
+        """(pooled layers and the model's logits, reduced maps of the layers that have them), on the device."""
         outputs = self.raw(state, inputs)
-        pooled = {}
+        pooled, maps = {}, {}
         for name in self.layers:
             calls = outputs.get(name)
             if not calls:
@@ -288,17 +312,20 @@ class FlaxCapture(PooledCapture):
             value = select_array(name, calls[0], self.select.get(name))
             if name in self.relu:
                 value = jax.nn.relu(value)
-            pooled[name] = pool(value, self.pooling.for_layer(name, tuple(value.shape)))
+            plan = self.pooling.for_layer(name, tuple(value.shape))
+            pooled[name] = pool(value, plan)
+            if self.map_size and has_maps(plan):
+                maps[name] = reduced_maps(value, plan, self.map_size)  # stay on the device (see batch_maps)
         logits = ARRAY.logits(outputs[MODEL_OUTPUT][0], first_of_tuple=True) if MODEL_OUTPUT in outputs else None
         if logits is not None and logits.ndim == 2:
             pooled[MODEL_OUTPUT] = logits  # stays on the device but at the first batch (see __call__)
-        return pooled
+        return pooled, maps
 
     def __call__(self, inputs: Any) -> dict[str, np.ndarray]:
         pending = self._pending.pop(id(inputs), None)
         if pending is None or pending[0] is not inputs:
             pending = self._dispatch(inputs)
-        _, n, result = pending
+        _, n, (result, self._maps) = pending
         wanted = [*self.layers, *([MODEL_OUTPUT] if self._calls == 0 and MODEL_OUTPUT in result else [])]
         outputs = jax.device_get({name: result[name] for name in wanted})
         if self._calls == 0 and MODEL_OUTPUT in outputs:
@@ -308,6 +335,22 @@ class FlaxCapture(PooledCapture):
 
     def model_output(self) -> np.ndarray | None:
         return self._first_output
+
+    def map_layers(self) -> list[str]:
+        return [name for name in self.layers if name in self._maps]
+
+    def batch_maps(self, wanted: Mapping[str, tuple[np.ndarray, np.ndarray]]) -> dict[str, np.ndarray]:
+        """One gather on the device per layer: only the wanted maps are copied to the host. The number of
+        maps is padded to a power of two, so few gathers are compiled."""
+        found = {}
+        for name, (rows, units) in wanted.items():
+            maps = self._maps[name]
+            flat = np.asarray(rows, np.int64) * maps.shape[1] + np.asarray(units, np.int64)
+            size = max(16, 1 << max(0, int(flat.size - 1)).bit_length())
+            padded = np.zeros(size, np.int32)
+            padded[: flat.size] = flat
+            found[name] = np.asarray(jax.device_get(_take_maps(maps, padded)))[: flat.size]
+        return found
 
     def module_outputs(self, inputs: Any) -> dict[str, np.ndarray]:
         return {} if self.probe is None else self.probe(inputs)

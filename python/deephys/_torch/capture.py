@@ -12,9 +12,10 @@ from torch import nn
 
 from ..errors import ExportError
 from ..export.capture import PooledCapture
+from ..export.maps import has_maps
 from ..export.pooling import PoolingPlan
 from ..export.sources import image_inputs
-from .pooling import TENSOR, Selector, pool, select_tensor
+from .pooling import TENSOR, Selector, pool, reduced_maps, select_tensor
 from .thumbnails import thumbnail_pixels
 
 
@@ -40,6 +41,7 @@ class TorchCapture(PooledCapture):
         self.input_dtype = _parameter_dtype(model)
         self._handles: list[torch.utils.hooks.RemovableHandle] = []
         self._outputs: dict[str, torch.Tensor] = {}
+        self._maps: dict[str, torch.Tensor] = {}  # the reduced maps of the batch just run, on the device
         self._last: tuple[Any, Any] | None = None  # (inputs as given, on the device) of the latest batch
         self._first_output: np.ndarray | None = None  # the model's logits at the first batch (see model_output)
         self._calls = 0
@@ -62,6 +64,7 @@ class TorchCapture(PooledCapture):
         while self._handles:
             self._handles.pop().remove()
         self._outputs.clear()
+        self._maps.clear()
         self._last = None
 
     def _hook(self, name: str):
@@ -79,6 +82,8 @@ class TorchCapture(PooledCapture):
                 value = torch.relu(value)
             plan = self.pooling.for_layer(name, tuple(value.shape))
             self._outputs[name] = pool(value, plan)
+            if self.map_size and has_maps(plan):
+                self._maps[name] = reduced_maps(value, plan, self.map_size)
 
         return hook
 
@@ -86,6 +91,7 @@ class TorchCapture(PooledCapture):
 
     def __call__(self, inputs: Any) -> dict[str, np.ndarray]:
         self._outputs.clear()
+        self._maps.clear()
         given, inputs = inputs, self._prepare(inputs)
         self._last = (given, inputs)
         output = self._forward(self.model, inputs)
@@ -113,6 +119,19 @@ class TorchCapture(PooledCapture):
 
     def model_output(self) -> np.ndarray | None:
         return self._first_output
+
+    def map_layers(self) -> list[str]:
+        return [name for name in self.layers if name in self._maps]
+
+    def batch_maps(self, wanted: Mapping[str, tuple[np.ndarray, np.ndarray]]) -> dict[str, np.ndarray]:
+        """One gather on the device per layer: only the wanted maps are copied to the host."""
+        found = {}
+        for name, (rows, units) in wanted.items():
+            maps = self._maps[name]
+            flat = torch.from_numpy(np.asarray(rows, np.int64) * maps.shape[1] + np.asarray(units, np.int64))
+            picked = maps.reshape(-1, *maps.shape[2:]).index_select(0, flat.to(maps.device))
+            found[name] = picked.to("cpu").numpy()
+        return found
 
     def module_outputs(self, inputs: Any) -> dict[str, np.ndarray]:
         """The (N, units) outputs of every module, from one more forward pass with a hook on each (asked only

@@ -6,6 +6,7 @@ from typing import Any
 
 import torch
 
+from ..export.maps import map_weights, token_layout
 from ..export.outputs import ArrayKind, Selector
 from ..export.pooling import LayerPooling
 
@@ -41,3 +42,18 @@ def pool(value: torch.Tensor, plan: LayerPooling) -> torch.Tensor:
     fn = plan.function
     assert fn is not None
     return TENSOR.check_pooled(plan.layer, fn(value), value.shape[0])
+
+
+def reduced_maps(value: torch.Tensor, plan: LayerPooling, map_size: int) -> torch.Tensor:
+    """(N, units, h, w) float32: the maps of a conv map (N, C, H, W) or a token map (N, T, D, laid on its
+    patch grid), each reduced to at most map_size x map_size cells by exact area weights (export/maps.py)."""
+    if plan.kind == "tokens":
+        skip, height, width = token_layout(value.shape[1])
+        value = value[:, skip:].transpose(1, 2).reshape(value.shape[0], value.shape[2], height, width)
+    value = value.float()
+    weights = map_weights(value.shape[2], value.shape[3], map_size)
+    if weights is None:
+        return value
+    rows, cols = (torch.tensor(w, device=value.device) for w in weights)
+    with torch.autocast(value.device.type, enabled=False):  # float32, also in a forward under autocast
+        return rows @ (value @ cols.T)  # (h', H) @ (N, C, H, W) @ (W, w')

@@ -14,7 +14,8 @@ the export loop needs only a `Capture` and one function call:
         def to_numpy(self, value) -> np.ndarray: ...            # labels, images for thumbnails
         def layer(self, name, units) -> deephys.Layer: ...      # pooling/ReLU recorded in the file
         def stored_dtype(self, name) -> str | None: ...         # "bfloat16" to store bf16 outputs as such
-        # optional: prefetch(batches), thumbnails(inputs, size, mean, std) (see capture.py)
+        # optional: prefetch(batches), thumbnails(inputs, size, mean, std), map_layers() and
+        # batch_maps(wanted) for spatial maps (see capture.py, maps.py)
 
     sources = make_sources(datasets, roles=roles, display=display,
                            batches_of=..., total_of=...)         # first dataset "id", the rest "ood"
@@ -37,6 +38,12 @@ Classes (classes.py): the file's class names come from `classes=`, the model (Hu
 classifier's width needs a `label_map=` (`LabelMap`: dataset label -> model class, stored in the metadata),
 and on the first batch the classifier layer must give the model's output (`check_classifier`).
 
+First batch, too (readout.py): when the framework finds the classifier's linear module (`FrameworkAdapter.
+linear_heads`) and W a + b gives the logits for a recorded layer a, the file stores it as its readout; else a
+`NoReadoutWarning` says why. Maps (maps.py): layers with conv or token maps keep, per unit, the maps of its
+top images; the capture reduces every map on its device and `MapCandidates` picks, on the host, the few that
+can enter the writer's top lists (ranked on the stored values, as the writer ranks them).
+
 Helpers: `PoolingPlan` (per-layer pooling choice -> file pooling name, fixed at the first batch, rank
 changes rejected; `pool_numpy` is the reference), `resolve_layer_names` / `unknown_layer` (close matches
 via difflib), `shard_path` (run.deephys -> run.rank0.deephys), `write_shards` (one shard per rank; with
@@ -47,7 +54,7 @@ whole dataset's first batch) lets an empty share still write a valid shard.
 
 from ..errors import DistributedExportError, ExportError, ExportInterrupted, UnknownLayerError
 from .capture import Capture
-from .errors import NonFiniteActivationWarning, check_labels, check_units
+from .errors import NonFiniteActivationWarning, NoReadoutWarning, check_labels, check_units
 from .layers import close_matches, resolve_layer_names, unknown_layer
 from .loop import ExportOptions, run_export
 from .pooling import CONV_POOLINGS, TOKEN_POOLINGS, LayerPooling, PoolingPlan, pool_numpy
@@ -68,6 +75,7 @@ __all__ = [
     "ExportOptions",
     "ExportResult",
     "LayerPooling",
+    "NoReadoutWarning",
     "NonFiniteActivationWarning",
     "NonFiniteCount",
     "PoolingPlan",

@@ -31,12 +31,14 @@ class Capture:
     batch's forward before handing out the current one); `thumbnails(inputs, size, mean, std)` -> uint8
     thumbnails made by the framework (e.g. on the accelerator), or None for the NumPy path;
     `model_output()` and `module_outputs(inputs)`, for the first batch's check that the classifier layer
-    gives the model's output (see loop.py).
+    gives the model's output (see loop.py); `map_layers()` and `batch_maps(wanted)`, for the spatial maps of
+    the layers with conv or token maps, reduced to at most `map_size` cells a side (maps.py).
     """
 
     framework: str = "numpy"
     framework_version: str = ""
     layout: Literal["NCHW", "NHWC"] = "NCHW"
+    map_size: int | None = None  # set by the exporter before the first batch; None: no maps
 
     def __call__(self, inputs: Any) -> Mapping[str, np.ndarray]:
         raise NotImplementedError
@@ -67,6 +69,16 @@ class Capture:
         """Every module's output for `inputs`, on the host, by layer name: asked only when the classifier
         layer's output is not the model's, to name the layer that gives it. Default: none known."""
         return {}
+
+    def map_layers(self) -> list[str]:
+        """The layers whose maps the batch just run holds (conv and token maps, when `map_size` is set), in
+        the model's order; the same at every batch. Default: none."""
+        return []
+
+    def batch_maps(self, wanted: Mapping[str, tuple[np.ndarray, np.ndarray]]) -> dict[str, np.ndarray]:
+        """For the batch just run: layer -> (rows, units) wanted, both (k,) -> their reduced maps (k, h, w)
+        float32 on the host (only these leave the device)."""
+        return {name: np.zeros((0, 1, 1), np.float32) for name in wanted}
 
 
 class PooledCapture(Capture):

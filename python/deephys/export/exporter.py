@@ -20,6 +20,7 @@ framework.
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -29,6 +30,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from ..errors import ExportError
+from ..format.maps import DEFAULT_MAP_IMAGES, DEFAULT_MAP_SIZE, MAX_MAP_CELLS
 from ..interrupts import sigterm_as_interrupt
 from .capture import Capture
 from .classes import ClassSources, dataset_classes, export_metadata, label_maps, model_classes
@@ -67,6 +69,9 @@ class ExportSettings:
     display: Mapping[str, Any] | None = None
     batch_size: int = 128
     activation_dtype: str | Mapping[str, str] | None = None
+    spatial_maps: bool = True
+    map_size: int = DEFAULT_MAP_SIZE
+    map_images: int = DEFAULT_MAP_IMAGES
     model_name: str | None = None
     distributed: bool | None = None
     merge: bool = False
@@ -177,6 +182,7 @@ class ModelExport(Generic[C]):
                 "label_map={'ImageNet-R': [...]}), or drop restrict_predictions"
             )
         self.shard = adapter.shard(settings.distributed)
+        check_maps(settings)
 
     def run(self) -> ExportResult:
         """The export; SIGTERM aborts it like Ctrl-C (in the main thread, after any earlier handler)."""
@@ -201,6 +207,8 @@ class ModelExport(Generic[C]):
         sources = self.prepared(sources, capture)
         thumbnailer = self.thumbnailer(capture)
         options = self.options(capture)
+        if settings.spatial_maps:
+            capture.map_size = int(options.writer_options.get("map_size", DEFAULT_MAP_SIZE))
         with self.adapter.running(capture):
             return run_export(path, sources, capture, thumbnailer, options)
 
@@ -266,9 +274,29 @@ class ModelExport(Generic[C]):
         options = dict(self.settings.writer_options or {})
         if self.settings.activation_dtype:
             options["activation_dtype"] = self.settings.activation_dtype
+        options.setdefault("map_size", self.settings.map_size)
+        options.setdefault("map_images", self.settings.map_images)
         for key, value in self.adapter.writer_defaults(capture).items():
             options.setdefault(key, value)
         return options
+
+
+def check_maps(settings: ExportSettings) -> None:
+    """`spatial_maps=`, `map_size=` and `map_images=` within what the format keeps."""
+    if not isinstance(settings.spatial_maps, bool):
+        raise ExportError(f"spatial_maps= takes True or False, not {settings.spatial_maps!r}")
+    largest = math.isqrt(MAX_MAP_CELLS)
+    size, images = settings.map_size, settings.map_images
+    if not (isinstance(size, int) and 1 <= size <= largest):
+        raise ExportError(
+            f"map_size={size!r}: the maps' grid is at most {largest} cells a side; give an int in 1..{largest} "
+            f"(default {DEFAULT_MAP_SIZE}), or spatial_maps=False for none"
+        )
+    if not (isinstance(images, int) and images >= 1):
+        raise ExportError(
+            f"map_images={images!r}: give how many top images of each unit keep their maps, an int >= 1 "
+            f"(default {DEFAULT_MAP_IMAGES}, at most the writer's top_k), or spatial_maps=False for none"
+        )
 
 
 def classifier_name(adapter: FrameworkAdapter[Any], classifier: Any, names: list[str]) -> str:

@@ -19,7 +19,9 @@ import numpy as np
 
 from .._version import __version__
 from ..errors import ExportError, Terminated
+from ..format import dtypes as file_dtypes
 from ..format.dataset_writer import DatasetWriter
+from ..format.maps import SparseMaps
 from ..format.readout import Readout
 from ..format.writer import Writer
 from ..model import Layer, Model, Producer
@@ -27,6 +29,7 @@ from .capture import Capture
 from .classes import ClassSources, check_classifier
 from .errors import NonFiniteActivationWarning, NoReadoutWarning, check_labels, check_units
 from .interrupt import handle_interrupt, handle_termination
+from .maps import MapCandidates
 from .readout import ROUNDING_UNIT, LinearHead, model_readout
 from .result import ExportResult, NonFiniteCount
 from .sources import DatasetSource, split_batch
@@ -94,6 +97,7 @@ class _Export:
         self.nonfinite: dict[str, dict[str, NonFiniteCount]] = {}
         self.current: str | None = None
         self.rows = 0
+        self.activation_dtype: Any = None  # the writer's activation_dtype= (the maps are ranked as it stores)
 
     def run(self) -> ExportResult:
         try:
@@ -132,6 +136,7 @@ class _Export:
         )
         counts: dict[str, NonFiniteCount] = {}
         stream: DatasetWriter | None = None
+        candidates: dict[str, MapCandidates] = {}  # per layer with maps, for this dataset
         bar = tqdm(
             total=source.total, desc=source.name, unit="img", disable=not self.options.progress, dynamic_ncols=True
         )
@@ -176,6 +181,7 @@ class _Export:
                     layout="NHWC",
                     predictions=predictions,
                     confidences=confidences,
+                    maps=self._maps(arrays, candidates, source.name, index),
                 )
                 self.rows += n
                 bar.update(n)
@@ -189,6 +195,40 @@ class _Export:
         if counts:
             self.nonfinite[source.name] = counts
             _warn_nonfinite(source.name, counts, self.rows)
+
+    def _maps(
+        self, arrays: Mapping[str, np.ndarray], candidates: dict[str, MapCandidates], dataset: str, index: int
+    ) -> dict[str, SparseMaps] | None:
+        """The maps of this batch that can enter the writer's kept maps (maps.py), fetched from the device."""
+        layers = self.capture.map_layers()
+        if not layers:
+            return None
+        writer = self._writer()
+        for name in layers:
+            if name not in candidates:
+                dtype = file_dtypes.choose(self.activation_dtype, name, arrays[name])
+                kept = min(writer.map_images, writer.top_k)
+                candidates[name] = MapCandidates(self.units[name], kept, dtype)
+        wanted = {name: candidates[name].select(arrays[name]) for name in layers}
+        found = self.capture.batch_maps(wanted)
+        n = next(iter(arrays.values())).shape[0]
+        maps = {}
+        for name, (rows, units) in wanted.items():
+            values = np.asarray(found[name], np.float32)
+            if values.ndim != 3 or values.shape[0] != rows.size:
+                raise ExportError(
+                    f"dataset {dataset!r}, batch {index}: the capture gave maps of shape {values.shape} for layer "
+                    f"{name!r}; expected ({rows.size}, height, width)"
+                )
+            grid = candidates[name].grid = candidates[name].grid or values.shape[1:]
+            if values.shape[1:] != grid:
+                raise ExportError(
+                    f"dataset {dataset!r}, batch {index}: the maps of layer {name!r} are {values.shape[1]} x "
+                    f"{values.shape[2]} cells, {grid[0]} x {grid[1]} in earlier batches (the inputs changed size); "
+                    "a dataset's maps need one grid: give its images one size, or pass spatial_maps=False"
+                )
+            maps[name] = SparseMaps((n, self.units[name]), rows, units, values)
+        return maps
 
     def _empty_dataset(self, source: DatasetSource) -> DatasetWriter:
         batch = source.first_batch() if self.writer is None and source.first_batch is not None else None
@@ -223,6 +263,7 @@ class _Export:
         metadata = {**dict(writer_options.pop("metadata", {}) or {}), **dict(self.options.metadata)}
         if writer_options.get("readout") is None:
             writer_options["readout"] = self._model_readout(model, activations)
+        self.activation_dtype = writer_options.get("activation_dtype")
         self.writer = Writer(self.path, model=model, metadata=metadata, **writer_options)
 
     def _model_readout(self, model: Model, activations: Mapping[str, np.ndarray]) -> Readout | None:

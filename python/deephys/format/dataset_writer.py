@@ -21,7 +21,7 @@ from ..model import Model
 from . import dtypes, images
 from .confidence import prediction_confidence
 from .limits import ABSENT_INDEX, MAX_IMAGE_PIXELS, MAX_RECORD, TABLE_CHUNK_ROWS
-from .maps import DEFAULT_MAP_IMAGES, DEFAULT_MAP_SIZE, MapKeeper, quantize, reduce_maps
+from .maps import DEFAULT_MAP_IMAGES, DEFAULT_MAP_SIZE, MapKeeper, SparseMaps, quantize, reduce_maps
 from .records import ABSENT_IMAGE_REF, EncodedImage, pack_image_ref
 from .sink import RecordSink
 from .summaries import HistogramBuilder, SummaryBuilder
@@ -151,7 +151,8 @@ class DatasetWriter:
         default to the argmax of the classifier layer, `confidences` to the softmax probability of each
         prediction over all classes (give both when predicting among some classes only). `maps` gives, for
         layers recorded with spatial or token pooling, the unpooled maps {layer: (N, units, h, w)} (any size:
-        reduced to the writer's map_size); the maps of each unit's top images are kept (docs/format.md, "Maps").
+        reduced to the writer's map_size), or some of them as `SparseMaps` (those of the images that can enter
+        a unit's kept top entries); the maps of each unit's top images are kept (docs/format.md, "Maps").
         """
         if self._closed:
             raise WrongStateError(f"dataset {self.name!r} is closed: start a new one with `writer.dataset(...)`")
@@ -465,7 +466,7 @@ class DatasetWriter:
             info.chunks.append(pb.MapChunkRef(first_unit=start, units=stop - start, record=ref))
         return info
 
-    def _check_maps(self, maps: Mapping[str, Any] | None, n: int) -> dict[int, np.ndarray]:
+    def _check_maps(self, maps: Mapping[str, Any] | None, n: int) -> dict[int, np.ndarray | SparseMaps]:
         """The batch's maps by layer index, reduced; the first batch decides which layers have maps."""
         assert self._layers is not None
         given = dict(maps or {})
@@ -473,7 +474,7 @@ class DatasetWriter:
         if unknown:
             raise UsageError(f"dataset {self.name!r}: maps of {unknown}, which are not layers of the model")
         first = self.rows == 0 and all(layer.maps is None for layer in self._layers) and not self._maps_started
-        out: dict[int, np.ndarray] = {}
+        out: dict[int, np.ndarray | SparseMaps] = {}
         for layer in self._layers:
             name = self._model.layers[layer.index].name
             value = given.get(name)
@@ -483,18 +484,25 @@ class DatasetWriter:
                         f"dataset {self.name!r}: layer {name!r} had maps in the first batch: give them in every batch"
                     )
                 continue
-            array = np.asarray(value)
-            if array.ndim != 4 or array.shape[:2] != (n, layer.units):
-                raise UsageError(
-                    f"dataset {self.name!r}, layer {name!r}: maps must be (images, units, height, width) = "
-                    f"({n}, {layer.units}, h, w); got {array.shape}"
-                )
-            reduced = reduce_maps(array, self._settings.map_size)
+            if isinstance(value, SparseMaps):
+                value.check(n, layer.units, f"dataset {self.name!r}, layer {name!r}")
+                values = reduce_maps(np.asarray(value.values), self._settings.map_size)
+                reduced: np.ndarray | SparseMaps = SparseMaps(value.shape, value.rows, value.units, values)
+                grid = values.shape[1:]
+            else:
+                array = np.asarray(value)
+                if array.ndim != 4 or array.shape[:2] != (n, layer.units):
+                    raise UsageError(
+                        f"dataset {self.name!r}, layer {name!r}: maps must be (images, units, height, width) = "
+                        f"({n}, {layer.units}, h, w); got {array.shape}"
+                    )
+                reduced = reduce_maps(array, self._settings.map_size)
+                grid = reduced.shape[2:]
             if layer.maps is None:
                 if not first:
                     raise UsageError(f"dataset {self.name!r}: layer {name!r} has maps, but not in the first batch")
                 images = min(self._settings.map_images, self._settings.top_k)
-                layer.maps = MapKeeper(layer.units, images, *reduced.shape[2:])
+                layer.maps = MapKeeper(layer.units, images, *grid)
             out[layer.index] = reduced
         self._maps_started = True
         return out

@@ -11,6 +11,7 @@ per map (docs/format.md, "Maps").
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -80,11 +81,53 @@ def dequantize(values: np.ndarray, offsets: np.ndarray, scales: np.ndarray) -> n
     return result.astype(np.float32)
 
 
+@dataclass(frozen=True)
+class SparseMaps:
+    """Some of the maps of a batch of `shape[0]` images and `shape[1]` units: `values[k]` (h, w) is the map of
+    unit `units[k]` on image `rows[k]` of the batch. The writer needs the map of every image that enters a
+    unit's kept top entries with this batch (it raises naming the first one missing); exporters give only
+    those that can (docs/format.md, "Maps")."""
+
+    shape: tuple[int, int]
+    rows: np.ndarray
+    units: np.ndarray
+    values: np.ndarray
+
+    def check(self, images: int, units: int, where: str) -> None:
+        rows, unit, values = np.asarray(self.rows), np.asarray(self.units), np.asarray(self.values)
+        k = rows.shape[0] if rows.ndim == 1 else -1
+        if (
+            tuple(self.shape) != (images, units)
+            or rows.ndim != 1
+            or unit.shape != (k,)
+            or values.ndim != 3
+            or values.shape[0] != k
+            or (k and not (0 <= rows.min() and rows.max() < images and 0 <= unit.min() and unit.max() < units))
+        ):
+            raise UsageError(
+                f"{where}: sparse maps of shape {tuple(self.shape)} with {rows.shape} rows, {unit.shape} units and "
+                f"values {values.shape}: expected shape ({images}, {units}), rows and units (k,) within it and "
+                "values (k, height, width)"
+            )
+
+    def take(self, rows: np.ndarray, units: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The maps of (rows[i], units[i]) (zeros where not given) and which were given."""
+        keys = np.asarray(self.rows, np.int64) * self.shape[1] + np.asarray(self.units, np.int64)
+        order = np.argsort(keys, kind="stable")
+        wanted = np.asarray(rows, np.int64) * self.shape[1] + np.asarray(units, np.int64)
+        at = np.minimum(np.searchsorted(keys[order], wanted), max(0, keys.size - 1))
+        found = keys[order][at] == wanted if keys.size else np.zeros(wanted.shape, bool)
+        values = np.zeros((wanted.size, *self.values.shape[1:]), np.float32)
+        values[found] = self.values[order[at[found]]]
+        return values, found
+
+
 class MapKeeper:
     """The maps of each unit's current top images while a dataset streams in.
 
     After each batch, `update(top_indices, first, maps)` is given the summary's top lists (units, >= m)
-    as they now are, the batch's first image index and its maps (n, units, h, w). An image enters a
+    as they now are, the batch's first image index and its maps (n, units, h, w), or those of some images
+    and units (`SparseMaps`, their values (k, h, w)). An image enters a
     unit's first m only in the batch that brings it (entries are only ever pushed down), so each kept map
     is either kept from before or taken from this batch.
     """
@@ -94,11 +137,13 @@ class MapKeeper:
         self.indices = np.full((units, images), ABSENT_INDEX, np.int64)
         self.maps = np.zeros((units, images, height, width), np.float32)
 
-    def update(self, top_indices: np.ndarray, first: int, maps: np.ndarray) -> None:
+    def update(self, top_indices: np.ndarray, first: int, maps: np.ndarray | SparseMaps) -> None:
         n = maps.shape[0]
-        if maps.shape[1:] != (self.indices.shape[0], self.height, self.width):
+        grid = maps.values.shape[1:] if isinstance(maps, SparseMaps) else maps.shape[2:]
+        if (maps.shape[1], *grid) != (self.indices.shape[0], self.height, self.width):
+            shape = (*maps.shape[:2], *grid)
             raise UsageError(
-                f"maps of shape {maps.shape} for {n} images: expected ({n}, {self.indices.shape[0]}, "
+                f"maps of shape {shape} for {n} images: expected ({n}, {self.indices.shape[0]}, "
                 f"{self.height}, {self.width}), as in the first batch"
             )
         new = np.array(top_indices[:, : self.images], dtype=np.int64)  # a copy: the lists change in place
@@ -110,7 +155,13 @@ class MapKeeper:
         fresh_units, fresh_slots = np.nonzero(from_batch)
         maps_next = np.zeros_like(self.maps)
         maps_next[units, slots] = previous
-        maps_next[fresh_units, fresh_slots] = maps[new[fresh_units, fresh_slots] - first, fresh_units]
+        rows = new[fresh_units, fresh_slots] - first
+        if isinstance(maps, SparseMaps):
+            values, given = maps.take(rows, fresh_units)
+            maps_next[fresh_units, fresh_slots] = values
+            from_batch[fresh_units[~given], fresh_slots[~given]] = False  # missing: see below
+        else:
+            maps_next[fresh_units, fresh_slots] = maps[rows, fresh_units]
         missing = (new != ABSENT_INDEX) & ~kept & ~from_batch
         if missing.any():
             unit, slot = np.argwhere(missing)[0]
