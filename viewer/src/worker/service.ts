@@ -1,7 +1,9 @@
 /** The worker's side of WorkerApi: owns the opened files and does the decoding. */
 import { ABSENT_INDEX } from "../format/limits";
 import { Run } from "../format/run";
-import { BlobSource, HttpSource, type ByteSource } from "../format/source";
+import { FetchGuard, type Activity } from "../format/fetch-guard";
+import { HttpSource } from "../format/http";
+import { BlobSource, type ByteSource } from "../format/source";
 import { transfer } from "./rpc";
 import type { FileSource, OpenedFile, UnitProfile, WorkerApi } from "./api";
 import { analysisMethods } from "./methods/analysis";
@@ -21,8 +23,16 @@ function copyOut<T extends object>(value: T): T {
   return transfer(out as T, buffers);
 }
 
-export function createService(fetchImpl?: typeof fetch): WorkerApi {
+/**
+ * `fetchImpl` is wrapped in the FetchGuard that makes every request (only to the URLs opened);
+ * `onActivity` hears of its transfers; `origin` is the page's (`self.origin` in the worker).
+ */
+export function createService(
+  fetchImpl?: typeof fetch,
+  { onActivity, origin = (globalThis as { origin?: string }).origin }: { onActivity?: (activity: Activity) => void; origin?: string } = {},
+): WorkerApi {
   const runs = new Map<number, Run>();
+  const guard = new FetchGuard(fetchImpl, onActivity);
   let nextId = 1;
 
   const run = (fileId: number): Run => {
@@ -31,17 +41,18 @@ export function createService(fetchImpl?: typeof fetch): WorkerApi {
     return r;
   };
 
-  const openSource = (source: FileSource): Promise<ByteSource> =>
-    source.kind === "file" ? Promise.resolve(new BlobSource(source.file, source.name)) : HttpSource.open(source.url, source.name, fetchImpl);
+  const openSource = async (source: FileSource): Promise<ByteSource & { warnings?: string[] }> =>
+    source.kind === "file" ? new BlobSource(source.file, source.name) : HttpSource.open(guard.allow(source.url), source.name, { guard, origin });
 
   return {
     ...analysisMethods(run),
     ...imageMethods(run),
     async openFile(source: FileSource): Promise<OpenedFile> {
-      const r = await Run.open(await openSource(source));
+      const bytes = await openSource(source);
+      const r = await Run.open(bytes);
       const fileId = nextId++;
       runs.set(fileId, r);
-      return { fileId, info: r.info };
+      return { fileId, info: bytes.warnings?.length ? { ...r.info, warnings: [...r.info.warnings, ...bytes.warnings] } : r.info };
     },
 
     async closeFile(fileId: number): Promise<void> {
