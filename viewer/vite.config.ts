@@ -3,13 +3,17 @@ import preact from "@preact/preset-vite";
 import { viteSingleFile } from "vite-plugin-singlefile";
 
 // Only the built page carries the policy: the dev server needs its websocket and module URLs.
+// connect-src allows any http(s) server: the user may open a file on any of them (`?url=`, Open URL),
+// and a single HTML file cannot widen its policy at run time. What is fetched is kept to the URLs the
+// user gave by src/format/fetch-guard.ts (e2e/remote-requests.test.ts logs every request of a session).
+// python/deephys/server.py PAGE_CSP is this policy, plus what only a header can say.
 const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   "script-src 'unsafe-inline'",
   "style-src 'unsafe-inline'",
   "img-src blob: data:",
   "worker-src blob:",
-  "connect-src 'self'",
+  "connect-src 'self' http: https:",
   "base-uri 'none'",
   "form-action 'none'",
 ].join("; ");

@@ -1,10 +1,11 @@
-/** Top of the page: opening files (picker, drop, server list, embedded report), the error banner, then the shell. */
+/** Top of the page: opening files (picker, drop, URLs, server list, embedded report), the error banner, then the shell. */
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { decodeEmbedded, takeEmbedded, type EmbeddedText } from "../embed/embedded";
 import { modelKey, type OpenFile } from "./columns";
 import { ErrorBanner, type BannerMessage } from "./ErrorBanner";
 import { OpenScreen } from "./OpenScreen";
 import { addProblem, describeProblem, type Problem } from "./problems";
+import { rememberSource, urlSource, urlsFromQuery } from "./remote-files";
 import { keepHashLinksInSrcdoc } from "./router";
 import { listServerFiles, type ServerFile } from "./server-files";
 import { Shell } from "./Shell";
@@ -47,6 +48,7 @@ export function App() {
         results.forEach((r, i) => {
           if (r.status === "fulfilled") {
             opened.push(r.value);
+            rememberSource(r.value.fileId, sources[i]);
             for (const w of r.value.info.warnings) note(r.value.info.name, w);
           } else report(describeProblem(r.reason, { file: sources[i].name, opening: true }));
         });
@@ -81,6 +83,9 @@ export function App() {
   );
 
   const openFiles = useCallback((list: File[]) => void open(list.map((file) => ({ kind: "file", file, name: file.name }))), [open]);
+  const openUrls = useCallback((urls: string[]) => void open(urls.map(urlSource)), [open]);
+  const queryUrls = useRef<string[] | null>(null);
+  queryUrls.current ??= urlsFromQuery(location.search);
   const openServerFile = useCallback((f: ServerFile) => void open([{ kind: "url", url: f.url, name: f.name }]), [open]);
 
   useEffect(() => {
@@ -98,11 +103,12 @@ export function App() {
         .finally(() => setOpeningReport(false));
       return;
     }
+    if (queryUrls.current?.length) openUrls(queryUrls.current); // ?url=...: the files given to the page
     void listServerFiles().then((list) => {
       setServerFiles(list);
       if (list.length) void open(list.map((f) => ({ kind: "url", url: f.url, name: f.name })));
     });
-  }, [open, reportError]);
+  }, [open, openUrls, reportError]);
 
   useEffect(() => {
     const over = (e: DragEvent) => {
@@ -137,7 +143,7 @@ export function App() {
           Opening the report…
         </p>
       ) : files.length === 0 ? (
-        <OpenScreen onFiles={openFiles} onServerFile={openServerFile} serverFiles={serverFiles} busy={busy > 0} />
+        <OpenScreen onFiles={openFiles} onUrls={openUrls} onServerFile={openServerFile} serverFiles={serverFiles} busy={busy > 0} initialUrls={queryUrls.current} />
       ) : (
         <Shell api={api} files={files} onFiles={openFiles} onRemove={removeFile} reportError={reportError} />
       )}

@@ -1,12 +1,15 @@
 /**
  * One row at any width from 1280 px: the model, view links, search, the layer, Lead and
- * Normalizer selectors, the Datasets dialog (which datasets are shown, models, files) and the tools.
+ * Normalizer selectors, the Datasets dialog (which datasets are shown, models, files), Copy link
+ * and the tools; the progress of remote reads shows in a corner while a view waits for them.
  */
 import { useState } from "preact/hooks";
 import type { Column } from "./columns";
 import { useApp } from "./context";
 import { DatasetPicker } from "./DatasetPicker";
+import { RemoteActivity } from "./RemoteActivity";
 import { SearchBox } from "./search/SearchBox";
+import { ShareButton } from "./ShareButton";
 import { Tools } from "./Tools";
 import { VIEW_LINKS } from "./views";
 
@@ -66,7 +69,9 @@ export function TopBar() {
         </span>
       </button>
       {picking && <DatasetPicker onClose={() => setPicking(false)} />}
+      <ShareButton />
       <Tools />
+      <RemoteActivity />
     </header>
   );
 }

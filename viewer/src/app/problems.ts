@@ -73,7 +73,8 @@ export function describeProblem(error: unknown, { file, opening = false }: { fil
   const name = file ?? f.file;
   if (!name) return { key: message, kind: "error", title: message, advice: [], command: null, details: [], more: 0 };
   const detail = message.startsWith(name) ? message : `${name}: ${message}`;
-  const what = f.code ? PLAIN[f.code] : f.name === "SourceError" ? "the file could not be read" : null;
+  // A SourceError's problem says in plain words why the file could not be read (http.ts: CORS, Range, ...).
+  const what = f.code ? PLAIN[f.code] : f.name === "SourceError" ? (f.problem ?? "the file could not be read") : null;
   const advice: string[] = [];
   let command: string | null = null;
   if (f.code === "truncated") {
@@ -84,7 +85,7 @@ export function describeProblem(error: unknown, { file, opening = false }: { fil
   } else if (f.code && f.code !== "not-deephys") {
     advice.push(opening ? "Nothing of it can be shown. This command lists every damaged part:" : "The rest of the file still works: the views show what can be read. This command lists every damaged part:");
     command = `deephys validate ${shellQuote(name)}`;
-  } else if (!opening && !f.code) {
+  } else if (!opening && !f.code && !f.problem) {
     advice.push("The rest of the file still works.");
   }
   const title = opening

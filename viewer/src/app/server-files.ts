@@ -3,6 +3,8 @@
  * `/<token>/files.json` lists them. From file:// or a plain static copy there is no list
  * and no request is made.
  */
+import { FetchGuard } from "../format/fetch-guard";
+
 export interface ServerFile {
   name: string;
   /** Absolute URL: the worker's base URL is a blob: URL, so relative ones would not resolve there. */
@@ -17,11 +19,14 @@ export function filesJsonUrl(location: Pick<Location, "protocol" | "href" | "pat
   return null;
 }
 
+/** The page's requests (the worker has its own guard for the files). */
+const guard = new FetchGuard();
+
 export async function listServerFiles(): Promise<ServerFile[]> {
   const url = filesJsonUrl(window.location);
   if (!url) return [];
   try {
-    const response = await fetch(url, { cache: "no-store" });
+    const response = await guard.fetch(guard.allow(url), { cache: "no-store" });
     if (!response.ok) return [];
     const entries: unknown = await response.json();
     if (!Array.isArray(entries)) return [];
