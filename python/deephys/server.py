@@ -51,10 +51,12 @@ __all__ = ["VIEWER_HTML", "RangeNotSatisfiable", "ViewerNotBuiltError", "ViewerS
 #: Where `make viewer` puts the built single-file viewer.
 VIEWER_HTML = Path(__file__).parent / "_viewer" / "deephys-viewer.html"
 
-#: The viewer page's policy: the one the viewer sets in its <meta> tag, plus what only a header can say.
+#: The viewer page's policy: the one the viewer sets in its <meta> tag (viewer/vite.config.ts), plus what only
+#: a header can say. connect-src allows http(s) servers: `deephys view URL` opens the page on a remote file
+#: (`?url=`) when its server allows it; the page fetches only the URLs it is given (viewer/src/format/fetch-guard.ts).
 PAGE_CSP = (
     "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src blob: data:; "
-    "worker-src blob:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    "worker-src blob:; connect-src 'self' http: https:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
 #: Every other response is data, never a document.
 DATA_CSP = "default-src 'none'; frame-ancestors 'none'; sandbox"
