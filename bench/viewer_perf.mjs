@@ -38,6 +38,9 @@
  * browser of its own per file) and the bytes read until the first view (through `deephys view`: the
  * Range responses). Goal: opening does not grow with the number of datasets beyond their index
  * entries: 100 / 4 <= 1.5 for the time and 1.25 for the memory.
+ * A file opened by URL (issue 15; `--only remote` runs this part alone): the ImageNet-scale file by
+ * `?url=` over loopback HTTP (`deephys serve --cors '*'`): time and bytes to the first view, unit
+ * switches, and `deephys view` on the same file; see remoteBench.
  * Needs the repository's Python (`make setup`, or $DEEPHYS_PYTHON) and Chromium (/usr/bin/chromium
  * or $CHROMIUM); never downloads a browser.
  */
@@ -390,6 +393,148 @@ async function measure(browser, browserSession, name, spec, { modes = MODES, rou
   return result;
 }
 
+// ---- a file opened by URL (issue 15) ------------------------------------------------------------------
+
+const GOAL_REMOTE_OPEN_MS = 1500;
+const GOAL_REMOTE_BYTES = 0.01; // of the file, to the first view
+const GOAL_REMOTE_SWITCH_MS = 100;
+
+/** `deephys serve FILE --cors '*'` on loopback: Range + CORS, the way a page of another origin reads a file. */
+async function serveByUrl(file) {
+  const server = spawn(PYTHON, ["-m", "deephys.cli", "serve", file, "--cors", "*", "--port", "0"], { env: ENV, stdio: ["ignore", "pipe", "inherit"] });
+  const url = await new Promise((resolve, reject) => {
+    server.once("exit", (code) => reject(new Error(`deephys serve exited with ${code}`)));
+    createInterface({ input: server.stdout }).on("line", (line) => {
+      const m = /https?:\/\/\S+/.exec(line);
+      if (m) resolve(m[0]);
+    });
+  });
+  const stop = () =>
+    new Promise((resolve) => {
+      if (server.exitCode !== null || server.signalCode !== null) return resolve();
+      server.once("exit", resolve);
+      server.kill("SIGINT");
+    });
+  return { url, stop };
+}
+
+/** The built page from file:// with `?url=fileUrl`, on the neuron view: times from navigation start, and the file's bytes and requests until the first view. */
+async function openByUrl(browser, fileUrl) {
+  const w = await newPage(browser, [pathToFileURL(PAGE).href, fileUrl]);
+  const seen = { bytes: 0, requests: 0 };
+  w.page.on("response", (r) => {
+    if (r.url() !== fileUrl) return;
+    seen.requests++;
+    seen.bytes += Number(r.headers()["content-length"] ?? 0);
+  });
+  await w.page.goto(`${pathToFileURL(PAGE).href}?url=${encodeURIComponent(fileUrl)}#/neuron`);
+  await w.page.waitForFunction(() => window.__bench.frame !== null, null, { timeout: 120_000, polling: 10 });
+  const atView = { ...seen };
+  await w.page.waitForFunction(() => window.__bench.images !== null, null, { timeout: 120_000, polling: 20 });
+  const marks = await w.page.evaluate(() => window.__bench);
+  return { ...w, openMs: { view: marks.frame, images: marks.images }, atView, atImages: { ...seen } };
+}
+
+/** A far unit (Enter in the unit box) until every thumbnail in the viewport shows: its images are read by range requests. */
+function jumpUntilImages({ unit }) {
+  return (async () => {
+    const view = document.querySelector('[data-testid="neuron-view"]');
+    const input = document.querySelector('[data-testid="unit-input"]');
+    input.value = String(unit);
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+    await new Promise((r) => setTimeout(r, 0));
+    const t0 = performance.now();
+    input.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true }));
+    const inViewport = (el) => {
+      const r = el.getBoundingClientRect();
+      return r.bottom > 0 && r.top < innerHeight && r.right > 0 && r.left < innerWidth;
+    };
+    const shown = (t) => t.dataset.state === "none" || (t.dataset.state === "shown" && t.complete && t.naturalWidth > 0);
+    for (;;) {
+      await new Promise((r) => requestAnimationFrame(r));
+      if (view.dataset.unit !== String(unit) || view.getAttribute("aria-busy") !== "false") continue;
+      const thumbs = [...view.querySelectorAll(".thumb")].filter(inViewport);
+      if (thumbs.length > 0 && thumbs.every(shown)) return performance.now() - t0;
+    }
+  })();
+}
+
+/**
+ * The ImageNet-scale file (bench/viewer_files.py, about 1.1 GiB) opened by URL (`?url=`) from the page on
+ * file://, served over loopback HTTP by `deephys serve --cors '*'` (Range + CORS); the server's file in the
+ * page cache (warm: read by earlier rounds). Time from navigation to the first view (the neuron view's
+ * numbers, then its thumbnails), the bytes and requests of the file until then, and the unit switches
+ * (→, and far units: numbers to the next frame; far units until their thumbnails show). Goals (issue 15):
+ * first view <= 1.5 s reading <= 1% of the file; a switch <= 100 ms; and `deephys view` on the same file,
+ * measured in the same run, <= 1 s to its first view.
+ */
+async function remoteBench(spec) {
+  const browser = await chromium.launch(LAUNCH);
+  const server = await serveByUrl(spec.path);
+  const r = { rounds: [], problems: [] };
+  try {
+    for (let round = 0; round <= ROUNDS; round++) {
+      const w = await openByUrl(browser, server.url);
+      if (round > 0) r.rounds.push({ ...w.openMs, bytes: w.atView.bytes, requests: w.atView.requests, bytesImages: w.atImages.bytes }); // round 0 warms the server's page cache
+      if (round === ROUNDS) {
+        await w.page.locator("h1").click();
+        r.steps = [];
+        for (let k = 1; k <= STEPS; k++) r.steps.push(await w.page.evaluate(switchUnit, { unit: k % spec.units, how: "step" }));
+        r.jumps = [];
+        for (let k = 0; k < JUMPS; k++) r.jumps.push(await w.page.evaluate(switchUnit, { unit: (STEPS + 50 + k * 977) % spec.units, how: "jump" }));
+        r.jumpImages = [];
+        for (let k = 0; k < Math.min(JUMPS, 20); k++) r.jumpImages.push(await w.page.evaluate(jumpUntilImages, { unit: (STEPS + 311 + k * 613) % spec.units }));
+      }
+      r.problems.push(...w.problems);
+      await w.context.close();
+    }
+  } finally {
+    await server.stop();
+    await browser.close();
+  }
+  // deephys view, the same file, the same run.
+  const local = await chromium.launch(LAUNCH);
+  const view = await serve(spec.path);
+  r.local = [];
+  try {
+    for (let round = 0; round <= ROUNDS; round++) {
+      const w = await open(local, spec.path, "server", view.url);
+      if (round > 0) r.local.push(w.openMs.view);
+      r.problems.push(...w.problems);
+      await w.context.close();
+    }
+  } finally {
+    await view.stop();
+    await local.close();
+  }
+  const med = (key) => median(r.rounds.map((x) => x[key]));
+  const share = med("bytes") / spec.bytes;
+  console.log(`\nA file opened by URL (?url=, page on file://) over loopback HTTP (deephys serve --cors '*': Range + CORS), ${mib(spec.bytes).toFixed(0)} MiB (${spec.datasets.map((d) => d.images.toLocaleString("en-US")).join(" + ")} images, ${spec.dtype}),`);
+  console.log(`server's file in the page cache (warm); median of ${ROUNDS} fresh pages after a warm-up; ${STEPS} steps and ${JUMPS} far jumps on ${spec.layer}\n`);
+  const rows = [
+    ["open → first view (numbers), by URL", med("view"), "ms", 0, `<= ${GOAL_REMOTE_OPEN_MS} ms`, med("view") <= GOAL_REMOTE_OPEN_MS],
+    ["open → thumbnails shown, by URL", med("images"), "ms", 0],
+    ["bytes of the file read to the first view", mib(med("bytes")), "MiB", 2, `<= ${GOAL_REMOTE_BYTES * 100}% of the file`, share <= GOAL_REMOTE_BYTES],
+    ["  share of the file", share * 100, "%", 2],
+    ["  requests to the first view", med("requests"), "", 0],
+    ["bytes read to the thumbnails shown", mib(med("bytesImages")), "MiB", 2],
+    ["next unit (→) median, to next frame", median(r.steps.map((x) => x.frame)), "ms", 1, `<= ${GOAL_REMOTE_SWITCH_MS} ms`, median(r.steps.map((x) => x.frame)) <= GOAL_REMOTE_SWITCH_MS],
+    ["next unit (→) p95, to next frame", p95(r.steps.map((x) => x.frame)), "ms", 1, `<= ${GOAL_REMOTE_SWITCH_MS} ms`, p95(r.steps.map((x) => x.frame)) <= GOAL_REMOTE_SWITCH_MS],
+    ["far unit (Enter) median, to next frame", median(r.jumps.map((x) => x.frame)), "ms", 1, `<= ${GOAL_REMOTE_SWITCH_MS} ms`, median(r.jumps.map((x) => x.frame)) <= GOAL_REMOTE_SWITCH_MS],
+    ["far unit (Enter) p95, to next frame", p95(r.jumps.map((x) => x.frame)), "ms", 1, `<= ${GOAL_REMOTE_SWITCH_MS} ms`, p95(r.jumps.map((x) => x.frame)) <= GOAL_REMOTE_SWITCH_MS],
+    ["far unit (Enter) median, until its thumbnails show", median(r.jumpImages), "ms", 1],
+    ["deephys view (local server), open → first view", median(r.local), "ms", 0, `<= ${GOAL_OPEN_MS} ms`, median(r.local) <= GOAL_OPEN_MS],
+  ];
+  const cells = rows.map(([what, value, unit, digits, goal, ok]) => [what, `${value.toFixed(digits)} ${unit}`.trim(), goal ?? "", verdict(ok)]);
+  const header = ["", "measured", "goal", "result"];
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((row) => row[i].length)));
+  const line = (row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  ").trimEnd();
+  console.log(line(header));
+  for (const row of cells) console.log(line(row));
+  for (const p of new Set(r.problems)) console.log(`WARNING: ${p}`);
+  return { results: r, missed: cells.filter((row) => row[3] === "MISSED").length };
+}
+
 // ---- 4 vs 100 datasets ----------------------------------------------------------------------------
 
 const LAUNCH = {
@@ -502,6 +647,15 @@ if (args.only === "datasets") {
   console.log(`\n${missed === 0 ? "every goal met" : `${missed} goal(s) missed`}`);
   mkdirSync(`${ROOT}/bench/out`, { recursive: true });
   writeFileSync(`${ROOT}/bench/out/viewer-datasets.json`, JSON.stringify({ results, loadAverage: os.loadavg() }, null, 2));
+  process.exit(0);
+}
+if (args.only === "remote") {
+  process.stderr.write("files: bench/viewer_files.py (written once, then reused)\n");
+  const spec = JSON.parse(execFileSync(PYTHON, [`${ROOT}/bench/viewer_files.py`], { env: ENV, stdio: ["ignore", "pipe", "inherit"] }).toString()).imagenet;
+  const { results, missed } = await remoteBench(spec);
+  console.log(`\n${missed === 0 ? "every goal met" : `${missed} goal(s) missed`}`);
+  mkdirSync(`${ROOT}/bench/out`, { recursive: true });
+  writeFileSync(`${ROOT}/bench/out/viewer-remote.json`, JSON.stringify({ spec, results, loadAverage: os.loadavg() }, null, 2));
   process.exit(0);
 }
 process.stderr.write("files: bench/viewer_files.py (written once, then reused)\n");
@@ -618,6 +772,9 @@ if (TRACE) {
 for (const [name, r] of Object.entries(results)) {
   for (const p of new Set(r.problems)) console.log(`WARNING (${name}): ${p}`);
 }
+const remote = await remoteBench(specs.imagenet);
+missed += remote.missed;
+results.remote = remote.results;
 const datasets = await datasetsBench();
 missed += datasets.missed;
 results.datasets = datasets.results;
