@@ -104,7 +104,7 @@ def test_no_browser_serves_the_demo_file_until_ctrl_c(tmp_path: Path, viewer_htm
 def _fake_run_demo(calls: list[tuple[str, Path]]):
     """Stands in for the training: writes a small run where the real demo would write its file."""
 
-    def fake(framework: str, out_dir: Path, seed: int = 0, progress: bool = True, echo=print, path=None):
+    def fake(framework: str, out_dir: Path, seed: int = 0, progress: bool = True, echo=print, path=None, compare=False):
         calls.append((framework, Path(out_dir)))
         path = Path(path) if path is not None else Path(out_dir) / f"colored-mnist-{framework}.deephys"
         model = deephys.Model("tiny", layers={"fc1": 4, "fc2": 2}, classifier="fc2")
@@ -116,7 +116,7 @@ def _fake_run_demo(calls: list[tuple[str, Path]]):
                 labels=rng.integers(0, 2, 6),
                 activations={"fc1": rng.random((6, 4)), "fc2": rng.random((6, 2))},
             )
-        return type("Result", (), {"path": path})()
+        return type("Result", (), {"path": path, "augmented": None})()
 
     return fake
 

@@ -12,7 +12,7 @@ from flax import nnx
 from numpy.typing import NDArray
 
 from .model_jax import ColourNet
-from .training import TrainConfig, TrainStats, batch_order, progress_bar, steps_per_epoch
+from .training import TrainConfig, TrainStats, batch_order, colour_stream, progress_bar, recoloured, steps_per_epoch
 
 __all__ = ["train"]
 
@@ -40,11 +40,13 @@ def train(
     start = time.perf_counter()
     steps, epoch_loss, epoch_correct, seen = 0, 0.0, 0, 0
     per_epoch = steps_per_epoch(len(labels), config)
+    colours = colour_stream(config)
     with progress_bar(len(labels), config, "jax", progress) as bar:
         for index in batch_order(len(labels), config):
             if steps % per_epoch == 0:
                 epoch_loss, epoch_correct, seen = 0.0, 0, 0
-            loss, correct = _step(model, optimizer, jnp.asarray(images[index]), jnp.asarray(labels[index]))
+            batch = images[index] if colours is None else recoloured(images[index], colours)
+            loss, correct = _step(model, optimizer, jnp.asarray(batch), jnp.asarray(labels[index]))
             steps += 1
             epoch_loss += float(loss) * len(index)
             epoch_correct += int(correct)

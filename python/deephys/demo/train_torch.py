@@ -12,7 +12,7 @@ from numpy.typing import NDArray
 from torch.nn import functional as F
 
 from .model_torch import ColourNet
-from .training import TrainConfig, TrainStats, batch_order, progress_bar, steps_per_epoch
+from .training import TrainConfig, TrainStats, batch_order, colour_stream, progress_bar, recoloured, steps_per_epoch
 
 __all__ = ["threads", "to_nchw", "train"]
 
@@ -45,13 +45,15 @@ def train(
         start = time.perf_counter()
         steps, epoch_loss, epoch_correct, seen = 0, 0.0, 0, 0
         per_epoch = steps_per_epoch(len(labels), config)
+        colours = colour_stream(config)
         model.train()
         with progress_bar(len(labels), config, "torch", progress) as bar:
             for index in batch_order(len(labels), config):
                 if steps % per_epoch == 0:
                     epoch_loss, epoch_correct, seen = 0.0, 0, 0
                 batch = torch.from_numpy(index)
-                logits = model(inputs[batch])
+                x = inputs[batch] if colours is None else to_nchw(recoloured(images[index], colours))
+                logits = model(x)
                 loss = F.cross_entropy(logits, targets[batch])
                 optimizer.zero_grad(set_to_none=True)
                 loss.backward()

@@ -9,7 +9,16 @@ import numpy as np
 from numpy.typing import NDArray
 from tqdm.auto import tqdm
 
-__all__ = ["TrainConfig", "TrainStats", "batch_order", "progress_bar", "steps_per_epoch"]
+__all__ = [
+    "AUGMENTED",
+    "TrainConfig",
+    "TrainStats",
+    "batch_order",
+    "colour_stream",
+    "progress_bar",
+    "recoloured",
+    "steps_per_epoch",
+]
 
 
 @dataclass(frozen=True)
@@ -21,6 +30,13 @@ class TrainConfig:
     learning_rate: float = 3e-3
     seed: int = 0
     threads: int = 1  # torch intra-op threads (train and export): on a net this small more only add overhead
+    # Colour augmentation: every training image gets a random colour at every step (`recoloured`), so the colour
+    # says nothing about the class and the network has to read the digit's shape (`deephys demo --compare`).
+    recolour: bool = False
+
+
+#: The colour-augmented model of `deephys demo --compare`: shapes take longer to learn than colours.
+AUGMENTED = TrainConfig(epochs=8, recolour=True)
 
 
 @dataclass(frozen=True)
@@ -46,6 +62,18 @@ def batch_order(n: int, config: TrainConfig) -> Iterator[NDArray[np.int64]]:
         order = rng.permutation(n)
         for step in range(steps_per_epoch(n, config)):
             yield order[step * size : (step + 1) * size]
+
+
+def recoloured(images: NDArray[np.float32], rng: np.random.Generator) -> NDArray[np.float32]:
+    """The coloured digits `images` (N, H, W, 3), each tinted anew with one random colour (channels in 0.2..1)."""
+    digit = images.max(axis=-1, keepdims=True) > 0
+    colours = rng.uniform(0.2, 1.0, (len(images), 1, 1, 3)).astype(np.float32)
+    return (digit * colours).astype(np.float32)
+
+
+def colour_stream(config: TrainConfig) -> np.random.Generator | None:
+    """The random colours of an augmented training (`recolour`), seeded apart from the batch order; else None."""
+    return np.random.default_rng([config.seed, 1]) if config.recolour else None
 
 
 def progress_bar(n: int, config: TrainConfig, framework: str, enabled: bool) -> tqdm:
