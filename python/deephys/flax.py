@@ -79,6 +79,9 @@ def export(
             `config.id2label`, else the first dataset's `.classes` if it has one per output, else "0", "1", ...).
             On the first batch the classifier must give the model's output (same argmax), unless `classifier=`
             names it: a layer list in the wrong order is refused with the layer to use.
+            When the classifier is (or ends in) an `nnx.Linear` or a Linen `Dense` whose input is a recorded
+            layer, its weights and bias are stored as the file's readout (W a + b checked against the logits
+            on the first batch); otherwise a `NoReadoutWarning` says why.
         label_map: for datasets whose labels are not the model's class indices (a 10-class subset under a
             1000-way model): a list of model class indices, one per dataset class, or a mapping dataset label
             -> model class; one for every dataset, or a mapping dataset name -> map. Labels are stored as model

@@ -70,6 +70,9 @@ def export(
             A dataset whose `.classes` count differs from the classifier's outputs is refused unless it has a
             `label_map`. On the first batch the classifier must give the model's output (same argmax), unless
             `classifier=` names it: a layer list in the wrong order is refused with the layer to use.
+            When the classifier is (or ends in) an `nn.Linear` whose input is a recorded layer, its weights
+            and bias are stored as the file's readout (W a + b checked against the logits on the first
+            batch); otherwise a `NoReadoutWarning` says why.
         label_map: for datasets whose labels are not the model's class indices (ImageNet-R's 200 classes
             under an ImageNet model): a list of model class indices, one per dataset class (dataset label i ->
             model class label_map[i]), or a mapping dataset label -> model class; one for every dataset, or a
