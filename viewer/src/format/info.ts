@@ -45,6 +45,21 @@ export interface DatasetInfo {
   layers: DatasetLayerInfo[];
 }
 
+/** The classifier as a linear readout of a recorded layer, `logits = W a + b` (docs/format.md, "Readout"): its index only. */
+export interface ReadoutInfo {
+  /** Index into the model's layers of the input layer `a`, and its name. */
+  layer: number;
+  layerName: string;
+  /** W is classes x units. */
+  classes: number;
+  units: number;
+  dtypeName: "float32" | "float64";
+  /** "model" (the classifier's own parameters) or "fit" (least squares from the layer to the logits). */
+  source: string;
+  /** For "fit": the largest |W a + b - logits| on the images fitted. */
+  residual: number;
+}
+
 export interface RunInfo {
   /** File name, as shown to the user. */
   name: string;
@@ -53,5 +68,7 @@ export interface RunInfo {
   model: ModelInfo;
   datasets: DatasetInfo[];
   metadata: { [key: string]: string };
+  /** The stored readout's index, or null when the file holds none (its weights are read on demand). */
+  readout: ReadoutInfo | null;
   warnings: string[];
 }

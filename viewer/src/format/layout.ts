@@ -7,7 +7,7 @@ import type { Container, RecordLocation } from "./container";
 import { checkLocation } from "./container";
 import { dtypeName, itemSize } from "./dtypes";
 import { FormatError, safeNumber, type FormatCode } from "./errors";
-import type { DatasetInfo, ModelInfo, Role, RunInfo } from "./info";
+import type { DatasetInfo, ModelInfo, ReadoutInfo, Role, RunInfo } from "./info";
 import { FRAME_SIZE, HEADER_SIZE, IMAGE_REF_SIZE, MAX_IMAGES } from "./limits";
 
 export interface RowChunk {
@@ -30,9 +30,18 @@ export interface DatasetLayout {
   layers: LayerLayout[];
 }
 
+/** Rows [firstClass, firstClass + classes) of a readout's W and b, in one record. */
+export interface ReadoutChunkLayout {
+  firstClass: number;
+  classes: number;
+  record: RecordLocation;
+}
+
 export interface FileLayout {
   info: RunInfo;
   datasets: DatasetLayout[];
+  /** The readout's chunks (contiguous, ascending, covering every class), or null without a readout. */
+  readout: { dtype: DType; chunks: ReadoutChunkLayout[] } | null;
   /** End of the data area: records lie in [16, dataEnd). */
   dataEnd: number;
 }
@@ -133,6 +142,33 @@ export function buildLayout(file: string, size: number, container: Container): F
       layers: layers.map((l) => ({ dtype: l.dtype, dtypeName: dtypeName(l.dtype) })),
     });
   });
+  let readout: { info: ReadoutInfo; dtype: DType; chunks: ReadoutChunkLayout[] } | null = null;
+  if (footer.readout) {
+    const r = footer.readout;
+    // The checks of Python's _check_readout, in its order.
+    if (r.layer >= model.layers.length) fail(`the readout's layer ${r.layer} is not a layer of the model`);
+    const dtype = READOUT_DTYPES[r.dtype];
+    if (!dtype) fail(`the readout has dtype ${r.dtype}; a readout is float32 or float64`);
+    if (!READOUT_SOURCES.includes(r.source)) fail(`the readout's source "${r.source}" is not one of ${READOUT_SOURCES.join(", ")}`);
+    const layer = model.layers[r.layer];
+    const size = itemSize(r.dtype);
+    let covered = 0;
+    const chunks = r.chunks.map((c, i): ReadoutChunkLayout => {
+      if (c.firstClass !== covered || c.classes === 0) fail(`readout chunks are not contiguous at class ${covered}`, "bad-record");
+      covered += c.classes;
+      const record = locate(c.record, `readout chunk ${i}`);
+      const needed = c.classes * (layer.units + 1) * size;
+      if (record.length < needed) fail(`a readout chunk of ${c.classes} classes holds at least ${needed} bytes, its record ${record.length}`, "bad-record");
+      referenced += FRAME_SIZE + record.length;
+      return { firstClass: c.firstClass, classes: c.classes, record };
+    });
+    if (covered !== classes) fail(`readout chunks cover ${covered} classes; the model has ${classes}`, "bad-record");
+    readout = {
+      info: { layer: r.layer, layerName: layer.name, classes, units: layer.units, dtypeName: dtype!, source: r.source, residual: r.residual },
+      dtype: r.dtype,
+      chunks,
+    };
+  }
   if (referenced > dataEnd - HEADER_SIZE) {
     fail(`the index refers to ${referenced} bytes of records, more than the ${dataEnd - HEADER_SIZE} bytes of the data area`, "bad-reference");
   }
@@ -144,10 +180,15 @@ export function buildLayout(file: string, size: number, container: Container): F
     model,
     datasets,
     metadata: { ...footer.metadata },
+    readout: readout?.info ?? null,
     warnings: [...container.warnings],
   };
-  return { info, datasets: layouts, dataEnd };
+  return { info, datasets: layouts, readout: readout && { dtype: readout.dtype, chunks: readout.chunks }, dataEnd };
 }
+
+/** The dtypes a readout is stored in, and how it was obtained (deephys/format/readout.py READOUT_DTYPES, SOURCES). */
+const READOUT_DTYPES: { [dtype: number]: "float32" | "float64" } = { [DType.DTYPE_FLOAT32]: "float32", [DType.DTYPE_FLOAT64]: "float64" };
+const READOUT_SOURCES = ["model", "fit"];
 
 /** Fewest bytes a table row takes: a label and a prediction (a varint byte each) and a float32 confidence. */
 export const TABLE_ROW_MIN_BYTES = 6;

@@ -41,6 +41,11 @@ export class ByteLru<K, V> {
     return promise;
   }
 
+  /** The value kept for `key`, or undefined; does not change its recency. */
+  peek(key: K): V | undefined {
+    return this.entries.get(key)?.value;
+  }
+
   clear(): void {
     this.entries.clear();
     this.total = 0;

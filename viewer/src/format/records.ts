@@ -1,16 +1,18 @@
 /** Checks of decoded records against the footer, and their bytes as typed arrays. */
 import {
+  DType,
   ImageEncoding,
   type ActivationChunk,
   type Image,
   type ImageTableChunk,
   type LayerSummary,
+  type ReadoutChunk,
 } from "../generated/deephys/v1/deephys_pb";
 import type { RecordLocation } from "./container";
 import { decodeFloat32, decodeFloat64, decodeFloats, decodeUint32, dtypeName, type FloatArray } from "./dtypes";
 import { FormatError, type FormatCode } from "./errors";
 import { headerSize, signatureMatches } from "./image-header";
-import type { LayerLayout, RowChunk } from "./layout";
+import type { LayerLayout, ReadoutChunkLayout, RowChunk } from "./layout";
 import {
   ABSENT_INDEX,
   FRAME_SIZE,
@@ -110,13 +112,14 @@ export function decodeTableChunk(
   const labels = Uint32Array.from(t.labels);
   const predictions = Uint32Array.from(t.predictions);
   for (let i = 0; i < rows; i++) {
-    check(labels[i] < classes, `image ${chunk.firstRow + i} has label ${labels[i]}, but there are ${classes} classes`, "bad-value");
-    check(predictions[i] < classes, `image ${chunk.firstRow + i} has prediction ${predictions[i]}, but there are ${classes} classes`, "bad-value");
+    // The messages are made only for a failed check (made for every row, they cost more than the reading).
+    if (!(labels[i] < classes)) check(false, `image ${chunk.firstRow + i} has label ${labels[i]}, but there are ${classes} classes`, "bad-value");
+    if (!(predictions[i] < classes)) check(false, `image ${chunk.firstRow + i} has prediction ${predictions[i]}, but there are ${classes} classes`, "bad-value");
   }
   const confidences = decodeFloat32(t.confidences);
   for (let i = 0; i < rows; i++) {
     const c = confidences[i];
-    check(Number.isNaN(c) || (c >= 0 && c <= 1), `the confidence of image ${chunk.firstRow + i} is ${c}, outside [0, 1]`, "bad-value");
+    if (!(Number.isNaN(c) || (c >= 0 && c <= 1))) check(false, `the confidence of image ${chunk.firstRow + i} is ${c}, outside [0, 1]`, "bad-value");
   }
   const refs = new DataView(t.images.buffer, t.images.byteOffset, t.images.byteLength);
   const images: (RecordLocation | null)[] = [];
@@ -147,6 +150,12 @@ export function decodeTableChunk(
 }
 
 export function decodeActivationChunk(a: ActivationChunk, e: Expect, layerIndex: number, layer: LayerLayout, chunk: RowChunk): ActivationBlock {
+  const data = checkedActivationData(a, e, layerIndex, layer, chunk);
+  return { firstRow: chunk.firstRow, rows: chunk.rows, units: layer.units, values: decodeFloats(data, layer.dtype) };
+}
+
+/** The checks of decodeActivationChunk; returns the chunk's data bytes. */
+function checkedActivationData(a: ActivationChunk, e: Expect, layerIndex: number, layer: LayerLayout, chunk: RowChunk): Uint8Array {
   const check = checker(e);
   check(a.dataset === e.dataset && a.layer === layerIndex && Number(a.firstRow) === chunk.firstRow && a.rows === chunk.rows,
     `activation record is for dataset ${a.dataset} layer ${a.layer} rows ${a.firstRow}+${a.rows}, ` +
@@ -154,7 +163,135 @@ export function decodeActivationChunk(a: ActivationChunk, e: Expect, layerIndex:
   check(a.units === layer.units && a.dtype === layer.dtype,
     `activation record has ${a.units} ${dtypeName(a.dtype)} units, expected ${layer.units} ${dtypeName(layer.dtype)}`);
   sameLength(a.data, chunk.rows * layer.units * layer.itemSize, "activation data", check);
-  return { firstRow: chunk.firstRow, rows: chunk.rows, units: layer.units, values: decodeFloats(a.data, layer.dtype) };
+  return a.data;
+}
+
+/**
+ * Some rows of an activation chunk, after the checks of decodeActivationChunk: row `rows[k]` (an
+ * image index within the chunk) of the chunk goes to row `at[k]` of `out` (rows x units). Only
+ * those rows are decoded.
+ */
+export function decodeActivationRows(
+  a: ActivationChunk,
+  e: Expect,
+  layerIndex: number,
+  layer: LayerLayout,
+  chunk: RowChunk,
+  rows: ArrayLike<number>,
+  at: ArrayLike<number>,
+  out: FloatArray,
+): void {
+  const data = checkedActivationData(a, e, layerIndex, layer, chunk);
+  const rowBytes = layer.units * layer.itemSize;
+  for (let k = 0; k < rows.length; k++) {
+    const start = (rows[k] - chunk.firstRow) * rowBytes;
+    out.set(decodeFloats(data.subarray(start, start + rowBytes), layer.dtype), at[k] * layer.units);
+  }
+}
+
+/** The fields of an ActivationChunk record other than its data, and where its data lies in the payload. */
+export interface ActivationHead {
+  dataset: number;
+  layer: number;
+  firstRow: number;
+  rows: number;
+  units: number;
+  dtype: number;
+  /** Offset of the data field's bytes in the payload, and their length. */
+  dataOffset: number;
+  dataLength: number;
+}
+
+/** An ActivationHead with protobuf's defaults (fields left out are 0) and no data found yet. */
+export function emptyActivationHead(): ActivationHead {
+  return { dataset: 0, layer: 0, firstRow: 0, rows: 0, units: 0, dtype: 0, dataOffset: -1, dataLength: 0 };
+}
+
+const HEAD_FIELDS = ["dataset", "layer", "firstRow", "rows", "units", "dtype"] as const;
+
+/** A protobuf varint at `pos` of `bytes`: its value and the position after it, or null when it does not end there. */
+function readVarint(bytes: Uint8Array, pos: number): { value: number; next: number } | null {
+  let value = 0;
+  let scale = 1;
+  for (let i = 0; i < 10 && pos < bytes.length; i++) {
+    const b = bytes[pos++];
+    value += (b & 0x7f) * scale;
+    if (b < 0x80) return { value, next: pos };
+    scale *= 128;
+  }
+  return null;
+}
+
+/** Record.activations: the field of a Record payload that holds an ActivationChunk. */
+const ACTIVATIONS_FIELD = 1;
+
+/**
+ * Where the ActivationChunk of a Record payload of `length` bytes starts, from its first bytes
+ * `head`: the Record's only field must be its activations, taking the rest of the payload. Null otherwise.
+ */
+export function activationChunkStart(head: Uint8Array, length: number): number | null {
+  const tag = readVarint(head, 0);
+  if (!tag || tag.value !== ACTIVATIONS_FIELD * 8 + 2) return null;
+  const size = readVarint(head, tag.next);
+  return size && size.next + size.value === length ? size.next : null;
+}
+
+/**
+ * Reads protobuf fields of an ActivationChunk payload from `bytes` (which start at payload offset
+ * `base`) into `into`: fields 1-6, until the data field (7), whose place it notes. "data" when it
+ * stopped there (what follows the data is the payload's tail), "end" when the bytes ended first,
+ * null for bytes that are not well-formed fields of that message (the whole record is read then,
+ * and its decoding says what is wrong).
+ */
+export function parseActivationFields(bytes: Uint8Array, into: ActivationHead, base = 0): "data" | "end" | null {
+  let pos = 0;
+  while (pos < bytes.length) {
+    const tag = readVarint(bytes, pos);
+    if (tag === null) return null;
+    const field = Math.floor(tag.value / 8);
+    const wire = tag.value % 8;
+    const value = readVarint(bytes, tag.next);
+    if (value === null) return null;
+    pos = value.next;
+    if (field === 7 && wire === 2) {
+      if (into.dataOffset >= 0) return null;
+      into.dataOffset = base + pos;
+      into.dataLength = value.value;
+      return "data";
+    }
+    if (wire !== 0 || field < 1 || field > 6) return null;
+    into[HEAD_FIELDS[field - 1]] = value.value;
+  }
+  return "end";
+}
+
+/** The checks of decodeActivationChunk on a record's head; false when one fails. */
+export function activationHeadMatches(h: ActivationHead, dataset: number, layerIndex: number, layer: LayerLayout, chunk: RowChunk): boolean {
+  return (
+    h.dataset === dataset &&
+    h.layer === layerIndex &&
+    h.firstRow === chunk.firstRow &&
+    h.rows === chunk.rows &&
+    h.units === layer.units &&
+    h.dtype === layer.dtype &&
+    h.dataLength === chunk.rows * layer.units * layer.itemSize
+  );
+}
+
+/** Rows of a readout's W and their bias entries, as the chunk's index entry describes them. */
+export interface ReadoutBlock {
+  weights: FloatArray;
+  bias: FloatArray;
+}
+
+/** A readout chunk after Python's checks (Run.readout): it is the one its index entry describes, with as many bytes as its rows need. */
+export function decodeReadoutChunk(c: ReadoutChunk, e: Expect, ref: ReadoutChunkLayout, units: number, dtype: number): ReadoutBlock {
+  const check = checker(e);
+  check(c.firstClass === ref.firstClass && c.classes === ref.classes && c.units === units && c.dtype === dtype, "readout chunk does not match its index entry");
+  const size = dtype === DType.DTYPE_FLOAT64 ? 8 : 4;
+  check(c.weights.length === ref.classes * units * size && c.bias.length === ref.classes * size, "readout chunk has the wrong number of bytes");
+  // Copies: views would keep the record buffer alive.
+  return { weights: decodeFloats(c.weights.slice(), dtype), bias: decodeFloats(c.bias.slice(), dtype) };
 }
 
 /** The dataset a summary belongs to, as the footer describes it. */
@@ -190,7 +327,7 @@ export function decodeSummary(s: LayerSummary, e: Expect, layerIndex: number, la
   const topIndices = decodeUint32(own(s.topIndices));
   for (let i = 0; i < topIndices.length; i++) {
     const index = topIndices[i];
-    check(index < images || index === ABSENT_INDEX, `summary top image ${index} is not an image of the dataset (${images} images)`, "bad-value");
+    if (!(index < images || index === ABSENT_INDEX)) check(false, `summary top image ${index} is not an image of the dataset (${images} images)`, "bad-value");
   }
   return {
     units,

@@ -2,14 +2,21 @@
  * An opened .deephys file. Opening reads the trailer, footer and header;
  * everything else is read on demand through a byte-bounded cache.
  */
-import { openContainer, readRecord, type RecordLocation } from "./container";
-import type { FloatArray } from "./dtypes";
+import { checkLocation, openContainer, readRecord, type RecordLocation } from "./container";
+import { decodeFloats, type FloatArray } from "./dtypes";
 import type { RunInfo } from "./info";
-import { buildLayout, type FileLayout, type RowChunk } from "./layout";
+import { buildLayout, type FileLayout, type LayerLayout, type RowChunk } from "./layout";
+import { FRAME_CRC_AT, FRAME_LENGTH_AT, FRAME_SIZE } from "./limits";
 import { ByteLru } from "./lru";
 import {
   byteSizeOf,
   decodeActivationChunk,
+  activationChunkStart,
+  activationHeadMatches,
+  decodeActivationRows,
+  decodeReadoutChunk,
+  emptyActivationHead,
+  parseActivationFields,
   decodeImage,
   decodeSummary,
   decodeTableChunk,
@@ -20,8 +27,20 @@ import {
   type TableChunk,
 } from "./records";
 import type { ByteSource } from "./source";
+import { FormatError } from "./errors";
 
 export type { DecodedSummary, KeyValue } from "./records";
+
+/** The classifier's linear readout, `logits = weights a + bias` with `a` the activations of `layer` (docs/format.md, "Readout"). */
+export interface Readout {
+  /** Index of the input layer in the model. */
+  layer: number;
+  classes: number;
+  units: number;
+  /** classes x units, row-major. */
+  weights: FloatArray;
+  bias: FloatArray;
+}
 
 /** Per-image columns of one dataset. */
 export interface DatasetTable {
@@ -33,10 +52,33 @@ export interface DatasetTable {
 
 const DEFAULT_CACHE_BYTES = 256 * 1024 * 1024;
 
-type Cached = TableChunk | ActivationBlock | DecodedSummary | DatasetTable | EncodedImage;
+type Cached = TableChunk | ActivationBlock | DecodedSummary | DatasetTable | EncodedImage | Readout;
+
+/** Records (or parts of them) read at once by `activationRows`. */
+const PARALLEL_READS = 8;
+/** Bytes of an activation record read to find where its data starts (its other fields come first). */
+const ACTIVATION_HEAD_BYTES = 64;
+/** Data starts kept (a number each); beyond, they are forgotten and read again. */
+const MAX_DATA_STARTS = 1 << 16;
+/** Rows read by parts closer than this are read as one range (a read costs more than a few kilobytes). */
+const MERGE_GAP_BYTES = 32 * 1024;
+
+/** Ascending rows of a chunk as ranges to read: rows closer than MERGE_GAP_BYTES share one. */
+function rowRanges(rows: number[], rowBytes: number): { first: number; count: number }[] {
+  const ranges: { first: number; count: number }[] = [];
+  for (const row of rows) {
+    const last = ranges[ranges.length - 1];
+    if (last && row < last.first + last.count) continue; // a repeat
+    if (last && (row - (last.first + last.count)) * rowBytes < MERGE_GAP_BYTES) last.count = row - last.first + 1;
+    else ranges.push({ first: row, count: 1 });
+  }
+  return ranges;
+}
 
 export class Run {
   private readonly cache: ByteLru<string, Cached>;
+  /** Per activation record (by offset): where its data starts in the file, or null when it is read whole (activationDataAt). */
+  private readonly dataStarts = new Map<number, number | null>();
 
   private constructor(
     private readonly source: ByteSource,
@@ -137,6 +179,124 @@ export class Run {
     return this.cached(`act:${chunk.record.offset}`, async () => {
       const a = await this.read(chunk.record, "activations");
       return decodeActivationChunk(a, this.expect(chunk.record, dataset), layer, l, chunk);
+    });
+  }
+
+  /**
+   * Activations of `layer` for the images `indices` (any order, repeats allowed), rows x units in
+   * that order, reading only what holds them. A chunk from which few rows are asked is read by parts:
+   * its record's frame and fields (checked against the index, as a whole read checks them), then only
+   * those rows' bytes; the record's CRC, which covers all of it, is then not checked (`deephys
+   * validate` checks every one). A chunk from which more is asked, or whose record is not laid out as
+   * expected, is read whole and checked whole. Chunks decoded already (activationBlock) come from the
+   * cache; the others are not cached, so a few rows of each of many chunks do not push everything else out.
+   */
+  async activationRows(dataset: number, layer: number, indices: ArrayLike<number>): Promise<FloatArray> {
+    const d = this.dataset(dataset);
+    const l = this.layer(d, layer);
+    const out = l.itemSize === 8 ? new Float64Array(indices.length * l.units) : new Float32Array(indices.length * l.units);
+    const order = Array.from({ length: indices.length }, (_, k) => k);
+    for (const k of order) this.checkIndex(d.info.images, indices[k], "image");
+    order.sort((a, b) => indices[a] - indices[b]);
+    // Per chunk, the positions (in `out`) of the images it holds.
+    const groups: { chunk: RowChunk; at: number[] }[] = [];
+    for (const k of order) {
+      const row = indices[k];
+      const last = groups[groups.length - 1];
+      if (last && row < last.chunk.firstRow + last.chunk.rows) last.at.push(k);
+      else groups.push({ chunk: findChunk(l.chunks, row), at: [k] });
+    }
+    const rowBytes = l.units * l.itemSize;
+    const readGroup = async ({ chunk, at }: { chunk: RowChunk; at: number[] }) => {
+      const rows = at.map((k) => indices[k]);
+      const block = this.cache.peek(`act:${chunk.record.offset}`) as ActivationBlock | undefined;
+      if (block) {
+        at.forEach((k, j) => out.set(block.values.subarray((rows[j] - block.firstRow) * l.units, (rows[j] - block.firstRow + 1) * l.units), k * l.units));
+        return;
+      }
+      const ranges = rowRanges(rows, rowBytes);
+      const partial = ranges.reduce((n, r) => n + r.count, 0) * rowBytes * 2 <= chunk.rows * rowBytes;
+      const dataAt = partial ? await this.activationDataAt(dataset, layer, l, chunk) : null;
+      if (dataAt === null) {
+        const a = await this.read(chunk.record, "activations");
+        decodeActivationRows(a, this.expect(chunk.record, dataset), layer, l, chunk, rows, at, out);
+        return;
+      }
+      let j = 0;
+      for (const r of ranges) {
+        const bytes = await this.source.read(dataAt + (r.first - chunk.firstRow) * rowBytes, r.count * rowBytes);
+        for (; j < rows.length && rows[j] < r.first + r.count; j++) {
+          const start = (rows[j] - r.first) * rowBytes;
+          out.set(decodeFloats(bytes.subarray(start, start + rowBytes), l.dtype), at[j] * l.units);
+        }
+      }
+    };
+    let next = 0;
+    const worker = async () => {
+      while (next < groups.length) await readGroup(groups[next++]);
+    };
+    await Promise.all(Array.from({ length: Math.min(PARALLEL_READS, groups.length) }, worker));
+    return out;
+  }
+
+  /**
+   * Where the data of a chunk's activation record starts in the file, read from its frame and first
+   * bytes (and the bytes after the data, when fields follow it) and checked against the index: the
+   * frame's length and CRC fields are its reference's, the fields the chunk's. Null when anything
+   * differs or is not laid out as expected: the record is then read whole, and its checks say what is
+   * wrong. Kept for the next reads of the chunk.
+   */
+  private async activationDataAt(dataset: number, layer: number, l: LayerLayout, chunk: RowChunk): Promise<number | null> {
+    const key = chunk.record.offset;
+    if (this.dataStarts.has(key)) return this.dataStarts.get(key)!;
+    const { offset, length, crc } = chunk.record;
+    checkLocation(this.name, chunk.record, this.layout.dataEnd);
+    const frame = await this.source.read(offset, FRAME_SIZE + Math.min(length, ACTIVATION_HEAD_BYTES));
+    const v = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
+    let at: number | null = null;
+    if (v.getUint32(FRAME_LENGTH_AT, true) === length && v.getUint32(FRAME_CRC_AT, true) === crc) {
+      const head = emptyActivationHead();
+      const payload = frame.subarray(FRAME_SIZE);
+      const start = activationChunkStart(payload, length);
+      if (start !== null && parseActivationFields(payload.subarray(start), head, start) === "data") {
+        const dataEnd = head.dataOffset + head.dataLength;
+        let ok = dataEnd <= length;
+        if (ok && dataEnd < length) {
+          const tail = await this.source.read(offset + FRAME_SIZE + dataEnd, length - dataEnd);
+          ok = parseActivationFields(tail, head, dataEnd) === "end";
+        }
+        if (ok && activationHeadMatches(head, dataset, layer, l, chunk)) at = offset + FRAME_SIZE + head.dataOffset;
+      }
+    }
+    if (this.dataStarts.size >= MAX_DATA_STARTS) this.dataStarts.clear();
+    this.dataStarts.set(key, at);
+    return at;
+  }
+
+  /**
+   * The stored readout (W and b, read whole on first use and cached), or null when the file holds
+   * none. A chunk that is not the one its index entry describes is a FormatError (bad-record), a
+   * readout with a NaN or infinite value one of bad-value, as in Python's Run.readout.
+   */
+  async readout(): Promise<Readout | null> {
+    const layout = this.layout.readout;
+    const info = this.info.readout;
+    if (!layout || !info) return null;
+    return this.cached("readout", async () => {
+      const { classes, units } = info;
+      const weights = info.dtypeName === "float64" ? new Float64Array(classes * units) : new Float32Array(classes * units);
+      const bias = info.dtypeName === "float64" ? new Float64Array(classes) : new Float32Array(classes);
+      for (const ref of layout.chunks) {
+        const c = await readRecord(this.source, ref.record, this.layout.dataEnd, "readout");
+        const block = decodeReadoutChunk(c, this.expect(ref.record, -1), ref, units, layout.dtype);
+        weights.set(block.weights, ref.firstClass * units);
+        bias.set(block.bias, ref.firstClass);
+      }
+      const finite = (xs: FloatArray) => xs.every((x) => Number.isFinite(x));
+      if (!finite(weights) || !finite(bias)) {
+        throw new FormatError(this.name, layout.chunks[0].record.offset, "the readout holds NaN or infinite values", "bad-value");
+      }
+      return { layer: info.layer, classes, units, weights, bias };
     });
   }
 
