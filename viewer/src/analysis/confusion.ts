@@ -135,3 +135,64 @@ export function confusionCellImages(
 ): Int32Array {
   return byConfidence(labels, preds, conf, (i) => labels[i] === trueClass && preds[i] === predictedClass);
 }
+
+/**
+ * R (C x C, row-major): R[t * C + p] = the share of class t's images predicted p
+ * (M[t, p] / count_t); a class with no images is a row of NaN.
+ */
+export function confusionRates(labels: Numbers, preds: Numbers, numClasses: number): Float64Array {
+  const m = confusionMatrix(labels, preds, numClasses);
+  const rates = new Float64Array(numClasses * numClasses);
+  for (let t = 0; t < numClasses; t++) {
+    let count = 0;
+    for (let p = 0; p < numClasses; p++) count += m[t * numClasses + p];
+    for (let p = 0; p < numClasses; p++) rates[t * numClasses + p] = count > 0 ? m[t * numClasses + p] / count : NaN;
+  }
+  return rates;
+}
+
+/** The cells (true t, predicted p) chosen by growingConfusions. */
+export interface Cells {
+  trueClasses: Int32Array;
+  predicted: Int32Array;
+}
+
+/**
+ * The `n` wrong cells (t != p) that grow most from `idRates` to `rates` (both C x C): candidates are
+ * the off-diagonal cells with rates[t, p] > 0, ranked by rates - idRates descending, NaN (class t
+ * absent from the reference) last, ties by lower t, then lower p.
+ */
+export function growingConfusions(rates: Numbers, idRates: Numbers, numClasses: number, n: number): Cells {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`n must be >= 0, got ${n}`);
+  if (rates.length !== numClasses * numClasses || idRates.length !== rates.length) {
+    throw new RangeError(`rates and idRates must both be ${numClasses} x ${numClasses}`);
+  }
+  const candidates: number[] = [];
+  const growth: number[] = [];
+  for (let t = 0; t < numClasses; t++) {
+    for (let p = 0; p < numClasses; p++) {
+      const cell = t * numClasses + p;
+      if (t === p || !(rates[cell] > 0)) continue;
+      candidates.push(cell);
+      growth.push(rates[cell] - idRates[cell]);
+    }
+  }
+  const order = candidates.map((_, k) => k).sort(descendingNaNLast(growth)).slice(0, n);
+  return {
+    trueClasses: Int32Array.from(order, (k) => Math.floor(candidates[k] / numClasses)),
+    predicted: Int32Array.from(order, (k) => candidates[k] % numClasses),
+  };
+}
+
+/**
+ * The `n` classes whose accuracy drops most from `idAccuracy` to `accuracy` (both per class): ranked
+ * by idAccuracy - accuracy descending, ties by lower class; classes with NaN on either side left out.
+ */
+export function losingClasses(accuracy: Numbers, idAccuracy: Numbers, n: number): Int32Array {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`n must be >= 0, got ${n}`);
+  if (accuracy.length !== idAccuracy.length) throw new RangeError(`accuracy and idAccuracy differ in length: ${accuracy.length} vs ${idAccuracy.length}`);
+  const drop = Float64Array.from(accuracy, (a, c) => idAccuracy[c] - a);
+  const kept: number[] = [];
+  for (let c = 0; c < drop.length; c++) if (!Number.isNaN(drop[c])) kept.push(c);
+  return Int32Array.from(kept.sort(descendingNaNLast(drop)).slice(0, n));
+}

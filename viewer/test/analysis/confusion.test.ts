@@ -4,10 +4,13 @@ import {
   classAccuracy,
   confusionCellImages,
   confusionMatrix,
+  confusionRates,
   falseNegativeImages,
   falseNegatives,
   falsePositiveImages,
   falsePositives,
+  growingConfusions,
+  losingClasses,
 } from "../../src/analysis/confusion";
 
 function same(actual: ArrayLike<number>, expected: number[]): void {
@@ -65,5 +68,30 @@ describe("false positives and negatives", () => {
     const conf = [0.1, 0.5, 0.2, NaN, 0.5, 0.9];
     same(confusionCellImages([1, 1, 1, 1, 1, 0], [1, 1, 1, 1, 1, 0], conf, 1, 1), [1, 4, 2, 0, 3]);
     expect(() => confusionCellImages([1], [1], [], 1, 1)).toThrow(RangeError);
+  });
+});
+
+describe("confusion rates and what grows or loses under a shift", () => {
+  it("rates per true class, NaN rows for absent classes", () => {
+    same(confusionRates(LABELS, PREDS, 3), [0.5, 0.5, 0, 1 / 3, 2 / 3, 0, 0, 1, 0]);
+    same(confusionRates([0], [0], 2), [1, 0, NaN, NaN]);
+  });
+
+  it("the wrong cells that grow most, NaN last, ties by true then predicted class", () => {
+    const id = confusionRates([0, 0, 1, 1], [0, 0, 1, 0], 3);
+    const shifted = confusionRates([0, 0, 1, 1, 2], [1, 2, 0, 0, 0], 3);
+    const grown = growingConfusions(shifted, id, 3, 10);
+    // (1, 0) grows by 0.5, (0, 1) and (0, 2) by 0.5 each (ties by t then p), (2, 0): class 2 absent from the reference.
+    expect([Array.from(grown.trueClasses), Array.from(grown.predicted)]).toEqual([
+      [0, 0, 1, 2],
+      [1, 2, 0, 0],
+    ]);
+    expect(growingConfusions(shifted, id, 3, 1).trueClasses.length).toBe(1);
+    expect(() => growingConfusions(shifted, id, 3, -1)).toThrow(RangeError);
+  });
+
+  it("the classes that lose most, classes undefined on either side left out", () => {
+    same(losingClasses([0.5, 0.2, NaN, 1], [1, 0.9, 1, 1], 3), [1, 0, 3]);
+    same(losingClasses([0.5, 0.2], [1, 0.9], 0), []);
   });
 });
