@@ -7,6 +7,7 @@ import { BlobSource, type ByteSource } from "../format/source";
 import { transfer } from "./rpc";
 import type { FileSource, OpenedFile, UnitProfile, WorkerApi } from "./api";
 import { analysisMethods } from "./methods/analysis";
+import { findingsMethods } from "./methods/findings";
 import { imageMethods } from "./methods/image";
 
 /** Copies every typed array of `value` (cached data stays in the worker) and moves the copies to the page. */
@@ -47,6 +48,7 @@ export function createService(
   return {
     ...analysisMethods(run),
     ...imageMethods(run),
+    ...findingsMethods(run),
     async openFile(source: FileSource): Promise<OpenedFile> {
       const bytes = await openSource(source);
       const r = await Run.open(bytes);

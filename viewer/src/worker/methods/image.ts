@@ -22,6 +22,11 @@ export interface ImageDetail {
   /** The most probable classes by the stable softmax of the classifier's row, best first. */
   topClasses: Int32Array;
   topProbabilities: Float64Array;
+  /**
+   * How many classes the dataset's predictions are restricted to (the exporter's label map; the
+   * softmax and the top classes are over those only, as the stored predictions are), or 0: all classes.
+   */
+  restrictedTo: number;
 }
 
 /** Units with their activation on one image, in the order asked for (or ranked). */
@@ -132,6 +137,35 @@ function displayed(image: EncodedImage, file: string, what: string): Promise<{ d
   return next;
 }
 
+/** The file metadata value of a dataset whose predictions are restricted to its mapped classes (docs/format.md, "Exporter metadata"). */
+export const RESTRICTED = "restricted to mapped classes";
+
+/**
+ * The model classes a dataset's stored predictions are restricted to (the values of its label map,
+ * when the file's `predictions` metadata says so for it), sorted; null for all classes, or when the
+ * metadata does not say which (not JSON, no map for the dataset).
+ */
+export function restrictedClasses(metadata: { [key: string]: string }, dataset: string, classes: number): number[] | null {
+  try {
+    const predictions = JSON.parse(metadata["predictions"] ?? "{}") as { [name: string]: unknown };
+    if (predictions[dataset] !== RESTRICTED) return null;
+    const map = (JSON.parse(metadata["label_map"] ?? "{}") as { [name: string]: { [label: string]: unknown } })[dataset];
+    if (!map || typeof map !== "object") return null;
+    const allowed = new Set<number>();
+    for (const c of Object.values(map)) if (Number.isInteger(c) && (c as number) >= 0 && (c as number) < classes) allowed.add(c as number);
+    return allowed.size ? [...allowed].sort((a, b) => a - b) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** `logits` with every class but `allowed` set to -inf (a copy), as the exporter restricted them before its argmax and softmax. */
+export function restrictLogits(logits: ArrayLike<number>, allowed: number[]): Float64Array {
+  const out = new Float64Array(logits.length).fill(-Infinity);
+  for (const c of allowed) out[c] = logits[c];
+  return out;
+}
+
 export function imageMethods(run: (fileId: number) => Run): ImageMethods {
   return {
     async imageDetail(fileId, dataset, index, k = 5) {
@@ -142,7 +176,9 @@ export function imageMethods(run: (fileId: number) => Run): ImageMethods {
         r.imageMetadata(dataset, index),
         r.activationRow(dataset, classifier, index),
       ]);
-      const top = topPredictions(logits, logits.length, k);
+      const info = r.info;
+      const allowed = restrictedClasses(info.metadata, info.datasets[dataset]?.name ?? "", logits.length);
+      const top = topPredictions(allowed ? restrictLogits(logits, allowed) : logits, logits.length, Math.min(k, allowed?.length ?? k));
       const detail: ImageDetail = {
         index,
         label: table.labels[index],
@@ -151,6 +187,7 @@ export function imageMethods(run: (fileId: number) => Run): ImageMethods {
         metadata,
         topClasses: top.indices,
         topProbabilities: top.probabilities,
+        restrictedTo: allowed?.length ?? 0,
       };
       return transfer(detail, [top.indices.buffer, top.probabilities.buffer]);
     },
