@@ -1,6 +1,6 @@
 /** Headless Chromium (the system one: no browser download) with a record of everything a page does. */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Frame, type Page } from "playwright-core";
 import { expect } from "vitest";
@@ -55,16 +55,21 @@ export async function expectQuiet(w: Watched): Promise<void> {
   for (const frame of w.page.frames()) expect(await frame.locator("img[src='x']").count(), "hostile markup run as HTML").toBe(0);
 }
 
-/** A watched page of `size` with `files` opened from the file input; resolves once `ready` shows (the neuron view by default). */
+/**
+ * A watched page of `size` with `files` opened from the file input at `hash` (the neuron view by
+ * default; "" for the landing view, the Findings page); resolves once `ready` shows (the neuron view
+ * by default).
+ */
 export async function openFiles(
   browser: Browser,
   files: string | string[],
   size = { width: 1280, height: 800 },
   ready: string | null = '[data-testid="neuron-view"]',
+  hash = "#/neuron",
 ): Promise<Watched> {
   const w = await watchedPage(browser);
   await w.page.setViewportSize(size);
-  await w.page.goto(BUILT_PAGE);
+  await w.page.goto(BUILT_PAGE + hash);
   await w.page.setInputFiles('[data-testid="file-input"]', files);
   if (ready) await w.page.waitForSelector(ready);
   return w;
@@ -118,11 +123,18 @@ export function bigFiles(names: string[]): { [name: string]: string } {
   return Object.fromEntries(names.map((n) => [n, `${dir}/${n}.deephys`]));
 }
 
-/** The demo's Colored MNIST file (`deephys demo --no-view`: ID and three colour shifts), made once and reused. */
+/**
+ * The demo's Colored MNIST file (`deephys demo --no-view`: ID and three colour shifts, the classifier's
+ * readout stored), made once and reused; made again when the file kept is from before the exporter
+ * stored the readout.
+ */
 export function demoFile(): string {
   const dir = `${SCRATCH_DIR}/demo`;
   const file = `${dir}/colored-mnist-torch.deephys`;
-  if (!existsSync(file)) {
+  const stale = () =>
+    execFileSync(PYTHON, ["-c", "import sys, deephys; print(deephys.open(sys.argv[1]).readout is None)", file], { cwd: REPO_ROOT, encoding: "utf8" }).trim() === "True";
+  if (!existsSync(file) || stale()) {
+    rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     execFileSync(PYTHON, ["-m", "deephys.cli", "demo", "--no-view", "--out", dir], { cwd: REPO_ROOT, stdio: "ignore" });
   }

@@ -94,6 +94,9 @@ async function viewLink(target: Page | Frame, label: string, view: string): Prom
 /** Neuron, image, category, overview and shift views of a report, each checked against Python. */
 async function clickThrough(target: Page | Frame, slim: boolean): Promise<void> {
   const [id, shifted] = want.datasets;
+  // A report opens on the landing view, the Findings page; the top bar goes to the others.
+  await target.waitForSelector('[data-testid="findings-view"]');
+  await viewLink(target, "Neuron", "neuron");
   await target.waitForSelector('[data-testid="neuron-view"]');
   expect(await target.locator('[data-testid="column"]').count()).toBe(2);
 
@@ -185,6 +188,8 @@ describe("deephys bundle", () => {
 
   it("decodes a large embedded file in a worker", async () => {
     const page = await openOffline("bundle-large.html");
+    await page.waitForSelector('[data-testid="findings-view"]');
+    await viewLink(page, "Neuron", "neuron");
     await page.waitForSelector('[data-testid="neuron-view"][aria-busy="false"]');
     expect(await page.locator('[data-testid="column"]').count()).toBe(1);
     await page.locator('[data-testid="column"]', { hasText: /3,?000 images/ }).waitFor();

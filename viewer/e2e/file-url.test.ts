@@ -18,7 +18,7 @@ describe("file://", () => {
   it("opens a file from the input and shows the neuron view, offline and quietly", async () => {
     const w = await watchedPage(browser);
     const { page } = w;
-    await page.goto(BUILT_PAGE);
+    await page.goto(`${BUILT_PAGE}#/neuron`); // not the landing view (the Findings page)
     await page.setInputFiles('[data-testid="file-input"]', SMALL);
     await page.waitForSelector('[data-testid="neuron-view"][aria-busy="false"]'); // the columns come with the numbers
     expect(await page.locator('[data-testid="column"]').count()).toBe(2);
@@ -86,7 +86,7 @@ describe("file://", () => {
   it("opens a file dropped on the page", async () => {
     const w = await watchedPage(browser);
     const { page } = w;
-    await page.goto(BUILT_PAGE);
+    await page.goto(`${BUILT_PAGE}#/neuron`); // not the landing view (the Findings page)
     const base64 = readFileSync(SMALL).toString("base64");
     await page.evaluate((data) => {
       const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
@@ -108,7 +108,7 @@ describe("file://", () => {
     writeFileSync(cut, readFileSync(SMALL).subarray(0, 5000));
     const foreign = `${ARTIFACTS}/notes.deephys`;
     writeFileSync(foreign, "just some text, not a Deephys file\n".repeat(10));
-    await page.goto(BUILT_PAGE);
+    await page.goto(`${BUILT_PAGE}#/neuron`); // not the landing view (the Findings page)
     await page.setInputFiles('[data-testid="file-input"]', [cut, foreign]);
     // One banner per file, in plain words, with the command that helps; the technical message folded.
     const banner = page.locator('[role="alert"]');

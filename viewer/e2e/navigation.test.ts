@@ -41,7 +41,7 @@ describe("links to what is not here", () => {
       ["#/category/fc1/77", "#/category/fc1/0", "The model has no class 77 (its classes are 0–9): showing class 0 (0)."],
       ["#/neuron/fc1/4?lead=Imagenet-C", "#/neuron/fc1/4", 'No dataset "Imagenet-C" is open: the Lead is coloured digits.'],
       ["#/overview/fc1/coloured digits/3/12", "#/overview/fc1", "The confusion matrix of coloured digits has no class 12: no cell opened."],
-      ["#/nope/fc1", "#/neuron/fc1", 'There is no "nope" view: showing the neuron view.'],
+      ["#/nope/fc1", "#/findings/fc1", 'There is no "nope" view: showing the findings view.'],
     ];
     for (const [link, to, text] of cases) {
       await go(page, "#/neuron/fc1/1"); // a valid place first: the notice belongs to the link that follows
@@ -55,7 +55,7 @@ describe("links to what is not here", () => {
     await go(page, "#/neuron/fc1/5");
     await notice(page).waitFor({ state: "detached" });
     await page.goBack();
-    await page.waitForFunction(() => location.hash.startsWith("#/neuron/fc1?") || location.hash.startsWith("#/neuron/fc1/"));
+    await page.waitForFunction(() => location.hash.startsWith("#/findings/fc1?") || location.hash.startsWith("#/findings/fc1/"));
     expect(await path(page)).not.toContain("nope");
     // A valid link says nothing.
     await go(page, "#/category/fc1/3/5");

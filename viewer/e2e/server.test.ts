@@ -42,7 +42,7 @@ describe("deephys view", () => {
     const origin = new URL(url).origin;
     const w = await watchedPage(browser, [origin]);
     const { page } = w;
-    await page.goto(url);
+    await page.goto(`${url}#/neuron`); // not the landing view (the Findings page)
     await page.waitForSelector('[data-testid="neuron-view"]');
     await page.fill('[data-testid="unit-input"]', "3");
     await page.press('[data-testid="unit-input"]', "Enter");

@@ -77,7 +77,7 @@ afterAll(async () => browser?.close());
 async function open(files: string[] = [VIEW], viewport = { width: 1400, height: 1000 }): Promise<Watched> {
   const w = await watchedPage(browser);
   await w.page.setViewportSize(viewport);
-  await w.page.goto(BUILT_PAGE);
+  await w.page.goto(`${BUILT_PAGE}#/neuron`); // the neuron view, not the landing view (the Findings page)
   await w.page.setInputFiles('[data-testid="file-input"]', files);
   await w.page.waitForSelector('[data-testid="neuron-view"]');
   return w;

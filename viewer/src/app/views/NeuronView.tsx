@@ -14,6 +14,7 @@ import { ViewBody } from "./common/AsyncView";
 import { UnitPicker, wrapUnit } from "./UnitPicker";
 import { NeuronColumn } from "./neuron/NeuronColumn";
 import { NormalizationNote } from "./neuron/NormalizationNote";
+import { ReadoutVotes } from "./neuron/ReadoutVotes";
 import { loadProfile, prefetchProfiles, referenceOf } from "./neuron/profiles";
 import { UnitHistogram } from "./neuron/UnitHistogram";
 import "./views.css";
@@ -101,6 +102,7 @@ export function NeuronView() {
         </h1>
         <UnitPicker unit={unit} current={() => unitOf(routeNow(route).params)} units={layer.units} onChange={setUnit} />
         {current && <NormalizationNote normalizer={normalizer} reference={reference} unreadable={normalizerProfile(current)?.kind === "error"} />}
+        {current && <ReadoutVotes column={lead} layer={layer.index} unit={shownUnit} />}
       </div>
       <ViewBody state={loaded} body={body} />
     </main>

@@ -5,6 +5,7 @@
  */
 import type { ComponentType } from "preact";
 import { CategoryView } from "./category/CategoryView";
+import { FindingsView } from "./findings/FindingsView";
 import { ImageView } from "./ImageView";
 import { NeuronView } from "./NeuronView";
 import { OverviewView } from "./overview/OverviewView";
@@ -12,6 +13,7 @@ import { categoryParams, imageParams, neuronParams, noParams, overviewParams, ty
 import { ShiftView } from "./shift/ShiftView";
 
 export const VIEWS: { [view: string]: ComponentType } = {
+  findings: FindingsView,
   neuron: NeuronView,
   image: ImageView,
   category: CategoryView,
@@ -21,6 +23,7 @@ export const VIEWS: { [view: string]: ComponentType } = {
 
 /** How each view checks the parameters of a link (params.ts). */
 export const VIEW_PARAMS: { [view: string]: ParamCheck } = {
+  findings: noParams,
   neuron: neuronParams,
   image: imageParams,
   category: categoryParams,
@@ -28,9 +31,11 @@ export const VIEW_PARAMS: { [view: string]: ParamCheck } = {
   shift: noParams,
 };
 
-export const DEFAULT_VIEW = "neuron";
+/** The landing view: why the model fails on each shift, each finding one click from the view that shows it. */
+export const DEFAULT_VIEW = "findings";
 
 export const VIEW_LINKS: { view: string; label: string }[] = [
+  { view: "findings", label: "Findings" },
   { view: "overview", label: "Overview" },
   { view: "neuron", label: "Neuron" },
   { view: "category", label: "Category" },

@@ -5,6 +5,7 @@ import { ColumnSection } from "../ColumnHeader";
 import { ImageFacts } from "./ImageFacts";
 import type { ImageColumnData } from "./load";
 import { UnitRows } from "./UnitRows";
+import { WrongAnswer } from "./WrongAnswer";
 
 interface Props {
   data: ImageColumnData;
@@ -28,6 +29,7 @@ export function ImageColumn({ data, isLead, index, references }: Props) {
           </p>
         )
       )}
+      {isLead && data.detail && <WrongAnswer column={column} wrong={data.wrong} predictedWrong={data.detail.label !== data.detail.prediction} />}
       <h3>{isLead ? `Top ${data.units.length} units of ${layer.name}` : `The Lead's top units of ${layer.name}, here`}</h3>
       {data.unitsMissing && <p class="status">{data.unitsMissing}</p>}
       {data.rows && <UnitRows column={column} units={data.units} values={data.values} rows={data.rows} references={references} />}

@@ -4,6 +4,19 @@ import { Probability } from "../common/Probability";
 
 export function Predictions({ detail, classes }: { detail: ImageDetail; classes: string[] }) {
   return (
+    <>
+      {detail.restrictedTo > 0 && (
+        <p class="note" data-testid="restricted-note">
+          Among the {detail.restrictedTo.toLocaleString()} classes of this dataset's label map, as its stored predictions are.
+        </p>
+      )}
+      <PredictionTable detail={detail} classes={classes} />
+    </>
+  );
+}
+
+function PredictionTable({ detail, classes }: { detail: ImageDetail; classes: string[] }) {
+  return (
     <table class="predictions" data-testid="predictions">
       <thead>
         <tr>

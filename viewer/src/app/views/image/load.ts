@@ -1,6 +1,7 @@
 /** What each dataset column of the image view shows, loaded from the worker in one go. */
 import type { Remote } from "../../../worker/rpc";
 import type { WorkerApi } from "../../../worker/api";
+import type { WrongAnswerUnits } from "../../../worker/methods/findings";
 import type { ImageDetail, UnitTopImages } from "../../../worker/methods/image";
 import { layerIndex, type Column } from "../../columns";
 import { normalizerRef } from "../common/refs";
@@ -8,6 +9,8 @@ import { normalizerRef } from "../common/refs";
 /** Units listed per image (the original's 25) and the most top images kept per unit row (the setting's maximum). */
 const TOP_UNITS = 25;
 const MAX_ROW_IMAGES = 18;
+/** Units listed that pushed a wrong prediction (through the readout). */
+const WRONG_ANSWER_UNITS = 10;
 
 export interface ImageColumnData {
   column: Column;
@@ -21,6 +24,8 @@ export interface ImageColumnData {
   rows: UnitTopImages | null;
   /** Why this column could not be read (shown in plain words), or null. */
   error: unknown;
+  /** The Lead's image only, when it is predicted wrong and the file has a readout: the units that pushed the prediction. */
+  wrong: WrongAnswerUnits | null;
 }
 
 export interface ImageViewData {
@@ -34,7 +39,7 @@ export interface ImageViewData {
 }
 
 async function loadColumn(api: Remote<WorkerApi>, column: Column, layer: string, index: number, units: number[], sourceValues: Float64Array | null): Promise<ImageColumnData> {
-  const out: ImageColumnData = { column, detail: null, unitsMissing: null, units: [], values: null, rows: null, error: null };
+  const out: ImageColumnData = { column, detail: null, unitsMissing: null, units: [], values: null, rows: null, error: null, wrong: null };
   try {
     const hasImage = index < column.info.images;
     const li = layerIndex(column, layer);
@@ -68,10 +73,17 @@ export async function loadImageView(api: Remote<WorkerApi>, ordered: Column[], s
   const units = top ? Array.from(top.units) : [];
   const nli = normalizer ? layerIndex(normalizer, layer) : -1;
   const normalizerUnits = normalizer && nli >= 0 ? units.filter((u) => u < normalizer.run.model.layers[nli].units) : [];
-  const [columns, maxima] = await Promise.all([
+  const [columns, maxima, wrong] = await Promise.all([
     Promise.all(ordered.map((c) => loadColumn(api, c, layer, index, units, c === source && top ? top.values : null))),
     normalizer && normalizerUnits.length ? api.unitMaxima(normalizer.fileId, normalizer.dataset, nli, normalizerUnits) : Promise.resolve(null),
+    // A failure here leaves the rest of the view: the column says why (see ImageColumn).
+    source.run.readout && index < source.info.images ? api.wrongAnswerUnits(source.fileId, source.dataset, index, WRONG_ANSWER_UNITS).catch((error: unknown) => ({ error })) : null,
   ]);
+  const first = columns[0];
+  if (first && wrong) {
+    if ("error" in wrong) first.error ??= wrong.error;
+    else first.wrong = wrong;
+  }
   const references = normalizer ? new Map(normalizerUnits.map((u, k) => [u, maxima ? maxima[k] : NaN])) : null;
   return { index, layer, columns, references, rankedBy: rankBy ? normalizer : null };
 }
