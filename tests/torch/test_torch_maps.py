@@ -178,3 +178,20 @@ def test_merge_reranks_the_shards_maps_and_slim_keeps_or_drops_them(tmp_path: Pa
     slim(tmp_path / "whole.deephys", tmp_path / "slim16.deephys", dtype="float16")
     with deephys.open(tmp_path / "slim16.deephys") as run:
         assert run.datasets["ID"].all_top_maps("conv") is None  # re-stored: its top images may change
+
+
+def test_a_dataset_whose_maps_change_grid_is_refused_with_the_fix(tmp_path: Path) -> None:
+    batches = [(torch.rand(4, 3, 12, 12), torch.zeros(4, dtype=torch.long)), (torch.rand(4, 3, 14, 14), torch.ones(4))]
+    with pytest.raises(deephys.ExportError, match=r"are 11 x 11 cells, 9 x 9 in earlier batches.*spatial_maps=False"):
+        deephys.torch.export(
+            PatchNet(), {"ID": batches}, layers=["conv", "fc"], path=tmp_path / "r.deephys", progress=False
+        )
+    result = deephys.torch.export(
+        PatchNet(),
+        {"ID": batches},
+        layers=["conv", "fc"],
+        path=tmp_path / "r.deephys",
+        progress=False,
+        spatial_maps=False,
+    )
+    assert result.datasets == {"ID": 8}
