@@ -38,6 +38,16 @@ function logRequests(page: Page): string[] {
   return urls;
 }
 
+/** Opens a dialog by `opener`, reads it, and closes it with Escape (once it holds the focus: its keys are listened to then). */
+async function dialog<T>(page: Page, opener: string, read?: () => Promise<T>): Promise<T | undefined> {
+  await page.click(opener);
+  await page.waitForFunction(() => document.querySelector('[role="dialog"]')?.contains(document.activeElement));
+  const value = await read?.();
+  await page.keyboard.press("Escape");
+  await page.waitForSelector('[role="dialog"]', { state: "detached" });
+  return value;
+}
+
 async function session(page: Page): Promise<void> {
   await tour(page);
   // Units and images by keyboard, the dialogs, Copy link.
@@ -58,14 +68,10 @@ async function session(page: Page): Promise<void> {
   await page.locator("h1").first().click();
   await page.keyboard.press("ArrowRight");
   await settled(page);
-  await page.click('[data-testid="open-datasets"]');
-  await page.keyboard.press("Escape");
-  await page.click('[data-testid="open-settings"]');
-  await page.keyboard.press("Escape");
-  await page.click('[data-testid="copy-link"]');
-  const link = await page.locator('[data-testid="share-link"]').inputValue();
-  await page.keyboard.press("Escape");
-  await page.goto(link);
+  await dialog(page, '[data-testid="open-datasets"]');
+  await dialog(page, '[data-testid="open-settings"]');
+  const link = await dialog(page, '[data-testid="copy-link"]', () => page.locator('[data-testid="share-link"]').inputValue());
+  await page.goto(link!);
   await page.waitForSelector('[data-testid="image-view"][aria-busy="false"]');
   await settled(page);
 }

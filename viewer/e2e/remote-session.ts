@@ -54,7 +54,8 @@ export async function tour(page: Page, expected?: Step[]): Promise<Step[]> {
   const links = await page.locator("nav.view-links a").evaluateAll((as) => as.map((a) => [a.textContent ?? "", a.getAttribute("href") ?? ""]));
   for (const [label, href] of links) {
     await page.locator("nav.view-links a", { hasText: label }).click();
-    await page.waitForFunction((v) => location.hash.startsWith(v), href.split("/").slice(0, 2).join("/"));
+    const view = href.split("/")[1]; // "#/overview/fc1" -> overview
+    await page.waitForSelector(`main.view[data-testid="${view}-view"]`);
     await step(label);
   }
   return steps;

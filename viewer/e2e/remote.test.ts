@@ -5,15 +5,16 @@
  * wait; and the plain-words message of each way it goes wrong (no CORS, headers not exposed, no
  * Range support, a changing ETag, a 404, no server, mixed content).
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { basename } from "node:path";
 import { createServer } from "node:https";
 import { tmpdir } from "node:os";
+import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { FIXTURES_DIR } from "../test/paths";
+import { FIXTURES_DIR, PYTHON, REPO_ROOT } from "../test/paths";
 import { ARTIFACTS, BUILT_PAGE, demoFile, expectQuiet, launch, openFiles, watchedPage, type Watched } from "./browser";
 import { startFileServer, startPageServer, type FileServer, type Mode } from "./remote-server";
 import { settled, tour, type Step } from "./remote-session";
@@ -172,6 +173,35 @@ describe("a file opened by URL", () => {
     await r.page.waitForFunction(() => !document.querySelector('[aria-busy="true"]') && !document.querySelector('[data-testid="remote-activity"]'));
     await expectQuiet(r);
     await r.page.close();
+  });
+});
+
+describe("deephys view URL", () => {
+  it("opens the page on a file whose server lets any page read it (?url=), under the server's page policy", async () => {
+    const url = files.url("ok", basename(demo));
+    const view = spawn(PYTHON, ["-m", "deephys.cli", "view", url, "--no-browser", "--viewer-html", fileURLToPath(BUILT_PAGE)], {
+      env: { ...process.env, PYTHONPATH: `${REPO_ROOT}/python` },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    try {
+      const lines = createInterface({ input: view.stdout! });
+      const page = await new Promise<string>((resolve, reject) => {
+        view.once("exit", (code) => reject(new Error(`deephys view exited with ${code}`)));
+        lines.on("line", (line) => {
+          const m = /^Deephys viewer at (\S+)/.exec(line);
+          if (m) resolve(m[1]);
+        });
+      });
+      expect(new URL(page).searchParams.getAll("url")).toEqual([url]);
+      const w = await watchedPage(browser, [new URL(page).origin, url]);
+      await w.page.setViewportSize({ width: 1280, height: 800 });
+      await w.page.goto(`${page}${NEURON}`);
+      await tour(w.page, fromDisk);
+      await expectQuiet(w);
+      await w.page.close();
+    } finally {
+      view.kill("SIGINT");
+    }
   });
 });
 
