@@ -184,7 +184,12 @@ def test_a_dataset_whose_maps_change_grid_is_refused_with_the_fix(tmp_path: Path
     batches = [(torch.rand(4, 3, 12, 12), torch.zeros(4, dtype=torch.long)), (torch.rand(4, 3, 14, 14), torch.ones(4))]
     with pytest.raises(deephys.ExportError, match=r"are 11 x 11 cells, 9 x 9 in earlier batches.*spatial_maps=False"):
         deephys.torch.export(
-            PatchNet(), {"ID": batches}, layers=["conv", "fc"], path=tmp_path / "r.deephys", progress=False
+            PatchNet(),
+            {"ID": batches},
+            layers=["conv", "fc"],
+            path=tmp_path / "r.deephys",
+            progress=False,
+            relu=["conv"],
         )
     result = deephys.torch.export(
         PatchNet(),
@@ -192,6 +197,7 @@ def test_a_dataset_whose_maps_change_grid_is_refused_with_the_fix(tmp_path: Path
         layers=["conv", "fc"],
         path=tmp_path / "r.deephys",
         progress=False,
+        relu=["conv"],
         spatial_maps=False,
     )
     assert result.datasets == {"ID": 8}
