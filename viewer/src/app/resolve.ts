@@ -24,6 +24,8 @@ export interface Resolved {
   group: ModelGroup;
   /** The datasets shown side by side, in file order (the Lead among them). */
   shown: Column[];
+  /** A dataset of another model compared with the Lead's (route `vs`), or null. */
+  vs: Column | null;
   /** What the link asked for that is not here, and what is shown instead. */
   notices: string[];
 }
@@ -102,6 +104,14 @@ export function resolveRoute(hash: Route, groups: ModelGroup[], registry: Regist
   const checked = view === hash.view ? registry.params[view]?.(hash.params, { layer, lead, shown, group: group.columns }) : undefined;
   if (checked) notices.push(...checked.notices);
 
+  // The dataset of another model compared with the Lead's (the comparison page, a unit's match).
+  let vs: Column | null = null;
+  if (hash.vs) {
+    const c = byId(hash.vs);
+    if (!c) notices.push(`No dataset "${hash.vs}" is open: nothing is compared with ${lead.id}.`);
+    else if (!inGroup(c)) vs = c; // one of the Lead's own model is no comparison: dropped without a word (a model switched to)
+  }
+
   const route: Route = {
     view,
     layer: layer.name,
@@ -109,6 +119,7 @@ export function resolveRoute(hash: Route, groups: ModelGroup[], registry: Regist
     lead: lead.id,
     norm: normalizer?.id ?? "none",
     show: isDefault ? [] : shown.map((c) => c.id),
+    ...(vs ? { vs: vs.id } : {}),
   };
-  return { route, lead, normalizer, layer, group, shown, notices };
+  return { route, lead, normalizer, layer, group, shown, vs, notices };
 }

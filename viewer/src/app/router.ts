@@ -1,6 +1,8 @@
 /**
- * The URL hash holds the view: `#/<view>/<layer>/<param>...?lead=<column>&norm=<column>&show=<column>...`,
- * e.g. `#/neuron/fc1/12`; `show` (repeated) names the datasets shown side by side when the user picked them. Every navigation is a hash change, so the browser's
+ * The URL hash holds the view: `#/<view>/<layer>/<param>...?lead=<column>&norm=<column>&show=<column>...&vs=<column>`,
+ * e.g. `#/neuron/fc1/12`; `show` (repeated) names the datasets shown side by side when the user picked them;
+ * `vs` a dataset of another model compared with the Lead's (the comparison page, and a unit's match in
+ * the neuron view). Every navigation is a hash change, so the browser's
  * back and forward buttons and copied links work with no extra code.
  */
 import { useEffect, useState } from "preact/hooks";
@@ -17,6 +19,8 @@ export interface Route {
   norm: string;
   /** Column ids of the datasets shown side by side, as picked; empty for the default choice. */
   show: string[];
+  /** A column of another model compared with the Lead's (left out when none). */
+  vs?: string;
 }
 
 export function parseHash(hash: string): Route {
@@ -24,6 +28,7 @@ export function parseHash(hash: string): Route {
   const [path, query = ""] = splitOnce(text, "?");
   const segments = path.split("/").filter((s) => s !== "").map(safeDecode);
   const search = new URLSearchParams(query);
+  const vs = search.get("vs");
   return {
     view: segments[0] ?? "",
     layer: segments[1] ?? "",
@@ -31,6 +36,7 @@ export function parseHash(hash: string): Route {
     lead: search.get("lead") ?? "",
     norm: search.get("norm") ?? "",
     show: search.getAll("show"),
+    ...(vs ? { vs } : {}),
   };
 }
 
@@ -40,6 +46,7 @@ export function formatHash(route: Route): string {
   if (route.lead) search.set("lead", route.lead);
   if (route.norm) search.set("norm", route.norm);
   for (const id of route.show) search.append("show", id);
+  if (route.vs) search.set("vs", route.vs);
   const query = search.toString();
   return `#/${path}${query ? `?${query}` : ""}`;
 }

@@ -3,6 +3,7 @@ import type { FloatArray } from "../format/dtypes";
 import type { RunInfo } from "../format/info";
 import type { DatasetTable, DecodedSummary, KeyValue } from "../format/run";
 import type { AnalysisApi } from "./methods/analysis";
+import type { CompareApi } from "./methods/compare";
 import type { FindingsApi } from "./methods/findings";
 import type { ImageMethods } from "./methods/image";
 
@@ -50,4 +51,4 @@ export type WorkerApi = {
   activationRow(fileId: number, dataset: number, layer: number, index: number): Promise<FloatArray>;
   summary(fileId: number, dataset: number, layer: number): Promise<DecodedSummary>;
   unitProfile(fileId: number, dataset: number, layer: number, unit: number): Promise<UnitProfile>;
-} & AnalysisApi & ImageMethods & FindingsApi;
+} & AnalysisApi & ImageMethods & FindingsApi & CompareApi;

@@ -7,6 +7,7 @@ import { BlobSource, type ByteSource } from "../format/source";
 import { transfer } from "./rpc";
 import type { FileSource, OpenedFile, UnitProfile, WorkerApi } from "./api";
 import { analysisMethods } from "./methods/analysis";
+import { compareMethods } from "./methods/compare";
 import { findingsMethods } from "./methods/findings";
 import { imageMethods } from "./methods/image";
 
@@ -49,6 +50,7 @@ export function createService(
     ...analysisMethods(run),
     ...imageMethods(run),
     ...findingsMethods(run),
+    ...compareMethods(run),
     async openFile(source: FileSource): Promise<OpenedFile> {
       const bytes = await openSource(source);
       const r = await Run.open(bytes);

@@ -111,3 +111,20 @@ describe("resolving a link", () => {
     expect(other.notices).toEqual(["ID is of another model than the Lead's: the Normalizer is edges."]);
   });
 });
+
+describe("a dataset of another model compared with the Lead's (vs)", () => {
+  it("is kept when it is of another model, dropped with a notice when it is not open, silently when it is the Lead's model", () => {
+    const groups = groupsOf(small, dtypes);
+    const other = groups[1].columns[0];
+    const kept = resolve(`#/neuron/fc1?vs=${encodeURIComponent(other.id)}`, groups);
+    expect(kept.route.vs).toBe(other.id);
+    expect(kept.vs).toBe(other);
+    expect(kept.notices).toEqual([]);
+    const missing = resolve("#/neuron/fc1?vs=nowhere", groups);
+    expect(missing.route).not.toHaveProperty("vs");
+    expect(missing.notices).toEqual(['No dataset "nowhere" is open: nothing is compared with ID.']);
+    const own = resolve("#/neuron/fc1?vs=ID", groups);
+    expect(own.route).not.toHaveProperty("vs");
+    expect(own.notices).toEqual([]);
+  });
+});

@@ -17,6 +17,14 @@ describe("hash routes", () => {
     expect(parseHash(hash)).toEqual(route);
   });
 
+  it("keep a dataset of another model compared with the Lead's", () => {
+    const route = { view: "compare", layer: "fc1", params: ["fc"], lead: "a.deephys:ID", norm: "none", show: [], vs: "b.deephys:ID" };
+    const hash = formatHash(route);
+    expect(hash).toBe("#/compare/fc1/fc?lead=a.deephys%3AID&norm=none&vs=b.deephys%3AID");
+    expect(parseHash(hash)).toEqual(route);
+    expect(parseHash("#/neuron/fc1/3?vs=")).not.toHaveProperty("vs");
+  });
+
   it("parse empty, partial and malformed hashes", () => {
     expect(parseHash("")).toEqual({ view: "", layer: "", params: [], lead: "", norm: "", show: [] });
     expect(parseHash("#/neuron/fc1/3")).toMatchObject({ view: "neuron", layer: "fc1", params: ["3"] });

@@ -14,6 +14,7 @@ import { ViewBody } from "./common/AsyncView";
 import { UnitPicker, wrapUnit } from "./UnitPicker";
 import { NeuronColumn } from "./neuron/NeuronColumn";
 import { NormalizationNote } from "./neuron/NormalizationNote";
+import { MatchPanel } from "./neuron/MatchPanel";
 import { ReadoutVotes } from "./neuron/ReadoutVotes";
 import { loadProfile, prefetchProfiles, referenceOf } from "./neuron/profiles";
 import { UnitHistogram } from "./neuron/UnitHistogram";
@@ -104,6 +105,7 @@ export function NeuronView() {
         {current && <NormalizationNote normalizer={normalizer} reference={reference} unreadable={normalizerProfile(current)?.kind === "error"} />}
         {current && <ReadoutVotes column={lead} layer={layer.index} unit={shownUnit} />}
       </div>
+      <MatchPanel unit={shownUnit} />
       <ViewBody state={loaded} body={body} />
     </main>
   );

@@ -5,11 +5,12 @@
  */
 import type { ComponentType } from "preact";
 import { CategoryView } from "./category/CategoryView";
+import { CompareView } from "./compare/CompareView";
 import { FindingsView } from "./findings/FindingsView";
 import { ImageView } from "./ImageView";
 import { NeuronView } from "./NeuronView";
 import { OverviewView } from "./overview/OverviewView";
-import { categoryParams, imageParams, neuronParams, noParams, overviewParams, type ParamCheck } from "./params";
+import { categoryParams, compareParams, imageParams, neuronParams, noParams, overviewParams, type ParamCheck } from "./params";
 import { ShiftView } from "./shift/ShiftView";
 
 export const VIEWS: { [view: string]: ComponentType } = {
@@ -19,6 +20,7 @@ export const VIEWS: { [view: string]: ComponentType } = {
   category: CategoryView,
   overview: OverviewView,
   shift: ShiftView,
+  compare: CompareView,
 };
 
 /** How each view checks the parameters of a link (params.ts). */
@@ -29,6 +31,7 @@ export const VIEW_PARAMS: { [view: string]: ParamCheck } = {
   category: categoryParams,
   overview: overviewParams,
   shift: noParams,
+  compare: compareParams,
 };
 
 /** The landing view: why the model fails on each shift, each finding one click from the view that shows it. */
@@ -40,4 +43,5 @@ export const VIEW_LINKS: { view: string; label: string }[] = [
   { view: "neuron", label: "Neuron" },
   { view: "category", label: "Category" },
   { view: "shift", label: "Shift scores" },
+  { view: "compare", label: "Compare" },
 ];

@@ -110,3 +110,13 @@ export const overviewParams: ParamCheck = (params, { shown }) => {
 /** A view without parameters. */
 export const noParams: ParamCheck = (params) =>
   params.length ? { params: [], notices: [`Ignored the end of the link (${params.join("/")}).`] } : { params: [], notices: [] };
+
+/**
+ * `#/compare/<layer of A>[/<layer of B>]`: B's layer is checked by the comparison page, against the
+ * model of the route's `vs` dataset (it says when B has no such layer).
+ */
+export const compareParams: ParamCheck = (params) => {
+  const [layerB, ...rest] = params;
+  const notices = rest.length ? [`Ignored the end of the link (${rest.join("/")}).`] : [];
+  return { params: layerB === undefined ? [] : [layerB], notices };
+};
