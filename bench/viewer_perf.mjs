@@ -38,6 +38,13 @@
  * browser of its own per file) and the bytes read until the first view (through `deephys view`: the
  * Range responses). Goal: opening does not grow with the number of datasets beyond their index
  * entries: 100 / 4 <= 1.5 for the time and 1.25 for the memory.
+ * Findings at ImageNet scale (issue 13; `--only findings` runs this part alone): the files of
+ * bench/findings_scale.py (10 OOD datasets, 1,000 classes, 2,048 + 1,000 units in float16, 50 images per
+ * class, with and without a stored 2,048-unit readout; written once into bench/out/, 3.5 GB each), opened
+ * on the Findings page (the landing view): the time from the file input to the complete findings (the
+ * units behind each confusion through the readout, the shift scores), goal <= 5 s; and, without and
+ * with the readout, the time and bytes to the first view (the page's first findings, from the tables;
+ * the bytes through `deephys view`), and the same for the neuron view, which must not change.
  * A file opened by URL (issue 15; `--only remote` runs this part alone): the ImageNet-scale file by
  * `?url=` over loopback HTTP (`deephys serve --cors '*'`): time and bytes to the first view, unit
  * switches, and `deephys view` on the same file; see remoteBench.
@@ -45,7 +52,7 @@
  * or $CHROMIUM); never downloads a browser.
  */
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import { createInterface } from "node:readline";
@@ -241,11 +248,12 @@ async function serve(file) {
 /** Opens `file` in a fresh page, by the file input or at the server's URL; returns the page and its opening times. */
 async function open(browser, file, mode, url) {
   const w = await newPage(browser, mode === "server" ? [new URL(url).origin] : [pathToFileURL(PAGE).href]);
+  // The neuron view, not the landing view (the Findings page; see findingsBench).
   if (mode === "file") {
-    await w.page.goto(pathToFileURL(PAGE).href);
+    await w.page.goto(`${pathToFileURL(PAGE).href}#/neuron`);
     await w.page.setInputFiles('[data-testid="file-input"]', file);
   } else {
-    await w.page.goto(url);
+    await w.page.goto(`${url}#/neuron`);
   }
   await w.page.waitForFunction(() => window.__bench.frame !== null && window.__bench.images !== null, null, { timeout: 120_000, polling: 20 });
   const marks = await w.page.evaluate(() => window.__bench);
@@ -640,11 +648,157 @@ async function datasetsBench() {
 
 const verdict = (ok) => (ok === undefined ? "" : ok ? "PASS" : "MISSED");
 
+// ---- findings at ImageNet scale ---------------------------------------------------------------------
+
+const GOAL_FINDINGS_MS = 5000;
+const GOAL_FIRST_VIEW_RATIO = 1.1; // with / without a readout: the first view does not change
+const GOAL_FIRST_VIEW_BYTES = 1.01;
+
+/** Runs in the page before its own script: the times of the Findings page's first findings (from the tables) and of the complete ones. */
+function markFindings() {
+  const marks = { change: null, tables: null, tablesFrame: null, all: null, allFrame: null, neuron: null, neuronFrame: null };
+  window.__findings = marks;
+  document.addEventListener(
+    "change",
+    (e) => {
+      if (e.target instanceof HTMLInputElement && e.target.type === "file" && marks.change === null) marks.change = performance.now();
+    },
+    true,
+  );
+  const frame = (key) => requestAnimationFrame(() => (marks[key] = performance.now()));
+  new MutationObserver(() => {
+    const sections = [...document.querySelectorAll('[data-testid="file-findings"]')];
+    if (marks.tables === null && sections.length && sections.every((s) => s.dataset.phase !== "none")) {
+      marks.tables = performance.now();
+      frame("tablesFrame");
+    }
+    if (marks.all === null && sections.length && sections.every((s) => s.dataset.phase === "all" && s.getAttribute("aria-busy") === "false")) {
+      marks.all = performance.now();
+      frame("allFrame");
+    }
+    const view = document.querySelector('[data-testid="neuron-view"]');
+    if (marks.neuron === null && view && view.dataset.unit !== "" && view.getAttribute("aria-busy") === "false") {
+      marks.neuron = performance.now();
+      frame("neuronFrame");
+    }
+  }).observe(document, { subtree: true, childList: true, attributes: true });
+}
+
+/** A fresh browser's page opened at `hash` with `file` (file://) or from `server` (deephys view); waits for `until` ("allFrame", "tablesFrame" or "neuronFrame"). */
+async function openFindings({ file, server, hash, until }) {
+  const browser = await chromium.launch(LAUNCH);
+  try {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const page = await context.newPage();
+    const problems = [];
+    page.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));
+    page.on("pageerror", (e) => problems.push(`page error: ${e}`));
+    await page.addInitScript(markFindings);
+    // The Range responses of deephys view, with when their request started (ms since the epoch).
+    const responses = [];
+    page.on("response", (r) => {
+      if (r.status() === 206) responses.push({ start: r.request().timing().startTime, bytes: Number(r.headers()["content-length"] ?? 0) });
+    });
+    await page.goto(`${server ?? pathToFileURL(PAGE).href}${hash}`);
+    if (file) await page.setInputFiles('[data-testid="file-input"]', file);
+    const keys = until === "allFrame" ? ["tablesFrame", "allFrame"] : [until];
+    for (const key of keys) await page.waitForFunction((k) => window.__findings[k] !== null, key, { timeout: 300_000, polling: 10 });
+    const marks = await page.evaluate(() => window.__findings);
+    const origin = await page.evaluate(() => performance.timeOrigin);
+    await page.waitForTimeout(200); // the last responses' events
+    const start = file ? marks.change : 0;
+    // Bytes of the requests made before each mark (later ones belong to what the page does next).
+    // (At the mark itself, before its frame: the next phase is asked for right after the render.)
+    const bytes = Object.fromEntries(keys.map((k) => [k, responses.filter((r) => r.start <= origin + marks[k.replace("Frame", "")]).reduce((n, r) => n + r.bytes, 0)]));
+    return { ms: Object.fromEntries(keys.map((k) => [k, marks[k] - start])), bytes, problems };
+  } finally {
+    await browser.close();
+  }
+}
+
+async function findingsBench() {
+  const files = { readout: `${ROOT}/bench/out/findings-50-readout.deephys`, plain: `${ROOT}/bench/out/findings-50-plain.deephys` };
+  if (!Object.values(files).every((f) => existsSync(f))) {
+    process.stderr.write("files: bench/findings_scale.py into bench/out/ (written once, then reused: several minutes, 7 GB)\n");
+    execFileSync(PYTHON, [`${ROOT}/bench/findings_scale.py`], { env: ENV, stdio: ["ignore", "inherit", "inherit"] });
+  }
+  const r = { readout: {}, plain: {} };
+  const problems = [];
+  for (const [name, file] of Object.entries(files)) {
+    const findings = [];
+    const neuron = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const f = await openFindings({ file, hash: "#/findings", until: "allFrame" });
+      findings.push(f.ms);
+      problems.push(...f.problems);
+      const n = await openFindings({ file, hash: "#/neuron/features/0", until: "neuronFrame" });
+      neuron.push(n.ms.neuronFrame);
+      problems.push(...n.problems);
+    }
+    const server = await serve(file);
+    try {
+      const f = await openFindings({ server: server.url, hash: "#/findings", until: "allFrame" });
+      const n = await openFindings({ server: server.url, hash: "#/neuron/features/0", until: "neuronFrame" });
+      problems.push(...f.problems, ...n.problems);
+      r[name] = {
+        firstView: median(findings.map((x) => x.tablesFrame)),
+        complete: median(findings.map((x) => x.allFrame)),
+        rounds: findings,
+        neuron: median(neuron),
+        firstViewBytes: f.bytes.tablesFrame,
+        completeBytes: f.bytes.allFrame,
+        neuronBytes: n.bytes.neuronFrame,
+        server: { firstView: f.ms.tablesFrame, complete: f.ms.allFrame, neuron: n.ms.neuronFrame },
+      };
+    } finally {
+      await server.stop();
+    }
+    process.stderr.write(`  findings, ${name}: complete in ${r[name].complete.toFixed(0)} ms (file://)\n`);
+  }
+  const a = r.plain;
+  const b = r.readout;
+  console.log(`\nFindings at ImageNet scale (bench/findings_scale.py: 10 OOD datasets, 1,000 classes, 50 images per class, features 2,048 + logits 1,000 units float16, ${mib(statSync(files.readout).size).toFixed(0)} MiB):`);
+  console.log(`without and with a stored 2,048-unit readout; file://: median of ${ROUNDS} fresh browsers; bytes: through deephys view\n`);
+  const rows = [
+    ["findings complete (units attributed, shift scores), file://", NaN, b.complete, "ms", 0, `<= ${GOAL_FINDINGS_MS} ms`, b.complete <= GOAL_FINDINGS_MS],
+    ["findings complete, deephys view", NaN, b.server.complete, "ms", 0],
+    ["  bytes read for them", NaN, mib(b.completeBytes), "MiB", 1],
+    ["first view (the findings from the tables), file://", a.firstView, b.firstView, "ms", 0, `ratio <= ${GOAL_FIRST_VIEW_RATIO}`, b.firstView / a.firstView <= GOAL_FIRST_VIEW_RATIO],
+    ["first view, deephys view", a.server.firstView, b.server.firstView, "ms", 0],
+    // The readout's index makes the footer a few bytes longer; nothing else may change.
+    ["bytes read to the first view", a.firstViewBytes / 1024, b.firstViewBytes / 1024, "KiB", 1, `ratio <= ${GOAL_FIRST_VIEW_BYTES}`, b.firstViewBytes / a.firstViewBytes <= GOAL_FIRST_VIEW_BYTES],
+    ["neuron view (features/0) opened, file://", a.neuron, b.neuron, "ms", 0],
+    ["bytes read to the neuron view", a.neuronBytes / 1024, b.neuronBytes / 1024, "KiB", 1],
+  ];
+  const cells = rows.map(([what, x, y, unit, digits, goal, ok]) => [
+    what,
+    Number.isNaN(x) ? "" : `${x.toFixed(digits)} ${unit}`,
+    `${y.toFixed(digits)} ${unit}`,
+    Number.isNaN(x) ? "" : `${(y / x).toFixed(3)}x`,
+    goal ?? "",
+    verdict(ok),
+  ]);
+  const header = ["", "no readout", "readout", "ratio", "goal", "result"];
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((row) => row[i].length)));
+  const line = (row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  ").trimEnd();
+  console.log(line(header));
+  for (const row of cells) console.log(line(row));
+  for (const p of new Set(problems)) console.log(`WARNING: ${p}`);
+  return { results: r, missed: cells.filter((row) => row[5] === "MISSED").length };
+}
+
 // ---- main ---------------------------------------------------------------------------------------
 
 if (!existsSync(PAGE)) {
   console.error("viewer/dist/index.html is missing: run `npm run build` in viewer/ (`npm run bench` does)");
   process.exit(2);
+}
+if (args.only === "findings") {
+  const { results, missed } = await findingsBench();
+  console.log(`\n${missed === 0 ? "every goal met" : `${missed} goal(s) missed`}`);
+  mkdirSync(`${ROOT}/bench/out`, { recursive: true });
+  writeFileSync(`${ROOT}/bench/out/viewer-findings.json`, JSON.stringify({ results, loadAverage: os.loadavg() }, null, 2));
+  process.exit(0);
 }
 if (args.only === "datasets") {
   const { results, missed } = await datasetsBench();
@@ -782,6 +936,9 @@ results.remote = remote.results;
 const datasets = await datasetsBench();
 missed += datasets.missed;
 results.datasets = datasets.results;
+const found = await findingsBench();
+missed += found.missed;
+results.findings = found.results;
 console.log(`\n${missed === 0 ? "every goal met" : `${missed} goal(s) missed`}`);
 
 mkdirSync(fileURLToPath(new URL(".", pathToFileURL(args.json))), { recursive: true });

@@ -55,7 +55,7 @@ const DEFAULT_CACHE_BYTES = 256 * 1024 * 1024;
 type Cached = TableChunk | ActivationBlock | DecodedSummary | DatasetTable | EncodedImage | Readout;
 
 /** Records (or parts of them) read at once by `activationRows`. */
-const PARALLEL_READS = 8;
+const PARALLEL_READS = 32;
 /** Bytes of an activation record read to find where its data starts (its other fields come first). */
 const ACTIVATION_HEAD_BYTES = 64;
 /** Data starts kept (a number each); beyond, they are forgotten and read again. */

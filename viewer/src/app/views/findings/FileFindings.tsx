@@ -3,6 +3,8 @@ import type { DatasetFindings, FindingConfusion, Findings, FindingUnit } from ".
 import { FIT_READOUT_COMMAND } from "../../../worker/methods/findings";
 import type { OpenFile } from "../../columns";
 import { useApp } from "../../context";
+import { useLayoutEffect, useState } from "preact/hooks";
+import { afterNextPaint } from "../../after-paint";
 import { useLatestAsync } from "../../use-latest";
 import { ProblemText } from "../common/AsyncView";
 import { cellHref, classHref, columnNamed, pairHref, unitHref, type LinkContext } from "./links";
@@ -18,9 +20,10 @@ const NAMED_SHIFTED = 5;
 export function FileFindings({ file }: { file: OpenFile }) {
   const { api } = useApp();
   // The tables' part first (quick, whatever the file's size: the first view), then everything,
-  // asked once the first is shown so that it does not slow it down.
+  // asked once the first is painted, so that it neither slows it down nor reads anything before it.
   const quick = useLatestAsync(() => api.findings(file.fileId, "tables"), [api, file.fileId]);
-  const shown = quick.value !== undefined;
+  const [shown, setShown] = useState(false);
+  useLayoutEffect(() => (quick.value !== undefined && !shown ? afterNextPaint(() => setShown(true)) : undefined), [quick.value, shown]);
   const complete = useLatestAsync(() => (shown ? api.findings(file.fileId, "all") : Promise.resolve(null)), [api, file.fileId, shown]);
   const full = { ...complete, value: complete.value ?? undefined, pending: complete.pending || (!shown && !quick.failed) };
   const result = full.value ?? quick.value;
