@@ -77,22 +77,9 @@ function bucketSort(values: Float64Array, sorted: Float64Array, position: Int32A
   let lo = 0;
   for (let x = 0; x < k; x++) {
     const hi = starts[x];
+    // A bucket holds one or two values on average.
     if (hi - lo > 16) sortPaired(sorted.subarray(lo, hi), position.subarray(lo, hi));
-    else {
-      // Insertion sort: a bucket holds one or two values on average.
-      for (let i = lo + 1; i < hi; i++) {
-        const v = sorted[i];
-        const w = position[i];
-        let j = i - 1;
-        while (j >= lo && sorted[j] > v) {
-          sorted[j + 1] = sorted[j];
-          position[j + 1] = position[j];
-          j--;
-        }
-        sorted[j + 1] = v;
-        position[j + 1] = w;
-      }
-    }
+    else insertionSortPaired(sorted, position, lo, hi - 1);
     lo = hi;
   }
   return true;
@@ -140,18 +127,23 @@ function sortPaired(a: Float64Array, b: Int32Array): void {
         lo = i;
       }
     }
-    for (let i = lo + 1; i <= hi; i++) {
-      const v = a[i];
-      const w = b[i];
-      let j = i - 1;
-      while (j >= lo && a[j] > v) {
-        a[j + 1] = a[j];
-        b[j + 1] = b[j];
-        j--;
-      }
-      a[j + 1] = v;
-      b[j + 1] = w;
+    insertionSortPaired(a, b, lo, hi);
+  }
+}
+
+/** Sorts a[lo..hi] (inclusive) ascending by insertion, with the same moves applied to b. */
+function insertionSortPaired(a: Float64Array, b: Int32Array, lo: number, hi: number): void {
+  for (let i = lo + 1; i <= hi; i++) {
+    const v = a[i];
+    const w = b[i];
+    let j = i - 1;
+    while (j >= lo && a[j] > v) {
+      a[j + 1] = a[j];
+      b[j + 1] = b[j];
+      j--;
     }
+    a[j + 1] = v;
+    b[j + 1] = w;
   }
 }
 

@@ -9,6 +9,7 @@
 import "../analysis.css";
 import "./compare.css";
 import { useEffect, useState } from "preact/hooks";
+import type { LayerInfo } from "../../../format/info";
 import type { AccuracyResult } from "../../../worker/methods/analysis";
 import { layerIndex, type Column } from "../../columns";
 import { useApp } from "../../context";
@@ -215,21 +216,13 @@ function MatchingPanel({ cmp, reference: [refA, refB] }: { cmp: Comparison; refe
         <label class="field">
           <span class="field-label">Layer of A</span>
           <select data-testid="compare-layer-a" value={layer.name} onChange={(e) => go({ layer: e.currentTarget.value, params: [] })}>
-            {refA.run.model.layers.map((l) => (
-              <option key={l.name} value={l.name}>
-                {l.name} ({l.units})
-              </option>
-            ))}
+            <LayerOptions layers={refA.run.model.layers} />
           </select>
         </label>
         <label class="field">
           <span class="field-label">Layer of B</span>
           <select data-testid="compare-layer-b" value={nameB} onChange={(e) => go({ params: [e.currentTarget.value] })}>
-            {refB.run.model.layers.map((l) => (
-              <option key={l.name} value={l.name}>
-                {l.name} ({l.units})
-              </option>
-            ))}
+            <LayerOptions layers={refB.run.model.layers} />
           </select>
         </label>
       </div>
@@ -269,5 +262,18 @@ function MatchingPanel({ cmp, reference: [refA, refB] }: { cmp: Comparison; refe
         </LatestView>
       )}
     </section>
+  );
+}
+
+/** One option per layer of a model, named with its units. */
+function LayerOptions({ layers }: { layers: LayerInfo[] }) {
+  return (
+    <>
+      {layers.map((l) => (
+        <option key={l.name} value={l.name}>
+          {l.name} ({l.units})
+        </option>
+      ))}
+    </>
   );
 }
