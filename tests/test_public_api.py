@@ -38,3 +38,11 @@ def test_import_stays_light() -> None:
     code = f"import sys, deephys; print(sorted(m for m in {heavy} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_findings_and_compare_stay_functions_once_their_modules_are_imported() -> None:
+    import deephys.compare
+    import deephys.findings  # noqa: F401 - the import that used to replace the function by the module
+
+    assert callable(deephys.findings) and callable(deephys.compare)
+    assert deephys.findings.__module__ == "deephys.findings" and deephys.compare.__module__ == "deephys.compare"

@@ -7,7 +7,12 @@ datasets unit by unit, image by image and class by class in the viewer.
 
 from . import analysis
 from ._version import __version__
+
+# The functions, imported now: their modules bear the same names, and a lazy attribute would be replaced
+# by the module as soon as anything imported it (deephys.findings would no longer be callable).
+from .compare import compare  # noqa: E402
 from .errors import DeephysError, ExportError, FormatError, NothingToRepair, ServerError, UsageError
+from .findings import findings  # noqa: E402
 from .format import Dataset, LayerSummary, Readout, Run, Writer
 from .format import open_run as open
 from .format.repair import repair
@@ -47,12 +52,4 @@ def __getattr__(name: str) -> object:
         from .notebook import show
 
         return show
-    if name == "compare":
-        from .compare import compare
-
-        return compare
-    if name == "findings":
-        from .findings import findings
-
-        return findings
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -18,7 +18,7 @@ TEN_MB = 10 << 20
 
 # Runs every tool on every file given; prints what each did and the process's peak RSS (KiB).
 TOOLS = r"""
-import json, resource, sys, tempfile
+import json, sys, tempfile
 from pathlib import Path
 import deephys
 from deephys.cli.info import describe
@@ -44,7 +44,10 @@ for path in sys.argv[2:]:
         except deephys.DeephysError as exc:
             outcome = type(exc).__name__
         outcomes[f"{Path(path).name} {tool}"] = outcome
-print(json.dumps({"peak_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "outcomes": outcomes}))
+# VmHWM, this process's own peak: ru_maxrss would keep the high-water mark of the (large) test worker
+# that forked it, which Linux carries across exec.
+peak = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+print(json.dumps({"peak_kib": peak, "outcomes": outcomes}))
 """
 
 
@@ -85,6 +88,7 @@ def crafted(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads the peak from /proc (Linux)")
 def test_every_tool_stays_within_a_gigabyte_on_hostile_files(crafted: list[Path]) -> None:
     corpus = sorted(FOLDER.glob("*.deephys"))
     helpers = str(Path(__file__).parent)
