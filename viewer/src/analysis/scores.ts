@@ -9,16 +9,17 @@ import { type Numbers, refDenominator, rowCount } from "./normalize";
  * the mean rank. The values are sorted together with their positions, then each run of
  * equal values gets the mean of the ranks it spans.
  */
-export function averageRanks(values: Float64Array): Float64Array {
+export function averageRanks(values: Float64Array, scratch?: RankScratch): Float64Array {
   const k = values.length;
-  const sorted = new Float64Array(k);
-  const position = new Int32Array(k);
+  const own = scratch && scratch.ranks.length >= k ? scratch : null;
+  const sorted = own ? own.sorted.subarray(0, k) : new Float64Array(k);
+  const position = own ? own.position.subarray(0, k) : new Int32Array(k);
   if (!bucketSort(values, sorted, position)) {
     sorted.set(values);
     for (let i = 0; i < k; i++) position[i] = i;
     sortPaired(sorted, position);
   }
-  const ranks = new Float64Array(k);
+  const ranks = own ? own.ranks.subarray(0, k) : new Float64Array(k);
   let start = 0;
   while (start < k) {
     let end = start;
@@ -28,6 +29,17 @@ export function averageRanks(values: Float64Array): Float64Array {
     start = end + 1;
   }
   return ranks;
+}
+
+/** Arrays averageRanks works in and returns its ranks in (overwritten by the next call): one column after another allocates nothing. */
+export interface RankScratch {
+  sorted: Float64Array;
+  position: Int32Array;
+  ranks: Float64Array;
+}
+
+export function rankScratch(length: number): RankScratch {
+  return { sorted: new Float64Array(length), position: new Int32Array(length), ranks: new Float64Array(length) };
 }
 
 /** Below this many values a bucket sort does not pay. */
@@ -261,6 +273,7 @@ export class ShiftReference {
     const out = new Float64Array(units);
     const xs = new Float64Array(rows);
     const ys = new Float64Array(rows);
+    const scratch = rankScratch(rows);
     for (let j = 0; j < units; j++) {
       const x = this.columns.subarray(j * rows, (j + 1) * rows);
       const y = other.subarray(j * rows, (j + 1) * rows);
@@ -276,7 +289,7 @@ export class ShiftReference {
         ys[k++] = y[i];
       }
       let rho: number;
-      if (same) rho = k < 2 ? NaN : rankCorrelation(this.ranks[j]!, averageRanks(ys.subarray(0, k)));
+      if (same) rho = k < 2 ? NaN : rankCorrelation(this.ranks[j]!, averageRanks(ys.subarray(0, k), scratch));
       else {
         k = pairedColumn(x, y, 1, rows, 0, xs, ys);
         rho = k < 2 ? NaN : rankCorrelation(averageRanks(xs.subarray(0, k)), averageRanks(ys.subarray(0, k)));

@@ -265,6 +265,29 @@ export function parseActivationFields(bytes: Uint8Array, into: ActivationHead, b
   return "end";
 }
 
+function varintSize(value: number): number {
+  let size = 1;
+  while (value >= 128) {
+    value = Math.floor(value / 128);
+    size++;
+  }
+  return size;
+}
+
+/**
+ * Where the data of an ActivationChunk record with these fields lies in its payload, and how long the
+ * payload is, when it is encoded as protobuf encoders write it (fields in order, those of value 0 left
+ * out, shortest varints): as deephys.Writer writes every chunk.
+ */
+export function canonicalActivationLayout(h: Omit<ActivationHead, "dataOffset">): { dataOffset: number; payloadLength: number } {
+  let inner = 0;
+  for (const field of HEAD_FIELDS) if (h[field] !== 0) inner += 1 + varintSize(h[field]);
+  const dataAt = inner + 1 + varintSize(h.dataLength);
+  inner = dataAt + h.dataLength;
+  const outer = 1 + varintSize(inner);
+  return { dataOffset: outer + dataAt, payloadLength: outer + inner };
+}
+
 /** The checks of decodeActivationChunk on a record's head; false when one fails. */
 export function activationHeadMatches(h: ActivationHead, dataset: number, layerIndex: number, layer: LayerLayout, chunk: RowChunk): boolean {
   return (

@@ -13,6 +13,7 @@ import {
   decodeActivationChunk,
   activationChunkStart,
   activationHeadMatches,
+  canonicalActivationLayout,
   decodeActivationRows,
   decodeReadoutChunk,
   emptyActivationHead,
@@ -60,6 +61,11 @@ const PARALLEL_READS = 32;
 const ACTIVATION_HEAD_BYTES = 64;
 /** Data starts kept (a number each); beyond, they are forgotten and read again. */
 const MAX_DATA_STARTS = 1 << 16;
+/**
+ * A chunk from which more ranges of rows are asked is read whole. (Reads of parts cost the browser
+ * its round trips, which go on while the worker computes; a whole read costs the worker its CRC.)
+ */
+const MAX_PARTIAL_RANGES = 16;
 /** Rows read by parts closer than this are read as one range (a read costs more than a few kilobytes). */
 const MERGE_GAP_BYTES = 32 * 1024;
 
@@ -79,6 +85,8 @@ export class Run {
   private readonly cache: ByteLru<string, Cached>;
   /** Per activation record (by offset): where its data starts in the file, or null when it is read whole (activationDataAt). */
   private readonly dataStarts = new Map<number, number | null>();
+  /** Layers ("dataset:layer") a chunk of which was found laid out as deephys.Writer writes them (activationDataAt). */
+  private readonly canonicalLayers = new Set<string>();
 
   private constructor(
     private readonly source: ByteSource,
@@ -185,10 +193,11 @@ export class Run {
   /**
    * Activations of `layer` for the images `indices` (any order, repeats allowed), rows x units in
    * that order, reading only what holds them. A chunk from which few rows are asked is read by parts:
-   * its record's frame and fields (checked against the index, as a whole read checks them), then only
-   * those rows' bytes; the record's CRC, which covers all of it, is then not checked (`deephys
-   * validate` checks every one). A chunk from which more is asked, or whose record is not laid out as
-   * expected, is read whole and checked whole. Chunks decoded already (activationBlock) come from the
+   * its record's frame and fields (checked against the index, as a whole read checks them; once one
+   * chunk of the layer is found laid out as deephys.Writer writes them, the others whose record has
+   * that layout's length are not read for it), then only those rows' bytes; the record's CRC, which
+   * covers all of it, is then not checked (`deephys validate` checks every one). A chunk from which
+   * more is asked, or whose record is not laid out as expected, is read whole and checked whole. Chunks decoded already (activationBlock) come from the
    * cache; the others are not cached, so a few rows of each of many chunks do not push everything else out.
    */
   async activationRows(dataset: number, layer: number, indices: ArrayLike<number>): Promise<FloatArray> {
@@ -215,7 +224,9 @@ export class Run {
         return;
       }
       const ranges = rowRanges(rows, rowBytes);
-      const partial = ranges.reduce((n, r) => n + r.count, 0) * rowBytes * 2 <= chunk.rows * rowBytes;
+      // By parts: a read for the record's head, then one per range; whole: one read of all its bytes,
+      // and its CRC. A read costs its round trip more than its bytes up to a few hundred kilobytes.
+      const partial = ranges.length <= MAX_PARTIAL_RANGES && ranges.reduce((n, r) => n + r.count, 0) * rowBytes * 2 <= chunk.rows * rowBytes;
       const dataAt = partial ? await this.activationDataAt(dataset, layer, l, chunk) : null;
       if (dataAt === null) {
         const a = await this.read(chunk.record, "activations");
@@ -250,6 +261,12 @@ export class Run {
     const key = chunk.record.offset;
     if (this.dataStarts.has(key)) return this.dataStarts.get(key)!;
     const { offset, length, crc } = chunk.record;
+    // Once a chunk of this layer was found laid out as deephys.Writer writes them, a chunk whose
+    // record has the length that layout gives is taken to have it too (no read of its head).
+    const expected = { dataset, layer, firstRow: chunk.firstRow, rows: chunk.rows, units: l.units, dtype: l.dtype, dataLength: chunk.rows * l.units * l.itemSize };
+    const canonical = canonicalActivationLayout(expected);
+    const layoutKey = `${dataset}:${layer}`;
+    if (this.canonicalLayers.has(layoutKey) && canonical.payloadLength === length) return offset + FRAME_SIZE + canonical.dataOffset;
     checkLocation(this.name, chunk.record, this.layout.dataEnd);
     const frame = await this.source.read(offset, FRAME_SIZE + Math.min(length, ACTIVATION_HEAD_BYTES));
     const v = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
@@ -268,6 +285,7 @@ export class Run {
         if (ok && activationHeadMatches(head, dataset, layer, l, chunk)) at = offset + FRAME_SIZE + head.dataOffset;
       }
     }
+    if (at !== null && canonical.payloadLength === length && canonical.dataOffset === at - offset - FRAME_SIZE) this.canonicalLayers.add(layoutKey);
     if (this.dataStarts.size >= MAX_DATA_STARTS) this.dataStarts.clear();
     this.dataStarts.set(key, at);
     return at;

@@ -145,6 +145,18 @@ function imagesOf(table: DatasetTable, t: number, p?: number): number[] {
   return out;
 }
 
+/** What the tables say of a shift (Context.cellsOf). */
+interface ShiftCells {
+  shift: DatasetInfo;
+  accuracy: number;
+  perClass: Float64Array;
+  rates: Float64Array;
+  trueClasses: Int32Array;
+  predicted: Int32Array;
+  /** The images of each cell, ascending. */
+  cells: number[][];
+}
+
 /** Rows [from, to) of a flat rows x units matrix. */
 function rowsOf(values: FloatArray, units: number, from: number, to: number): FloatArray {
   return values.subarray(from * units, to * units);
@@ -202,24 +214,68 @@ class Context {
     return ref.scoresOf((await this.run.summary(shift.index, layer)).classMeans, max);
   }
 
-  async dataset(shift: DatasetInfo, part: FindingsPart): Promise<DatasetFindings> {
+  /** What the tables say of a shift: its accuracies, and the cells that grow most with their images. */
+  async cellsOf(shift: DatasetInfo): Promise<ShiftCells> {
     const count = this.classes.length;
     const table = await this.run.table(shift.index);
     const { labels, predictions } = table;
-    const perClass = classAccuracy(labels, predictions, count);
     const rates = confusionRates(labels, predictions, count);
     const { trueClasses, predicted } = growingConfusions(rates, this.idRates, count, this.limits.cells);
-    const cells = Array.from(trueClasses, (t, k) => imagesOf(table, t, predicted[k]));
+    return {
+      shift,
+      accuracy: accuracy(labels, predictions),
+      perClass: classAccuracy(labels, predictions, count),
+      rates,
+      trueClasses,
+      predicted,
+      cells: Array.from(trueClasses, (t, k) => imagesOf(table, t, predicted[k])),
+    };
+  }
+
+  /**
+   * The readout layer's rows of every cell's images, per shift, and of the reference's images of each
+   * cell's true class (the idRows), all asked for at once: the browser reads them while the shift
+   * scores are computed here.
+   */
+  readCells(plans: ShiftCells[]): Map<DatasetInfo, Promise<FloatArray[]>> {
+    const out = new Map<DatasetInfo, Promise<FloatArray[]>>();
+    if (!this.readout) return out;
+    const { layer, units } = this.readout;
+    const classes = [...new Set(plans.flatMap((p) => Array.from(p.trueClasses)))].sort((a, b) => a - b);
+    const members = classes.map((t) => imagesOf(this.table, t));
+    const idDone: Promise<unknown> = this.run.activationRows(this.reference.index, layer, members.flat()).then((block) => {
+      let at = 0;
+      classes.forEach((t, k) => {
+        this.idRows.set(t, rowsOf(block, units, at, at + members[k].length));
+        at += members[k].length;
+      });
+    });
+    for (const plan of plans) {
+      const rows = this.run.activationRows(plan.shift.index, layer, plan.cells.flat());
+      out.set(
+        plan.shift,
+        Promise.all([rows, idDone]).then(([block]) => {
+          let at = 0;
+          return plan.cells.map((cell) => rowsOf(block, units, at, (at += cell.length)));
+        }),
+      );
+    }
+    // Each is awaited by its shift; one that fails before (another shift's error) is not reported twice.
+    for (const p of out.values()) p.catch(() => undefined);
+    return out;
+  }
+
+  async dataset(plan: ShiftCells, part: FindingsPart, rows: Promise<FloatArray[]> | undefined): Promise<DatasetFindings> {
+    const { shift, trueClasses, predicted, cells, rates, perClass } = plan;
     const all = part === "all";
     const scores: { spurious: Float64Array; novelty: Float64Array }[] = [];
     // One layer at a time: a layer's summaries are large at ImageNet scale.
     if (all) for (let l = 0; l < this.layers.length; l++) scores.push(await this.scores(shift, l));
-    const acts = all ? await this.cellActivations(shift, cells, trueClasses) : null;
-    const accuracyNow = accuracy(labels, predictions);
+    const acts = all && rows ? await rows : null;
     return {
       name: shift.name,
       images: shift.images,
-      accuracy: jsonNumber(accuracyNow),
+      accuracy: jsonNumber(plan.accuracy),
       id_accuracy: jsonNumber(this.idAccuracy),
       classes: Array.from(losingClasses(perClass, this.idClassAccuracy, this.limits.classes), (c) => ({
         class: this.classes[c],
@@ -230,28 +286,6 @@ class Context {
       confusions: Array.from(trueClasses, (t, k) => this.confusion(t, predicted[k], rates, cells[k].length, acts?.[k] ?? null, scores)),
       shifted_units: all ? this.shiftedUnits(scores) : [],
     };
-  }
-
-  /**
-   * The readout layer's activations of each cell's images, read in one pass over the shift's chunks;
-   * and, for the cells' true classes, the reference's images of that class (kept for the next shift).
-   */
-  async cellActivations(shift: DatasetInfo, cells: number[][], trueClasses: Int32Array): Promise<FloatArray[] | null> {
-    if (!this.readout || cells.length === 0) return null;
-    const { layer, units } = this.readout;
-    const missing = [...new Set(trueClasses)].filter((t) => !this.idRows.has(t)).sort((a, b) => a - b);
-    const members = missing.map((t) => imagesOf(this.table, t));
-    const [rows, block] = await Promise.all([
-      this.run.activationRows(shift.index, layer, cells.flat()),
-      missing.length ? this.run.activationRows(this.reference.index, layer, members.flat()) : null,
-    ]);
-    let at = 0;
-    missing.forEach((t, k) => {
-      this.idRows.set(t, rowsOf(block!, units, at, at + members[k].length));
-      at += members[k].length;
-    });
-    at = 0;
-    return cells.map((cell) => rowsOf(rows, units, at, (at += cell.length)));
   }
 
   confusion(
@@ -340,7 +374,10 @@ export async function computeFindings(run: Run, part: FindingsPart = "all", limi
   if (shifts.length === 0) result.problems.push("the file has no OOD dataset: there is no shift to explain");
   const readout = part === "all" ? await run.readout() : null;
   const context = await Context.create(run, reference, readout, limits);
-  for (const shift of shifts) result.datasets.push(await context.dataset(shift, part));
+  const plans: ShiftCells[] = [];
+  for (const shift of shifts) plans.push(await context.cellsOf(shift));
+  const rows = part === "all" ? context.readCells(plans) : new Map<DatasetInfo, Promise<FloatArray[]>>();
+  for (const plan of plans) result.datasets.push(await context.dataset(plan, part, rows.get(plan.shift)));
   return result;
 }
 
