@@ -1,7 +1,8 @@
 /**
  * The README's screenshots: the demo's Colored MNIST file (written by `deephys demo --no-view`)
- * opened from file://, one picture per main view. Saved to e2e/artifacts/; `make screenshots`
- * sets DEEPHYS_SCREENSHOTS=docs/screenshots to refresh the committed ones.
+ * opened from file://, one picture per main view (the Findings page, the landing view, first).
+ * Saved to e2e/artifacts/; `make screenshots` sets DEEPHYS_SCREENSHOTS=docs/screenshots to refresh
+ * the committed ones.
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
@@ -65,9 +66,10 @@ async function show(page: Page, hash: string, ready: string, name: string): Prom
 }
 
 describe("README screenshots of the demo file", () => {
-  it("shows the colour-tuned unit, its category, the overview and the shift scores", async () => {
+  it("shows the findings, the colour-tuned unit, its category, the overview and the shift scores", async () => {
     const { page } = w;
     const layer = encodeURIComponent(LAYER);
+    await show(page, `#/findings/${layer}`, '[data-testid="file-findings"][data-phase="all"][aria-busy="false"]', "findings");
     await show(page, `#/neuron/${layer}/${mostSpurious}`, '[data-testid="neuron-view"]', "neuron-view");
     await show(page, `#/shift/${layer}`, "h1", "shift-view");
     await show(page, `#/overview/${layer}`, "h1", "overview");
