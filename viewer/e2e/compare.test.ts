@@ -131,9 +131,10 @@ describe("comparison of two models", () => {
     await page.waitForSelector(TABLE);
     // The output of other files is refused, saying why.
     await page.setInputFiles('[data-testid="compare-json-input"]', `${OUT}/expected.json`);
-    await expect(page.locator('[data-testid="compare-json-problem"]').innerText()).resolves.toContain("not the output of `deephys compare");
+    // The file is read asynchronously: wait for the text rather than read it at once.
+    await page.locator('[data-testid="compare-json-problem"]', { hasText: "not the output of `deephys compare" }).waitFor();
     await page.setInputFiles('[data-testid="compare-json-input"]', `${OUT}/compare.json`);
-    await expect(page.locator('[data-testid="matching-source"]').innerText()).resolves.toContain("From compare.json");
+    await page.locator('[data-testid="matching-source"]', { hasText: "From compare.json" }).waitFor();
     const features = expected.compare.layers.find((l) => l.a === "features")!;
     await page.waitForSelector('[data-testid="one-to-one-b"]');
     const oneToOne = await page.locator(`${TABLE} [data-testid="one-to-one-b"]`).allInnerTexts();
@@ -143,7 +144,7 @@ describe("comparison of two models", () => {
     await page.locator(`${TABLE}[data-unit="5"] [data-testid="match-unit-a"]`).click();
     const panel = page.locator(`[data-testid="match-panel"][data-unit="5"][aria-busy="false"]`);
     await panel.waitFor();
-    await expect(panel.innerText()).resolves.toContain("from compare.json");
+    await page.locator('[data-testid="match-panel"][data-unit="5"]', { hasText: "from compare.json" }).waitFor();
     expect(await panel.getAttribute("data-match")).toBe(String(features.best[5].match));
     await expectQuiet(w);
     await page.close();
