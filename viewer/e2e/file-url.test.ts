@@ -87,6 +87,10 @@ describe("file://", () => {
     const w = await watchedPage(browser);
     const { page } = w;
     await page.goto(`${BUILT_PAGE}#/neuron`); // not the landing view (the Findings page)
+    // The drop handler is attached by an effect, which runs after the open screen is painted: wait for
+    // the screen, then for the frame after it (under load a drop sent at once could meet no handler).
+    await page.waitForSelector('[data-testid="open-url-form"]');
+    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0))));
     const base64 = readFileSync(SMALL).toString("base64");
     await page.evaluate((data) => {
       const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
